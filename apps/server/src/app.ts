@@ -1,0 +1,103 @@
+import fastifyCookie from '@fastify/cookie';
+import {
+  LIMITS,
+  NAMESPACES,
+  type InterServerEvents,
+  type LobbyClientToServerEvents,
+  type LobbyServerToClientEvents,
+  type SocketData,
+} from '@confab/shared';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Server } from 'socket.io';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Stores } from './store/ports.js';
+import { createSessionTokens } from './auth/sessionTokens.js';
+import { registerAuthRoutes } from './http/authRoutes.js';
+import { registerHealthRoutes } from './http/healthRoutes.js';
+import { registerWebApp } from './http/webApp.js';
+import { isOriginAllowed } from './http/origin.js';
+import { createHandshakeGuard } from './realtime/handshake.js';
+import { registerLobby, type LobbyNamespace } from './realtime/namespaces/lobby.js';
+import { createAccountService } from './services/accountService.js';
+import { createMessageService } from './services/messageService.js';
+
+export interface AppDeps {
+  stores: Stores;
+  logger: Logger;
+  /** The clock every service reads; tests pass a fake one. */
+  now?: () => Date;
+}
+
+export interface App {
+  http: FastifyInstance;
+  io: Server;
+  /** Starts listening; resolves with the bound port. */
+  listen(port: number, host: string): Promise<number>;
+  /** Stops accepting, disconnects every socket, closes the HTTP server. Stores are the caller's. */
+  close(): Promise<void>;
+}
+
+/** Builds the HTTP API, the web app and the Socket.IO namespaces from injected parts. */
+export async function createApp(deps: AppDeps, config: Config): Promise<App> {
+  const now = deps.now ?? (() => new Date());
+  const tokens = createSessionTokens({ secret: config.sessionSecret, ttlMs: config.sessionTtlMs, now });
+  const accounts = createAccountService({ users: deps.stores.users, sessions: deps.stores.sessions, tokens, now });
+  const messages = createMessageService({ messages: deps.stores.messages, now });
+
+  const http = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: LIMITS.maxHttpBodyBytes,
+    trustProxy: config.trustProxy,
+  });
+  await http.register(fastifyCookie);
+
+  // Browsers send Origin on cross-site state-changing requests; refusing foreign ones stops CSRF.
+  http.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    if (!isOriginAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) {
+      return reply.code(403).send({ error: { code: 'origin_not_allowed', message: 'This origin may not call the API.' } });
+    }
+  });
+  http.setErrorHandler((err: { statusCode?: number; message: string }, request, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    const error =
+      status === 413
+        ? { code: 'invalid_payload', message: 'The request body is too large.', field: '' }
+        : status < 500
+          ? { code: 'invalid_payload', message: err.message, field: '' }
+          : { code: 'internal', message: 'Something went wrong on the server.' };
+    return reply.code(status).send({ error });
+  });
+
+  registerHealthRoutes(http, { stores: deps.stores });
+  registerAuthRoutes(http, { accounts, config });
+  const hasWebApp = await registerWebApp(http, config.webDist);
+  if (!hasWebApp) deps.logger.warn({ webDist: config.webDist }, 'no built web app found; serving the API only');
+
+  const io = new Server<LobbyClientToServerEvents, LobbyServerToClientEvents, InterServerEvents, SocketData>(http.server, {
+    maxHttpBufferSize: LIMITS.maxFrameBytes,
+    serveClient: false,
+  });
+  const guard = createHandshakeGuard({ accounts, config, logger: deps.logger });
+  const lobby: LobbyNamespace = io.of(NAMESPACES.lobby);
+  lobby.use((socket, next) => void guard(socket, next));
+  registerLobby(lobby, { messages, logger: deps.logger });
+
+  return {
+    http,
+    io,
+    async listen(port, host) {
+      await http.listen({ port, host });
+      const address = http.server.address();
+      return typeof address === 'object' && address ? address.port : port;
+    },
+    async close() {
+      // io.close() ends every engine connection, so clients see "transport close" and reconnect
+      // (to another instance, behind a load balancer); it also closes the HTTP server.
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await http.close();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .transform((v) => v === 'true' || v === '1');
+
+const commaList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: booleanFlag.optional(),
+  SESSION_SECRET: z.string().min(32, { error: 'SESSION_SECRET must be at least 32 characters' }).optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 7),
+  ALLOWED_ORIGINS: commaList.default([]),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  TRUST_PROXY: booleanFlag.default(false),
+  WEB_DIST: z.string().min(1).default(DEFAULT_WEB_DIST),
+});
+
+/** The server's settings, parsed once at start-up. Every variable is listed in `.env.example`. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  logLevel: string;
+  logPretty: boolean;
+  /** HMAC key for session tokens. */
+  sessionSecret: string;
+  /** Whether the secret was generated at start-up (sessions then die with the process). */
+  isSessionSecretEphemeral: boolean;
+  sessionTtlMs: number;
+  /** Browser origins allowed to call the API and open sockets; empty means "the app's own origin". */
+  allowedOrigins: string[];
+  cookieSecure: 'auto' | 'always' | 'never';
+  trustProxy: boolean;
+  /** Folder of the built web app; served when it holds an index.html. */
+  webDist: string;
+}
+
+/** Parses the environment, or throws an Error listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every setting.`);
+  }
+  const e = result.data;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    logPretty: e.LOG_PRETTY ?? e.NODE_ENV === 'development',
+    sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
+    isSessionSecretEphemeral: e.SESSION_SECRET === undefined,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    cookieSecure: e.COOKIE_SECURE === 'true' ? 'always' : e.COOKIE_SECURE === 'false' ? 'never' : 'auto',
+    trustProxy: e.TRUST_PROXY,
+    webDist: e.WEB_DIST,
+  });
+}

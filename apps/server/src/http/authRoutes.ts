@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { registerSchema, signInSchema, validate, type ErrorCode, type SessionResponse } from '@confab/shared';
+import type { Config } from '../config.js';
+import type { AccountService } from '../services/accountService.js';
+import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from './sessionCookie.js';
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  invalid_payload: 400,
+  unauthorized: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  origin_not_allowed: 403,
+  username_taken: 409,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+export function statusFor(code: ErrorCode): number {
+  return STATUS[code] ?? 500;
+}
+
+/** `/api/auth/*`: register, sign in, sign out, who am I. */
+export function registerAuthRoutes(app: FastifyInstance, deps: { accounts: AccountService; config: Config }): void {
+  const { accounts, config } = deps;
+
+  app.post('/api/auth/register', async (request, reply) => {
+    const input = validate(registerSchema, request.body);
+    if (!input.ok) return reply.code(400).send({ error: input.error });
+    const result = await accounts.register(input.data);
+    if (!result.ok) return reply.code(statusFor(result.error.code)).send({ error: result.error });
+    setSessionCookie(request, reply, config, result.data.session.token, result.data.session.expiresAt);
+    request.log.info({ userId: result.data.user.id }, 'user registered');
+    return reply.code(201).send({ user: result.data.user } satisfies SessionResponse);
+  });
+
+  app.post('/api/auth/login', async (request, reply) => {
+    const input = validate(signInSchema, request.body);
+    if (!input.ok) return reply.code(400).send({ error: input.error });
+    const result = await accounts.signIn(input.data);
+    if (!result.ok) return reply.code(statusFor(result.error.code)).send({ error: result.error });
+    setSessionCookie(request, reply, config, result.data.session.token, result.data.session.expiresAt);
+    return reply.send({ user: result.data.user } satisfies SessionResponse);
+  });
+
+  app.post('/api/auth/logout', async (request, reply) => {
+    await accounts.signOut(request.cookies[SESSION_COOKIE]);
+    clearSessionCookie(request, reply, config);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/auth/me', async (request, reply) => {
+    const session = await accounts.authenticate(request.cookies[SESSION_COOKIE]);
+    if (!session) return reply.code(401).send({ error: { code: 'unauthorized', message: 'Not signed in.' } });
+    return reply.send({ user: session.user } satisfies SessionResponse);
+  });
+}

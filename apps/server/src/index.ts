@@ -1,0 +1,44 @@
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createMemoryStores } from './store/memory/index.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(1);
+}
+
+const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
+const stores = createMemoryStores();
+logger.warn('MONGODB_URL is not set: using the in-memory store; history and accounts are NOT persisted');
+if (config.isSessionSecretEphemeral) {
+  logger.warn('SESSION_SECRET is not set: using a random one; sessions end when the process stops');
+}
+
+const app = await createApp({ stores, logger }, config);
+const port = await app.listen(config.port, config.host);
+const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+logger.info({ port }, `Confab is listening on http://${shownHost}:${port}`);
+
+let isStopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (isStopping) return;
+  isStopping = true;
+  logger.info({ signal }, 'shutting down');
+  const forceExit = setTimeout(() => {
+    logger.error('shutdown took too long; exiting');
+    process.exit(1);
+  }, 10_000);
+  forceExit.unref();
+  await app.close();
+  await stores.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception'));

@@ -1,0 +1,40 @@
+import fastifyCookie from '@fastify/cookie';
+import type { ConnectErrorData, ErrorCode } from '@confab/shared';
+import type { Socket } from 'socket.io';
+import type { Config } from '../config.js';
+import type { AccountService } from '../services/accountService.js';
+import { isOriginAllowed } from '../http/origin.js';
+import { SESSION_COOKIE } from '../http/sessionCookie.js';
+import type { Logger } from '../logger.js';
+
+type Next = (err?: Error) => void;
+
+function refuse(next: Next, code: ErrorCode, message: string): void {
+  const err = new Error(message) as Error & { data: ConnectErrorData };
+  err.data = { code, message };
+  next(err);
+}
+
+/**
+ * Namespace middleware: a socket connects only from an allowed Origin and with an active session;
+ * otherwise the client gets a `connect_error` whose `data.code` says why.
+ */
+export function createHandshakeGuard(deps: { accounts: AccountService; config: Config; logger: Logger }) {
+  return async (socket: Socket, next: Next): Promise<void> => {
+    const { headers } = socket.handshake;
+    try {
+      if (!isOriginAllowed(headers.origin, headers.host, deps.config.allowedOrigins)) {
+        return refuse(next, 'origin_not_allowed', 'This origin may not connect.');
+      }
+      const token = fastifyCookie.parse(headers.cookie ?? '')[SESSION_COOKIE];
+      const session = await deps.accounts.authenticate(token);
+      if (!session) return refuse(next, 'unauthorized', 'Sign in first.');
+      socket.data.user = session.user;
+      socket.data.sessionId = session.sessionId;
+      next();
+    } catch (err) {
+      deps.logger.error({ err, nsp: socket.nsp.name }, 'handshake failed');
+      refuse(next, 'unavailable', 'The server cannot check your session right now.');
+    }
+  };
+}

@@ -1,0 +1,47 @@
+import type { MessageDto, MessagePage } from '@confab/shared';
+import type { AppendResult, MessageStore, NewMessage } from '../ports.js';
+import { newObjectIdHex } from '../ids.js';
+
+function copy(message: MessageDto): MessageDto {
+  return { ...message, author: { ...message.author } };
+}
+
+export class MemoryMessageStore implements MessageStore {
+  // Each room's messages in seq order: rooms[roomId][seq - 1] holds seq.
+  readonly #rooms = new Map<string, MessageDto[]>();
+  readonly #byAuthorClientId = new Map<string, MessageDto>();
+
+  async append(input: NewMessage): Promise<AppendResult> {
+    const key = `${input.author.id}\u0000${input.clientId}`;
+    const existing = this.#byAuthorClientId.get(key);
+    if (existing) return { message: copy(existing), isNew: false };
+    const room = this.#rooms.get(input.roomId) ?? [];
+    this.#rooms.set(input.roomId, room);
+    const message: MessageDto = {
+      id: newObjectIdHex(),
+      roomId: input.roomId,
+      seq: room.length + 1,
+      clientId: input.clientId,
+      author: { ...input.author },
+      body: input.body,
+      createdAt: input.createdAt.toISOString(),
+    };
+    room.push(message);
+    this.#byAuthorClientId.set(key, message);
+    return { message: copy(message), isNew: true };
+  }
+
+  async history(roomId: string, query: { beforeSeq?: number; limit: number }): Promise<MessagePage> {
+    const room = this.#rooms.get(roomId) ?? [];
+    const end = Math.min(query.beforeSeq === undefined ? room.length : query.beforeSeq - 1, room.length);
+    const start = Math.max(0, end - query.limit);
+    return { messages: room.slice(start, end).map(copy), hasMore: start > 0 };
+  }
+
+  async since(roomId: string, query: { afterSeq: number; limit: number }): Promise<MessagePage> {
+    const room = this.#rooms.get(roomId) ?? [];
+    const start = Math.min(query.afterSeq, room.length);
+    const end = Math.min(start + query.limit, room.length);
+    return { messages: room.slice(start, end).map(copy), hasMore: end < room.length };
+  }
+}

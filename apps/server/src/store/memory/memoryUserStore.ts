@@ -1,0 +1,26 @@
+import type { NewUser, UserRecord, UserStore } from '../ports.js';
+import { newObjectIdHex } from '../ids.js';
+
+export class MemoryUserStore implements UserStore {
+  readonly #byId = new Map<string, UserRecord>();
+  readonly #idByUsername = new Map<string, string>();
+
+  async create(user: NewUser): Promise<UserRecord | 'username_taken'> {
+    const key = user.username.toLowerCase();
+    if (this.#idByUsername.has(key)) return 'username_taken';
+    const record: UserRecord = { id: newObjectIdHex(), ...user };
+    this.#byId.set(record.id, record);
+    this.#idByUsername.set(key, record.id);
+    return { ...record };
+  }
+
+  async findByUsername(username: string): Promise<UserRecord | null> {
+    const id = this.#idByUsername.get(username.toLowerCase());
+    return id === undefined ? null : this.findById(id);
+  }
+
+  async findById(id: string): Promise<UserRecord | null> {
+    const record = this.#byId.get(id);
+    return record ? { ...record } : null;
+  }
+}

@@ -1,0 +1,57 @@
+import { LOBBY_ROOM_ID, type MessageDto, type UserDto } from '@confab/shared';
+import { randomUUID } from 'node:crypto';
+import { createApp, type App } from './app.js';
+import { loadConfig, type Config } from './config.js';
+import { createLogger } from './logger.js';
+import { createMemoryStores } from './store/memory/index.js';
+import type { Stores } from './store/ports.js';
+
+// What other packages' tests may use: a real server on a free port, built from the same createApp.
+export { createMemoryStores };
+export type { Stores, Config, App };
+
+export interface RunningServer {
+  /** Base URL, `http://127.0.0.1:PORT`. */
+  url: string;
+  port: number;
+  stores: Stores;
+  app: App;
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  stores?: Stores;
+  /** Folder of the built web app to serve. */
+  staticDir?: string;
+  now?: () => Date;
+  config?: Partial<Config>;
+}
+
+/** Starts a real Confab server on 127.0.0.1, quiet unless LOG_LEVEL is set. */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const base = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', LOG_PRETTY: 'false' });
+  const config: Config = {
+    ...base,
+    ...(options.staticDir ? { webDist: options.staticDir } : { webDist: '/nonexistent' }),
+    ...options.config,
+  };
+  const stores = options.stores ?? createMemoryStores();
+  const logger = createLogger({ level: config.logLevel, pretty: false });
+  const app = await createApp({ stores, logger, ...(options.now ? { now: options.now } : {}) }, config);
+  const port = await app.listen(options.port ?? 0, '127.0.0.1');
+  return { url: `http://127.0.0.1:${port}`, port, stores, app, close: () => app.close() };
+}
+
+/** Stores a lobby message as if `author` had sent it, without broadcasting: "sent while you were away". */
+export async function postMessage(stores: Stores, author: UserDto, body: string): Promise<MessageDto> {
+  const { message } = await stores.messages.append({
+    roomId: LOBBY_ROOM_ID,
+    clientId: randomUUID(),
+    author: { id: author.id, name: author.displayName },
+    body,
+    createdAt: new Date(),
+  });
+  return message;
+}

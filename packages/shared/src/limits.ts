@@ -1,0 +1,29 @@
+/**
+ * Limits shared by the server (which enforces them) and clients (which pre-check and show them).
+ */
+export const LIMITS = {
+  /** Longest message body, in UTF-16 code units after NFC normalisation and trimming. */
+  bodyMaxLength: 4000,
+  /** The composer starts showing the remaining characters at this length. */
+  bodyWarnLength: 3500,
+  /** Largest `limit` a `message:history` request may ask for. */
+  historyPageMax: 100,
+  /** Page size used when `message:history` names no `limit`. */
+  historyPageDefault: 50,
+  /** Most messages one `message:sync` answer carries; `hasMore` says when there are more. */
+  syncPageMax: 200,
+  /** Longest client-generated message id (`clientId`). */
+  clientIdMaxLength: 64,
+  /** Username length bounds. */
+  usernameMinLength: 3,
+  usernameMaxLength: 32,
+  /** Longest display name. */
+  displayNameMaxLength: 64,
+  /** Password length bounds (the upper one keeps hashing cheap to refuse). */
+  passwordMinLength: 8,
+  passwordMaxLength: 256,
+  /** Largest Socket.IO frame the server accepts, in bytes: a maximal body plus envelope, far under socket.io's 1 MB default. */
+  maxFrameBytes: 64 * 1024,
+  /** Largest JSON request body the HTTP API accepts, in bytes. */
+  maxHttpBodyBytes: 16 * 1024,
+} as const;

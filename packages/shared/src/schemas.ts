@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
+import { userText } from './text.js';
+
+/** A username: letters, digits, `.`, `_` and `-`; unique case-insensitively. */
+export const usernameSchema = z
+  .string({ error: 'username must be a string' })
+  .min(LIMITS.usernameMinLength, { error: `username must be at least ${LIMITS.usernameMinLength} characters` })
+  .max(LIMITS.usernameMaxLength, { error: `username must be at most ${LIMITS.usernameMaxLength} characters` })
+  .regex(/^[A-Za-z0-9._-]+$/, { error: 'username may hold only letters, digits, ".", "_" and "-"' });
+
+/** A password: only its length is checked. */
+export const passwordSchema = z
+  .string({ error: 'password must be a string' })
+  .min(LIMITS.passwordMinLength, { error: `password must be at least ${LIMITS.passwordMinLength} characters` })
+  .max(LIMITS.passwordMaxLength, { error: `password must be at most ${LIMITS.passwordMaxLength} characters` });
+
+/** A display name: free text, shown instead of the username. */
+export const displayNameSchema = userText(LIMITS.displayNameMaxLength, 'display name');
+
+/** `POST /api/auth/register` body. `displayName` defaults to the username. */
+export const registerSchema = z.strictObject({
+  username: usernameSchema,
+  password: passwordSchema,
+  displayName: displayNameSchema.optional(),
+});
+
+/** `POST /api/auth/login` body. Loosely checked so that a malformed username reads as wrong credentials. */
+export const signInSchema = z.strictObject({
+  username: z.string({ error: 'username must be a string' }).min(1, { error: 'username is required' }).max(LIMITS.usernameMaxLength * 2),
+  password: z.string({ error: 'password must be a string' }).min(1, { error: 'password is required' }).max(LIMITS.passwordMaxLength),
+});
+
+/** A sender-generated id that makes retries idempotent (a UUID fits). */
+export const clientIdSchema = z
+  .string({ error: 'clientId must be a string' })
+  .min(1, { error: 'clientId must not be empty' })
+  .max(LIMITS.clientIdMaxLength, { error: `clientId must be at most ${LIMITS.clientIdMaxLength} characters` })
+  .regex(/^[A-Za-z0-9_-]+$/, { error: 'clientId may hold only letters, digits, "_" and "-"' });
+
+/** A message body as the user typed it; stored after NFC normalisation and trimming. */
+export const bodySchema = userText(LIMITS.bodyMaxLength, 'body');
+
+/** A room sequence number: 1 for a room's first message. */
+const seqSchema = z.int({ error: 'must be an integer' }).min(0, { error: 'must not be negative' }).max(Number.MAX_SAFE_INTEGER);
+
+/** `message:send` payload. */
+export const sendMessageSchema = z.strictObject({
+  clientId: clientIdSchema,
+  body: bodySchema,
+});
+
+/** `message:history` payload: the page of messages just before `beforeSeq` (the newest page without it). */
+export const historySchema = z.strictObject({
+  beforeSeq: seqSchema.min(1, { error: 'beforeSeq must be at least 1' }).optional(),
+  limit: z
+    .int({ error: 'limit must be an integer' })
+    .min(1, { error: 'limit must be at least 1' })
+    .max(LIMITS.historyPageMax, { error: `limit must be at most ${LIMITS.historyPageMax}` })
+    .default(LIMITS.historyPageDefault),
+});
+
+/** `message:sync` payload: everything after `afterSeq` (0 for the whole room), oldest first. */
+export const syncSchema = z.strictObject({
+  afterSeq: seqSchema,
+});
+
+/** What a client sends with `message:send`. */
+export type SendMessagePayload = z.input<typeof sendMessageSchema>;
+/** What a client sends with `message:history`. */
+export type HistoryPayload = z.input<typeof historySchema>;
+/** What a client sends with `message:sync`. */
+export type SyncPayload = z.input<typeof syncSchema>;
+/** What a client sends to register. */
+export type RegisterPayload = z.input<typeof registerSchema>;
+/** What a client sends to sign in. */
+export type SignInPayload = z.input<typeof signInSchema>;
