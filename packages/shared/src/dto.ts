@@ -43,3 +43,44 @@ export interface MessagePage {
   /** For history: older messages exist before the first one. For sync: newer ones exist after the last. */
   hasMore: boolean;
 }
+
+/** One DM conversation as its participant `me` sees it. */
+export interface ConversationDto {
+  /** The pair's room id, `dm:<userId>:<userId>`. */
+  roomId: string;
+  /** The other participant (the caller themself in a notes-to-self room). */
+  peer: UserDto;
+  /** The newest message, or null when nobody has written yet. */
+  lastMessage: MessageDto | null;
+  /** Server time of the newest message (or of opening the room), ISO 8601 in UTC; the list is ordered by it. */
+  lastActivityAt: string;
+  /** Messages from the peer after `myReadSeq` that are not recalled. Never negative; never counts one's own. */
+  unreadCount: number;
+  /** Highest seq the caller has marked read (0 for none). */
+  myReadSeq: number;
+  /** Highest seq the peer has marked read: the caller's messages up to it are "Seen". */
+  peerReadSeq: number;
+}
+
+/** A page of conversations, most recent activity first. */
+export interface ConversationPage {
+  conversations: ConversationDto[];
+  /** Pass as `cursor` to get the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** A page of users found by `user:search`, ordered by username. */
+export interface UserPage {
+  users: UserDto[];
+  /** Pass as `cursor` to get the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** A participant's read position in a DM room. */
+export interface ReadMarkDto {
+  roomId: string;
+  /** Who read. */
+  userId: string;
+  /** They have seen the room up to and including this seq. */
+  seq: number;
+}

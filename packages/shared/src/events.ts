@@ -1,11 +1,24 @@
 import type { AckFn, ErrorCode } from './errors.js';
-import type { MessageDto, MessagePage, UserDto } from './dto.js';
-import type { HistoryPayload, SendMessagePayload, SyncPayload } from './schemas.js';
+import type { ConversationDto, ConversationPage, MessageDto, MessagePage, ReadMarkDto, UserDto, UserPage } from './dto.js';
+import type {
+  ConversationListPayload,
+  DmHistoryPayload,
+  DmOpenPayload,
+  DmReadPayload,
+  DmSendPayload,
+  DmSyncPayload,
+  HistoryPayload,
+  SendMessagePayload,
+  SyncPayload,
+  UserSearchPayload,
+} from './schemas.js';
 
 /** Socket.IO namespace paths. */
 export const NAMESPACES = {
   /** The public lobby: every signed-in user. */
   lobby: '/lobby',
+  /** Direct messages: one private room per pair of users. */
+  dm: '/dm',
 } as const;
 
 /** The room id of the lobby, as it appears in `MessageDto.roomId`. */
@@ -29,6 +42,57 @@ export interface LobbyClientToServerEvents {
 export interface LobbyServerToClientEvents {
   /** Server → every socket in the lobby room: a message was stored. */
   'message:new': (message: MessageDto) => void;
+}
+
+/** The room id of the DM between two users: `dm:` and both ids in ascending order, the same whoever asks. */
+export function dmRoomId(userIdA: string, userIdB: string): string {
+  return userIdA <= userIdB ? `dm:${userIdA}:${userIdB}` : `dm:${userIdB}:${userIdA}`;
+}
+
+/** The two participants of a DM room id (equal for notes-to-self), or null if it is not one. */
+export function dmParticipants(roomId: string): [string, string] | null {
+  const match = /^dm:([0-9a-f]{24}):([0-9a-f]{24})$/.exec(roomId);
+  return match ? [match[1]!, match[2]!] : null;
+}
+
+/**
+ * Events a client emits on `/dm`. Each takes a payload and an ack callback. There is nothing to
+ * join: the server delivers each user's DM traffic to all of that user's sockets. Any request
+ * naming a room the caller is not a participant of is refused with `forbidden`, and so is one
+ * naming a room or user that does not exist, so refusals reveal nothing.
+ */
+export interface DmClientToServerEvents {
+  /**
+   * Client → server: send a DM to user `to` (yourself: notes-to-self). Ack: the stored message.
+   * Both participants' sockets hear `dm:message` and `conversation:update`; a retry with a used
+   * `clientId` acks the original and emits nothing.
+   */
+  'dm:send': (payload: DmSendPayload, ack: AckFn<MessageDto>) => void;
+  /** Client → server: a page of older messages in a room, oldest first. */
+  'dm:history': (payload: DmHistoryPayload, ack: AckFn<MessagePage>) => void;
+  /** Client → server: a room's messages after `afterSeq`, for catch-up. */
+  'dm:sync': (payload: DmSyncPayload, ack: AckFn<MessagePage>) => void;
+  /**
+   * Client → server: mark a room read up to `seq` (clamped to the room's newest; never moves
+   * back). Ack: the caller's read mark. Both participants' sockets hear `dm:read` when it moved.
+   */
+  'dm:read': (payload: DmReadPayload, ack: AckFn<ReadMarkDto>) => void;
+  /** Client → server: the conversation with a user, by username (case-insensitive); `not_found` if there is no such user (the directory is public to signed-in users). */
+  'dm:open': (payload: DmOpenPayload, ack: AckFn<ConversationDto>) => void;
+  /** Client → server: a page of the caller's conversations, most recent activity first. Empty rooms are not listed. */
+  'dm:conversations': (payload: ConversationListPayload, ack: AckFn<ConversationPage>) => void;
+  /** Client → server: the user directory; users whose username or display name starts with `query` (case-insensitive). */
+  'user:search': (payload: UserSearchPayload, ack: AckFn<UserPage>) => void;
+}
+
+/** Events the server emits on `/dm`, to every socket of the users concerned. */
+export interface DmServerToClientEvents {
+  /** A message was stored in one of the user's rooms (also to the sender's own sockets). */
+  'dm:message': (message: MessageDto) => void;
+  /** A conversation changed (new message, read mark): the full entry, as this user sees it. */
+  'conversation:update': (conversation: ConversationDto) => void;
+  /** A participant's read mark moved: the reader's other tabs clear unread; the peer shows "Seen". */
+  'dm:read': (mark: ReadMarkDto) => void;
 }
 
 /** Events between server instances (none yet). */

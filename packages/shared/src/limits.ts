@@ -12,6 +12,10 @@ export const LIMITS = {
   historyPageDefault: 50,
   /** Most messages one `message:sync` answer carries; `hasMore` says when there are more. */
   syncPageMax: 200,
+  /** Most conversations one `dm:conversations` answer carries. */
+  conversationPageMax: 50,
+  /** Most users one `user:search` answer carries. */
+  userSearchPageMax: 50,
   /** Longest client-generated message id (`clientId`). */
   clientIdMaxLength: 64,
   /** Username length bounds. */

@@ -75,3 +75,81 @@ export type SyncPayload = z.input<typeof syncSchema>;
 export type RegisterPayload = z.input<typeof registerSchema>;
 /** What a client sends to sign in. */
 export type SignInPayload = z.input<typeof signInSchema>;
+
+/** A user id: 24 lowercase hex digits. Checked by format before any lookup. */
+export const userIdSchema = z.string({ error: 'must be a string' }).regex(/^[0-9a-f]{24}$/, { error: 'must be a user id (24 hex digits)' });
+
+/** A DM room id: `dm:` and the two participants' user ids in ascending order (see `dmRoomId`). */
+export const dmRoomIdSchema = z
+  .string({ error: 'roomId must be a string' })
+  .regex(/^dm:[0-9a-f]{24}:[0-9a-f]{24}$/, { error: 'roomId must be a DM room id (dm:<userId>:<userId>)' })
+  .refine((id) => id.slice(3, 27) <= id.slice(28), { error: 'roomId must list the user ids in ascending order' });
+
+/** `dm:send` payload: a message to the user with id `to` (yourself for notes-to-self). */
+export const dmSendSchema = z.strictObject({
+  to: userIdSchema,
+  clientId: clientIdSchema,
+  body: bodySchema,
+});
+
+/** `dm:history` payload: like `message:history`, in one DM room. */
+export const dmHistorySchema = z.strictObject({
+  roomId: dmRoomIdSchema,
+  beforeSeq: historySchema.shape.beforeSeq,
+  limit: historySchema.shape.limit,
+});
+
+/** `dm:sync` payload: like `message:sync`, in one DM room. */
+export const dmSyncSchema = z.strictObject({
+  roomId: dmRoomIdSchema,
+  afterSeq: seqSchema,
+});
+
+/** `dm:read` payload: the reader has seen the room up to and including `seq`. */
+export const dmReadSchema = z.strictObject({
+  roomId: dmRoomIdSchema,
+  seq: seqSchema,
+});
+
+/** `dm:open` payload: the conversation with a user, by username (it may have no messages yet). */
+export const dmOpenSchema = z.strictObject({
+  username: z.string({ error: 'username must be a string' }).min(1, { error: 'username is required' }).max(LIMITS.usernameMaxLength * 2),
+});
+
+/** `dm:conversations` payload: a page of the caller's conversations, most recent activity first. */
+export const conversationListSchema = z.strictObject({
+  /** `cursor` from the previous page; omit for the first page. */
+  cursor: z.string({ error: 'cursor must be a string' }).max(200).optional(),
+  limit: z
+    .int({ error: 'limit must be an integer' })
+    .min(1, { error: 'limit must be at least 1' })
+    .max(LIMITS.conversationPageMax, { error: `limit must be at most ${LIMITS.conversationPageMax}` })
+    .default(LIMITS.conversationPageMax),
+});
+
+/** `user:search` payload: users whose username or display name starts with `query`, by username. */
+export const userSearchSchema = z.strictObject({
+  query: z.string({ error: 'query must be a string' }).max(LIMITS.displayNameMaxLength, { error: `query must be at most ${LIMITS.displayNameMaxLength} characters` }),
+  /** `nextCursor` from the previous page; omit for the first page. */
+  cursor: z.string({ error: 'cursor must be a string' }).max(200).optional(),
+  limit: z
+    .int({ error: 'limit must be an integer' })
+    .min(1, { error: 'limit must be at least 1' })
+    .max(LIMITS.userSearchPageMax, { error: `limit must be at most ${LIMITS.userSearchPageMax}` })
+    .default(20),
+});
+
+/** What a client sends with `dm:send`. */
+export type DmSendPayload = z.input<typeof dmSendSchema>;
+/** What a client sends with `dm:history`. */
+export type DmHistoryPayload = z.input<typeof dmHistorySchema>;
+/** What a client sends with `dm:sync`. */
+export type DmSyncPayload = z.input<typeof dmSyncSchema>;
+/** What a client sends with `dm:read`. */
+export type DmReadPayload = z.input<typeof dmReadSchema>;
+/** What a client sends with `dm:open`. */
+export type DmOpenPayload = z.input<typeof dmOpenSchema>;
+/** What a client sends with `dm:conversations`. */
+export type ConversationListPayload = z.input<typeof conversationListSchema>;
+/** What a client sends with `user:search`. */
+export type UserSearchPayload = z.input<typeof userSearchSchema>;
