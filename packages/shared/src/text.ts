@@ -19,6 +19,7 @@ export function userText(maxLength: number, what: string) {
       z
         .string()
         .min(1, { error: `${what} must not be empty` })
-        .max(maxLength, { error: `${what} must be at most ${maxLength} characters` }),
+        // zod's max() counts code points; limits are in UTF-16 code units, as clients and MongoDB count them.
+        .refine((s) => s.length <= maxLength, { error: `${what} must be at most ${maxLength} characters` }),
     );
 }

@@ -1,0 +1,55 @@
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { postMessage } from '@confab/server';
+import { account, bodies, eventually, registerViaApi, send } from './support/app';
+import { useHarness } from './support/harness';
+import { ARTIFACTS_DIR, REPO_ROOT } from './support/paths';
+
+const harness = useHarness();
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(png: Buffer): { width: number; height: number } {
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+describe('the lobby, as the README shows it', () => {
+  it('renders a conversation between three people and saves a 1280×800 screenshot', async () => {
+    const server = await harness.startServer();
+    const maya = await registerViaApi(server.url, account('maya', 'Maya Chen'));
+    const { user: jonas } = await registerViaApi(server.url, account('jonas', 'Jonas Berg'));
+    const { user: priya } = await registerViaApi(server.url, account('priya', 'Priya Natarajan'));
+
+    const script: [typeof jonas, string][] = [
+      [jonas, 'Morning all! The 0.4 release branch is cut.'],
+      [jonas, 'Changelog draft is in the usual place, shout if I missed anything.'],
+      [priya, 'Nice. I ran the migration against a copy of production last night: 2.1M messages in about 40 seconds.'],
+      [priya, 'Also, the reconnect banner now counts down instead of spinning forever. People will love that.'],
+      [maya.user, 'That was the plan! Checklist before we tag:\n1. Smoke-test sign-up and sign-in\n2. Kill the server mid-conversation and watch the outbox drain\n3. Refresh the screenshot in the README'],
+      [jonas, 'I can take 1 and 2.'],
+      [priya, 'I will do the screenshot once the CSS settles.'],
+    ];
+    for (const [author, body] of script) await postMessage(server.stores, author, body);
+
+    const page = await harness.newPage(server.url, { width: 1280, height: 800 });
+    await page.context().addCookies([{ name: 'confab_session', value: maya.token, url: server.url }]);
+    await page.goto('/');
+    await page.getByTestId('composer-input').waitFor();
+    await send(page, 'Perfect. Let us ship it this afternoon.');
+    await eventually(() => page.locator('[data-status="sent"]').count()).toBe(script.length + 1);
+    expect(await bodies(page)).toEqual([...script.map(([, body]) => body), 'Perfect. Let us ship it this afternoon.']);
+    expect(await page.getByTestId('channel-title').textContent()).toBe('#lobby');
+    expect(await page.getByTestId('message-author').allTextContents()).toEqual(['Jonas Berg', 'Priya Natarajan', 'Maya Chen', 'Jonas Berg', 'Priya Natarajan', 'Maya Chen']);
+    await page.mouse.move(0, 0);
+
+    await mkdir(ARTIFACTS_DIR, { recursive: true });
+    const path = join(ARTIFACTS_DIR, 'lobby.png');
+    await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
+    expect(pngSize(await readFile(path))).toEqual({ width: 1280, height: 800 });
+
+    if (process.env.CONFAB_UPDATE_SCREENSHOT === '1') {
+      await mkdir(join(REPO_ROOT, 'docs'), { recursive: true });
+      await copyFile(path, join(REPO_ROOT, 'docs', 'screenshot.png'));
+    }
+  });
+});

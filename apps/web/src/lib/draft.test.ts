@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { LIMITS } from '@confab/shared';
+import { checkDraft } from './draft';
+
+describe('checkDraft', () => {
+  it('treats whitespace as nothing to send rather than an error', () => {
+    expect(checkDraft(' \n\t ')).toMatchObject({ isBlank: true, error: null, length: 0 });
+  });
+
+  it('counts what the server will store and warns near the limit', () => {
+    expect(checkDraft(`  ${'a'.repeat(LIMITS.bodyWarnLength - 1)}  `)).toMatchObject({ isNearLimit: false, error: null });
+    expect(checkDraft('a'.repeat(LIMITS.bodyWarnLength))).toMatchObject({ isNearLimit: true, remaining: LIMITS.bodyMaxLength - LIMITS.bodyWarnLength });
+    expect(checkDraft('a\r\nb').length).toBe(3);
+  });
+
+  it('explains a draft the shared schema refuses', () => {
+    expect(checkDraft('a'.repeat(LIMITS.bodyMaxLength + 2))).toMatchObject({ remaining: -2, error: `Message must be at most ${LIMITS.bodyMaxLength} characters` });
+    expect(checkDraft('bell \u0007').error).toBe('Message contains a control character');
+  });
+});

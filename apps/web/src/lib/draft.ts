@@ -1,0 +1,30 @@
+import { LIMITS, bodySchema } from '@confab/shared';
+import { sentence } from './formErrors';
+
+export interface DraftCheck {
+  /** Length as the server will count it: NFC, CRLF folded, trimmed. */
+  length: number;
+  /** Characters left before the limit; negative when over. */
+  remaining: number;
+  /** Show the counter: the draft is close to (or past) the limit. */
+  isNearLimit: boolean;
+  /** Nothing but whitespace: Enter does nothing. */
+  isBlank: boolean;
+  /** Why the shared schema refuses the draft, or null. Blank drafts are not an error, just nothing to send. */
+  error: string | null;
+}
+
+/** Pre-checks a draft with the same schema the server applies. */
+export function checkDraft(draft: string): DraftCheck {
+  const length = draft.normalize('NFC').replace(/\r\n?/g, '\n').trim().length;
+  const isBlank = length === 0;
+  const parsed = bodySchema.safeParse(draft);
+  const issue = parsed.success || isBlank ? null : parsed.error.issues[0];
+  return {
+    length,
+    remaining: LIMITS.bodyMaxLength - length,
+    isNearLimit: length >= LIMITS.bodyWarnLength,
+    isBlank,
+    error: issue ? sentence(issue.message.replace(/^body\b/, 'message')) : null,
+  };
+}

@@ -1,0 +1,115 @@
+import type { MessageDto } from '@confab/shared';
+import type { OutboxItem } from './messages';
+
+/** Consecutive messages by one author closer together than this share one header. */
+export const GROUP_WINDOW_MS = 5 * 60_000;
+
+export interface TimelineDay {
+  kind: 'day';
+  key: string;
+  label: string;
+}
+
+export interface TimelineMessage {
+  kind: 'message';
+  /** Stable across the pending → sent transition, so the row is not re-created when acked. */
+  key: string;
+  clientId: string;
+  seq: number | null;
+  authorId: string;
+  authorName: string;
+  body: string;
+  createdAt: string;
+  status: 'sent' | 'pending' | 'failed';
+  errorMessage: string | null;
+  isOwn: boolean;
+  /** First of a run by the same author: shows avatar, name and time. */
+  isGroupStart: boolean;
+}
+
+export type TimelineEntry = TimelineDay | TimelineMessage;
+
+export interface Me {
+  id: string;
+  name: string;
+}
+
+/** Local calendar day, e.g. `2025-01-31`. */
+export function dayKey(date: Date): string {
+  const m = String(date.getMonth() + 1).padStart(2, '0');
+  const d = String(date.getDate()).padStart(2, '0');
+  return `${date.getFullYear()}-${m}-${d}`;
+}
+
+export function dayLabel(date: Date, now: Date): string {
+  const today = dayKey(now);
+  const yesterday = dayKey(new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1));
+  const key = dayKey(date);
+  if (key === today) return 'Today';
+  if (key === yesterday) return 'Yesterday';
+  return date.toLocaleDateString(undefined, {
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    ...(date.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
+  });
+}
+
+/**
+ * Flattens stored messages and the outbox into what the list renders: day separators, and
+ * messages marked as the start of a group or a continuation. Unacked messages come last, in the
+ * order they were written, because the server has not placed them yet.
+ */
+export function buildTimeline(messages: readonly MessageDto[], outbox: readonly OutboxItem[], me: Me | null, now: Date): TimelineEntry[] {
+  const rows: TimelineMessage[] = [
+    ...messages.map((m): TimelineMessage => ({
+      kind: 'message',
+      key: `c:${m.author.id}:${m.clientId}`,
+      clientId: m.clientId,
+      seq: m.seq,
+      authorId: m.author.id,
+      authorName: m.author.name,
+      body: m.body,
+      createdAt: m.createdAt,
+      status: 'sent',
+      errorMessage: null,
+      isOwn: m.author.id === me?.id,
+      isGroupStart: true,
+    })),
+    ...outbox.map((o): TimelineMessage => ({
+      kind: 'message',
+      key: `c:${me?.id ?? ''}:${o.clientId}`,
+      clientId: o.clientId,
+      seq: null,
+      authorId: me?.id ?? '',
+      authorName: me?.name ?? '',
+      body: o.body,
+      createdAt: o.createdAt,
+      status: o.status,
+      errorMessage: o.status === 'failed' ? (o.error?.message ?? 'Not delivered') : null,
+      isOwn: true,
+      isGroupStart: true,
+    })),
+  ];
+
+  const entries: TimelineEntry[] = [];
+  let previous: TimelineMessage | null = null;
+  let previousDay = '';
+  for (const row of rows) {
+    const date = new Date(row.createdAt);
+    const day = dayKey(date);
+    if (day !== previousDay) {
+      entries.push({ kind: 'day', key: `d:${day}`, label: dayLabel(date, now) });
+      previousDay = day;
+      previous = null;
+    }
+    if (previous && previous.authorId === row.authorId) {
+      // Absolute: a pending row carries the local clock, which may trail the server's a little.
+      const gap = Math.abs(date.getTime() - new Date(previous.createdAt).getTime());
+      row.isGroupStart = gap >= GROUP_WINDOW_MS;
+    }
+    entries.push(row);
+    previous = row;
+  }
+  return entries;
+}

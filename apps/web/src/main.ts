@@ -1,0 +1,13 @@
+import { createPinia } from 'pinia';
+import { createApp } from 'vue';
+import App from './App.vue';
+import { createAppRouter } from './router';
+import { startRealtime } from './services/realtime';
+import './styles/main.css';
+
+const app = createApp(App);
+app.use(createPinia());
+const router = createAppRouter();
+app.use(router);
+startRealtime(router);
+app.mount('#app');

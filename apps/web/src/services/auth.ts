@@ -1,0 +1,24 @@
+import type { RegisterPayload, SessionResponse, SignInPayload, UserDto } from '@confab/shared';
+import { ApiError, apiRequest } from './http';
+
+export async function register(payload: RegisterPayload): Promise<UserDto> {
+  return (await apiRequest<SessionResponse>('POST', '/api/auth/register', payload)).user;
+}
+
+export async function signIn(payload: SignInPayload): Promise<UserDto> {
+  return (await apiRequest<SessionResponse>('POST', '/api/auth/login', payload)).user;
+}
+
+export async function signOut(): Promise<void> {
+  await apiRequest<void>('POST', '/api/auth/logout');
+}
+
+/** The signed-in user, or null when the session cookie is missing or no longer valid. */
+export async function fetchMe(): Promise<UserDto | null> {
+  try {
+    return (await apiRequest<SessionResponse>('GET', '/api/auth/me')).user;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}

@@ -1,0 +1,42 @@
+import type { AckError } from '@confab/shared';
+
+/** A failed API call: the server's `{ error }` body, or a stand-in when the server could not be reached. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: AckError,
+  ) {
+    super(error.message);
+    this.name = 'ApiError';
+  }
+}
+
+/**
+ * Calls the JSON API on the same origin. State-changing calls always carry a JSON body, because
+ * the server only accepts `application/json` for them (a cheap guard against form-post CSRF).
+ */
+export async function apiRequest<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: method === 'POST' ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
+      body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
+    });
+  } catch {
+    throw new ApiError(0, { code: 'unavailable', message: 'Cannot reach the server. Check your connection and try again.' });
+  }
+  if (response.status === 204) return undefined as T;
+  const payload: unknown = await response.json().catch(() => null);
+  if (response.ok) return payload as T;
+  throw new ApiError(response.status, readError(payload, response.status));
+}
+
+function readError(payload: unknown, status: number): AckError {
+  const error = (payload as { error?: Partial<AckError> } | null)?.error;
+  if (error && typeof error.code === 'string' && typeof error.message === 'string') return error as AckError;
+  return status >= 500
+    ? { code: 'unavailable', message: 'The server is having trouble. Try again in a moment.' }
+    : { code: 'internal', message: `Unexpected response (${status}).` };
+}

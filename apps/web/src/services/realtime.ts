@@ -1,0 +1,117 @@
+import { watch } from 'vue';
+import type { Router } from 'vue-router';
+import type { ConnectErrorData } from '@confab/shared';
+import { useConnectionStore } from '../stores/connection';
+import { useLobbyStore } from '../stores/lobby';
+import { useSessionStore } from '../stores/session';
+import { lobbySocket, onReconnectDelay } from './socket';
+
+/** socket.io never retries a handshake the server refused; for passing refusals we do, this often. */
+const REFUSED_RETRY_MS = 5_000;
+
+/**
+ * The one place that maps socket events to store actions. Connects while someone is signed in,
+ * and on every (re)connect catches up before releasing the outbox, so that what the outbox
+ * resends lands after what the server already holds. Returns a function that undoes it all.
+ */
+export function startRealtime(router: Router): () => void {
+  const session = useSessionStore();
+  const lobby = useLobbyStore();
+  const connection = useConnectionStore();
+  // Bumped on every connect and disconnect: a catch-up that outlived its connection must not resume sends.
+  let epoch = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function clearRetry(): void {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+  }
+
+  function retryLater(delayMs: number): void {
+    clearRetry();
+    connection.scheduleRetry(delayMs);
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connection.markConnecting();
+      lobbySocket.connect();
+    }, delayMs);
+  }
+
+  async function onConnect(): Promise<void> {
+    const current = ++epoch;
+    clearRetry();
+    connection.markConnected();
+    await lobby.catchUp();
+    if (current === epoch && lobbySocket.connected) lobby.resume();
+  }
+
+  function onDisconnect(reason: string): void {
+    epoch += 1;
+    lobby.pause();
+    if (reason === 'io client disconnect') connection.stop();
+    else if (lobbySocket.active) connection.markConnecting(); // the manager picks a delay right after this
+    else retryLater(REFUSED_RETRY_MS);
+  }
+
+  function onConnectError(err: Error): void {
+    const data = (err as Error & { data?: ConnectErrorData }).data;
+    if (data?.code === 'unauthorized') {
+      const redirect = router.currentRoute.value.fullPath;
+      session.forget();
+      void router.replace({ name: 'signin', query: { ...(redirect === '/' ? {} : { redirect }), expired: '1' } });
+      return;
+    }
+    // A transport failure: the manager retries by itself and reports its delay through onReconnectDelay.
+    if (lobbySocket.active) return;
+    if (data?.code === 'origin_not_allowed') connection.refuse(data.message);
+    else retryLater(REFUSED_RETRY_MS);
+  }
+
+  function onMessage(message: Parameters<typeof lobby.receiveLive>[0]): void {
+    if (lobby.receiveLive(message)) void lobby.catchUp();
+  }
+
+  const onAttempt = () => connection.markConnecting();
+  const onBrowserOnline = () => connection.setBrowserOnline(navigator.onLine);
+
+  lobbySocket.on('connect', onConnect);
+  lobbySocket.on('disconnect', onDisconnect);
+  lobbySocket.on('connect_error', onConnectError);
+  lobbySocket.on('message:new', onMessage);
+  lobbySocket.io.on('reconnect_attempt', onAttempt);
+  const stopDelays = onReconnectDelay((ms) => {
+    if (session.user) connection.scheduleRetry(ms);
+  });
+  window.addEventListener('online', onBrowserOnline);
+  window.addEventListener('offline', onBrowserOnline);
+
+  const stopWatch = watch(
+    () => session.user?.id ?? null,
+    (userId, previous) => {
+      if (userId === previous) return;
+      clearRetry();
+      lobby.reset();
+      // A new user needs a new handshake: the old one carried the previous session.
+      lobbySocket.disconnect();
+      connection.stop();
+      if (!userId) return;
+      connection.markConnecting();
+      lobbySocket.connect();
+    },
+    { immediate: true },
+  );
+
+  return () => {
+    stopWatch();
+    stopDelays();
+    clearRetry();
+    lobbySocket.off('connect', onConnect);
+    lobbySocket.off('disconnect', onDisconnect);
+    lobbySocket.off('connect_error', onConnectError);
+    lobbySocket.off('message:new', onMessage);
+    lobbySocket.io.off('reconnect_attempt', onAttempt);
+    window.removeEventListener('online', onBrowserOnline);
+    window.removeEventListener('offline', onBrowserOnline);
+    lobbySocket.disconnect();
+  };
+}

@@ -1,0 +1,54 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { RegisterPayload, SignInPayload, UserDto } from '@confab/shared';
+import * as auth from '../services/auth';
+
+/** The signed-in user. Actions throw `ApiError`, which the forms turn into messages. */
+export const useSessionStore = defineStore('session', () => {
+  const user = ref<UserDto | null>(null);
+  /** `done` once the first `fetchMe` settled, so route guards know whether `user` can be trusted. */
+  const status = ref<'idle' | 'loading' | 'done' | 'error'>('idle');
+  let pending: Promise<void> | null = null;
+
+  /** Asks the server who we are, once; later calls share the first answer. */
+  function ensureLoaded(): Promise<void> {
+    pending ??= (async () => {
+      status.value = 'loading';
+      try {
+        user.value = await auth.fetchMe();
+        status.value = 'done';
+      } catch {
+        // The server is unreachable: act signed out; the sign-in form will say why it cannot proceed.
+        user.value = null;
+        status.value = 'error';
+      }
+    })();
+    return pending;
+  }
+
+  async function signIn(payload: SignInPayload): Promise<void> {
+    user.value = await auth.signIn(payload);
+    status.value = 'done';
+  }
+
+  async function signUp(payload: RegisterPayload): Promise<void> {
+    user.value = await auth.register(payload);
+    status.value = 'done';
+  }
+
+  async function signOut(): Promise<void> {
+    try {
+      await auth.signOut();
+    } finally {
+      // Forget the user even if the server could not be told; the cookie is httpOnly, so this is all we can do.
+      user.value = null;
+    }
+  }
+
+  /** The server refused our session (expired or revoked): drop it without calling the server. */
+  function forget(): void {
+    user.value = null;
+  }
+
+  return { user, status, ensureLoaded, signIn, signUp, signOut, forget };
+});
