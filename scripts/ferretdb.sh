@@ -14,7 +14,10 @@
 #   FERRETDB_VERSION        FerretDB module version (default: v1.24.2)
 #   FERRETDB_START_TIMEOUT  seconds to wait for the port to accept connections (default: 30)
 #   FERRETDB_LOG_LEVEL      DEBUG|INFO|WARN|ERROR (default: INFO)
-#   FERRETDB_KEEP_DATA=1    keep DIR/ferretdb-data on stop
+#   FERRETDB_KEEP_DATA=1    keep DIR/ferretdb-data on stop, and reuse it on start (to restart an
+#                           instance with its data, e.g. for outage tests)
+#   FERRETDB_PORT           listen on this port instead of a free one (e.g. to restart an instance
+#                           where its clients expect it); start fails if the port is taken
 #
 # Why not `go install github.com/FerretDB/FerretDB/cmd/ferretdb@VERSION`: it fails when the
 # proxy refuses the module's @v/list (deprecation lookup), and the resulting binary panics
@@ -137,9 +140,11 @@ cmd_start() {
   bin="$(cmd_install)"
 
   for attempt in 1 2 3; do
-    rm -rf "$data" "$state"
+    if [[ "${FERRETDB_KEEP_DATA:-}" != 1 ]]; then
+      rm -rf "$data" "$state"
+    fi
     mkdir -p "$data" "$state"
-    port="$(free_port)"
+    port="${FERRETDB_PORT:-$(free_port)}"
     : >"$logf"
     # stdin/stdout/stderr detached so `URL=$(ferretdb.sh start DIR)` returns immediately
     DO_NOT_TRACK=1 "$bin" \
@@ -174,7 +179,7 @@ cmd_start() {
       exit 1
     fi
     rm -f "$pidf"
-    if grep -qi 'address already in use' "$logf" && ((attempt < 3)); then
+    if grep -qi 'address already in use' "$logf" && [[ -z "${FERRETDB_PORT:-}" ]] && ((attempt < 3)); then
       log "port $port was taken, retrying"
       continue
     fi

@@ -11,6 +11,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import { StoreUnavailableError } from './store/errors.js';
 import type { Stores } from './store/ports.js';
 import { createSessionTokens } from './auth/sessionTokens.js';
 import { registerAuthRoutes } from './http/authRoutes.js';
@@ -60,6 +61,10 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     }
   });
   http.setErrorHandler((err: { statusCode?: number; message: string }, request, reply) => {
+    if (err instanceof StoreUnavailableError) {
+      request.log.warn({ err: err.message }, 'store unavailable');
+      return reply.code(503).send({ error: { code: 'unavailable', message: 'The database is unreachable; nothing was changed. Try again shortly.' } });
+    }
     const status = err.statusCode ?? 500;
     if (status >= 500) request.log.error({ err }, 'request failed');
     const error =

@@ -12,6 +12,12 @@ const commaList = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean));
 
+// `MONGODB_URL=` (empty) in an env file means "not set", like leaving the line out.
+const mongoUrl = z
+  .string()
+  .regex(/^(mongodb(\+srv)?:\/\/.+)?$/, { error: 'MONGODB_URL must start with mongodb:// or mongodb+srv://' })
+  .transform((v) => v || undefined);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -24,6 +30,9 @@ const envSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   TRUST_PROXY: booleanFlag.default(false),
   WEB_DIST: z.string().min(1).default(DEFAULT_WEB_DIST),
+  MONGODB_URL: mongoUrl.optional(),
+  MONGODB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
 });
 
 /** The server's settings, parsed once at start-up. Every variable is listed in `.env.example`. */
@@ -44,6 +53,12 @@ export interface Config {
   trustProxy: boolean;
   /** Folder of the built web app; served when it holds an index.html. */
   webDist: string;
+  /** MongoDB connection string; unset means the in-memory store. */
+  mongodbUrl: string | undefined;
+  /** How long start-up keeps retrying an unreachable MongoDB before giving up. */
+  mongodbConnectTimeoutMs: number;
+  /** How long one operation waits for a reachable MongoDB before it is answered `unavailable`. */
+  mongodbServerSelectionTimeoutMs: number;
 }
 
 /** Parses the environment, or throws an Error listing every bad variable. */
@@ -67,5 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     cookieSecure: e.COOKIE_SECURE === 'true' ? 'always' : e.COOKIE_SECURE === 'false' ? 'never' : 'auto',
     trustProxy: e.TRUST_PROXY,
     webDist: e.WEB_DIST,
+    mongodbUrl: e.MONGODB_URL,
+    mongodbConnectTimeoutMs: e.MONGODB_CONNECT_TIMEOUT_MS,
+    mongodbServerSelectionTimeoutMs: e.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
   });
 }

@@ -1,7 +1,8 @@
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { createMemoryStores } from './store/memory/index.js';
+import { createStores } from './store/createStores.js';
+import type { Stores } from './store/ports.js';
 
 let config;
 try {
@@ -12,8 +13,13 @@ try {
 }
 
 const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
-const stores = createMemoryStores();
-logger.warn('MONGODB_URL is not set: using the in-memory store; history and accounts are NOT persisted');
+let stores: Stores;
+try {
+  stores = await createStores(config, logger);
+} catch (err) {
+  logger.fatal((err as Error).message);
+  process.exit(1);
+}
 if (config.isSessionSecretEphemeral) {
   logger.warn('SESSION_SECRET is not set: using a random one; sessions end when the process stops');
 }

@@ -6,6 +6,7 @@ import type { AccountService } from '../services/accountService.js';
 import { isOriginAllowed } from '../http/origin.js';
 import { SESSION_COOKIE } from '../http/sessionCookie.js';
 import type { Logger } from '../logger.js';
+import { StoreUnavailableError } from '../store/errors.js';
 
 type Next = (err?: Error) => void;
 
@@ -33,7 +34,8 @@ export function createHandshakeGuard(deps: { accounts: AccountService; config: C
       socket.data.sessionId = session.sessionId;
       next();
     } catch (err) {
-      deps.logger.error({ err, nsp: socket.nsp.name }, 'handshake failed');
+      if (err instanceof StoreUnavailableError) deps.logger.warn({ err: err.message, nsp: socket.nsp.name }, 'handshake refused: store unavailable');
+      else deps.logger.error({ err, nsp: socket.nsp.name }, 'handshake failed');
       refuse(next, 'unavailable', 'The server cannot check your session right now.');
     }
   };

@@ -26,6 +26,16 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
     async function fill(roomId: string, count: number) {
       for (let i = 1; i <= count; i += 1) await stores.messages.append(newMessage({ roomId, clientId: `${roomId}-${i}`, body: `m${i}` }));
     }
+    /** What a call did with a smuggled operator object: refused it, or treated it as a plain value. */
+    async function outcome<T>(call: () => Promise<T>): Promise<{ refused: true } | { refused: false; value: T }> {
+      try {
+        return { refused: false, value: await call() };
+      } catch {
+        return { refused: true };
+      }
+    }
+    // An operator object where a string or number belongs, as a caller that skipped validation might pass it.
+    const smuggled = <T,>(value: object) => value as unknown as T;
 
     describe('users', () => {
       it('creates a user and finds it by id and, case-insensitively, by username', async () => {
@@ -41,6 +51,30 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
         await stores.users.create(newUser('Bob'));
         expect(await stores.users.create(newUser('BOB'))).toBe('username_taken');
         expect((await stores.users.findByUsername('bob'))?.username).toBe('Bob');
+      });
+
+      it('concurrent creates of one name in different letter cases: exactly one wins', async () => {
+        const names = ['Dave', 'DAVE', 'dave', 'dAvE', 'DaVe', 'daVE', 'Dave', 'dave'];
+        const results = await Promise.all(names.map((name) => stores.users.create(newUser(name))));
+        const winners = results.filter((r) => r !== 'username_taken');
+        expect(winners).toHaveLength(1);
+        expect(await stores.users.findByUsername('DAVE')).toEqual(winners[0]);
+      });
+
+      it('looks usernames up literally, never as a pattern', async () => {
+        await stores.users.create(newUser('Alice'));
+        for (const pattern of ['.*', 'Alic.', '^alice$', 'alic', 'alice ', '[a]lice']) {
+          expect(await stores.users.findByUsername(pattern)).toBeNull();
+        }
+      });
+
+      it('does not interpret an operator object smuggled into a string field', async () => {
+        const alice = await stores.users.create(newUser('Alice'));
+        const byName = await outcome(() => stores.users.findByUsername(smuggled({ $gt: '' })));
+        expect(byName.refused || byName.value === null).toBe(true);
+        const byId = await outcome(() => stores.users.findById(smuggled({ $ne: null })));
+        expect(byId.refused || byId.value === null).toBe(true);
+        expect(await stores.users.findByUsername('alice')).toEqual(alice);
       });
 
       it('finds nothing for unknown names and ids', async () => {
@@ -82,6 +116,39 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
         expect((await stores.messages.since('lobby', { afterSeq: 0, limit: 100 })).messages).toHaveLength(1);
       });
 
+      it('repeats racing new sends still leave 1..n with no gap', async () => {
+        const sends = Array.from({ length: 20 }, (_, i) => newMessage({ clientId: `new-${i}` }));
+        const repeats = Array.from({ length: 10 }, () => newMessage({ clientId: 'repeated' }));
+        await Promise.all([...sends, ...repeats].map((m) => stores.messages.append(m)));
+        const stored = (await stores.messages.since('lobby', { afterSeq: 0, limit: 100 })).messages;
+        expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+        expect(stored.filter((m) => m.clientId === 'repeated')).toHaveLength(1);
+      });
+
+      it('stores bodies verbatim, operator-like text and all', async () => {
+        const body = '{ "$gt": "" } $where a.b.c \\u0000 <script>x</script> 🎉 ünïcödé';
+        const { message } = await stores.messages.append(newMessage({ body }));
+        expect(message.body).toBe(body);
+        expect((await stores.messages.since('lobby', { afterSeq: 0, limit: 10 })).messages[0]?.body).toBe(body);
+      });
+
+      it('does not interpret operator objects smuggled into string or number fields', async () => {
+        const original = await stores.messages.append(newMessage({ clientId: 'x' }));
+        const repeat = await outcome(() => stores.messages.append(newMessage({ clientId: smuggled({ $ne: null }) })));
+        // Refused, or stored as a new message: never mistaken for a repeat of 'x'.
+        expect(repeat.refused || (repeat.value.isNew && repeat.value.message.id !== original.message.id)).toBe(true);
+        for (const page of [
+          await outcome(() => stores.messages.since(smuggled({ $ne: null }), { afterSeq: 0, limit: 10 })),
+          await outcome(() => stores.messages.since('lobby', { afterSeq: smuggled({ $gt: 0 }), limit: 10 })),
+          await outcome(() => stores.messages.history(smuggled({ $ne: null }), { limit: 10 })),
+          await outcome(() => stores.messages.history('lobby', { beforeSeq: smuggled({ $gt: 0 }), limit: 10 })),
+        ]) {
+          expect(page.refused || page.value.messages.length === 0).toBe(true);
+        }
+        const stored = await stores.messages.since('lobby', { afterSeq: 0, limit: 10 });
+        expect(stored.messages[0]).toEqual(original.message);
+      });
+
       it('history pages go back from the newest, oldest first, with no gap or overlap', async () => {
         await fill('lobby', 25);
         const newest = await stores.messages.history('lobby', { limit: 10 });
@@ -118,6 +185,26 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
         await stores.sessions.revoke('s2');
         expect(await stores.sessions.findActive('s2', at)).toBeNull();
         expect(await stores.sessions.findActive('nope', at)).toBeNull();
+      });
+
+      it('a session ends exactly at expiresAt', async () => {
+        const expiresAt = new Date(at.getTime() + 60_000);
+        await stores.sessions.create({ id: 's1', userId: 'u1', expiresAt });
+        expect(await stores.sessions.findActive('s1', new Date(expiresAt.getTime() - 1))).not.toBeNull();
+        expect(await stores.sessions.findActive('s1', expiresAt)).toBeNull();
+      });
+
+      it('revoking one session leaves the others, and revoking an unknown or smuggled id changes nothing', async () => {
+        const expiresAt = new Date(at.getTime() + 60_000);
+        await stores.sessions.create({ id: 's1', userId: 'u1', expiresAt });
+        await stores.sessions.create({ id: 's2', userId: 'u1', expiresAt });
+        await stores.sessions.revoke('s1');
+        await stores.sessions.revoke('unknown');
+        await outcome(() => stores.sessions.revoke(smuggled({ $ne: null })));
+        const found = await outcome(() => stores.sessions.findActive(smuggled({ $ne: null }), at));
+        expect(found.refused || found.value === null).toBe(true);
+        expect(await stores.sessions.findActive('s1', at)).toBeNull();
+        expect(await stores.sessions.findActive('s2', at)).toEqual({ id: 's2', userId: 'u1', expiresAt });
       });
     });
 

@@ -1,0 +1,69 @@
+import mongoose from 'mongoose';
+import type { Logger } from '../../logger.js';
+import type { Stores } from '../ports.js';
+import { createAvailabilityGuard } from './availability.js';
+import { connectWithRetry } from './connect.js';
+import { ensureIndexes } from './indexes.js';
+import { messageModel } from './messageModel.js';
+import { MongoMessageStore } from './mongoMessageStore.js';
+import { MongoSessionStore } from './mongoSessionStore.js';
+import { MongoUserStore } from './mongoUserStore.js';
+import { sessionModel } from './sessionModel.js';
+import { userModel } from './userModel.js';
+
+export interface MongoStoresOptions {
+  logger: Logger;
+  /** Database name; defaults to the one in the URL, else `confab`. */
+  dbName?: string;
+  /** How long start-up retries an unreachable server (default 30 s). */
+  connectTimeoutMs?: number;
+  /** How long one operation waits for a reachable server before it is `unavailable` (default 2 s). */
+  serverSelectionTimeoutMs?: number;
+  /** How soon a returning server is noticed (default 1 s). */
+  heartbeatFrequencyMs?: number;
+}
+
+/** Stores backed by MongoDB (or a wire-compatible server) through a dedicated mongoose connection. */
+export async function createMongoStores(url: string, options: MongoStoresOptions): Promise<Stores> {
+  const { connection, prepared: models } = await connectWithRetry(
+    url,
+    {
+      logger: options.logger,
+      dbName: options.dbName,
+      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+      serverSelectionTimeoutMs: options.serverSelectionTimeoutMs ?? 2_000,
+      heartbeatFrequencyMs: options.heartbeatFrequencyMs ?? 1_000,
+    },
+    async (c) => {
+      const models = { users: userModel(c), messages: messageModel(c), sessions: sessionModel(c) };
+      await ensureIndexes(models, options.logger);
+      return models;
+    },
+  );
+  const guarded = createAvailabilityGuard(connection);
+  let isClosing = false;
+  connection.on('disconnected', () => {
+    if (!isClosing) options.logger.warn('lost the connection to MongoDB; sends are answered `unavailable` until it returns');
+  });
+  connection.on('reconnected', () => options.logger.info('reconnected to MongoDB'));
+
+  return {
+    kind: 'mongodb',
+    users: new MongoUserStore(models.users, guarded),
+    messages: new MongoMessageStore(models.messages, guarded),
+    sessions: new MongoSessionStore(models.sessions, guarded),
+    async isReady() {
+      if (connection.readyState !== mongoose.ConnectionStates.connected) return false;
+      try {
+        await connection.db?.command({ ping: 1 });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      isClosing = true;
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { Logger } from '../../logger.js';
+import { isNotImplementedError } from './driverErrors.js';
+import type { MessageModel } from './messageModel.js';
+import type { SessionModel } from './sessionModel.js';
+import type { UserModel } from './userModel.js';
+
+/**
+ * Builds the indexes the stores rely on for correctness (uniqueness), once at start-up rather than
+ * lazily from mongoose's autoIndex, so that a missing index fails start-up instead of a later send.
+ */
+export async function ensureIndexes(
+  models: { users: UserModel; messages: MessageModel; sessions: SessionModel },
+  logger: Logger,
+): Promise<void> {
+  await models.users.createIndexes();
+  await models.messages.createIndexes();
+  try {
+    await models.sessions.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' });
+  } catch (err) {
+    if (!isNotImplementedError(err)) throw err;
+    // FerretDB 1.x has no TTL indexes; the session store deletes an expired session when it is next looked up.
+    logger.info('the database has no TTL indexes: expired sessions are removed when next looked up');
+  }
+}

@@ -1,0 +1,62 @@
+import { LIMITS, type MessageDto } from '@confab/shared';
+import { Schema, type Connection, type Types } from 'mongoose';
+
+export interface MessageDoc {
+  _id: Types.ObjectId;
+  roomId: string;
+  seq: number;
+  clientId: string;
+  author: { id: string; name: string };
+  body: string;
+  createdAt: Date;
+  recalledAt?: Date;
+}
+
+const authorSchema = new Schema<MessageDoc['author']>(
+  {
+    id: { type: String, required: true, match: /^[0-9a-f]{24}$/ },
+    name: { type: String, required: true, maxlength: LIMITS.displayNameMaxLength },
+  },
+  { _id: false, strict: 'throw' },
+);
+
+const messageSchema = new Schema<MessageDoc>(
+  {
+    roomId: { type: String, required: true, minlength: 1, maxlength: 128 },
+    seq: { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } },
+    clientId: { type: String, required: true, minlength: 1, maxlength: LIMITS.clientIdMaxLength },
+    author: { type: authorSchema, required: true },
+    // A recalled message keeps its place in the stream with an empty body.
+    body: {
+      type: String,
+      maxlength: LIMITS.bodyMaxLength,
+      required: [function (this: MessageDoc) { return this.recalledAt == null; }, 'body is required'],
+    },
+    createdAt: { type: Date, required: true },
+    recalledAt: { type: Date },
+  },
+  { collection: 'messages', strict: 'throw', strictQuery: 'throw', versionKey: false },
+);
+// The sequence guarantee: two messages can never share a room position…
+messageSchema.index({ roomId: 1, seq: 1 }, { unique: true });
+// …and a retried send can never be stored twice.
+messageSchema.index({ 'author.id': 1, clientId: 1 }, { unique: true });
+
+export function messageModel(connection: Connection) {
+  return connection.model<MessageDoc>('Message', messageSchema);
+}
+
+export type MessageModel = ReturnType<typeof messageModel>;
+
+export function toMessageDto(doc: MessageDoc): MessageDto {
+  return {
+    id: doc._id.toHexString(),
+    roomId: doc.roomId,
+    seq: doc.seq,
+    clientId: doc.clientId,
+    author: { id: doc.author.id, name: doc.author.name },
+    body: doc.body,
+    createdAt: doc.createdAt.toISOString(),
+    ...(doc.recalledAt ? { recalledAt: doc.recalledAt.toISOString() } : {}),
+  };
+}

@@ -1,0 +1,28 @@
+import { Schema, type Connection } from 'mongoose';
+import type { SessionRecord } from '../ports.js';
+
+export interface SessionDoc {
+  _id: string;
+  userId: string;
+  expiresAt: Date;
+}
+
+const sessionSchema = new Schema<SessionDoc>(
+  {
+    _id: { type: String, required: true, minlength: 1, maxlength: 128 },
+    userId: { type: String, required: true, minlength: 1, maxlength: 128 },
+    expiresAt: { type: Date, required: true },
+  },
+  { collection: 'sessions', strict: 'throw', strictQuery: 'throw', versionKey: false },
+);
+// No TTL index here: FerretDB cannot build one, so ensureIndexes adds it only where supported.
+
+export function sessionModel(connection: Connection) {
+  return connection.model<SessionDoc>('Session', sessionSchema);
+}
+
+export type SessionModel = ReturnType<typeof sessionModel>;
+
+export function toSessionRecord(doc: SessionDoc): SessionRecord {
+  return { id: doc._id, userId: doc.userId, expiresAt: doc.expiresAt };
+}

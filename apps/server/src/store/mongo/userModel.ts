@@ -1,0 +1,46 @@
+import { LIMITS } from '@confab/shared';
+import { Schema, type Connection, type Types } from 'mongoose';
+import type { UserRecord } from '../ports.js';
+
+export interface UserDoc {
+  _id: Types.ObjectId;
+  username: string;
+  // The username lower-cased: its unique index is what makes names unique in any letter case.
+  // (A case-insensitive collation would do the same on MongoDB, but FerretDB has no collations.)
+  usernameKey: string;
+  displayName: string;
+  passwordHash: string;
+  createdAt: Date;
+}
+
+const userSchema = new Schema<UserDoc>(
+  {
+    username: { type: String, required: true, minlength: 1, maxlength: LIMITS.usernameMaxLength },
+    usernameKey: { type: String, required: true, minlength: 1, maxlength: LIMITS.usernameMaxLength },
+    displayName: { type: String, required: true, minlength: 1, maxlength: LIMITS.displayNameMaxLength },
+    passwordHash: { type: String, required: true, minlength: 1 },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'users', strict: 'throw', strictQuery: 'throw', versionKey: false },
+);
+userSchema.index({ usernameKey: 1 }, { unique: true });
+
+export function userModel(connection: Connection) {
+  return connection.model<UserDoc>('User', userSchema);
+}
+
+export type UserModel = ReturnType<typeof userModel>;
+
+export function usernameKey(username: string): string {
+  return username.toLowerCase();
+}
+
+export function toUserRecord(doc: UserDoc): UserRecord {
+  return {
+    id: doc._id.toHexString(),
+    username: doc.username,
+    displayName: doc.displayName,
+    passwordHash: doc.passwordHash,
+    createdAt: doc.createdAt,
+  };
+}

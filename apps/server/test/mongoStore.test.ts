@@ -1,0 +1,81 @@
+import { LIMITS } from '@confab/shared';
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { createMongoStores } from '../src/store/mongo/index.js';
+import type { NewMessage } from '../src/store/ports.js';
+import { describeStoreContract } from './support/storeContract.js';
+import { dropDatabase, freshTestStores, openTestStores, quietLogger, snapshotDatabase, testDatabaseName } from './support/mongo.js';
+
+describeStoreContract('mongodb', () => freshTestStores(import.meta.filename));
+
+const message = (clientId: string, overrides: Partial<NewMessage> = {}): NewMessage => ({
+  roomId: 'lobby',
+  clientId,
+  author: { id: 'a'.repeat(24), name: 'Alice' },
+  body: 'hello',
+  createdAt: new Date(),
+  ...overrides,
+});
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('mongodb store, beyond the contract', () => {
+  it('two store instances on one database (two servers) share a room without gaps, and store a retry once', async () => {
+    const dbName = testDatabaseName(import.meta.filename);
+    const [one, two] = await Promise.all([openTestStores(dbName), openTestStores(dbName)]);
+    try {
+      const sends = Array.from({ length: 30 }, (_, i) => (i % 2 ? one : two).messages.append(message(`m-${i}`)));
+      const retries = Array.from({ length: 6 }, (_, i) => (i % 2 ? one : two).messages.append(message('retried')));
+      const results = await Promise.all([...sends, ...retries]);
+      const seqs = [...new Set(results.map((r) => r.message.seq))].sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+      expect(results.filter((r) => r.message.clientId === 'retried' && r.isNew)).toHaveLength(1);
+    } finally {
+      await one.close();
+      await two.close();
+      await dropDatabase(dbName);
+    }
+  });
+
+  it('refuses documents its schemas reject, and stores nothing', async () => {
+    const dbName = testDatabaseName(import.meta.filename);
+    const stores = await openTestStores(dbName);
+    try {
+      await expect(stores.messages.append(message('long', { body: 'x'.repeat(LIMITS.bodyMaxLength + 1) }))).rejects.toThrow(/body/);
+      await expect(stores.messages.append(message('no-author', { author: { id: 'not-an-id', name: 'X' } }))).rejects.toThrow(/author/);
+      await expect(stores.users.create({ username: 'eve', displayName: '', passwordHash: 'h', createdAt: new Date() })).rejects.toThrow(/displayName/);
+      const snapshot = await snapshotDatabase(dbName);
+      expect(Object.values(snapshot).flat()).toEqual([]);
+    } finally {
+      await stores.close();
+      await dropDatabase(dbName);
+    }
+  });
+
+  it('reports not ready once closed', async () => {
+    const dbName = testDatabaseName(import.meta.filename);
+    const stores = await openTestStores(dbName);
+    await dropDatabase(dbName);
+    await stores.close();
+    expect(await stores.isReady()).toBe(false);
+  });
+
+  it('gives up on an unreachable server after the connect timeout, with a message naming it but not its password', async () => {
+    const port = await closedPort();
+    const startedAt = Date.now();
+    const opening = createMongoStores(`mongodb://confab:s3cret@127.0.0.1:${port}/confab`, {
+      logger: quietLogger,
+      connectTimeoutMs: 1_500,
+      serverSelectionTimeoutMs: 500,
+    });
+    await expect(opening).rejects.toThrow(new RegExp(`MongoDB at mongodb://127\\.0\\.0\\.1:${port}/confab was not reachable within 1500 ms`));
+    await expect(opening).rejects.not.toThrow(/s3cret/);
+    expect(Date.now() - startedAt).toBeLessThan(4_000);
+  });
+});
