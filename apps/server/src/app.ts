@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import {
   LIMITS,
@@ -16,11 +17,17 @@ import type { Stores } from './store/ports.js';
 import { createSessionTokens } from './auth/sessionTokens.js';
 import { registerAuthRoutes } from './http/authRoutes.js';
 import { registerHealthRoutes } from './http/healthRoutes.js';
+import { registerSettingsRoute } from './http/settingsRoute.js';
 import { registerWebApp } from './http/webApp.js';
 import { isOriginAllowed } from './http/origin.js';
 import { createHandshakeGuard } from './realtime/handshake.js';
+import { registerDm, type DmNamespace } from './realtime/namespaces/dm.js';
 import { registerLobby, type LobbyNamespace } from './realtime/namespaces/lobby.js';
 import { createAccountService } from './services/accountService.js';
+import { MemoryPresenceRegistry } from './presence/memoryRegistry.js';
+import { createPresenceService } from './presence/presenceService.js';
+import type { PresenceRegistry } from './presence/registry.js';
+import { createDmService } from './services/dmService.js';
 import { createMessageService } from './services/messageService.js';
 
 export interface AppDeps {
@@ -28,6 +35,8 @@ export interface AppDeps {
   logger: Logger;
   /** The clock every service reads; tests pass a fake one. */
   now?: () => Date;
+  /** Where presence lives; the in-memory registry (one instance) by default. */
+  presenceRegistry?: PresenceRegistry;
 }
 
 export interface App {
@@ -44,7 +53,10 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   const now = deps.now ?? (() => new Date());
   const tokens = createSessionTokens({ secret: config.sessionSecret, ttlMs: config.sessionTtlMs, now });
   const accounts = createAccountService({ users: deps.stores.users, sessions: deps.stores.sessions, tokens, now });
-  const messages = createMessageService({ messages: deps.stores.messages, now });
+  const messages = createMessageService({ messages: deps.stores.messages, now, recallWindowMs: config.recallWindowMs });
+  const dms = createDmService({ stores: deps.stores, messages, now });
+  const instanceId = randomUUID();
+  const presenceRegistry = deps.presenceRegistry ?? new MemoryPresenceRegistry();
 
   const http = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -77,18 +89,33 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   });
 
   registerHealthRoutes(http, { stores: deps.stores });
+  registerSettingsRoute(http, config);
   registerAuthRoutes(http, { accounts, config });
   const hasWebApp = await registerWebApp(http, config.webDist);
   if (!hasWebApp) deps.logger.warn({ webDist: config.webDist }, 'no built web app found; serving the API only');
 
-  const io = new Server<LobbyClientToServerEvents, LobbyServerToClientEvents, InterServerEvents, SocketData>(http.server, {
+  // Each namespace has its own event maps, so the server itself stays untyped and each namespace is typed where it is made.
+  const io = new Server(http.server, {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
     serveClient: false,
   });
   const guard = createHandshakeGuard({ accounts, config, logger: deps.logger });
-  const lobby: LobbyNamespace = io.of(NAMESPACES.lobby);
+  const lobby = io.of(NAMESPACES.lobby) as LobbyNamespace;
   lobby.use((socket, next) => void guard(socket, next));
-  registerLobby(lobby, { messages, logger: deps.logger });
+  const presence = createPresenceService({
+    registry: presenceRegistry,
+    instanceId,
+    now,
+    awayAfterMs: config.awayAfterMs,
+    publish: (update) => lobby.emit('presence:update', update),
+    logger: deps.logger,
+  });
+  const presenceSweep = setInterval(() => void presence.sweep(), config.presenceSweepMs);
+  presenceSweep.unref();
+  registerLobby(lobby, { messages, presence, logger: deps.logger });
+  const dm = io.of(NAMESPACES.dm) as DmNamespace;
+  dm.use((socket, next) => void guard(socket, next));
+  registerDm(dm, { dms, logger: deps.logger });
 
   return {
     http,
@@ -101,6 +128,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     async close() {
       // io.close() ends every engine connection, so clients see "transport close" and reconnect
       // (to another instance, behind a load balancer); it also closes the HTTP server.
+      clearInterval(presenceSweep);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close();
     },

@@ -30,6 +30,9 @@ const envSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   TRUST_PROXY: booleanFlag.default(false),
   WEB_DIST: z.string().min(1).default(DEFAULT_WEB_DIST),
+  RECALL_WINDOW_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(120),
+  AWAY_AFTER_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
+  PRESENCE_SWEEP_MS: z.coerce.number().int().min(10).max(600_000).default(10_000),
   MONGODB_URL: mongoUrl.optional(),
   MONGODB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
@@ -53,6 +56,12 @@ export interface Config {
   trustProxy: boolean;
   /** Folder of the built web app; served when it holds an index.html. */
   webDist: string;
+  /** How long after sending an author may recall a message. */
+  recallWindowMs: number;
+  /** After how long with no activity in any tab a user shows as away. */
+  awayAfterMs: number;
+  /** How often presence is re-evaluated (idle users become away). */
+  presenceSweepMs: number;
   /** MongoDB connection string; unset means the in-memory store. */
   mongodbUrl: string | undefined;
   /** How long start-up keeps retrying an unreachable MongoDB before giving up. */
@@ -82,6 +91,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     cookieSecure: e.COOKIE_SECURE === 'true' ? 'always' : e.COOKIE_SECURE === 'false' ? 'never' : 'auto',
     trustProxy: e.TRUST_PROXY,
     webDist: e.WEB_DIST,
+    recallWindowMs: e.RECALL_WINDOW_SECONDS * 1000,
+    awayAfterMs: Math.round(e.AWAY_AFTER_MINUTES * 60_000),
+    presenceSweepMs: e.PRESENCE_SWEEP_MS,
     mongodbUrl: e.MONGODB_URL,
     mongodbConnectTimeoutMs: e.MONGODB_CONNECT_TIMEOUT_MS,
     mongodbServerSelectionTimeoutMs: e.MONGODB_SERVER_SELECTION_TIMEOUT_MS,

@@ -1,10 +1,11 @@
-import { LIMITS } from '@confab/shared';
+import { LIMITS, dmRoomId } from '@confab/shared';
+import mongoose from 'mongoose';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createMongoStores } from '../src/store/mongo/index.js';
 import type { NewMessage } from '../src/store/ports.js';
 import { describeStoreContract } from './support/storeContract.js';
-import { dropDatabase, freshTestStores, openTestStores, quietLogger, snapshotDatabase, testDatabaseName } from './support/mongo.js';
+import { dropDatabase, freshTestStores, mongoUrl, openTestStores, quietLogger, snapshotDatabase, testDatabaseName } from './support/mongo.js';
 
 describeStoreContract('mongodb', () => freshTestStores(import.meta.filename));
 
@@ -39,6 +40,47 @@ describe('mongodb store, beyond the contract', () => {
     } finally {
       await one.close();
       await two.close();
+      await dropDatabase(dbName);
+    }
+  });
+
+  it('two store instances racing on one room\'s activity and read mark end at the highest of each', async () => {
+    const dbName = testDatabaseName(import.meta.filename);
+    const [one, two] = await Promise.all([openTestStores(dbName), openTestStores(dbName)]);
+    const [a, b] = ['a'.repeat(24), 'b'.repeat(24)] as const;
+    const roomId = dmRoomId(a, b);
+    const at = (i: number) => new Date(Date.UTC(2026, 2, 1, 12, 0, i));
+    try {
+      const touches = Array.from({ length: 30 }, (_, i) => (i % 2 ? one : two).conversations.touch(roomId, [a, b], at((i * 17) % 30)));
+      const marks = Array.from({ length: 30 }, (_, i) => (i % 2 ? two : one).conversations.markRead(roomId, a, ((i * 13) % 30) + 1));
+      const [, results] = await Promise.all([Promise.all(touches), Promise.all(marks)]);
+      for (const stores of [one, two]) {
+        expect(await stores.conversations.find(roomId)).toEqual({ roomId, memberIds: [a, b], lastActivityAt: at(29) });
+        expect(await stores.conversations.readSeq(roomId, a)).toBe(30);
+      }
+      expect(results.filter((r) => r.seq === 30 && r.moved).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await one.close();
+      await two.close();
+      await dropDatabase(dbName);
+    }
+  });
+
+  it('finds users stored before the directory existed by display name', async () => {
+    const dbName = testDatabaseName(import.meta.filename);
+    const raw = await mongoose.createConnection(mongoUrl(), { dbName }).asPromise();
+    try {
+      await raw.collection('users').insertOne({
+        username: 'Old', usernameKey: 'old', displayName: 'Ancient Mariner', passwordHash: 'h', createdAt: new Date(),
+      });
+      const stores = await openTestStores(dbName);
+      try {
+        expect((await stores.users.search({ prefix: 'ancient', limit: 10 })).map((u) => u.username)).toEqual(['Old']);
+      } finally {
+        await stores.close();
+      }
+    } finally {
+      await raw.close();
       await dropDatabase(dbName);
     }
   });

@@ -32,8 +32,15 @@ export interface MessageDto {
   body: string;
   /** Server time of storage, ISO 8601 in UTC. */
   createdAt: string;
-  /** Set once the author recalled the message; the body is then empty. */
+  /** Set once the author recalled the message; the body is then empty (erased in storage). */
   recalledAt?: string;
+  /**
+   * Present only on a recall entry: the room's stream records each recall as an entry of its
+   * own, with its own seq, so a client catching up learns of it in order. Its `body` is empty
+   * and its author is whoever recalled. Clients apply it to the message it names (tombstone)
+   * and do not show it as a message.
+   */
+  recall?: { messageId: string; seq: number };
 }
 
 /** A page of messages, oldest first. */
@@ -83,4 +90,28 @@ export interface ReadMarkDto {
   userId: string;
   /** They have seen the room up to and including this seq. */
   seq: number;
+}
+
+/** A user's presence, aggregated over all of their connections. */
+export interface PresenceDto {
+  userId: string;
+  /** `online`: some tab is active; `away`: every tab idle or hidden for a while; `offline`: no connection. */
+  state: 'online' | 'away' | 'offline';
+  /** When the user was last connected and active (ISO 8601, UTC); null when never seen since the server started. */
+  lastSeenAt: string | null;
+}
+
+/** Someone started or stopped typing in a room. */
+export interface TypingDto {
+  roomId: string;
+  user: AuthorDto;
+  isTyping: boolean;
+}
+
+/** Server settings a client needs to show timings (`GET /api/settings`). */
+export interface ServerSettings {
+  /** How long after sending an author may recall a message, in ms. */
+  recallWindowMs: number;
+  /** After how long without activity in any tab a user shows as away, in ms. */
+  awayAfterMs: number;
 }

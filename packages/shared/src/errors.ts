@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'invalid_credentials',
   /** Registration with a username that exists (compared case-insensitively). */
   'username_taken',
+  /** A recall after the recall window closed; nothing changed. */
+  'recall_window_expired',
   /** Too many requests; `retryAfterMs` says when to try again. */
   'rate_limited',
   /** A dependency (the database) is unreachable; retry later, nothing was stored. */

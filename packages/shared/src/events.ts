@@ -1,5 +1,15 @@
 import type { AckFn, ErrorCode } from './errors.js';
-import type { ConversationDto, ConversationPage, MessageDto, MessagePage, ReadMarkDto, UserDto, UserPage } from './dto.js';
+import type {
+  ConversationDto,
+  ConversationPage,
+  MessageDto,
+  MessagePage,
+  PresenceDto,
+  ReadMarkDto,
+  TypingDto,
+  UserDto,
+  UserPage,
+} from './dto.js';
 import type {
   ConversationListPayload,
   DmHistoryPayload,
@@ -7,7 +17,11 @@ import type {
   DmReadPayload,
   DmSendPayload,
   DmSyncPayload,
+  DmTypingPayload,
+  EmptyPayload,
   HistoryPayload,
+  PresenceQueryPayload,
+  RecallPayload,
   SendMessagePayload,
   SyncPayload,
   UserSearchPayload,
@@ -36,12 +50,33 @@ export interface LobbyClientToServerEvents {
   'message:history': (payload: HistoryPayload, ack: AckFn<MessagePage>) => void;
   /** Client → server: the messages after `afterSeq`, oldest first, for catch-up. Ack: a page whose `hasMore` says to ask again. */
   'message:sync': (payload: SyncPayload, ack: AckFn<MessagePage>) => void;
+  /**
+   * Client → server: recall (unsend) one's own lobby message within the recall window. Its body
+   * is erased; the ack and a `message:new` to everyone carry the recall entry (see `MessageDto.recall`).
+   * Idempotent: recalling again acks the same entry. Refusals: `not_found`, `forbidden` (not the author),
+   * `recall_window_expired`.
+   */
+  'message:recall': (payload: RecallPayload, ack: AckFn<MessageDto>) => void;
+  /** Client → server: the user is typing (send at most every `LIMITS.typingThrottleMs`). Relayed to the other lobby members. */
+  'typing:start': (payload: EmptyPayload, ack: AckFn<null>) => void;
+  /** Client → server: the user stopped typing (sent, blurred, or cleared the input). */
+  'typing:stop': (payload: EmptyPayload, ack: AckFn<null>) => void;
+  /** Client → server: the user interacted with this tab (at most every `LIMITS.presenceActiveThrottleMs`), keeping them `online`. */
+  'presence:active': (payload: EmptyPayload, ack: AckFn<null>) => void;
+  /** Client → server: the presence of given users, including offline ones' last-seen time. */
+  'presence:get': (payload: PresenceQueryPayload, ack: AckFn<PresenceDto[]>) => void;
 }
 
 /** Events the server emits on `/lobby`. */
 export interface LobbyServerToClientEvents {
-  /** Server → every socket in the lobby room: a message was stored. */
+  /** Server → every socket in the lobby room: a message (or a recall entry) was stored. */
   'message:new': (message: MessageDto) => void;
+  /** Server → every other lobby socket, volatile: someone started or stopped typing. Expire it after `LIMITS.typingExpiryMs`. */
+  typing: (typing: TypingDto) => void;
+  /** Server → a socket that just connected: everyone online or away now. */
+  'presence:snapshot': (presence: PresenceDto[]) => void;
+  /** Server → every lobby socket: one user's aggregated presence changed. */
+  'presence:update': (presence: PresenceDto) => void;
 }
 
 /** The room id of the DM between two users: `dm:` and both ids in ascending order, the same whoever asks. */
@@ -83,6 +118,12 @@ export interface DmClientToServerEvents {
   'dm:conversations': (payload: ConversationListPayload, ack: AckFn<ConversationPage>) => void;
   /** Client → server: the user directory; users whose username or display name starts with `query` (case-insensitive). */
   'user:search': (payload: UserSearchPayload, ack: AckFn<UserPage>) => void;
+  /** Client → server: recall one's own DM, as `message:recall` on `/lobby`; both participants hear the recall entry as `dm:message`. */
+  'message:recall': (payload: RecallPayload, ack: AckFn<MessageDto>) => void;
+  /** Client → server: typing in a DM room; relayed to the other participant only. */
+  'typing:start': (payload: DmTypingPayload, ack: AckFn<null>) => void;
+  /** Client → server: stopped typing in a DM room. */
+  'typing:stop': (payload: DmTypingPayload, ack: AckFn<null>) => void;
 }
 
 /** Events the server emits on `/dm`, to every socket of the users concerned. */
@@ -93,6 +134,8 @@ export interface DmServerToClientEvents {
   'conversation:update': (conversation: ConversationDto) => void;
   /** A participant's read mark moved: the reader's other tabs clear unread; the peer shows "Seen". */
   'dm:read': (mark: ReadMarkDto) => void;
+  /** The other participant started or stopped typing (volatile). Expire it after `LIMITS.typingExpiryMs`. */
+  typing: (typing: TypingDto) => void;
 }
 
 /** Events between server instances (none yet). */

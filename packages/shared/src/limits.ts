@@ -16,6 +16,14 @@ export const LIMITS = {
   conversationPageMax: 50,
   /** Most users one `user:search` answer carries. */
   userSearchPageMax: 50,
+  /** A client sends `typing:start` at most this often while the user keeps typing. */
+  typingThrottleMs: 3_000,
+  /** A typing indicator not refreshed for this long disappears on its own (a lost `typing:stop` never sticks). */
+  typingExpiryMs: 6_000,
+  /** A client reports activity with `presence:active` at most this often. */
+  presenceActiveThrottleMs: 30_000,
+  /** Most user ids one `presence:get` may ask about. */
+  presenceQueryMax: 100,
   /** Longest client-generated message id (`clientId`). */
   clientIdMaxLength: 64,
   /** Username length bounds. */

@@ -153,3 +153,31 @@ export type DmOpenPayload = z.input<typeof dmOpenSchema>;
 export type ConversationListPayload = z.input<typeof conversationListSchema>;
 /** What a client sends with `user:search`. */
 export type UserSearchPayload = z.input<typeof userSearchSchema>;
+
+/** A message id: 24 lowercase hex digits. Checked by format before any lookup. */
+export const messageIdSchema = z.string({ error: 'id must be a string' }).regex(/^[0-9a-f]{24}$/, { error: 'id must be a message id (24 hex digits)' });
+
+/** `message:recall` payload: the author takes back their message. */
+export const recallSchema = z.strictObject({ id: messageIdSchema });
+
+/** A payload that carries nothing: `{}`. */
+export const emptySchema = z.strictObject({});
+
+/** `/dm` `typing:start` and `typing:stop` payload. */
+export const dmTypingSchema = z.strictObject({ roomId: dmRoomIdSchema });
+
+/** `presence:get` payload: the presence of these users, online or not. */
+export const presenceQuerySchema = z.strictObject({
+  userIds: z
+    .array(userIdSchema, { error: 'userIds must be an array' })
+    .max(LIMITS.presenceQueryMax, { error: `userIds may hold at most ${LIMITS.presenceQueryMax} ids` }),
+});
+
+/** What a client sends with `message:recall`. */
+export type RecallPayload = z.input<typeof recallSchema>;
+/** What a client sends with `/dm` typing events. */
+export type DmTypingPayload = z.input<typeof dmTypingSchema>;
+/** What a client sends with `presence:get`. */
+export type PresenceQueryPayload = z.input<typeof presenceQuerySchema>;
+/** The empty payload of `typing:start`/`typing:stop` in the lobby and of `presence:active`. */
+export type EmptyPayload = z.input<typeof emptySchema>;

@@ -1,4 +1,4 @@
-import { LIMITS, ok, type Ack, type MessageDto, type MessagePage, type UserDto } from '@confab/shared';
+import { LIMITS, fail, ok, type Ack, type MessageDto, type MessagePage, type UserDto } from '@confab/shared';
 import type { MessageStore } from '../store/ports.js';
 import type { HistoryInput, SendMessageInput, SyncInput } from '../validated.js';
 
@@ -8,8 +8,15 @@ export interface SendResult {
   isNew: boolean;
 }
 
-/** Posting and reading messages in a room. Who may use which room is decided by the caller. */
-export function createMessageService(deps: { messages: MessageStore; now: () => Date }) {
+export interface RecallResult {
+  /** The recall entry in the room's stream: what to broadcast. */
+  entry: MessageDto;
+  /** False when the message was already recalled: nothing should be broadcast. */
+  isNew: boolean;
+}
+
+/** Posting, recalling and reading messages in a room. Who may use which room is decided by the caller. */
+export function createMessageService(deps: { messages: MessageStore; now: () => Date; recallWindowMs: number }) {
   async function send(author: UserDto, roomId: string, input: SendMessageInput): Promise<Ack<SendResult>> {
     const result = await deps.messages.append({
       roomId,
@@ -19,6 +26,10 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
       body: input.body,
       createdAt: deps.now(),
     });
+    // The key is per author across rooms; a repeat must come from the same room to be a retry.
+    if (result.message.roomId !== roomId) {
+      return fail('invalid_payload', 'This clientId was already used for another message; send with a new clientId.', { field: 'clientId' });
+    }
     return ok(result);
   }
 
@@ -30,7 +41,34 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
     return ok(await deps.messages.since(roomId, { afterSeq: input.afterSeq, limit: LIMITS.syncPageMax }));
   }
 
-  return { send, history, sync };
+  /**
+   * Recalls the author's message: erases its body, then records a recall entry in the room's
+   * stream so every client, live or catching up, learns of it in order. Idempotent: the entry's
+   * clientId is derived from the message, so a repeat (or a retry after a failure between the
+   * two writes) finds the same entry.
+   */
+  async function recall(user: UserDto, messageId: string, canSee: (roomId: string) => boolean): Promise<Ack<RecallResult>> {
+    const target = await deps.messages.findById(messageId);
+    // A message in a room the caller cannot see is reported exactly like a missing one.
+    if (!target || !canSee(target.roomId) || target.recall) return fail('not_found', 'There is no such message.');
+    if (target.author.id !== user.id) return fail('forbidden', 'Only the author can recall a message.');
+    const age = deps.now().getTime() - Date.parse(target.createdAt);
+    if (!target.recalledAt && age > deps.recallWindowMs) {
+      return fail('recall_window_expired', `Messages can only be recalled within ${Math.round(deps.recallWindowMs / 1000)} seconds of sending.`);
+    }
+    await deps.messages.erase(target.id, deps.now());
+    const { message, isNew } = await deps.messages.append({
+      roomId: target.roomId,
+      clientId: `recall_${target.id}`,
+      author: { id: user.id, name: user.displayName },
+      body: '',
+      createdAt: deps.now(),
+      recall: { messageId: target.id, seq: target.seq },
+    });
+    return ok({ entry: message, isNew });
+  }
+
+  return { send, recall, history, sync };
 }
 
 export type MessageService = ReturnType<typeof createMessageService>;

@@ -19,6 +19,12 @@ export interface UserStore {
   /** Looks a user up by username, case-insensitively. */
   findByUsername(username: string): Promise<UserRecord | null>;
   findById(id: string): Promise<UserRecord | null>;
+  /**
+   * The directory: users whose username or display name starts with `prefix`, compared
+   * case-insensitively as plain text (never as a pattern), ordered by lower-cased username,
+   * after `afterUsername` (a lower-cased username) when given. An empty prefix matches everyone.
+   */
+  search(query: { prefix: string; afterUsername?: string; limit: number }): Promise<UserRecord[]>;
 }
 
 export interface NewMessage {
@@ -27,6 +33,8 @@ export interface NewMessage {
   author: AuthorDto;
   body: string;
   createdAt: Date;
+  /** Set on a recall entry: the message it recalls. */
+  recall?: { messageId: string; seq: number };
 }
 
 export interface AppendResult {
@@ -45,6 +53,46 @@ export interface MessageStore {
   history(roomId: string, query: { beforeSeq?: number; limit: number }): Promise<MessagePage>;
   /** Up to `limit` messages with `seq > afterSeq`, oldest first; `hasMore` if newer exist. */
   since(roomId: string, query: { afterSeq: number; limit: number }): Promise<MessagePage>;
+  findById(id: string): Promise<MessageDto | null>;
+  /**
+   * Erases a message's body for good and sets `recalledAt` (kept from the first call when
+   * repeated). Does nothing when no message has this id.
+   */
+  erase(id: string, at: Date): Promise<void>;
+  /**
+   * How many messages in the room have `seq > afterSeq`, were not written by `excludeAuthorId`,
+   * are not recalled, and are not recall entries.
+   */
+  countUnread(roomId: string, query: { afterSeq: number; excludeAuthorId: string }): Promise<number>;
+}
+
+/** A DM room's metadata: who is in it and when it last saw activity. */
+export interface ConversationRecord {
+  roomId: string;
+  /** Both participants' user ids, ascending; the same id twice for notes-to-self. */
+  memberIds: [string, string];
+  lastActivityAt: Date;
+}
+
+export interface ConversationStore {
+  /**
+   * Records activity in a room: creates it with its members if new, and moves `lastActivityAt`
+   * forward to `at` (never back). Safe to call concurrently and repeatedly.
+   */
+  touch(roomId: string, memberIds: readonly [string, string], at: Date): Promise<void>;
+  find(roomId: string): Promise<ConversationRecord | null>;
+  /**
+   * The user's rooms, newest activity first (ties: greater room id first), starting strictly
+   * after the `before` position when given.
+   */
+  listForUser(userId: string, query: { before?: { at: Date; roomId: string }; limit: number }): Promise<ConversationRecord[]>;
+  /**
+   * Moves the user's read mark in the room forward to `seq`; never back, even when calls race.
+   * Returns the mark now stored, and whether this call moved it.
+   */
+  markRead(roomId: string, userId: string, seq: number): Promise<{ seq: number; moved: boolean }>;
+  /** The user's read mark in the room: 0 when they never read it. */
+  readSeq(roomId: string, userId: string): Promise<number>;
 }
 
 export interface SessionRecord {
@@ -65,6 +113,7 @@ export interface Stores {
   users: UserStore;
   messages: MessageStore;
   sessions: SessionStore;
+  conversations: ConversationStore;
   /** Whether the backing database answers now (for `/readyz`). */
   isReady(): Promise<boolean>;
   /** Human name of the implementation, for logs and `/readyz`. */

@@ -1,3 +1,4 @@
+import { dmRoomId } from '@confab/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { NewMessage, Stores } from '../../src/store/ports.js';
 
@@ -14,7 +15,10 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
     });
 
     const at = new Date('2026-03-01T12:00:00.000Z');
-    const newUser = (username: string) => ({ username, displayName: username, passwordHash: 'hash', createdAt: at });
+    const newUser = (username: string, displayName = username) => ({ username, displayName, passwordHash: 'hash', createdAt: at });
+    const later = (seconds: number) => new Date(at.getTime() + seconds * 1000);
+    /** The same calls in a fixed scrambled order, so "the last to finish wins" would show. */
+    const scrambled = <T,>(items: T[]) => items.map((item, i) => ({ item, key: (i * 7919) % 101 })).sort((a, b) => a.key - b.key).map((x) => x.item);
     const newMessage = (overrides: Partial<NewMessage> = {}): NewMessage => ({
       roomId: 'lobby',
       clientId: Math.random().toString(36).slice(2),
@@ -80,6 +84,72 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
       it('finds nothing for unknown names and ids', async () => {
         expect(await stores.users.findByUsername('ghost')).toBeNull();
         expect(await stores.users.findById('0'.repeat(24))).toBeNull();
+      });
+
+      describe('directory search', () => {
+        async function directory() {
+          for (const [username, displayName] of [
+            ['bob', 'Alfred Bob'],
+            ['ALvin', 'Vin'],
+            ['albert', 'Zed'],
+            ['carol', 'Carol'],
+            ['dave', 'Al😀 Dave'],
+            ['zoe', 'ÁLVARO 🎉'],
+            ['star', '.*Star (the) $1 [x]'],
+          ] as const) {
+            await stores.users.create(newUser(username, displayName));
+          }
+        }
+        const usernames = (users: { username: string }[]) => users.map((u) => u.username);
+
+        it('finds users whose username or display name starts with the query, in any letter case, ordered by lower-cased username', async () => {
+          await directory();
+          expect(usernames(await stores.users.search({ prefix: 'AL', limit: 10 }))).toEqual(['albert', 'ALvin', 'bob', 'dave']);
+          expect(usernames(await stores.users.search({ prefix: 'alfred b', limit: 10 }))).toEqual(['bob']);
+          expect(usernames(await stores.users.search({ prefix: 'z', limit: 10 }))).toEqual(['albert', 'zoe']);
+          expect(usernames(await stores.users.search({ prefix: 'álvaro 🎉', limit: 10 }))).toEqual(['zoe']);
+          expect(usernames(await stores.users.search({ prefix: 'al😀', limit: 10 }))).toEqual(['dave']);
+          expect(await stores.users.search({ prefix: 'alberto', limit: 10 })).toEqual([]);
+          expect(await stores.users.search({ prefix: 'vin ', limit: 10 })).toEqual([]);
+        });
+
+        it('returns whole user records', async () => {
+          const alice = await stores.users.create(newUser('Alice', 'Queen of Hearts'));
+          expect(await stores.users.search({ prefix: 'queen', limit: 10 })).toEqual([alice]);
+        });
+
+        it('an empty query matches everyone', async () => {
+          await directory();
+          expect(usernames(await stores.users.search({ prefix: '', limit: 10 }))).toEqual(['albert', 'ALvin', 'bob', 'carol', 'dave', 'star', 'zoe']);
+        });
+
+        it('pages by lower-cased username with limit and afterUsername, with no gap or overlap', async () => {
+          await directory();
+          const first = await stores.users.search({ prefix: '', limit: 3 });
+          expect(usernames(first)).toEqual(['albert', 'ALvin', 'bob']);
+          const second = await stores.users.search({ prefix: '', afterUsername: 'bob', limit: 3 });
+          expect(usernames(second)).toEqual(['carol', 'dave', 'star']);
+          expect(usernames(await stores.users.search({ prefix: '', afterUsername: 'star', limit: 3 }))).toEqual(['zoe']);
+          expect(await stores.users.search({ prefix: '', afterUsername: 'zoe', limit: 3 })).toEqual([]);
+          expect(usernames(await stores.users.search({ prefix: 'al', afterUsername: 'alvin', limit: 1 }))).toEqual(['bob']);
+          expect(usernames(await stores.users.search({ prefix: 'al', afterUsername: 'b', limit: 10 }))).toEqual(['bob', 'dave']);
+        });
+
+        it('compares the query as plain text, never as a pattern', async () => {
+          await directory();
+          for (const query of ['(', ')', '$', '^', '^a', '[', '[a-z]', '\\', '*', '+', '?', '|', '{', 'a.', 'al.*', '$where', '{"$gt":""}', '\u0000']) {
+            expect(await stores.users.search({ prefix: query, limit: 10 }), query).toEqual([]);
+          }
+          for (const query of ['.', '.*', '.*star (', '.*STAR (THE) $1 [', '.*star (the) $1 [x]']) {
+            expect(usernames(await stores.users.search({ prefix: query, limit: 10 })), query).toEqual(['star']);
+          }
+        });
+
+        it('does not interpret an operator object smuggled into the query', async () => {
+          await directory();
+          const found = await outcome(() => stores.users.search({ prefix: smuggled({ $gt: '' }), limit: 10 }));
+          expect(found.refused || found.value.length === 0).toBe(true);
+        });
       });
     });
 
@@ -172,6 +242,178 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
         expect(rest.messages.map((m) => m.body)).toEqual(['m9', 'm10', 'm11', 'm12']);
         expect(rest.hasMore).toBe(false);
         expect(await stores.messages.since('lobby', { afterSeq: 12, limit: 5 })).toEqual({ messages: [], hasMore: false });
+      });
+
+      it('a recall entry is stored with what it recalls, an empty body and a seq of its own', async () => {
+        const target = await stores.messages.append(newMessage({ clientId: 'target' }));
+        const recall = { messageId: target.message.id, seq: target.message.seq };
+        const entry = await stores.messages.append(newMessage({ clientId: `recall_${target.message.id}`, body: '', recall }));
+        expect(entry).toMatchObject({ isNew: true, message: { seq: 2, body: '', recall } });
+        expect(await stores.messages.findById(entry.message.id)).toEqual(entry.message);
+        expect((await stores.messages.since('lobby', { afterSeq: 0, limit: 10 })).messages).toEqual([target.message, entry.message]);
+        expect((await stores.messages.append(newMessage({ clientId: `recall_${target.message.id}`, body: '', recall }))).isNew).toBe(false);
+        expect(target.message.recall).toBeUndefined();
+      });
+
+      it('finds a message by id; unknown, malformed or smuggled ids find nothing', async () => {
+        const { message } = await stores.messages.append(newMessage());
+        expect(await stores.messages.findById(message.id)).toEqual(message);
+        expect(await stores.messages.findById('0'.repeat(24))).toBeNull();
+        expect(await stores.messages.findById('not an id')).toBeNull();
+        const smuggledId = await outcome(() => stores.messages.findById(smuggled({ $ne: null })));
+        expect(smuggledId.refused || smuggledId.value === null).toBe(true);
+      });
+
+      it('erasing empties the body for good and keeps the first recall time; unknown ids change nothing', async () => {
+        const kept = await stores.messages.append(newMessage({ clientId: 'kept', body: 'stays' }));
+        const { message } = await stores.messages.append(newMessage({ clientId: 'erased', body: 'secret' }));
+        await stores.messages.erase(message.id, later(1));
+        const erased = { ...message, body: '', recalledAt: later(1).toISOString() };
+        expect(await stores.messages.findById(message.id)).toEqual(erased);
+        await stores.messages.erase(message.id, later(2));
+        await stores.messages.erase('0'.repeat(24), later(3));
+        await outcome(() => stores.messages.erase(smuggled({ $ne: null }), later(4)));
+        expect((await stores.messages.since('lobby', { afterSeq: 0, limit: 10 })).messages).toEqual([kept.message, erased]);
+        expect((await stores.messages.history('lobby', { limit: 10 })).messages).toEqual([kept.message, erased]);
+      });
+
+      it('counts unread messages: after the seq, not the reader\'s own, not recalled, not recall entries, in that room only', async () => {
+        const alice = { id: 'a'.repeat(24), name: 'Alice' };
+        const bob = { id: 'b'.repeat(24), name: 'Bob' };
+        for (const [i, author] of [alice, bob, bob, alice, bob].entries()) {
+          await stores.messages.append(newMessage({ roomId: 'dm', clientId: `m${i}-${author.name}`, author }));
+        }
+        await fill('other', 4);
+        expect(await stores.messages.countUnread('dm', { afterSeq: 0, excludeAuthorId: alice.id })).toBe(3);
+        expect(await stores.messages.countUnread('dm', { afterSeq: 2, excludeAuthorId: alice.id })).toBe(2);
+        expect(await stores.messages.countUnread('dm', { afterSeq: 3, excludeAuthorId: alice.id })).toBe(1);
+        expect(await stores.messages.countUnread('dm', { afterSeq: 5, excludeAuthorId: alice.id })).toBe(0);
+        expect(await stores.messages.countUnread('dm', { afterSeq: 9, excludeAuthorId: alice.id })).toBe(0);
+        expect(await stores.messages.countUnread('dm', { afterSeq: 0, excludeAuthorId: bob.id })).toBe(2);
+        expect(await stores.messages.countUnread('dm', { afterSeq: 0, excludeAuthorId: 'c'.repeat(24) })).toBe(5);
+        expect(await stores.messages.countUnread('empty', { afterSeq: 0, excludeAuthorId: bob.id })).toBe(0);
+
+        // Bob recalls his seq 3: the message no longer counts, and neither does the entry (seq 6).
+        const [, , third] = (await stores.messages.since('dm', { afterSeq: 0, limit: 10 })).messages;
+        await stores.messages.erase(third!.id, later(1));
+        await stores.messages.append(newMessage({ roomId: 'dm', clientId: `recall_${third!.id}`, author: bob, body: '', recall: { messageId: third!.id, seq: 3 } }));
+        expect(await stores.messages.countUnread('dm', { afterSeq: 0, excludeAuthorId: alice.id })).toBe(2);
+        expect(await stores.messages.countUnread('dm', { afterSeq: 3, excludeAuthorId: alice.id })).toBe(1);
+        expect(await stores.messages.countUnread('dm', { afterSeq: 5, excludeAuthorId: alice.id })).toBe(0);
+      });
+    });
+
+    describe('conversations', () => {
+      const [A, B, C, D] = ['a', 'b', 'c', 'd'].map((c) => c.repeat(24)) as [string, string, string, string];
+      const room = (x: string, y: string) => ({ roomId: dmRoomId(x, y), memberIds: [x, y].sort() as [string, string] });
+      const touch = (x: string, y: string, when: Date) => stores.conversations.touch(room(x, y).roomId, room(x, y).memberIds, when);
+      const roomIds = (records: { roomId: string }[]) => records.map((r) => r.roomId);
+
+      it('touching a new room records it with its members; unknown rooms are not found', async () => {
+        await touch(B, A, later(1));
+        expect(await stores.conversations.find(dmRoomId(A, B))).toEqual({ ...room(A, B), lastActivityAt: later(1) });
+        expect(await stores.conversations.find(dmRoomId(A, C))).toBeNull();
+        await touch(A, A, later(2));
+        expect(await stores.conversations.find(dmRoomId(A, A))).toEqual({ roomId: dmRoomId(A, A), memberIds: [A, A], lastActivityAt: later(2) });
+      });
+
+      it('touching moves the last activity forward, never back, and keeps the members', async () => {
+        await touch(A, B, later(10));
+        await touch(A, B, later(5));
+        expect((await stores.conversations.find(dmRoomId(A, B)))?.lastActivityAt).toEqual(later(10));
+        await touch(A, B, later(10));
+        await touch(A, B, later(20));
+        expect(await stores.conversations.find(dmRoomId(A, B))).toEqual({ ...room(A, B), lastActivityAt: later(20) });
+      });
+
+      it('20 concurrent touches of a new room leave one record at the latest time, and later races never move it back', async () => {
+        await Promise.all(scrambled(Array.from({ length: 20 }, (_, i) => touch(A, B, later(i + 1)))));
+        expect(await stores.conversations.find(dmRoomId(A, B))).toEqual({ ...room(A, B), lastActivityAt: later(20) });
+        expect(roomIds(await stores.conversations.listForUser(A, { limit: 10 }))).toEqual([dmRoomId(A, B)]);
+        await Promise.all(scrambled(Array.from({ length: 20 }, (_, i) => touch(A, B, later(i * 2)))));
+        expect((await stores.conversations.find(dmRoomId(A, B)))?.lastActivityAt).toEqual(later(38));
+        await touch(A, B, later(1));
+        expect((await stores.conversations.find(dmRoomId(A, B)))?.lastActivityAt).toEqual(later(38));
+        expect(await stores.conversations.listForUser(B, { limit: 10 })).toEqual([{ ...room(A, B), lastActivityAt: later(38) }]);
+      });
+
+      it('lists only the user\'s rooms, newest first, greater room id first on a tie, notes-to-self once', async () => {
+        await touch(A, C, later(1));
+        await touch(A, D, later(2));
+        await touch(A, B, later(3));
+        await touch(A, A, later(3));
+        await touch(B, C, later(5));
+        const all = await stores.conversations.listForUser(A, { limit: 10 });
+        expect(roomIds(all)).toEqual([dmRoomId(A, B), dmRoomId(A, A), dmRoomId(A, D), dmRoomId(A, C)]);
+        expect(all[1]).toEqual({ roomId: dmRoomId(A, A), memberIds: [A, A], lastActivityAt: later(3) });
+        expect(roomIds(await stores.conversations.listForUser(B, { limit: 10 }))).toEqual([dmRoomId(B, C), dmRoomId(A, B)]);
+        expect(await stores.conversations.listForUser('e'.repeat(24), { limit: 10 })).toEqual([]);
+      });
+
+      it('pages strictly after the `before` position, with no gap or overlap', async () => {
+        await touch(A, C, later(1));
+        await touch(A, D, later(2));
+        await touch(A, B, later(3));
+        await touch(A, A, later(3));
+        const first = await stores.conversations.listForUser(A, { limit: 2 });
+        expect(roomIds(first)).toEqual([dmRoomId(A, B), dmRoomId(A, A)]);
+        const last = first[1]!;
+        const second = await stores.conversations.listForUser(A, { before: { at: last.lastActivityAt, roomId: last.roomId }, limit: 2 });
+        expect(roomIds(second)).toEqual([dmRoomId(A, D), dmRoomId(A, C)]);
+        expect(roomIds(await stores.conversations.listForUser(A, { before: { at: later(3), roomId: dmRoomId(A, B) }, limit: 10 }))).toEqual([
+          dmRoomId(A, A),
+          dmRoomId(A, D),
+          dmRoomId(A, C),
+        ]);
+        expect(await stores.conversations.listForUser(A, { before: { at: later(1), roomId: dmRoomId(A, C) }, limit: 10 })).toEqual([]);
+      });
+
+      it('a read mark starts at 0 and moves forward only, per user and room', async () => {
+        const ab = dmRoomId(A, B);
+        expect(await stores.conversations.readSeq(ab, A)).toBe(0);
+        expect(await stores.conversations.markRead(ab, A, 3)).toEqual({ seq: 3, moved: true });
+        expect(await stores.conversations.markRead(ab, A, 2)).toEqual({ seq: 3, moved: false });
+        expect(await stores.conversations.markRead(ab, A, 3)).toEqual({ seq: 3, moved: false });
+        expect(await stores.conversations.markRead(ab, A, 5)).toEqual({ seq: 5, moved: true });
+        expect(await stores.conversations.readSeq(ab, A)).toBe(5);
+        expect(await stores.conversations.readSeq(ab, B)).toBe(0);
+        expect(await stores.conversations.readSeq(dmRoomId(A, C), A)).toBe(0);
+        expect(await stores.conversations.markRead(ab, B, 1)).toEqual({ seq: 1, moved: true });
+        expect(await stores.conversations.readSeq(ab, A)).toBe(5);
+      });
+
+      it('30 racing read marks end at the highest, reported moved by its caller, and never go back', async () => {
+        const ab = dmRoomId(A, B);
+        const seqs = scrambled(Array.from({ length: 30 }, (_, i) => i + 1));
+        const results = await Promise.all(seqs.map((seq) => stores.conversations.markRead(ab, A, seq)));
+        for (const [i, result] of results.entries()) expect(result.seq).toBeGreaterThanOrEqual(seqs[i]!);
+        // Whoever stored the final mark says so, so it is always broadcast.
+        expect(results[seqs.indexOf(30)]).toEqual({ seq: 30, moved: true });
+        expect(await stores.conversations.readSeq(ab, A)).toBe(30);
+        expect(await stores.conversations.markRead(ab, A, 10)).toEqual({ seq: 30, moved: false });
+        expect(await stores.conversations.readSeq(ab, A)).toBe(30);
+        expect(await stores.conversations.readSeq(ab, B)).toBe(0);
+      });
+
+      it('racing calls with one read mark: exactly one reports moving it', async () => {
+        const results = await Promise.all(Array.from({ length: 10 }, () => stores.conversations.markRead(dmRoomId(A, B), B, 7)));
+        expect(results.every((r) => r.seq === 7)).toBe(true);
+        expect(results.filter((r) => r.moved)).toHaveLength(1);
+      });
+
+      it('does not interpret operator objects smuggled into ids', async () => {
+        await touch(A, B, later(1));
+        await stores.conversations.markRead(dmRoomId(A, B), A, 4);
+        for (const call of [
+          () => stores.conversations.find(smuggled({ $ne: null })),
+          () => stores.conversations.readSeq(smuggled({ $ne: null }), A),
+          () => stores.conversations.readSeq(dmRoomId(A, B), smuggled({ $ne: null })),
+          () => stores.conversations.listForUser(smuggled({ $ne: null }), { limit: 10 }),
+          () => stores.messages.countUnread(smuggled({ $ne: null }), { afterSeq: 0, excludeAuthorId: B }),
+        ]) {
+          const result = await outcome<unknown>(call);
+          expect(result.refused || result.value === null || result.value === 0 || (Array.isArray(result.value) && result.value.length === 0)).toBe(true);
+        }
       });
     });
 

@@ -1,4 +1,5 @@
 import type { Stores } from '../ports.js';
+import { MemoryConversationStore } from './memoryConversationStore.js';
 import { MemoryMessageStore } from './memoryMessageStore.js';
 import { MemorySessionStore } from './memorySessionStore.js';
 import { MemoryUserStore } from './memoryUserStore.js';
@@ -10,6 +11,7 @@ export function createMemoryStores(): Stores {
     users: new MemoryUserStore(),
     messages: new MemoryMessageStore(),
     sessions: new MemorySessionStore(),
+    conversations: new MemoryConversationStore(),
     isReady: async () => true,
     close: async () => {},
   };

@@ -3,13 +3,14 @@ import type { AppendResult, MessageStore, NewMessage } from '../ports.js';
 import { newObjectIdHex } from '../ids.js';
 
 function copy(message: MessageDto): MessageDto {
-  return { ...message, author: { ...message.author } };
+  return { ...message, author: { ...message.author }, ...(message.recall ? { recall: { ...message.recall } } : {}) };
 }
 
 export class MemoryMessageStore implements MessageStore {
   // Each room's messages in seq order: rooms[roomId][seq - 1] holds seq.
   readonly #rooms = new Map<string, MessageDto[]>();
   readonly #byAuthorClientId = new Map<string, MessageDto>();
+  readonly #byId = new Map<string, MessageDto>();
 
   async append(input: NewMessage): Promise<AppendResult> {
     const key = `${input.author.id}\u0000${input.clientId}`;
@@ -25,9 +26,11 @@ export class MemoryMessageStore implements MessageStore {
       author: { ...input.author },
       body: input.body,
       createdAt: input.createdAt.toISOString(),
+      ...(input.recall ? { recall: { ...input.recall } } : {}),
     };
     room.push(message);
     this.#byAuthorClientId.set(key, message);
+    this.#byId.set(message.id, message);
     return { message: copy(message), isNew: true };
   }
 
@@ -43,5 +46,22 @@ export class MemoryMessageStore implements MessageStore {
     const start = Math.min(query.afterSeq, room.length);
     const end = Math.min(start + query.limit, room.length);
     return { messages: room.slice(start, end).map(copy), hasMore: end < room.length };
+  }
+
+  async countUnread(roomId: string, query: { afterSeq: number; excludeAuthorId: string }): Promise<number> {
+    const room = this.#rooms.get(roomId) ?? [];
+    return room.slice(query.afterSeq).filter((m) => m.author.id !== query.excludeAuthorId && !m.recalledAt && !m.recall).length;
+  }
+
+  async findById(id: string): Promise<MessageDto | null> {
+    const message = this.#byId.get(id);
+    return message ? copy(message) : null;
+  }
+
+  async erase(id: string, at: Date): Promise<void> {
+    const message = this.#byId.get(id);
+    if (!message) return;
+    message.body = '';
+    message.recalledAt ??= at.toISOString();
   }
 }

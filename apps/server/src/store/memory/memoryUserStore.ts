@@ -19,6 +19,16 @@ export class MemoryUserStore implements UserStore {
     return id === undefined ? null : this.findById(id);
   }
 
+  async search(query: { prefix: string; afterUsername?: string; limit: number }): Promise<UserRecord[]> {
+    const prefix = query.prefix.toLowerCase();
+    return [...this.#byId.values()]
+      .filter((u) => u.username.toLowerCase().startsWith(prefix) || u.displayName.toLowerCase().startsWith(prefix))
+      .filter((u) => query.afterUsername === undefined || u.username.toLowerCase() > query.afterUsername)
+      .sort((a, b) => (a.username.toLowerCase() < b.username.toLowerCase() ? -1 : 1))
+      .slice(0, query.limit)
+      .map((u) => ({ ...u }));
+  }
+
   async findById(id: string): Promise<UserRecord | null> {
     const record = this.#byId.get(id);
     return record ? { ...record } : null;

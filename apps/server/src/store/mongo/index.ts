@@ -3,11 +3,15 @@ import type { Logger } from '../../logger.js';
 import type { Stores } from '../ports.js';
 import { createAvailabilityGuard } from './availability.js';
 import { connectWithRetry } from './connect.js';
+import { activityModel, conversationModel } from './conversationModel.js';
 import { ensureIndexes } from './indexes.js';
 import { messageModel } from './messageModel.js';
+import { backfillDisplayNameKeys } from './migrations.js';
+import { MongoConversationStore } from './mongoConversationStore.js';
 import { MongoMessageStore } from './mongoMessageStore.js';
 import { MongoSessionStore } from './mongoSessionStore.js';
 import { MongoUserStore } from './mongoUserStore.js';
+import { readMarkModel } from './readMarkModel.js';
 import { sessionModel } from './sessionModel.js';
 import { userModel } from './userModel.js';
 
@@ -35,8 +39,16 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
       heartbeatFrequencyMs: options.heartbeatFrequencyMs ?? 1_000,
     },
     async (c) => {
-      const models = { users: userModel(c), messages: messageModel(c), sessions: sessionModel(c) };
+      const models = {
+        users: userModel(c),
+        messages: messageModel(c),
+        sessions: sessionModel(c),
+        conversations: conversationModel(c),
+        activity: activityModel(c),
+        readMarks: readMarkModel(c),
+      };
       await ensureIndexes(models, options.logger);
+      await backfillDisplayNameKeys(models.users, options.logger);
       return models;
     },
   );
@@ -52,6 +64,7 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
     users: new MongoUserStore(models.users, guarded),
     messages: new MongoMessageStore(models.messages, guarded),
     sessions: new MongoSessionStore(models.sessions, guarded),
+    conversations: new MongoConversationStore(models, guarded),
     async isReady() {
       if (connection.readyState !== mongoose.ConnectionStates.connected) return false;
       try {

@@ -1,6 +1,8 @@
 import type { Logger } from '../../logger.js';
+import type { ActivityModel, ConversationModel } from './conversationModel.js';
 import { isNotImplementedError } from './driverErrors.js';
 import type { MessageModel } from './messageModel.js';
+import type { ReadMarkModel } from './readMarkModel.js';
 import type { SessionModel } from './sessionModel.js';
 import type { UserModel } from './userModel.js';
 
@@ -9,11 +11,21 @@ import type { UserModel } from './userModel.js';
  * lazily from mongoose's autoIndex, so that a missing index fails start-up instead of a later send.
  */
 export async function ensureIndexes(
-  models: { users: UserModel; messages: MessageModel; sessions: SessionModel },
+  models: {
+    users: UserModel;
+    messages: MessageModel;
+    sessions: SessionModel;
+    conversations: ConversationModel;
+    activity: ActivityModel;
+    readMarks: ReadMarkModel;
+  },
   logger: Logger,
 ): Promise<void> {
   await models.users.createIndexes();
   await models.messages.createIndexes();
+  await models.conversations.createIndexes();
+  await models.activity.createIndexes();
+  await models.readMarks.createIndexes();
   try {
     await models.sessions.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' });
   } catch (err) {

@@ -10,6 +10,7 @@ export interface MessageDoc {
   body: string;
   createdAt: Date;
   recalledAt?: Date;
+  recall?: { messageId: string; seq: number };
 }
 
 const authorSchema = new Schema<MessageDoc['author']>(
@@ -20,20 +21,29 @@ const authorSchema = new Schema<MessageDoc['author']>(
   { _id: false, strict: 'throw' },
 );
 
+const recallSchema = new Schema<NonNullable<MessageDoc['recall']>>(
+  {
+    messageId: { type: String, required: true, match: /^[0-9a-f]{24}$/ },
+    seq: { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } },
+  },
+  { _id: false, strict: 'throw' },
+);
+
 const messageSchema = new Schema<MessageDoc>(
   {
     roomId: { type: String, required: true, minlength: 1, maxlength: 128 },
     seq: { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } },
     clientId: { type: String, required: true, minlength: 1, maxlength: LIMITS.clientIdMaxLength },
     author: { type: authorSchema, required: true },
-    // A recalled message keeps its place in the stream with an empty body.
+    // A recalled message keeps its place in the stream with an empty body; a recall entry has none.
     body: {
       type: String,
       maxlength: LIMITS.bodyMaxLength,
-      required: [function (this: MessageDoc) { return this.recalledAt == null; }, 'body is required'],
+      required: [function (this: MessageDoc) { return this.recalledAt == null && this.recall == null; }, 'body is required'],
     },
     createdAt: { type: Date, required: true },
     recalledAt: { type: Date },
+    recall: { type: recallSchema },
   },
   { collection: 'messages', strict: 'throw', strictQuery: 'throw', versionKey: false },
 );
@@ -58,5 +68,6 @@ export function toMessageDto(doc: MessageDoc): MessageDto {
     body: doc.body,
     createdAt: doc.createdAt.toISOString(),
     ...(doc.recalledAt ? { recalledAt: doc.recalledAt.toISOString() } : {}),
+    ...(doc.recall ? { recall: { messageId: doc.recall.messageId, seq: doc.recall.seq } } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { MessagePage } from '@confab/shared';
+import type { MessageDto, MessagePage } from '@confab/shared';
 import mongoose from 'mongoose';
 import type { AppendResult, MessageStore, NewMessage } from '../ports.js';
 import type { AvailabilityGuard } from './availability.js';
@@ -9,6 +9,8 @@ import { createSerialByKey } from './serialByKey.js';
 // Each failed attempt means another instance stored a message in this room meanwhile, so the
 // room makes progress; the bound only stops one send from starving under extreme contention.
 const MAX_ATTEMPTS = 50;
+
+const OBJECT_ID = /^[0-9a-f]{24}$/;
 
 /*
  * Sequence numbers and idempotency without transactions or atomic counters:
@@ -55,6 +57,7 @@ export class MongoMessageStore implements MessageStore {
           author: { id: input.author.id, name: input.author.name },
           body: input.body,
           createdAt: input.createdAt,
+          ...(input.recall ? { recall: { messageId: input.recall.messageId, seq: input.recall.seq } } : {}),
         });
         return { message: toMessageDto(doc.toObject()), isNew: true };
       } catch (err) {
@@ -81,5 +84,36 @@ export class MongoMessageStore implements MessageStore {
       const docs = await this.#messages.find(filter).sort({ seq: 1 }).limit(query.limit + 1).lean<MessageDoc[]>();
       return { messages: docs.slice(0, query.limit).map(toMessageDto), hasMore: docs.length > query.limit };
     });
+  }
+
+  findById(id: string): Promise<MessageDto | null> {
+    return this.#guarded(async () => {
+      if (typeof id !== 'string' || !OBJECT_ID.test(id)) return null;
+      const doc = await this.#messages.findById(id).lean<MessageDoc>();
+      return doc ? toMessageDto(doc) : null;
+    });
+  }
+
+  erase(id: string, at: Date): Promise<void> {
+    return this.#guarded(async () => {
+      if (typeof id !== 'string' || !OBJECT_ID.test(id)) return;
+      // One write sets both, so a message is never recalled with its body still there. The body is
+      // never written after creation except to empty it, so even FerretDB's unisolated updates
+      // cannot bring it back; racing first erases there may keep either's time.
+      await this.#messages.updateOne({ _id: id, recalledAt: null }, { $set: { body: '', recalledAt: at } });
+    });
+  }
+
+  countUnread(roomId: string, query: { afterSeq: number; excludeAuthorId: string }): Promise<number> {
+    return this.#guarded(() =>
+      this.#messages.countDocuments({
+        roomId,
+        seq: mongoose.trusted({ $gt: query.afterSeq }),
+        'author.id': mongoose.trusted({ $ne: query.excludeAuthorId }),
+        // null matches an absent field too: only recalled messages carry recalledAt, only recall entries recall.
+        recalledAt: null,
+        recall: null,
+      }),
+    );
   }
 }

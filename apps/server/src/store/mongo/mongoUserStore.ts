@@ -1,9 +1,30 @@
+import mongoose from 'mongoose';
 import type { NewUser, UserRecord, UserStore } from '../ports.js';
 import type { AvailabilityGuard } from './availability.js';
 import { isDuplicateKeyError } from './driverErrors.js';
-import { toUserRecord, usernameKey, type UserDoc, type UserModel } from './userModel.js';
+import { displayNameKey, toUserRecord, usernameKey, type UserDoc, type UserModel } from './userModel.js';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+/**
+ * The strings that start with `prefix` are exactly those in [prefix, upper bound), in code point
+ * order, which is how both servers compare strings without a collation (UTF-8 bytes). So a prefix
+ * search is a range query on a lower-cased key: no pattern, nothing to escape. The bound is the
+ * prefix with its last code point incremented (`prefix + '\uffff'` would miss names continuing with
+ * an emoji or any other code point above U+FFFF); open-ended when no string is greater.
+ */
+function prefixRange(prefix: string): { $gte: string; $lt?: string } {
+  const codePoints = [...prefix].map((c) => c.codePointAt(0)!);
+  while (codePoints.length > 0) {
+    const next = codePoints.pop()! + 1;
+    if (next <= 0x10ffff) {
+      // Surrogate code points cannot be encoded; the next encodable one is U+E000.
+      codePoints.push(next === 0xd800 ? 0xe000 : next);
+      return { $gte: prefix, $lt: String.fromCodePoint(...codePoints) };
+    }
+  }
+  return { $gte: prefix };
+}
 
 export class MongoUserStore implements UserStore {
   readonly #users: UserModel;
@@ -17,7 +38,7 @@ export class MongoUserStore implements UserStore {
   create(user: NewUser): Promise<UserRecord | 'username_taken'> {
     return this.#guarded(async () => {
       try {
-        const doc = await this.#users.create({ ...user, usernameKey: usernameKey(user.username) });
+        const doc = await this.#users.create({ ...user, usernameKey: usernameKey(user.username), displayNameKey: displayNameKey(user.displayName) });
         return toUserRecord(doc.toObject());
       } catch (err) {
         // usernameKey is the only unique field besides the generated _id.
@@ -39,6 +60,20 @@ export class MongoUserStore implements UserStore {
       if (typeof id !== 'string' || !OBJECT_ID.test(id)) return null;
       const doc = await this.#users.findById(id).lean<UserDoc>();
       return doc ? toUserRecord(doc) : null;
+    });
+  }
+
+  search(query: { prefix: string; afterUsername?: string; limit: number }): Promise<UserRecord[]> {
+    return this.#guarded(async () => {
+      // Both names are lower-cased the same way on both sides of the comparison.
+      const prefix = query.prefix.toLowerCase();
+      const range = prefixRange(prefix);
+      const filter = {
+        ...(prefix === '' ? {} : { $or: [{ usernameKey: mongoose.trusted(range) }, { displayNameKey: mongoose.trusted(range) }] }),
+        ...(query.afterUsername === undefined ? {} : { usernameKey: mongoose.trusted({ $gt: query.afterUsername }) }),
+      };
+      const docs = await this.#users.find(filter).sort({ usernameKey: 1 }).limit(query.limit).lean<UserDoc[]>();
+      return docs.map(toUserRecord);
     });
   }
 }

@@ -9,6 +9,9 @@ export interface UserDoc {
   // (A case-insensitive collation would do the same on MongoDB, but FerretDB has no collations.)
   usernameKey: string;
   displayName: string;
+  // The display name lower-cased (as JS lower-cases it, which $toLower and collations do not
+  // match), so the directory can prefix-search both names case-insensitively.
+  displayNameKey: string;
   passwordHash: string;
   createdAt: Date;
 }
@@ -18,12 +21,15 @@ const userSchema = new Schema<UserDoc>(
     username: { type: String, required: true, minlength: 1, maxlength: LIMITS.usernameMaxLength },
     usernameKey: { type: String, required: true, minlength: 1, maxlength: LIMITS.usernameMaxLength },
     displayName: { type: String, required: true, minlength: 1, maxlength: LIMITS.displayNameMaxLength },
+    // Lower-casing can lengthen a string (İ becomes i̇), hence the larger bound.
+    displayNameKey: { type: String, required: true, minlength: 1, maxlength: LIMITS.displayNameMaxLength * 2 },
     passwordHash: { type: String, required: true, minlength: 1 },
     createdAt: { type: Date, required: true },
   },
   { collection: 'users', strict: 'throw', strictQuery: 'throw', versionKey: false },
 );
 userSchema.index({ usernameKey: 1 }, { unique: true });
+userSchema.index({ displayNameKey: 1 });
 
 export function userModel(connection: Connection) {
   return connection.model<UserDoc>('User', userSchema);
@@ -33,6 +39,10 @@ export type UserModel = ReturnType<typeof userModel>;
 
 export function usernameKey(username: string): string {
   return username.toLowerCase();
+}
+
+export function displayNameKey(displayName: string): string {
+  return displayName.toLowerCase();
 }
 
 export function toUserRecord(doc: UserDoc): UserRecord {

@@ -1,0 +1,84 @@
+import type { PresenceDto } from '@confab/shared';
+import type { Logger } from '../logger.js';
+import { aggregatePresence } from './aggregate.js';
+import type { PresenceRegistry } from './registry.js';
+
+export interface PresenceServiceDeps {
+  registry: PresenceRegistry;
+  instanceId: string;
+  now: () => Date;
+  awayAfterMs: number;
+  /** Called once per change of a user's aggregated state, to broadcast it. */
+  publish: (presence: PresenceDto) => void;
+  logger: Logger;
+}
+
+/**
+ * Aggregates connections into per-user presence and publishes each change once. It remembers
+ * the state it last published per user, so a second tab connecting, or one of two closing,
+ * publishes nothing; and a periodic sweep turns idle users `away`.
+ */
+export function createPresenceService(deps: PresenceServiceDeps) {
+  const published = new Map<string, PresenceDto['state']>();
+  // Recomputations for one user run one after another, so two racing events cannot publish out of order.
+  const queues = new Map<string, Promise<void>>();
+
+  function recompute(userId: string): Promise<void> {
+    const run = async () => {
+      const [connections, lastSeen] = await Promise.all([deps.registry.connections([userId]), deps.registry.lastSeen([userId])]);
+      const presence = aggregatePresence(userId, connections, lastSeen.get(userId), deps.now(), deps.awayAfterMs);
+      const previous = published.get(userId) ?? 'offline';
+      if (presence.state === 'offline') published.delete(userId);
+      else published.set(userId, presence.state);
+      if (presence.state !== previous) deps.publish(presence);
+    };
+    const next = (queues.get(userId) ?? Promise.resolve()).then(run, run).catch((err) => {
+      deps.logger.warn({ err, userId }, 'presence update failed');
+    });
+    queues.set(userId, next);
+    void next.finally(() => {
+      if (queues.get(userId) === next) queues.delete(userId);
+    });
+    return next;
+  }
+
+  async function connected(userId: string, connectionId: string): Promise<void> {
+    await deps.registry.add({ connectionId, userId, instanceId: deps.instanceId, lastActiveAt: deps.now() });
+    await recompute(userId);
+  }
+
+  async function active(userId: string, connectionId: string): Promise<void> {
+    await deps.registry.markActive(connectionId, deps.now());
+    if (published.get(userId) !== 'online') await recompute(userId);
+  }
+
+  async function disconnected(userId: string, connectionId: string): Promise<void> {
+    await deps.registry.remove(connectionId, deps.now());
+    await recompute(userId);
+  }
+
+  /** Everyone online or away now: what a newly connected client starts from. */
+  async function snapshot(): Promise<PresenceDto[]> {
+    const connections = await deps.registry.connections();
+    const userIds = [...new Set(connections.map((c) => c.userId))];
+    return userIds.map((id) => aggregatePresence(id, connections, undefined, deps.now(), deps.awayAfterMs));
+  }
+
+  /** The presence of given users, offline ones with their last-seen time. */
+  async function lookup(userIds: readonly string[]): Promise<PresenceDto[]> {
+    const unique = [...new Set(userIds)];
+    const [connections, lastSeen] = await Promise.all([deps.registry.connections(unique), deps.registry.lastSeen(unique)]);
+    return unique.map((id) => aggregatePresence(id, connections, lastSeen.get(id), deps.now(), deps.awayAfterMs));
+  }
+
+  /** Re-evaluates every connected user (idle ones become away) and anyone published but gone. */
+  async function sweep(): Promise<void> {
+    const connections = await deps.registry.connections();
+    const userIds = new Set([...connections.map((c) => c.userId), ...published.keys()]);
+    await Promise.all([...userIds].map(recompute));
+  }
+
+  return { connected, active, disconnected, snapshot, lookup, sweep };
+}
+
+export type PresenceService = ReturnType<typeof createPresenceService>;

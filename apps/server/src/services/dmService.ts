@@ -1,0 +1,167 @@
+import {
+  dmParticipants,
+  dmRoomId,
+  fail,
+  ok,
+  type Ack,
+  type ConversationDto,
+  type ConversationPage,
+  type MessagePage,
+  type ReadMarkDto,
+  type UserDto,
+  type UserPage,
+} from '@confab/shared';
+import type { ConversationRecord, Stores } from '../store/ports.js';
+import type {
+  ConversationListInput,
+  DmHistoryInput,
+  DmOpenInput,
+  DmReadInput,
+  DmSendInput,
+  DmSyncInput,
+  UserSearchInput,
+} from '../validated.js';
+import type { MessageService, SendResult } from './messageService.js';
+import { toUserDto } from './toDto.js';
+
+/** One refusal for every room the caller is not in, whether or not it exists, so probing learns nothing. */
+const NOT_A_PARTICIPANT = fail('forbidden', 'You are not a participant of this conversation.');
+
+export interface DmSendResult extends SendResult {
+  /** The two participants (the same id twice for notes-to-self). */
+  memberIds: readonly [string, string];
+}
+
+export interface ReadResult {
+  mark: ReadMarkDto;
+  /** False when the mark was already there: nobody needs to hear of it. */
+  moved: boolean;
+  memberIds: readonly [string, string];
+}
+
+/**
+ * Direct messages between two users: one private room per pair, conversation lists with
+ * unread counts, and read marks. Every operation checks that the caller is a participant.
+ */
+export function createDmService(deps: { stores: Stores; messages: MessageService; now: () => Date }) {
+  const { users, conversations, messages: messageStore } = deps.stores;
+
+  function membersOf(user: UserDto, roomId: string): readonly [string, string] | null {
+    const members = dmParticipants(roomId);
+    return members && members.includes(user.id) ? members : null;
+  }
+
+  async function send(user: UserDto, input: DmSendInput): Promise<Ack<DmSendResult>> {
+    const peer = input.to === user.id ? user : await users.findById(input.to);
+    if (!peer) return fail('forbidden', 'You cannot message this user.');
+    const roomId = dmRoomId(user.id, peer.id);
+    const memberIds = dmParticipants(roomId)!;
+    // The room is recorded before the message so a stored message always has a listed
+    // conversation; a room recorded for a send that then failed stays unlisted (no messages).
+    await conversations.touch(roomId, memberIds, deps.now());
+    const sent = await deps.messages.send(user, roomId, { clientId: input.clientId, body: input.body });
+    if (!sent.ok) return sent;
+    const { message } = sent.data;
+    // Writing in a conversation means having read it, as in every chat product.
+    await conversations.markRead(roomId, user.id, message.seq);
+    return ok({ ...sent.data, memberIds });
+  }
+
+  /** Recalls the caller's DM; a message in a room they are not in is reported as not found. */
+  function recall(user: UserDto, messageId: string) {
+    return deps.messages.recall(user, messageId, (roomId) => membersOf(user, roomId) !== null);
+  }
+
+  async function history(user: UserDto, input: DmHistoryInput): Promise<Ack<MessagePage>> {
+    if (!membersOf(user, input.roomId)) return NOT_A_PARTICIPANT;
+    return deps.messages.history(input.roomId, { beforeSeq: input.beforeSeq, limit: input.limit });
+  }
+
+  async function sync(user: UserDto, input: DmSyncInput): Promise<Ack<MessagePage>> {
+    if (!membersOf(user, input.roomId)) return NOT_A_PARTICIPANT;
+    return deps.messages.sync(input.roomId, { afterSeq: input.afterSeq });
+  }
+
+  async function markRead(user: UserDto, input: DmReadInput): Promise<Ack<ReadResult>> {
+    const memberIds = membersOf(user, input.roomId);
+    if (!memberIds) return NOT_A_PARTICIPANT;
+    const newest = (await messageStore.history(input.roomId, { limit: 1 })).messages[0]?.seq ?? 0;
+    const result = await conversations.markRead(input.roomId, user.id, Math.min(input.seq, newest));
+    return ok({ mark: { roomId: input.roomId, userId: user.id, seq: result.seq }, moved: result.moved, memberIds });
+  }
+
+  async function findUser(id: string): Promise<UserDto | null> {
+    const record = await users.findById(id);
+    return record ? toUserDto(record) : null;
+  }
+
+  /** The conversation as `viewer` sees it: peer, newest message, unread count and both read marks. */
+  async function view(viewer: UserDto, record: ConversationRecord): Promise<ConversationDto | null> {
+    const peerId = record.memberIds[0] === viewer.id ? record.memberIds[1] : record.memberIds[0];
+    const peer = peerId === viewer.id ? viewer : await findUser(peerId);
+    if (!peer) return null;
+    const [newest, myReadSeq, peerReadSeq] = await Promise.all([
+      messageStore.history(record.roomId, { limit: 1 }),
+      conversations.readSeq(record.roomId, viewer.id),
+      conversations.readSeq(record.roomId, peer.id),
+    ]);
+    const unreadCount = await messageStore.countUnread(record.roomId, { afterSeq: myReadSeq, excludeAuthorId: viewer.id });
+    return {
+      roomId: record.roomId,
+      peer,
+      lastMessage: newest.messages[0] ?? null,
+      lastActivityAt: record.lastActivityAt.toISOString(),
+      unreadCount,
+      myReadSeq,
+      peerReadSeq,
+    };
+  }
+
+  async function viewRoom(viewer: UserDto, roomId: string): Promise<ConversationDto | null> {
+    const record = await conversations.find(roomId);
+    return record ? view(viewer, record) : null;
+  }
+
+  async function open(user: UserDto, input: DmOpenInput): Promise<Ack<ConversationDto>> {
+    const peer = await users.findByUsername(input.username);
+    if (!peer) return fail('not_found', `There is no user named "${input.username}".`);
+    const roomId = dmRoomId(user.id, peer.id);
+    const record = (await conversations.find(roomId)) ?? { roomId, memberIds: dmParticipants(roomId)!, lastActivityAt: deps.now() };
+    const conversation = await view(user, record);
+    return conversation ? ok(conversation) : fail('not_found', `There is no user named "${input.username}".`);
+  }
+
+  async function list(user: UserDto, input: ConversationListInput): Promise<Ack<ConversationPage>> {
+    const before = decodeCursor(input.cursor);
+    if (input.cursor !== undefined && !before) return fail('invalid_payload', 'cursor is not one this server issued.', { field: 'cursor' });
+    const records = await conversations.listForUser(user.id, { before: before ?? undefined, limit: input.limit + 1 });
+    const page = records.slice(0, input.limit);
+    const views = await Promise.all(page.map((record) => view(user, record)));
+    const last = page.at(-1);
+    return ok({
+      // A room whose first send failed is recorded but has no message: nothing to show.
+      conversations: views.filter((c): c is ConversationDto => c !== null && c.lastMessage !== null),
+      ...(records.length > input.limit && last ? { nextCursor: encodeCursor(last) } : {}),
+    });
+  }
+
+  async function searchUsers(input: UserSearchInput): Promise<Ack<UserPage>> {
+    const found = await users.search({ prefix: input.query, afterUsername: input.cursor, limit: input.limit + 1 });
+    const page = found.slice(0, input.limit).map(toUserDto);
+    const last = page.at(-1);
+    return ok({ users: page, ...(found.length > input.limit && last ? { nextCursor: last.username.toLowerCase() } : {}) });
+  }
+
+  return { send, recall, history, sync, markRead, viewRoom, findUser, open, list, searchUsers };
+}
+
+export type DmService = ReturnType<typeof createDmService>;
+
+function encodeCursor(record: ConversationRecord): string {
+  return `${record.lastActivityAt.getTime()}_${record.roomId}`;
+}
+
+function decodeCursor(cursor: string | undefined): { at: Date; roomId: string } | null {
+  const match = cursor === undefined ? null : /^(\d{1,15})_(dm:[0-9a-f]{24}:[0-9a-f]{24})$/.exec(cursor);
+  return match ? { at: new Date(Number(match[1])), roomId: match[2]! } : null;
+}

@@ -1,0 +1,122 @@
+import mongoose from 'mongoose';
+import type { ConversationRecord, ConversationStore } from '../ports.js';
+import type { AvailabilityGuard } from './availability.js';
+import { toConversationRecord, type ActivityDoc, type ActivityModel, type ConversationDoc, type ConversationModel } from './conversationModel.js';
+import { isDuplicateKeyError } from './driverErrors.js';
+import type { ReadMarkDoc, ReadMarkModel } from './readMarkModel.js';
+
+// Each extra round means another writer changed the room meanwhile, so the room makes progress;
+// the bound only stops one call from starving under extreme contention.
+const MAX_ATTEMPTS = 50;
+
+/** Inserts, treating "already there" as success: the unique index says an equal document exists. */
+async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await insert();
+    return true;
+  } catch (err) {
+    if (isDuplicateKeyError(err)) return false;
+    throw err;
+  }
+}
+
+/*
+ * Correct without atomic updates (FerretDB 1.x applies every update as an unisolated
+ * read-modify-write, so even `$max` can land a stale, smaller value after a greater one):
+ *
+ * Read marks are documents that are only ever inserted, one per (room, user, seq), under a unique
+ * index; the mark is the highest. Inserts cannot lose each other, so the mark never goes back. The
+ * call whose insert succeeded reports `moved`, so whoever stored the final mark reports it (two
+ * racing calls may both report, which only costs a repeated broadcast; none can be missed).
+ *
+ * Activity times are likewise inserted, one per (room, at), never updated. The conversation
+ * document that the listing sorts on is then brought up to the highest of them, and re-checked
+ * against them after every write, until it is at least that high. Whoever's write is the last to
+ * change it re-checks after that write, and any activity it cannot see yet was inserted by a
+ * writer that re-checks later still; so a stale write is always repaired by someone.
+ *
+ * Superseded marks and activity documents (strictly below one that exists) are deleted after each
+ * call: the highest is never deleted, so the collections hold about one document per room (and
+ * user) and reads stay cheap.
+ */
+export class MongoConversationStore implements ConversationStore {
+  readonly #conversations: ConversationModel;
+  readonly #activity: ActivityModel;
+  readonly #readMarks: ReadMarkModel;
+  readonly #guarded: AvailabilityGuard;
+
+  constructor(models: { conversations: ConversationModel; activity: ActivityModel; readMarks: ReadMarkModel }, guarded: AvailabilityGuard) {
+    this.#conversations = models.conversations;
+    this.#activity = models.activity;
+    this.#readMarks = models.readMarks;
+    this.#guarded = guarded;
+  }
+
+  touch(roomId: string, memberIds: readonly [string, string], at: Date): Promise<void> {
+    return this.#guarded(async () => {
+      await insertOnce(() => this.#activity.create({ roomId, at }));
+      for (let attempt = 1; ; attempt += 1) {
+        const latest = await this.#activity.findOne({ roomId }, { at: 1 }).sort({ at: -1 }).lean<Pick<ActivityDoc, 'at'>>();
+        if (!latest) throw new Error('the activity just recorded is missing');
+        const stored = await this.#conversations.findById(roomId, { lastActivityAt: 1 }).lean<Pick<ConversationDoc, 'lastActivityAt'>>();
+        if (stored && stored.lastActivityAt.getTime() >= latest.at.getTime()) {
+          await this.#activity.deleteMany({ roomId, at: mongoose.trusted({ $lt: latest.at }) });
+          return;
+        }
+        if (attempt >= MAX_ATTEMPTS) throw new Error(`room activity still moving after ${MAX_ATTEMPTS} attempts`);
+        if (stored) {
+          await this.#conversations.updateOne({ _id: roomId }, { $max: { lastActivityAt: latest.at } });
+        } else {
+          // Concurrent upserts of one _id fail on FerretDB, so a new room is an insert; losing it is fine.
+          await insertOnce(() => this.#conversations.create({ _id: roomId, memberIds: [...memberIds], lastActivityAt: latest.at }));
+        }
+      }
+    });
+  }
+
+  find(roomId: string): Promise<ConversationRecord | null> {
+    return this.#guarded(async () => {
+      const doc = await this.#conversations.findById(roomId).lean<ConversationDoc>();
+      return doc ? toConversationRecord(doc) : null;
+    });
+  }
+
+  listForUser(userId: string, query: { before?: { at: Date; roomId: string }; limit: number }): Promise<ConversationRecord[]> {
+    return this.#guarded(async () => {
+      const { before } = query;
+      const after = before && {
+        $or: [
+          { lastActivityAt: mongoose.trusted({ $lt: before.at }) },
+          { lastActivityAt: before.at, _id: mongoose.trusted({ $lt: before.roomId }) },
+        ],
+      };
+      const docs = await this.#conversations
+        .find({ memberIds: userId, ...after })
+        .sort({ lastActivityAt: -1, _id: -1 })
+        .limit(query.limit)
+        .lean<ConversationDoc[]>();
+      return docs.map(toConversationRecord);
+    });
+  }
+
+  markRead(roomId: string, userId: string, seq: number): Promise<{ seq: number; moved: boolean }> {
+    return this.#guarded(async () => {
+      const current = await this.#highestMark(roomId, userId);
+      if (seq <= current) return { seq: current, moved: false };
+      const moved = await insertOnce(() => this.#readMarks.create({ roomId, userId, seq }));
+      // Re-read: a racing call may have stored a higher mark, which is then the mark now stored.
+      const now = await this.#highestMark(roomId, userId);
+      await this.#readMarks.deleteMany({ roomId, userId, seq: mongoose.trusted({ $lt: now }) });
+      return { seq: now, moved };
+    });
+  }
+
+  readSeq(roomId: string, userId: string): Promise<number> {
+    return this.#guarded(() => this.#highestMark(roomId, userId));
+  }
+
+  async #highestMark(roomId: string, userId: string): Promise<number> {
+    const doc = await this.#readMarks.findOne({ roomId, userId }, { seq: 1 }).sort({ seq: -1 }).lean<Pick<ReadMarkDoc, 'seq'>>();
+    return doc?.seq ?? 0;
+  }
+}

@@ -1,0 +1,153 @@
+import { dmRoomId, type PresenceDto, type TypingDto } from '@confab/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectLobby, eventually, registerUser, request, roundTrip, settle, type LobbyClient, type TestUser } from './support/client.js';
+import { connectDm, dmRequest, recordDm, type DmClient } from './support/dmClient.js';
+import { useServer } from './support/server.js';
+
+const harness = useServer();
+const dms: DmClient[] = [];
+afterEach(() => {
+  for (const socket of dms.splice(0)) socket.disconnect();
+});
+
+function recordPresence(socket: LobbyClient) {
+  const updates: PresenceDto[] = [];
+  socket.on('presence:update', (p) => updates.push(p));
+  return updates;
+}
+
+function recordTyping(socket: LobbyClient) {
+  const events: TypingDto[] = [];
+  socket.on('typing', (t) => events.push(t));
+  return events;
+}
+
+/** A server on a clock the test moves; sweeps run every 20 ms so "away" follows the clock promptly. */
+async function serverWithClock() {
+  let now = Date.now();
+  const server = await harness.start({ now: () => new Date(now), config: { awayAfterMs: 60_000, presenceSweepMs: 20 } });
+  return { server, advance: (ms: number) => void (now += ms) };
+}
+
+async function lobby(url: string, user: TestUser): Promise<LobbyClient> {
+  return harness.track(await connectLobby(url, user));
+}
+
+describe('presence', () => {
+  it('is aggregated over tabs: one of two closing keeps the user online; both closing tells every observer once', async () => {
+    const { server } = await serverWithClock();
+    const [alice, carol] = await Promise.all([registerUser(server.url), registerUser(server.url)]);
+    const observer = await lobby(server.url, carol);
+    const updates = recordPresence(observer);
+
+    const tab1 = await lobby(server.url, alice);
+    await eventually(() => expect(updates).toEqual([expect.objectContaining({ userId: alice.user.id, state: 'online' })]));
+    const tab2 = await lobby(server.url, alice);
+    tab1.disconnect();
+    await roundTrip(tab2);
+    await settle(200);
+    expect(updates.map((u) => u.state)).toEqual(['online']);
+
+    tab2.disconnect();
+    await eventually(() => expect(updates.map((u) => u.state)).toEqual(['online', 'offline']));
+    await settle(200);
+    expect(updates.filter((u) => u.state === 'offline')).toEqual([{ userId: alice.user.id, state: 'offline', lastSeenAt: expect.any(String) }]);
+  });
+
+  it('sends a snapshot on connect, then changes only', async () => {
+    const { server } = await serverWithClock();
+    const [alice, bob] = await Promise.all([registerUser(server.url), registerUser(server.url)]);
+    await lobby(server.url, alice);
+    const socket = harness.track((await import('./support/client.js')).lobbyClient(server.url, { cookie: bob.cookie }));
+    const snapshot = new Promise<PresenceDto[]>((resolve) => socket.once('presence:snapshot', resolve));
+    socket.connect();
+    const ids = (await snapshot).filter((p) => p.state === 'online').map((p) => p.userId).sort();
+    expect(ids).toEqual([alice.user.id, bob.user.id].sort());
+  });
+
+  it('turns away when every tab is idle for the configured time, and online again on activity', async () => {
+    const { server, advance } = await serverWithClock();
+    const [alice, carol] = await Promise.all([registerUser(server.url), registerUser(server.url)]);
+    const observer = await lobby(server.url, carol);
+    const [tab1, tab2] = [await lobby(server.url, alice), await lobby(server.url, alice)];
+    const updates = recordPresence(observer);
+
+    advance(30_000);
+    expect(await request(tab1, 'presence:active', {})).toEqual({ ok: true, data: null });
+    advance(45_000);
+    await settle(150);
+    // tab1 was active 45 s ago: still online although tab2 has been idle for 75 s.
+    expect(updates.filter((u) => u.userId === alice.user.id)).toEqual([]);
+
+    advance(20_000);
+    await eventually(() => expect(updates.filter((u) => u.userId === alice.user.id).map((u) => u.state)).toEqual(['away']));
+    await request(tab2, 'presence:active', {});
+    await eventually(() => expect(updates.filter((u) => u.userId === alice.user.id).map((u) => u.state)).toEqual(['away', 'online']));
+  });
+
+  it('answers presence:get for offline users with their last-seen time', async () => {
+    const { server } = await serverWithClock();
+    const [alice, bob] = await Promise.all([registerUser(server.url), registerUser(server.url)]);
+    const bobTab = await lobby(server.url, bob);
+    const aliceTab = await lobby(server.url, alice);
+    aliceTab.disconnect();
+    await eventually(async () => {
+      const res = await request<PresenceDto[]>(bobTab, 'presence:get', { userIds: [alice.user.id, bob.user.id] });
+      expect(res).toEqual({
+        ok: true,
+        data: [
+          { userId: alice.user.id, state: 'offline', lastSeenAt: expect.any(String) },
+          { userId: bob.user.id, state: 'online', lastSeenAt: expect.any(String) },
+        ],
+      });
+    });
+    expect(await request(bobTab, 'presence:get', { userIds: ['nope'] })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+  });
+});
+
+describe('typing', () => {
+  it('in the lobby: relayed to the others, never echoed to any of the typer\'s own tabs', async () => {
+    const server = await harness.start();
+    const [alice, bob] = await Promise.all([registerUser(server.url, { displayName: 'Alice' }), registerUser(server.url)]);
+    const [aliceTab1, aliceTab2, bobTab] = [await lobby(server.url, alice), await lobby(server.url, alice), await lobby(server.url, bob)];
+    const atBob = recordTyping(bobTab);
+    const atAlice2 = recordTyping(aliceTab2);
+
+    expect(await request(aliceTab1, 'typing:start', {})).toEqual({ ok: true, data: null });
+    await request(aliceTab1, 'typing:stop', {});
+
+    await eventually(() =>
+      expect(atBob).toEqual([
+        { roomId: 'lobby', user: { id: alice.user.id, name: 'Alice' }, isTyping: true },
+        { roomId: 'lobby', user: { id: alice.user.id, name: 'Alice' }, isTyping: false },
+      ]),
+    );
+    await roundTrip(aliceTab2);
+    expect(atAlice2).toEqual([]);
+    expect(await request(aliceTab1, 'typing:start', { user: bob.user.id })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+  });
+
+  it('in a DM: only the other participant hears it; an outsider can neither send nor receive it', async () => {
+    const server = await harness.start();
+    const [alice, bob, carol] = await Promise.all([registerUser(server.url), registerUser(server.url), registerUser(server.url)]);
+    const [aliceDm, bobDm, carolDm] = await Promise.all([alice, bob, carol].map((u) => connectDm(server.url, u)));
+    dms.push(aliceDm!, bobDm!, carolDm!);
+    const roomId = dmRoomId(alice.user.id, bob.user.id);
+    const atBob = recordDm(bobDm!, 'typing');
+    const atCarol = recordDm(carolDm!, 'typing');
+    const atAlice = recordDm(aliceDm!, 'typing');
+
+    expect(await dmRequest(aliceDm!, 'typing:start', { roomId })).toEqual({ ok: true, data: null });
+    expect(await dmRequest(carolDm!, 'typing:start', { roomId })).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: 'You are not a participant of this conversation.' },
+    });
+
+    await eventually(() => expect(atBob).toEqual([expect.objectContaining({ roomId, isTyping: true, user: expect.objectContaining({ id: alice.user.id }) })]));
+    await dmRequest(carolDm!, 'dm:conversations', {});
+    await dmRequest(aliceDm!, 'dm:conversations', {});
+    await settle();
+    expect(atCarol).toEqual([]);
+    expect(atAlice).toEqual([]);
+  });
+});
