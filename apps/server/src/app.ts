@@ -26,7 +26,8 @@ import { registerLobby, type LobbyNamespace } from './realtime/namespaces/lobby.
 import { createAccountService } from './services/accountService.js';
 import { MemoryPresenceRegistry } from './presence/memoryRegistry.js';
 import { createPresenceService } from './presence/presenceService.js';
-import type { PresenceRegistry } from './presence/registry.js';
+import { RedisPresenceRegistry } from './presence/redisRegistry.js';
+import { useRedisAdapter, waitForSubscriptions, type RedisConnections } from './scaleout/redis.js';
 import { createDmService } from './services/dmService.js';
 import { createMessageService } from './services/messageService.js';
 
@@ -35,8 +36,8 @@ export interface AppDeps {
   logger: Logger;
   /** The clock every service reads; tests pass a fake one. */
   now?: () => Date;
-  /** Where presence lives; the in-memory registry (one instance) by default. */
-  presenceRegistry?: PresenceRegistry;
+  /** With Redis: the Redis adapter and the shared presence registry (scale-out). */
+  redis?: RedisConnections;
 }
 
 export interface App {
@@ -56,7 +57,10 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   const messages = createMessageService({ messages: deps.stores.messages, now, recallWindowMs: config.recallWindowMs });
   const dms = createDmService({ stores: deps.stores, messages, now });
   const instanceId = randomUUID();
-  const presenceRegistry = deps.presenceRegistry ?? new MemoryPresenceRegistry();
+  const presenceRegistry = deps.redis
+    ? new RedisPresenceRegistry(deps.redis.client, { instanceId, leaseMs: config.presenceLeaseMs })
+    : new MemoryPresenceRegistry();
+  if (presenceRegistry instanceof RedisPresenceRegistry) await presenceRegistry.start();
 
   const http = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -88,7 +92,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     return reply.code(status).send({ error });
   });
 
-  registerHealthRoutes(http, { stores: deps.stores });
+  registerHealthRoutes(http, { stores: deps.stores, ...(deps.redis ? { isRedisReady: deps.redis.isReady } : {}) });
   registerSettingsRoute(http, config);
   registerAuthRoutes(http, { accounts, config });
   const hasWebApp = await registerWebApp(http, config.webDist);
@@ -99,6 +103,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
     serveClient: false,
   });
+  if (deps.redis) useRedisAdapter(io, deps.redis);
   const guard = createHandshakeGuard({ accounts, config, logger: deps.logger });
   const lobby = io.of(NAMESPACES.lobby) as LobbyNamespace;
   lobby.use((socket, next) => void guard(socket, next));
@@ -116,6 +121,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   const dm = io.of(NAMESPACES.dm) as DmNamespace;
   dm.use((socket, next) => void guard(socket, next));
   registerDm(dm, { dms, logger: deps.logger });
+  if (deps.redis) await waitForSubscriptions(deps.redis, [lobby, dm]);
 
   return {
     http,
@@ -131,6 +137,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
       clearInterval(presenceSweep);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close();
+      await presenceRegistry.close();
     },
   };
 }

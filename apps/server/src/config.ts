@@ -32,7 +32,13 @@ const envSchema = z.object({
   WEB_DIST: z.string().min(1).default(DEFAULT_WEB_DIST),
   RECALL_WINDOW_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(120),
   AWAY_AFTER_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
-  PRESENCE_SWEEP_MS: z.coerce.number().int().min(10).max(600_000).default(10_000),
+  PRESENCE_SWEEP_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
+  PRESENCE_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
+  REDIS_URL: z
+    .string()
+    .regex(/^(rediss?:\/\/.+)?$/, { error: 'REDIS_URL must start with redis:// or rediss://' })
+    .transform((v) => v || undefined)
+    .optional(),
   MONGODB_URL: mongoUrl.optional(),
   MONGODB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
@@ -62,6 +68,10 @@ export interface Config {
   awayAfterMs: number;
   /** How often presence is re-evaluated (idle users become away). */
   presenceSweepMs: number;
+  /** With Redis: how long an instance's presence lease lives without renewal (a crashed instance's users go offline after it). */
+  presenceLeaseMs: number;
+  /** Redis URL; set, it switches on the Redis adapter and shared presence (several instances). */
+  redisUrl: string | undefined;
   /** MongoDB connection string; unset means the in-memory store. */
   mongodbUrl: string | undefined;
   /** How long start-up keeps retrying an unreachable MongoDB before giving up. */
@@ -94,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     recallWindowMs: e.RECALL_WINDOW_SECONDS * 1000,
     awayAfterMs: Math.round(e.AWAY_AFTER_MINUTES * 60_000),
     presenceSweepMs: e.PRESENCE_SWEEP_MS,
+    presenceLeaseMs: e.PRESENCE_LEASE_MS,
+    redisUrl: e.REDIS_URL,
     mongodbUrl: e.MONGODB_URL,
     mongodbConnectTimeoutMs: e.MONGODB_CONNECT_TIMEOUT_MS,
     mongodbServerSelectionTimeoutMs: e.MONGODB_SERVER_SELECTION_TIMEOUT_MS,

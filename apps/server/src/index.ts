@@ -1,6 +1,7 @@
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { connectRedis, type RedisConnections } from './scaleout/redis.js';
 import { createStores } from './store/createStores.js';
 import type { Stores } from './store/ports.js';
 
@@ -24,7 +25,18 @@ if (config.isSessionSecretEphemeral) {
   logger.warn('SESSION_SECRET is not set: using a random one; sessions end when the process stops');
 }
 
-const app = await createApp({ stores, logger }, config);
+let redis: RedisConnections | undefined;
+if (config.redisUrl) {
+  try {
+    redis = await connectRedis(config.redisUrl, logger);
+    logger.info('REDIS_URL is set: broadcasts and presence are shared with the other instances');
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message }, 'could not connect to Redis at start-up');
+    process.exit(1);
+  }
+}
+
+const app = await createApp({ stores, logger, ...(redis ? { redis } : {}) }, config);
 const port = await app.listen(config.port, config.host);
 const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 logger.info({ port }, `Confab is listening on http://${shownHost}:${port}`);
@@ -41,6 +53,7 @@ async function shutdown(signal: string): Promise<void> {
   forceExit.unref();
   await app.close();
   await stores.close();
+  await redis?.close();
   logger.info('stopped');
   process.exit(0);
 }

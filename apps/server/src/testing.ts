@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createApp, type App } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { connectRedis } from './scaleout/redis.js';
 import { createMemoryStores } from './store/memory/index.js';
 import type { Stores } from './store/ports.js';
 
@@ -27,6 +28,8 @@ export interface StartServerOptions {
   staticDir?: string;
   now?: () => Date;
   config?: Partial<Config>;
+  /** Join the instances using this Redis (adapter + shared presence); closed with the server. */
+  redisUrl?: string;
 }
 
 /** Starts a real Confab server on 127.0.0.1, quiet unless LOG_LEVEL is set. */
@@ -39,9 +42,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   };
   const stores = options.stores ?? createMemoryStores();
   const logger = createLogger({ level: config.logLevel, pretty: false });
-  const app = await createApp({ stores, logger, ...(options.now ? { now: options.now } : {}) }, config);
+  const redis = options.redisUrl ? await connectRedis(options.redisUrl, logger) : undefined;
+  const app = await createApp({ stores, logger, ...(options.now ? { now: options.now } : {}), ...(redis ? { redis } : {}) }, config);
   const port = await app.listen(options.port ?? 0, '127.0.0.1');
-  return { url: `http://127.0.0.1:${port}`, port, stores, app, close: () => app.close() };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    stores,
+    app,
+    async close() {
+      await app.close();
+      await redis?.close();
+    },
+  };
 }
 
 /** Stores a lobby message as if `author` had sent it, without broadcasting: "sent while you were away". */

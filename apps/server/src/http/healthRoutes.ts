@@ -1,15 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import type { Stores } from '../store/ports.js';
 
-/** `/healthz`: the process answers. `/readyz`: it can serve, i.e. its stores answer. */
-export function registerHealthRoutes(app: FastifyInstance, deps: { stores: Stores }): void {
+/**
+ * `/healthz`: the process answers. `/readyz`: it can serve: its store answers and, when it
+ * runs with Redis, Redis is connected (otherwise other instances would not hear its broadcasts).
+ */
+export function registerHealthRoutes(app: FastifyInstance, deps: { stores: Stores; isRedisReady?: () => boolean }): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
     const isStoreReady = await deps.stores.isReady().catch(() => false);
-    return reply.code(isStoreReady ? 200 : 503).send({
-      status: isStoreReady ? 'ready' : 'not_ready',
-      checks: { store: { kind: deps.stores.kind, ok: isStoreReady } },
+    const isRedisReady = deps.isRedisReady?.();
+    const isReady = isStoreReady && isRedisReady !== false;
+    return reply.code(isReady ? 200 : 503).send({
+      status: isReady ? 'ready' : 'not_ready',
+      checks: {
+        store: { kind: deps.stores.kind, ok: isStoreReady },
+        ...(isRedisReady === undefined ? {} : { redis: { ok: isRedisReady } }),
+      },
     });
   });
 }

@@ -4,6 +4,7 @@ import type { ConnectionEntry, PresenceRegistry } from './registry.js';
 export class MemoryPresenceRegistry implements PresenceRegistry {
   readonly #connections = new Map<string, ConnectionEntry>();
   readonly #lastSeen = new Map<string, Date>();
+  readonly #published = new Map<string, 'online' | 'away'>();
 
   async add(entry: ConnectionEntry): Promise<void> {
     this.#connections.set(entry.connectionId, { ...entry });
@@ -30,6 +31,20 @@ export class MemoryPresenceRegistry implements PresenceRegistry {
   async lastSeen(userIds: readonly string[]): Promise<Map<string, Date>> {
     return new Map(userIds.flatMap((id) => (this.#lastSeen.has(id) ? [[id, this.#lastSeen.get(id)!] as const] : [])));
   }
+
+  async claimChange(userId: string, state: 'online' | 'away' | 'offline'): Promise<boolean> {
+    if ((this.#published.get(userId) ?? 'offline') === state) return false;
+    if (state === 'offline') this.#published.delete(userId);
+    else this.#published.set(userId, state);
+    return true;
+  }
+
+  async trackedUsers(): Promise<string[]> {
+    return [...this.#published.keys()];
+  }
+
+  /** One instance: there is nobody else's lease to expire. */
+  async reapExpired(): Promise<void> {}
 
   async close(): Promise<void> {}
 }

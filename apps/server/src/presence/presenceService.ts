@@ -14,23 +14,19 @@ export interface PresenceServiceDeps {
 }
 
 /**
- * Aggregates connections into per-user presence and publishes each change once. It remembers
- * the state it last published per user, so a second tab connecting, or one of two closing,
- * publishes nothing; and a periodic sweep turns idle users `away`.
+ * Aggregates connections into per-user presence and publishes each change once. The registry
+ * records the state last published per user (across instances), so a second tab connecting,
+ * or one of two closing, publishes nothing; a periodic sweep turns idle users `away` and the
+ * users of a crashed instance `offline`.
  */
-export function createPresenceService(deps: PresenceServiceDeps) {
-  const published = new Map<string, PresenceDto['state']>();
-  // Recomputations for one user run one after another, so two racing events cannot publish out of order.
+export function createPresenceService(deps: PresenceServiceDeps) {  // Recomputations for one user run one after another, so two racing events cannot publish out of order.
   const queues = new Map<string, Promise<void>>();
 
   function recompute(userId: string): Promise<void> {
     const run = async () => {
       const [connections, lastSeen] = await Promise.all([deps.registry.connections([userId]), deps.registry.lastSeen([userId])]);
       const presence = aggregatePresence(userId, connections, lastSeen.get(userId), deps.now(), deps.awayAfterMs);
-      const previous = published.get(userId) ?? 'offline';
-      if (presence.state === 'offline') published.delete(userId);
-      else published.set(userId, presence.state);
-      if (presence.state !== previous) deps.publish(presence);
+      if (await deps.registry.claimChange(userId, presence.state)) deps.publish(presence);
     };
     const next = (queues.get(userId) ?? Promise.resolve()).then(run, run).catch((err) => {
       deps.logger.warn({ err, userId }, 'presence update failed');
@@ -49,7 +45,7 @@ export function createPresenceService(deps: PresenceServiceDeps) {
 
   async function active(userId: string, connectionId: string): Promise<void> {
     await deps.registry.markActive(connectionId, deps.now());
-    if (published.get(userId) !== 'online') await recompute(userId);
+    await recompute(userId);
   }
 
   async function disconnected(userId: string, connectionId: string): Promise<void> {
@@ -73,9 +69,14 @@ export function createPresenceService(deps: PresenceServiceDeps) {
 
   /** Re-evaluates every connected user (idle ones become away) and anyone published but gone. */
   async function sweep(): Promise<void> {
-    const connections = await deps.registry.connections();
-    const userIds = new Set([...connections.map((c) => c.userId), ...published.keys()]);
-    await Promise.all([...userIds].map(recompute));
+    try {
+      await deps.registry.reapExpired(deps.now());
+      const [connections, tracked] = await Promise.all([deps.registry.connections(), deps.registry.trackedUsers()]);
+      const userIds = new Set([...connections.map((c) => c.userId), ...tracked]);
+      await Promise.all([...userIds].map(recompute));
+    } catch (err) {
+      deps.logger.warn({ err }, 'presence sweep failed');
+    }
   }
 
   return { connected, active, disconnected, snapshot, lookup, sweep };

@@ -22,5 +22,14 @@ export interface PresenceRegistry {
   connections(userIds?: readonly string[]): Promise<ConnectionEntry[]>;
   /** Last-seen times recorded by `remove`, for the users that have one. */
   lastSeen(userIds: readonly string[]): Promise<Map<string, Date>>;
+  /**
+   * Records `state` as the user's published state. True only for the one caller, across all
+   * instances, that changed it: that caller publishes the change, so observers hear it once.
+   */
+  claimChange(userId: string, state: 'online' | 'away' | 'offline'): Promise<boolean>;
+  /** Users whose recorded state is not offline: a sweep must look at them even without connections. */
+  trackedUsers(): Promise<string[]>;
+  /** Drops the connections of instances whose lease expired (they crashed), recording their users' last-seen. */
+  reapExpired(now: Date): Promise<void>;
   close(): Promise<void>;
 }

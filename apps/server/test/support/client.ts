@@ -93,11 +93,11 @@ export function recordMessages(socket: LobbyClient) {
 }
 
 /** Resolves when `check` passes, polling; rejects with the last failure after `timeoutMs`. */
-export async function eventually(check: () => void, timeoutMs = 3_000): Promise<void> {
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 3_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      check();
+      await check();
       return;
     } catch (err) {
       if (Date.now() > deadline) throw err;

@@ -95,12 +95,18 @@ function registerPresenceEvents(lobby: LobbyNamespace, socket: LobbySocket, deps
     handleEvent(logger, 'presence:get', presenceQuerySchema, async (input) => ok(await deps.presence.lookup(input.userIds))),
   );
 
-  const recorded = deps.presence.connected(user.id, socket.id).then(
-    async () => {
+  const recorded = (async () => {
+    try {
+      await deps.presence.connected(user.id, socket.id);
       if (socket.connected) socket.emit('presence:snapshot', await deps.presence.snapshot());
-    },
-    (err: unknown) => logger.warn({ err }, 'could not record presence'),
-  );
+    } catch (err) {
+      logger.warn({ err }, 'could not record presence');
+    }
+  })();
   // After the connect is recorded, so a quick disconnect cannot leave a ghost entry behind.
-  socket.on('disconnect', () => void recorded.finally(() => deps.presence.disconnected(user.id, socket.id)));
+  socket.on('disconnect', () => {
+    void recorded
+      .then(() => deps.presence.disconnected(user.id, socket.id))
+      .catch((err: unknown) => logger.warn({ err }, 'could not record a disconnect'));
+  });
 }

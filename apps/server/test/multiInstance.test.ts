@@ -1,0 +1,115 @@
+import type { MessageDto, PresenceDto, TypingDto } from '@confab/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryStores } from '../src/testing.js';
+import { connectLobby, eventually, recordMessages, registerUser, request, roundTrip, settle, type LobbyClient } from './support/client.js';
+import { connectDm, dmRequest, recordDm, type DmClient } from './support/dmClient.js';
+import { startRedisServer, type RedisServer } from './support/redisServer.js';
+import { useServer } from './support/server.js';
+
+// Two instances in this process share one store (as replicas share one database) and a real
+// redis-server of this file's own, which the outage test kills and restarts.
+const harness = useServer();
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.kill();
+});
+
+const config = { sessionSecret: 'multi-instance-test-secret-0123456789abcdef', presenceSweepMs: 50 };
+
+async function twoInstances() {
+  const stores = createMemoryStores();
+  const a = await harness.start({ stores, config, redisUrl: redis.url });
+  const b = await harness.start({ stores, config, redisUrl: redis.url });
+  return { a, b };
+}
+
+const dms: DmClient[] = [];
+async function dm(url: string, user: Parameters<typeof connectDm>[1]) {
+  const socket = await connectDm(url, user);
+  dms.push(socket);
+  return socket;
+}
+afterAll(() => dms.forEach((s) => s.disconnect()));
+
+describe('two instances behind one Redis', () => {
+  it('deliver lobby messages and DMs across instances, exactly once', async () => {
+    const { a, b } = await twoInstances();
+    const alice = await registerUser(a.url, { displayName: 'Alice' });
+    const bob = await registerUser(b.url, { displayName: 'Bob' });
+    const aliceLobby = harness.track(await connectLobby(a.url, alice));
+    const bobLobby = harness.track(await connectLobby(b.url, bob));
+    const [aliceDm, bobDm] = [await dm(a.url, alice), await dm(b.url, bob)];
+    const lobbyAtBob = recordMessages(bobLobby);
+    const lobbyAtAlice = recordMessages(aliceLobby);
+    const dmsAtAlice = recordDm(aliceDm, 'dm:message');
+
+    const fromAlice = await request<MessageDto>(aliceLobby, 'message:send', { clientId: 'x-1', body: 'hi from A' });
+    const fromBob = await request<MessageDto>(bobLobby, 'message:send', { clientId: 'x-2', body: 'hi from B' });
+    const privateNote = await dmRequest<MessageDto>(bobDm, 'dm:send', { to: alice.user.id, clientId: 'x-3', body: 'psst' });
+
+    // Across instances, arrival order may differ from seq order; clients place messages by seq.
+    const bySeq = (messages: MessageDto[]) => [...messages].sort((x, y) => x.seq - y.seq);
+    await eventually(() => expect(bySeq(lobbyAtBob).map((m) => m.body)).toEqual(['hi from A', 'hi from B']));
+    await eventually(() => expect(bySeq(lobbyAtAlice).map((m) => m.body)).toEqual(['hi from A', 'hi from B']));
+    await eventually(() => expect(dmsAtAlice).toEqual([privateNote.ok && privateNote.data]));
+    await settle(200);
+    expect(bySeq(lobbyAtBob)).toEqual([fromAlice.ok && fromAlice.data, fromBob.ok && fromBob.data]);
+    expect(dmsAtAlice).toHaveLength(1);
+  });
+
+  it('share presence and typing: an observer on B sees Alice on A once, and her typing', async () => {
+    const { a, b } = await twoInstances();
+    const alice = await registerUser(a.url, { displayName: 'Alice' });
+    const carol = await registerUser(b.url);
+    const observer = harness.track(await connectLobby(b.url, carol));
+    const presence: PresenceDto[] = [];
+    const typing: TypingDto[] = [];
+    observer.on('presence:update', (p) => p.userId === alice.user.id && presence.push(p));
+    observer.on('typing', (t) => typing.push(t));
+
+    const aliceTabs: LobbyClient[] = [harness.track(await connectLobby(a.url, alice)), harness.track(await connectLobby(b.url, alice))];
+    await eventually(() => expect(presence.map((p) => p.state)).toEqual(['online']));
+    await request(aliceTabs[0]!, 'typing:start', {});
+    await eventually(() => expect(typing).toEqual([expect.objectContaining({ isTyping: true, user: expect.objectContaining({ id: alice.user.id }) })]));
+
+    aliceTabs[0]!.disconnect();
+    await settle(300);
+    expect(presence.map((p) => p.state)).toEqual(['online']);
+    aliceTabs[1]!.disconnect();
+    await eventually(() => expect(presence.map((p) => p.state)).toEqual(['online', 'offline']));
+    await settle(300);
+    expect(presence.map((p) => p.state)).toEqual(['online', 'offline']);
+  });
+
+  it('survive a Redis outage: sends are stored and acked, /readyz says not ready, fan-out resumes by itself', async () => {
+    const { a, b } = await twoInstances();
+    const alice = await registerUser(a.url);
+    const bob = await registerUser(b.url);
+    const aliceLobby = harness.track(await connectLobby(a.url, alice));
+    const bobLobby = harness.track(await connectLobby(b.url, bob));
+    const atBob = recordMessages(bobLobby);
+
+    await redis.kill();
+    await eventually(async () => expect((await fetch(`${a.url}/readyz`)).status).toBe(503), 5_000);
+    const duringOutage = await request<MessageDto>(aliceLobby, 'message:send', { clientId: 'out-1', body: 'while Redis is down' });
+    expect(duringOutage).toMatchObject({ ok: true, data: { body: 'while Redis is down' } });
+    expect((await fetch(`${a.url}/healthz`)).status).toBe(200);
+
+    await redis.restart();
+    await eventually(async () => expect((await fetch(`${a.url}/readyz`)).status).toBe(200), 10_000);
+    await eventually(async () => expect((await fetch(`${b.url}/readyz`)).status).toBe(200), 10_000);
+    // Bob missed the broadcast; catch-up by seq recovers it.
+    const caughtUp = await roundTrip(bobLobby);
+    expect(caughtUp.map((m) => m.body)).toEqual(['while Redis is down']);
+    // And live fan-out works again without any restart.
+    await eventually(async () => {
+      const before = atBob.length;
+      await request(aliceLobby, 'message:send', { clientId: `after-${Date.now()}`, body: 'after the outage' });
+      await settle(150);
+      expect(atBob.length).toBeGreaterThan(before);
+    }, 10_000);
+  });
+});

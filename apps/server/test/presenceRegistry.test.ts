@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { createClient, type RedisClientType } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryPresenceRegistry } from '../src/presence/memoryRegistry.js';
+import { RedisPresenceRegistry } from '../src/presence/redisRegistry.js';
+import type { PresenceRegistry } from '../src/presence/registry.js';
+import { eventually } from './support/client.js';
+import { startRedisServer, type RedisServer } from './support/redisServer.js';
+
+let redisServer: RedisServer;
+const clients: RedisClientType[] = [];
+beforeAll(async () => {
+  redisServer = await startRedisServer();
+});
+afterAll(async () => {
+  await Promise.allSettled(clients.map((c) => c.close()));
+  await redisServer?.kill();
+});
+
+async function redisClient(): Promise<RedisClientType> {
+  const client = createClient({ url: redisServer.url, disableOfflineQueue: true }) as RedisClientType;
+  client.on('error', () => {});
+  await client.connect();
+  clients.push(client);
+  return client;
+}
+
+async function redisRegistry(instanceId: string, prefix: string, leaseMs = 10_000): Promise<RedisPresenceRegistry> {
+  const registry = new RedisPresenceRegistry(await redisClient(), { instanceId, leaseMs, prefix });
+  await registry.start();
+  return registry;
+}
+
+const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+
+describe.each([
+  ['memory', async () => new MemoryPresenceRegistry() as PresenceRegistry],
+  ['redis', async () => (await redisRegistry('i1', `test:${randomUUID()}`)) as PresenceRegistry],
+])('presence registry (%s)', (_kind, make) => {
+  it('keeps connections, their activity, and last-seen times', async () => {
+    const registry = await make();
+    await registry.add({ connectionId: 'c1', userId: 'u1', instanceId: 'i1', lastActiveAt: at(1) });
+    await registry.add({ connectionId: 'c2', userId: 'u1', instanceId: 'i1', lastActiveAt: at(2) });
+    await registry.markActive('c1', at(5));
+    await registry.markActive('c1', at(3)); // never moves back
+    expect((await registry.connections(['u1'])).map((c) => [c.connectionId, c.lastActiveAt.toISOString()]).sort()).toEqual([
+      ['c1', at(5).toISOString()],
+      ['c2', at(2).toISOString()],
+    ]);
+    await registry.remove('c1', at(6));
+    await registry.remove('c2', at(7));
+    expect(await registry.connections()).toEqual([]);
+    expect(await registry.lastSeen(['u1', 'u2'])).toEqual(new Map([['u1', at(7)]]));
+    await registry.close();
+  });
+
+  it('lets exactly one caller claim each change of state', async () => {
+    const registry = await make();
+    const claims = await Promise.all(Array.from({ length: 10 }, () => registry.claimChange('u1', 'online')));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await registry.trackedUsers()).toEqual(['u1']);
+    expect(await registry.claimChange('u1', 'away')).toBe(true);
+    expect(await registry.claimChange('u1', 'offline')).toBe(true);
+    expect(await registry.claimChange('u1', 'offline')).toBe(false);
+    expect(await registry.trackedUsers()).toEqual([]);
+    await registry.close();
+  });
+});
+
+describe('the Redis registry across instances', () => {
+  it('drops a crashed instance\'s connections once its lease expires, recording last-seen', async () => {
+    const prefix = `test:${randomUUID()}`;
+    const survivor = await redisRegistry('survivor', prefix);
+    const doomedClient = await redisClient();
+    const doomed = new RedisPresenceRegistry(doomedClient, { instanceId: 'doomed', leaseMs: 300, prefix });
+    await doomed.start();
+    await doomed.add({ connectionId: 'd1', userId: 'u9', instanceId: 'doomed', lastActiveAt: at(1) });
+    expect((await survivor.connections()).map((c) => c.userId)).toEqual(['u9']);
+
+    // A crash: the instance stops renewing its lease without cleaning up.
+    await doomedClient.close();
+    await eventually(async () => expect(await survivor.connections()).toEqual([]), 3_000);
+    await survivor.reapExpired(at(30));
+    expect(await survivor.lastSeen(['u9'])).toEqual(new Map([['u9', at(30)]]));
+    await survivor.close();
+  });
+});
