@@ -27,6 +27,7 @@ import { createAccountService } from './services/accountService.js';
 import { MemoryPresenceRegistry } from './presence/memoryRegistry.js';
 import { createPresenceService } from './presence/presenceService.js';
 import { RedisPresenceRegistry } from './presence/redisRegistry.js';
+import { disconnectSession, startSessionRecheck } from './realtime/sessionEnforcement.js';
 import { useRedisAdapter, waitForSubscriptions, type RedisConnections } from './scaleout/redis.js';
 import { createDmService } from './services/dmService.js';
 import { createMessageService } from './services/messageService.js';
@@ -94,7 +95,9 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
 
   registerHealthRoutes(http, { stores: deps.stores, ...(deps.redis ? { isRedisReady: deps.redis.isReady } : {}) });
   registerSettingsRoute(http, config);
-  registerAuthRoutes(http, { accounts, config });
+  // Set once the namespaces exist; sign-out can only happen after listen, so it is always set by then.
+  let endSession = (_sessionId: string): void => {};
+  registerAuthRoutes(http, { accounts, config, onSessionEnded: (sessionId) => endSession(sessionId) });
   const hasWebApp = await registerWebApp(http, config.webDist);
   if (!hasWebApp) deps.logger.warn({ webDist: config.webDist }, 'no built web app found; serving the API only');
 
@@ -122,6 +125,8 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   dm.use((socket, next) => void guard(socket, next));
   registerDm(dm, { dms, logger: deps.logger });
   if (deps.redis) await waitForSubscriptions(deps.redis, [lobby, dm]);
+  endSession = (sessionId) => disconnectSession([lobby, dm], sessionId);
+  const stopSessionRecheck = startSessionRecheck([lobby, dm], { accounts, intervalMs: config.sessionRecheckMs, logger: deps.logger });
 
   return {
     http,
@@ -135,6 +140,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
       // io.close() ends every engine connection, so clients see "transport close" and reconnect
       // (to another instance, behind a load balancer); it also closes the HTTP server.
       clearInterval(presenceSweep);
+      stopSessionRecheck();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close();
       await presenceRegistry.close();

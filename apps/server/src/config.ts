@@ -30,6 +30,7 @@ const envSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   TRUST_PROXY: booleanFlag.default(false),
   WEB_DIST: z.string().min(1).default(DEFAULT_WEB_DIST),
+  SESSION_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(30),
   RECALL_WINDOW_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(120),
   AWAY_AFTER_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
   PRESENCE_SWEEP_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
@@ -62,6 +63,8 @@ export interface Config {
   trustProxy: boolean;
   /** Folder of the built web app; served when it holds an index.html. */
   webDist: string;
+  /** How often each open socket's session is checked again (expired or revoked ones are disconnected). */
+  sessionRecheckMs: number;
   /** How long after sending an author may recall a message. */
   recallWindowMs: number;
   /** After how long with no activity in any tab a user shows as away. */
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     cookieSecure: e.COOKIE_SECURE === 'true' ? 'always' : e.COOKIE_SECURE === 'false' ? 'never' : 'auto',
     trustProxy: e.TRUST_PROXY,
     webDist: e.WEB_DIST,
+    sessionRecheckMs: Math.round(e.SESSION_RECHECK_SECONDS * 1000),
     recallWindowMs: e.RECALL_WINDOW_SECONDS * 1000,
     awayAfterMs: Math.round(e.AWAY_AFTER_MINUTES * 60_000),
     presenceSweepMs: e.PRESENCE_SWEEP_MS,

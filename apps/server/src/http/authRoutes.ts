@@ -20,7 +20,10 @@ export function statusFor(code: ErrorCode): number {
 }
 
 /** `/api/auth/*`: register, sign in, sign out, who am I. */
-export function registerAuthRoutes(app: FastifyInstance, deps: { accounts: AccountService; config: Config }): void {
+export function registerAuthRoutes(
+  app: FastifyInstance,
+  deps: { accounts: AccountService; config: Config; onSessionEnded: (sessionId: string) => void },
+): void {
   const { accounts, config } = deps;
 
   app.post('/api/auth/register', async (request, reply) => {
@@ -43,7 +46,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { accounts: Accou
   });
 
   app.post('/api/auth/logout', async (request, reply) => {
-    await accounts.signOut(request.cookies[SESSION_COOKIE]);
+    const sessionId = await accounts.signOut(request.cookies[SESSION_COOKIE]);
+    if (sessionId) deps.onSessionEnded(sessionId);
     clearSessionCookie(request, reply, config);
     return reply.code(204).send();
   });

@@ -2,3 +2,8 @@
 export function userRoom(userId: string): string {
   return `user:${userId}`;
 }
+
+/** The room holding every socket opened with one session, so ending the session can disconnect them. */
+export function sessionRoom(sessionId: string): string {
+  return `session:${sessionId}`;
+}

@@ -63,12 +63,20 @@ export function createAccountService(deps: {
     return user ? { user: toUserDto(user), sessionId: claims.sessionId } : null;
   }
 
-  async function signOut(token: string | undefined): Promise<void> {
+  /** Revokes the token's session; returns its id, so its live sockets can be disconnected. */
+  async function signOut(token: string | undefined): Promise<string | null> {
     const claims = token ? await deps.tokens.verify(token) : null;
-    if (claims) await deps.sessions.revoke(claims.sessionId);
+    if (!claims) return null;
+    await deps.sessions.revoke(claims.sessionId);
+    return claims.sessionId;
   }
 
-  return { register, signIn, signOut, authenticate };
+  /** Whether a session is still active: not revoked, not expired. */
+  async function isSessionActive(sessionId: string): Promise<boolean> {
+    return (await deps.sessions.findActive(sessionId, deps.now())) !== null;
+  }
+
+  return { register, signIn, signOut, authenticate, isSessionActive };
 }
 
 export type AccountService = ReturnType<typeof createAccountService>;

@@ -21,7 +21,7 @@ import type { Namespace } from 'socket.io';
 import type { Logger } from '../../logger.js';
 import type { DmService } from '../../services/dmService.js';
 import { handleEvent } from '../handler.js';
-import { userRoom } from '../rooms.js';
+import { sessionRoom, userRoom } from '../rooms.js';
 
 export type DmNamespace = Namespace<DmClientToServerEvents, DmServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -56,7 +56,7 @@ export function registerDm(dm: DmNamespace, deps: { dms: DmService; logger: Logg
   dm.on('connection', (socket) => {
     const user = socket.data.user;
     const logger = deps.logger.child({ nsp: '/dm', socketId: socket.id, userId: user.id });
-    socket.join(personalRoom(user.id));
+    socket.join([personalRoom(user.id), sessionRoom(socket.data.sessionId)]);
 
     socket.on(
       'dm:send',

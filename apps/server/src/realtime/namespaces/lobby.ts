@@ -17,7 +17,7 @@ import type { Logger } from '../../logger.js';
 import type { PresenceService } from '../../presence/presenceService.js';
 import type { MessageService } from '../../services/messageService.js';
 import { handleEvent } from '../handler.js';
-import { userRoom } from '../rooms.js';
+import { sessionRoom, userRoom } from '../rooms.js';
 
 export type LobbyNamespace = Namespace<LobbyClientToServerEvents, LobbyServerToClientEvents, InterServerEvents, SocketData>;
 type LobbySocket = Socket<LobbyClientToServerEvents, LobbyServerToClientEvents, InterServerEvents, SocketData>;
@@ -36,7 +36,7 @@ export function registerLobby(lobby: LobbyNamespace, deps: LobbyDeps): void {
   lobby.on('connection', (socket) => {
     const user = socket.data.user;
     const logger = deps.logger.child({ nsp: '/lobby', socketId: socket.id, userId: user.id });
-    socket.join([LOBBY_ROOM_ID, userRoom(user.id)]);
+    socket.join([LOBBY_ROOM_ID, userRoom(user.id), sessionRoom(socket.data.sessionId)]);
     registerMessageEvents(lobby, socket, deps, logger);
     registerPresenceEvents(lobby, socket, deps, logger);
   });
