@@ -17,6 +17,7 @@ import type { Stores } from './store/ports.js';
 import { createSessionTokens } from './auth/sessionTokens.js';
 import { registerAuthRoutes } from './http/authRoutes.js';
 import { registerHealthRoutes } from './http/healthRoutes.js';
+import { registerSecurityHeaders } from './http/securityHeaders.js';
 import { registerSettingsRoute } from './http/settingsRoute.js';
 import { registerWebApp } from './http/webApp.js';
 import { isOriginAllowed } from './http/origin.js';
@@ -69,6 +70,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     trustProxy: config.trustProxy,
   });
   await http.register(fastifyCookie);
+  await registerSecurityHeaders(http);
 
   // Browsers send Origin on cross-site state-changing requests; refusing foreign ones stops CSRF.
   http.addHook('onRequest', async (request, reply) => {

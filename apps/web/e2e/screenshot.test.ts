@@ -2,8 +2,10 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postMessage } from '@confab/server';
+import { dmRoomId } from '@confab/shared';
 import { account, bodies, eventually, registerViaApi, send } from './support/app';
 import { useHarness } from './support/harness';
+import { postDirectMessage, unreadBadge } from './support/dm';
 import { ARTIFACTS_DIR, REPO_ROOT } from './support/paths';
 
 const harness = useHarness();
@@ -14,11 +16,21 @@ function pngSize(png: Buffer): { width: number; height: number } {
 }
 
 describe('the lobby, as the README shows it', () => {
-  it('renders a conversation between three people and saves a 1280×800 screenshot', async () => {
+  it('renders a conversation between three people, with direct messages in the sidebar, and saves a 1280×800 screenshot', async () => {
     const server = await harness.startServer();
     const maya = await registerViaApi(server.url, account('maya', 'Maya Chen'));
     const { user: jonas } = await registerViaApi(server.url, account('jonas', 'Jonas Berg'));
     const { user: priya } = await registerViaApi(server.url, account('priya', 'Priya Natarajan'));
+    const { user: sam } = await registerViaApi(server.url, account('sam', 'Sam Okafor'));
+
+    // Direct messages, oldest first: Sam's thread is read, Priya's ends with Maya's reply, Jonas's two are new.
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+    await postDirectMessage(server.stores, sam, maya.user, 'Docker compose works on my Mac now, thanks!', minutesAgo(95));
+    await server.stores.conversations.markRead(dmRoomId(sam.id, maya.user.id), maya.user.id, 1);
+    await postDirectMessage(server.stores, priya, maya.user, 'Migration numbers are in the release doc.', minutesAgo(40));
+    await postDirectMessage(server.stores, maya.user, priya, 'Thanks, those look great', minutesAgo(38));
+    await postDirectMessage(server.stores, jonas, maya.user, 'Got a minute to pair on the release notes?', minutesAgo(6));
+    await postDirectMessage(server.stores, jonas, maya.user, 'No rush, after lunch works too.', minutesAgo(5));
 
     const script: [typeof jonas, string][] = [
       [jonas, 'Morning all! The 0.4 release branch is cut.'],
@@ -40,6 +52,14 @@ describe('the lobby, as the README shows it', () => {
     expect(await bodies(page)).toEqual([...script.map(([, body]) => body), 'Perfect. Let us ship it this afternoon.']);
     expect(await page.getByTestId('channel-title').textContent()).toBe('#lobby');
     expect(await page.getByTestId('message-author').allTextContents()).toEqual(['Jonas Berg', 'Priya Natarajan', 'Maya Chen', 'Jonas Berg', 'Priya Natarajan', 'Maya Chen']);
+    await eventually(() => page.getByTestId('dm-conversation-name').allTextContents()).toEqual(['Jonas Berg', 'Priya Natarajan', 'Sam Okafor']);
+    expect(await page.getByTestId('dm-conversation-preview').allTextContents()).toEqual([
+      'No rush, after lunch works too.',
+      'You: Thanks, those look great',
+      'Docker compose works on my Mac now, thanks!',
+    ]);
+    expect(await unreadBadge(page, jonas.username)).toBe('2');
+    expect(await page.getByTestId('dm-unread').count()).toBe(1);
     await page.mouse.move(0, 0);
 
     await mkdir(ARTIFACTS_DIR, { recursive: true });

@@ -1,5 +1,8 @@
 import { createRouter, createWebHistory, type Router } from 'vue-router';
+import LayoutShell from '../components/layout/LayoutShell.vue';
+import { useAttentionStore } from '../stores/attention';
 import { useSessionStore } from '../stores/session';
+import DmView from '../views/DmView.vue';
 import LobbyView from '../views/LobbyView.vue';
 import SignInView from '../views/SignInView.vue';
 import SignUpView from '../views/SignUpView.vue';
@@ -11,7 +14,7 @@ declare module 'vue-router' {
     requiresAuth?: boolean;
     /** Only for signed-out users; others go to the lobby. */
     isGuestOnly?: boolean;
-    /** Shown in the browser tab, before "· Confab". */
+    /** Shown in the browser tab, before "· Confab" (a view may refine it, as the DM view does). */
     title?: string;
   }
 }
@@ -20,7 +23,16 @@ export function createAppRouter(): Router {
   const router = createRouter({
     history: createWebHistory(),
     routes: [
-      { path: '/', name: 'lobby', component: LobbyView, meta: { requiresAuth: true, title: '#lobby' } },
+      {
+        // The sidebar stays mounted while moving between the lobby and conversations.
+        path: '/',
+        component: LayoutShell,
+        meta: { requiresAuth: true },
+        children: [
+          { path: '', name: 'lobby', component: LobbyView, meta: { title: '#lobby' } },
+          { path: 'dm/:username', name: 'dm', component: DmView, meta: { title: 'Direct message' } },
+        ],
+      },
       { path: '/signin', name: 'signin', component: SignInView, meta: { isGuestOnly: true, title: 'Sign in' } },
       { path: '/signup', name: 'signup', component: SignUpView, meta: { isGuestOnly: true, title: 'Create account' } },
       { path: '/:pathMatch(.*)*', redirect: '/' },
@@ -37,8 +49,9 @@ export function createAppRouter(): Router {
     return true;
   });
 
+  // The notifier writes document.title from this, with the unread count in front.
   router.afterEach((to) => {
-    document.title = to.meta.title ? `${to.meta.title} · Confab` : 'Confab';
+    useAttentionStore().setPageTitle(to.meta.title ?? null);
   });
 
   return router;

@@ -2,21 +2,28 @@ import { watch } from 'vue';
 import type { Router } from 'vue-router';
 import type { ConnectErrorData } from '@confab/shared';
 import { useConnectionStore } from '../stores/connection';
+import { useConversationsStore } from '../stores/conversations';
+import { useDmStore } from '../stores/dm';
 import { useLobbyStore } from '../stores/lobby';
 import { useSessionStore } from '../stores/session';
+import { bindDmSocket } from './dmRealtime';
+import type { Notifier } from './notifier';
 import { lobbySocket, onReconnectDelay } from './socket';
 
 /** socket.io never retries a handshake the server refused; for passing refusals we do, this often. */
 const REFUSED_RETRY_MS = 5_000;
 
 /**
- * The one place that maps socket events to store actions. Connects while someone is signed in,
- * and on every (re)connect catches up before releasing the outbox, so that what the outbox
- * resends lands after what the server already holds. Returns a function that undoes it all.
+ * The one place that maps socket events to store actions (the `/dm` half lives in dmRealtime).
+ * Connects while someone is signed in, and on every (re)connect catches up before releasing the
+ * outbox, so that what the outbox resends lands after what the server already holds. Returns a
+ * function that undoes it all.
  */
-export function startRealtime(router: Router): () => void {
+export function startRealtime(router: Router, notifier: Notifier): () => void {
   const session = useSessionStore();
   const lobby = useLobbyStore();
+  const dm = useDmStore();
+  const conversations = useConversationsStore();
   const connection = useConnectionStore();
   // Bumped on every connect and disconnect: a catch-up that outlived its connection must not resume sends.
   let epoch = 0;
@@ -53,12 +60,20 @@ export function startRealtime(router: Router): () => void {
     else retryLater(REFUSED_RETRY_MS);
   }
 
+  /** Both sockets are refused when a session ends; only the first refusal acts on it. */
+  function onUnauthorized(): void {
+    if (!session.user) return;
+    const redirect = router.currentRoute.value.fullPath;
+    session.forget();
+    void router.replace({ name: 'signin', query: { ...(redirect === '/' ? {} : { redirect }), expired: '1' } });
+  }
+
+  const dmLink = bindDmSocket({ notifier, onUnauthorized });
+
   function onConnectError(err: Error): void {
     const data = (err as Error & { data?: ConnectErrorData }).data;
     if (data?.code === 'unauthorized') {
-      const redirect = router.currentRoute.value.fullPath;
-      session.forget();
-      void router.replace({ name: 'signin', query: { ...(redirect === '/' ? {} : { redirect }), expired: '1' } });
+      onUnauthorized();
       return;
     }
     // A transport failure: the manager retries by itself and reports its delay through onReconnectDelay.
@@ -91,12 +106,17 @@ export function startRealtime(router: Router): () => void {
       if (userId === previous) return;
       clearRetry();
       lobby.reset();
-      // A new user needs a new handshake: the old one carried the previous session.
+      dm.reset();
+      conversations.reset();
+      // A new user needs a new handshake: the old one carried the previous session. Both sockets
+      // share it, and the manager only closes it once neither is connected.
       lobbySocket.disconnect();
+      dmLink.disconnect();
       connection.stop();
       if (!userId) return;
       connection.markConnecting();
       lobbySocket.connect();
+      dmLink.connect();
     },
     { immediate: true },
   );
@@ -113,5 +133,6 @@ export function startRealtime(router: Router): () => void {
     window.removeEventListener('online', onBrowserOnline);
     window.removeEventListener('offline', onBrowserOnline);
     lobbySocket.disconnect();
+    dmLink.stop();
   };
 }

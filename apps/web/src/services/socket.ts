@@ -1,15 +1,31 @@
 import { io, type Manager, type Socket } from 'socket.io-client';
-import { NAMESPACES, type LobbyClientToServerEvents, type LobbyServerToClientEvents } from '@confab/shared';
+import {
+  NAMESPACES,
+  type DmClientToServerEvents,
+  type DmServerToClientEvents,
+  type LobbyClientToServerEvents,
+  type LobbyServerToClientEvents,
+} from '@confab/shared';
 
 export type LobbySocket = Socket<LobbyServerToClientEvents, LobbyClientToServerEvents>;
+export type DmSocket = Socket<DmServerToClientEvents, DmClientToServerEvents>;
 
-/** The one `/lobby` socket of this tab. Connected by the realtime edge once a user is signed in. */
-export const lobbySocket: LobbySocket = io(NAMESPACES.lobby, {
+const OPTIONS = {
   autoConnect: false,
   withCredentials: true,
   reconnectionDelay: 1000,
   reconnectionDelayMax: 5000,
-});
+} as const;
+
+/** The one `/lobby` socket of this tab. Connected by the realtime edge once a user is signed in. */
+export const lobbySocket: LobbySocket = io(NAMESPACES.lobby, OPTIONS);
+
+/**
+ * The one `/dm` socket of this tab. socket.io multiplexes it over the lobby socket's connection
+ * (same manager), so both reconnect together; the session cookie goes with that one handshake,
+ * which is why the realtime edge disconnects both before connecting either for a new user.
+ */
+export const dmSocket: DmSocket = io(NAMESPACES.dm, OPTIONS);
 
 type DelayListener = (delayMs: number) => void;
 const delayListeners = new Set<DelayListener>();
@@ -36,3 +52,5 @@ function observeBackoff(manager: Manager): void {
 }
 
 observeBackoff(lobbySocket.io);
+// Only if socket.io ever stops sharing the manager: wrapping one backoff twice would report each delay twice.
+if (dmSocket.io !== lobbySocket.io) observeBackoff(dmSocket.io);

@@ -1,4 +1,4 @@
-import type { MessageDto } from '@confab/shared';
+import type { ConversationDto, MessageDto } from '@confab/shared';
 import type { OutboxItem } from '../lib/messages';
 
 export const ALICE = { id: 'a'.repeat(24), name: 'Alice Archer' };
@@ -20,4 +20,23 @@ export function message(seq: number, overrides: Partial<MessageDto> = {}): Messa
 
 export function outboxItem(clientId: string, overrides: Partial<OutboxItem> = {}): OutboxItem {
   return { clientId, body: `draft ${clientId}`, createdAt: new Date(Date.UTC(2026, 2, 1, 13)).toISOString(), status: 'pending', ...overrides };
+}
+
+export const ALICE_USER = { id: ALICE.id, username: 'alice', displayName: ALICE.name };
+export const BOB_USER = { id: BOB.id, username: 'bob', displayName: BOB.name };
+/** The DM room of Alice and Bob (`a…` sorts before `b…`). */
+export const ALICE_BOB_ROOM = `dm:${ALICE.id}:${BOB.id}`;
+
+/** Alice's view of her conversation with Bob: one message from Bob, unread. */
+export function conversation(overrides: Partial<ConversationDto> = {}): ConversationDto {
+  return {
+    roomId: ALICE_BOB_ROOM,
+    peer: BOB_USER,
+    lastMessage: message(1, { roomId: ALICE_BOB_ROOM }),
+    lastActivityAt: new Date(Date.UTC(2026, 2, 1, 12, 0, 1)).toISOString(),
+    unreadCount: 1,
+    myReadSeq: 0,
+    peerReadSeq: 1,
+    ...overrides,
+  };
 }

@@ -1,0 +1,61 @@
+import { computed, getCurrentScope, onScopeDispose, watch, type Ref } from 'vue';
+import type { ConversationDto } from '@confab/shared';
+import type { RoomMessages } from '../lib/roomMessages';
+import { readTarget, shouldMarkRead } from '../lib/readState';
+import { useAttentionStore } from '../stores/attention';
+import { useDmStore } from '../stores/dm';
+import { useSessionStore } from '../stores/session';
+
+/** Waits this long for things to settle (a burst of messages, a scroll) before telling the server. */
+export const READ_DEBOUNCE_MS = 250;
+
+/**
+ * Marks the open DM room read up to its newest message while someone is looking at it: the tab
+ * visible, the window focused and the list scrolled to the bottom. Never from a hidden tab.
+ */
+export function useReadMarker(room: Ref<RoomMessages | null>, conversation: Ref<ConversationDto | undefined>, isAtBottom: Ref<boolean>) {
+  const attention = useAttentionStore();
+  const dm = useDmStore();
+  const session = useSessionStore();
+  // The highest seq we asked to mark, so a slow ack is not answered with the same request again.
+  let sentSeq = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const target = computed(() =>
+    room.value && conversation.value ? readTarget(room.value.messages, session.user?.id, conversation.value.myReadSeq) : null,
+  );
+  const isDue = () =>
+    dm.isConnected && shouldMarkRead({ isAttentive: attention.isAttentive, isAtBottom: isAtBottom.value, target: target.value, sentSeq });
+
+  function clear(): void {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  }
+
+  async function fire(): Promise<void> {
+    timer = null;
+    const roomId = conversation.value?.roomId;
+    const seq = target.value;
+    if (!roomId || seq === null || !isDue()) return;
+    sentSeq = seq;
+    // A refused or lost mark is asked for again on the next change (reconnect, new message).
+    if (!(await dm.markRead(roomId, seq)) && sentSeq === seq) sentSeq = 0;
+  }
+
+  watch(
+    () => conversation.value?.roomId,
+    () => {
+      sentSeq = 0;
+      clear();
+    },
+  );
+  watch(
+    [() => attention.isAttentive, isAtBottom, target, () => dm.isConnected],
+    () => {
+      clear();
+      if (isDue()) timer = setTimeout(() => void fire(), READ_DEBOUNCE_MS);
+    },
+    { immediate: true },
+  );
+  if (getCurrentScope()) onScopeDispose(clear);
+}

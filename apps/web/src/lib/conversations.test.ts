@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ALICE, ALICE_BOB_ROOM, ALICE_USER, conversation, message } from '../testing/factories';
+import { applyReadMark, conversationName, mergeConversation, previewText, sortConversations, totalUnread } from './conversations';
+
+const CAROL = { id: 'c'.repeat(24), username: 'carol', displayName: 'Carol Chu' };
+const CAROL_ROOM = `dm:${ALICE.id}:${CAROL.id}`;
+const at = (second: number) => new Date(Date.UTC(2026, 2, 1, 12, 0, second)).toISOString();
+
+describe('conversation list', () => {
+  it('lists conversations with messages only, newest activity first, ties by room id as the server pages them', () => {
+    const bob = conversation({ lastActivityAt: at(5) });
+    const carol = conversation({ roomId: CAROL_ROOM, peer: CAROL, lastActivityAt: at(9) });
+    const empty = conversation({ roomId: `dm:${ALICE.id}:${'d'.repeat(24)}`, lastMessage: null, lastActivityAt: at(30) });
+    expect(sortConversations([bob, empty, carol]).map((c) => c.roomId)).toEqual([CAROL_ROOM, ALICE_BOB_ROOM]);
+
+    const tie = conversation({ roomId: CAROL_ROOM, peer: CAROL, lastActivityAt: at(5) });
+    expect(sortConversations([bob, tie]).map((c) => c.roomId)).toEqual([CAROL_ROOM, ALICE_BOB_ROOM]);
+    expect(sortConversations([tie, bob]).map((c) => c.roomId)).toEqual([CAROL_ROOM, ALICE_BOB_ROOM]);
+  });
+
+  it('an update replaces the entry, and a list page fetched before it cannot undo it', () => {
+    const listed = conversation();
+    const update = conversation({ lastMessage: message(2, { roomId: ALICE_BOB_ROOM }), lastActivityAt: at(2), unreadCount: 2 });
+    expect(mergeConversation(undefined, listed)).toBe(listed);
+    expect(mergeConversation(listed, update)).toEqual(update);
+    // The stale page answered late: behind on every counter.
+    expect(mergeConversation(update, listed)).toBe(update);
+    // Same counters but other facts (a new display name): the incoming one wins.
+    const renamed = { ...update, peer: { ...update.peer, displayName: 'Robert Baker' } };
+    expect(mergeConversation(update, renamed).peer.displayName).toBe('Robert Baker');
+  });
+
+  it('read marks never move back when two snapshots disagree', () => {
+    const readByMe = conversation({ myReadSeq: 1, unreadCount: 0 });
+    const newerMessageOlderMark = conversation({ lastMessage: message(2, { roomId: ALICE_BOB_ROOM }), myReadSeq: 0, peerReadSeq: 2, unreadCount: 2 });
+    expect(mergeConversation(readByMe, newerMessageOlderMark)).toMatchObject({ myReadSeq: 1, peerReadSeq: 2, lastMessage: { seq: 2 } });
+  });
+
+  it('our own read mark clears the count when it covers the newest message; the peer\'s moves "Seen"', () => {
+    const c = conversation({ lastMessage: message(3, { roomId: ALICE_BOB_ROOM }), unreadCount: 3, peerReadSeq: 3 });
+    expect(applyReadMark(c, { roomId: ALICE_BOB_ROOM, userId: ALICE.id, seq: 3 }, ALICE.id)).toMatchObject({ myReadSeq: 3, unreadCount: 0 });
+    // Part of the way: the count waits for the server's conversation:update.
+    expect(applyReadMark(c, { roomId: ALICE_BOB_ROOM, userId: ALICE.id, seq: 2 }, ALICE.id)).toMatchObject({ myReadSeq: 2, unreadCount: 3 });
+    const mine = conversation({ peerReadSeq: 0 });
+    expect(applyReadMark(mine, { roomId: ALICE_BOB_ROOM, userId: mine.peer.id, seq: 1 }, ALICE.id)).toMatchObject({ peerReadSeq: 1, myReadSeq: 0 });
+    // Older marks and other rooms change nothing.
+    expect(applyReadMark(c, { roomId: ALICE_BOB_ROOM, userId: c.peer.id, seq: 1 }, ALICE.id)).toBe(c);
+    expect(applyReadMark(c, { roomId: CAROL_ROOM, userId: ALICE.id, seq: 9 }, ALICE.id)).toBe(c);
+  });
+
+  it('sums unread counts', () => {
+    expect(totalUnread([conversation({ unreadCount: 2 }), conversation({ roomId: CAROL_ROOM, unreadCount: 3 })])).toBe(5);
+    expect(totalUnread([])).toBe(0);
+  });
+
+  it('previews the newest message on one line, with "You:" before our own, and names notes-to-self', () => {
+    expect(previewText(conversation({ lastMessage: message(1, { body: 'two\nlines' }) }), ALICE.id)).toBe('two lines');
+    const own = message(2, { author: ALICE, body: 'on my way' });
+    expect(previewText(conversation({ lastMessage: own }), ALICE.id)).toBe('You: on my way');
+    const notes = conversation({ roomId: `dm:${ALICE.id}:${ALICE.id}`, peer: ALICE_USER, lastMessage: own });
+    expect(previewText(notes, ALICE.id)).toBe('on my way');
+    expect(conversationName(notes, ALICE.id)).toBe('Notes to self');
+    expect(conversationName(conversation(), ALICE.id)).toBe('Bob Baker');
+    expect(previewText(conversation({ lastMessage: null }), ALICE.id)).toBe('');
+  });
+});

@@ -1,0 +1,72 @@
+import type { ConversationDto, ReadMarkDto } from '@confab/shared';
+
+/** Newest activity first; ties by room id, descending, as the server pages them. */
+export function compareConversations(a: ConversationDto, b: ConversationDto): number {
+  if (a.lastActivityAt !== b.lastActivityAt) return a.lastActivityAt < b.lastActivityAt ? 1 : -1;
+  return a.roomId < b.roomId ? 1 : a.roomId > b.roomId ? -1 : 0;
+}
+
+/** What the sidebar lists: conversations someone wrote in, newest activity first. */
+export function sortConversations(all: Iterable<ConversationDto>): ConversationDto[] {
+  return [...all].filter((c) => c.lastMessage !== null).sort(compareConversations);
+}
+
+/**
+ * The entry to keep when a snapshot of a conversation arrives. Snapshots come from list pages and
+ * from `conversation:update`, and a list page asked for before an update may be answered after
+ * it. Every counter in a snapshot only grows (newest seq, both read marks), so a snapshot behind
+ * on all of them is stale and must not undo the newer one; otherwise the incoming one wins.
+ */
+export function mergeConversation(current: ConversationDto | undefined, incoming: ConversationDto): ConversationDto {
+  if (!current) return incoming;
+  const lastSeq = (c: ConversationDto) => c.lastMessage?.seq ?? 0;
+  const isBehind = lastSeq(incoming) <= lastSeq(current) && incoming.myReadSeq <= current.myReadSeq && incoming.peerReadSeq <= current.peerReadSeq;
+  const isSame = lastSeq(incoming) === lastSeq(current) && incoming.myReadSeq === current.myReadSeq && incoming.peerReadSeq === current.peerReadSeq;
+  if (isBehind && !isSame) return current;
+  // Marks never move back, even if the two snapshots were read at slightly different moments.
+  return {
+    ...incoming,
+    myReadSeq: Math.max(incoming.myReadSeq, current.myReadSeq),
+    peerReadSeq: Math.max(incoming.peerReadSeq, current.peerReadSeq),
+  };
+}
+
+/**
+ * Applies a `dm:read` mark (from this tab's ack or a broadcast) to the entry as `myId` sees it.
+ * Our own mark clears the unread count when it covers the newest message; a partial read leaves
+ * the count to the `conversation:update` the server sends right after.
+ */
+export function applyReadMark(conversation: ConversationDto, mark: ReadMarkDto, myId: string): ConversationDto {
+  if (mark.roomId !== conversation.roomId) return conversation;
+  let next = conversation;
+  if (mark.userId === myId && mark.seq > next.myReadSeq) {
+    const coversNewest = mark.seq >= (next.lastMessage?.seq ?? 0);
+    next = { ...next, myReadSeq: mark.seq, unreadCount: coversNewest ? 0 : next.unreadCount };
+  }
+  // The peer is `myId` too in notes-to-self; then there is no one else to have "seen" anything.
+  if (mark.userId === conversation.peer.id && mark.seq > next.peerReadSeq) next = { ...next, peerReadSeq: mark.seq };
+  return next;
+}
+
+export function totalUnread(conversations: Iterable<ConversationDto>): number {
+  let total = 0;
+  for (const c of conversations) total += c.unreadCount;
+  return total;
+}
+
+export function isNotesToSelf(conversation: Pick<ConversationDto, 'peer'>, myId: string | undefined): boolean {
+  return conversation.peer.id === myId;
+}
+
+/** The sidebar's one-line preview: the newest message's first line, "You: " before one's own. */
+export function previewText(conversation: ConversationDto, myId: string | undefined): string {
+  const last = conversation.lastMessage;
+  if (!last) return '';
+  const firstLine = last.body.replace(/\s+/g, ' ').trim();
+  return last.author.id === myId && !isNotesToSelf(conversation, myId) ? `You: ${firstLine}` : firstLine;
+}
+
+/** The peer's name as this user sees it. */
+export function conversationName(conversation: Pick<ConversationDto, 'peer'>, myId: string | undefined): string {
+  return isNotesToSelf(conversation, myId) ? 'Notes to self' : conversation.peer.displayName;
+}

@@ -1,0 +1,51 @@
+import type { ConversationDto, MessageDto } from '@confab/shared';
+
+/** Longest notification body: platforms cut around here anyway, and a preview is enough. */
+export const PREVIEW_MAX_LENGTH = 140;
+
+export type PermissionState = NotificationPermission | 'unsupported';
+
+export interface NotifyContext {
+  myId: string | undefined;
+  /** The DM room this tab shows, if any. */
+  activeRoomId: string | null;
+  /** Visible and focused. */
+  isAttentive: boolean;
+  permission: PermissionState;
+}
+
+/** Why a message would interrupt: someone else wrote, and the reader is not looking at that room. */
+export function wantsAttention(message: MessageDto, context: Omit<NotifyContext, 'permission'>): boolean {
+  if (message.author.id === context.myId) return false;
+  return !context.isAttentive || context.activeRoomId !== message.roomId;
+}
+
+/** Whether to raise a system notification for a DM that just arrived. */
+export function shouldNotify(message: MessageDto, context: NotifyContext): boolean {
+  return context.permission === 'granted' && wantsAttention(message, context);
+}
+
+/** The notification text: the message on one line, cut with an ellipsis. */
+export function notificationBody(body: string): string {
+  const line = body.replace(/\s+/g, ' ').trim();
+  return line.length <= PREVIEW_MAX_LENGTH ? line : `${line.slice(0, PREVIEW_MAX_LENGTH - 1).trimEnd()}…`;
+}
+
+/**
+ * Unread messages worth a count in the tab title: all of them, except in the conversation the
+ * reader is looking at right now (it is being read; counting it would flash "(1)" on every reply).
+ */
+export function titleUnread(conversations: Iterable<ConversationDto>, activeRoomId: string | null, isAttentive: boolean): number {
+  let total = 0;
+  for (const c of conversations) {
+    if (isAttentive && c.roomId === activeRoomId) continue;
+    total += c.unreadCount;
+  }
+  return total;
+}
+
+/** `#lobby · Confab`, with `(3) ` in front while there are unread direct messages. */
+export function documentTitle(pageTitle: string | null, unread: number): string {
+  const base = pageTitle ? `${pageTitle} · Confab` : 'Confab';
+  return unread > 0 ? `(${unread > 99 ? '99+' : unread}) ${base}` : base;
+}

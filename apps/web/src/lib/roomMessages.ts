@@ -1,0 +1,215 @@
+import { computed, ref, shallowRef, type UnwrapNestedRefs } from 'vue';
+import { bodySchema, type MessageDto, type MessagePage } from '@confab/shared';
+import type { Result } from '../services/request';
+import { contiguousSeq, isRetryable, mergeMessages, newClientId, settleOutbox, type OutboxItem } from './messages';
+import { createSerialQueue } from './serialQueue';
+
+/** Messages per history request: about two screens' worth. */
+export const HISTORY_PAGE_SIZE = 50;
+
+export type AsyncStatus = 'idle' | 'loading' | 'done' | 'error';
+
+/** How one room talks to the server: the lobby's events, or a DM room's with its roomId filled in. */
+export interface RoomTransport {
+  send(payload: { clientId: string; body: string }): Promise<Result<MessageDto>>;
+  history(payload: { beforeSeq?: number; limit: number }): Promise<Result<MessagePage>>;
+  sync(payload: { afterSeq: number }): Promise<Result<MessagePage>>;
+}
+
+/**
+ * One room's messages (merged by seq) and this tab's outbox of unacked sends to it: the single
+ * implementation of merging, catch-up, history paging, outbox, retry and resend that the lobby
+ * store and every DM room share. Returns refs and functions, so a Pinia setup store can return
+ * it as is and a plain holder can wrap it in `reactive()`.
+ */
+export function createRoomMessages(transport: RoomTransport, myId: () => string | undefined) {
+  // Replaced wholesale by mergeMessages, never mutated, so a shallow ref is enough.
+  const messages = shallowRef<MessageDto[]>([]);
+  const outbox = ref<OutboxItem[]>([]);
+  /** The seq just below the oldest message held; null until the first page arrived. */
+  const floorSeq = ref<number | null>(null);
+  const hasOlder = ref(false);
+  const loadStatus = ref<AsyncStatus>('idle');
+  const historyStatus = ref<AsyncStatus>('idle');
+  /** Connected and caught up: sends go out now instead of waiting in the outbox. */
+  const isLive = ref(false);
+
+  const syncedSeq = computed(() => contiguousSeq(messages.value, floorSeq.value ?? 0));
+
+  // Bumped by reset(): answers to requests made for a previous user are dropped.
+  let generation = 0;
+  // Sends go out one at a time so that the server numbers them in the order they were written.
+  const sendQueue = createSerialQueue();
+  let catchUpRun: Promise<boolean> | null = null;
+  let isCatchUpStale = false;
+
+  function receive(incoming: readonly MessageDto[]): void {
+    messages.value = mergeMessages(messages.value, incoming);
+    const me = myId();
+    let next = outbox.value;
+    for (const message of incoming) next = settleOutbox(next, message, me);
+    if (next !== outbox.value) outbox.value = next;
+  }
+
+  /** Merges a broadcast message; true when it reveals a gap that a catch-up must fill. */
+  function receiveLive(message: MessageDto): boolean {
+    const before = syncedSeq.value;
+    receive([message]);
+    return floorSeq.value !== null && message.seq > before + 1;
+  }
+
+  async function loadLatest(gen: number): Promise<boolean> {
+    loadStatus.value = 'loading';
+    const res = await transport.history({ limit: HISTORY_PAGE_SIZE });
+    if (gen !== generation) return false;
+    if (!res.ok) {
+      loadStatus.value = 'error';
+      return false;
+    }
+    floorSeq.value = (res.data.messages[0]?.seq ?? 1) - 1;
+    hasOlder.value = res.data.hasMore;
+    receive(res.data.messages);
+    loadStatus.value = 'done';
+    return true;
+  }
+
+  async function catchUpOnce(gen: number): Promise<boolean> {
+    if (floorSeq.value === null) return loadLatest(gen);
+    for (;;) {
+      const afterSeq = syncedSeq.value;
+      const res = await transport.sync({ afterSeq });
+      if (gen !== generation || !res.ok) return false;
+      receive(res.data.messages);
+      // The second test guards against looping forever on a page that does not move us forward.
+      if (!res.data.hasMore || syncedSeq.value <= afterSeq) return true;
+    }
+  }
+
+  /**
+   * Loads the newest page the first time, and afterwards everything after the last seq held
+   * without a gap. Calls made while one runs share it, and make it go round once more.
+   */
+  function catchUp(): Promise<boolean> {
+    if (catchUpRun) {
+      isCatchUpStale = true;
+      return catchUpRun;
+    }
+    const gen = generation;
+    catchUpRun = (async () => {
+      try {
+        do {
+          isCatchUpStale = false;
+          if (!(await catchUpOnce(gen))) return false;
+        } while (isCatchUpStale);
+        return true;
+      } finally {
+        if (gen === generation) catchUpRun = null;
+      }
+    })();
+    return catchUpRun;
+  }
+
+  async function loadOlder(): Promise<void> {
+    if (!hasOlder.value || historyStatus.value === 'loading' || floorSeq.value === null) return;
+    const gen = generation;
+    historyStatus.value = 'loading';
+    const res = await transport.history({ beforeSeq: floorSeq.value + 1, limit: HISTORY_PAGE_SIZE });
+    if (gen !== generation) return;
+    if (!res.ok) {
+      historyStatus.value = 'error';
+      return;
+    }
+    floorSeq.value = (res.data.messages[0]?.seq ?? floorSeq.value + 1) - 1;
+    hasOlder.value = res.data.hasMore;
+    receive(res.data.messages);
+    historyStatus.value = 'done';
+  }
+
+  function update(clientId: string, patch: Partial<OutboxItem>): void {
+    outbox.value = outbox.value.map((item) => (item.clientId === clientId ? { ...item, ...patch } : item));
+  }
+
+  async function deliver(clientId: string, gen: number): Promise<void> {
+    const item = outbox.value.find((i) => i.clientId === clientId);
+    // Settled meanwhile (a catch-up brought it back), or offline again: it stays pending for resume().
+    if (gen !== generation || !item || item.status !== 'pending' || !isLive.value) return;
+    const res = await transport.send({ clientId, body: item.body });
+    if (gen !== generation) return;
+    if (res.ok) receive([res.data]);
+    else if (res.error.code !== 'disconnected') update(clientId, { status: 'failed', error: res.error });
+  }
+
+  function enqueue(clientId: string): void {
+    const gen = generation;
+    sendQueue.push(clientId, () => deliver(clientId, gen));
+  }
+
+  /** Queues a message; false when the body fails the shared schema (the composer says why). */
+  function send(rawBody: string): boolean {
+    const parsed = bodySchema.safeParse(rawBody);
+    if (!parsed.success) return false;
+    const item: OutboxItem = { clientId: newClientId(), body: parsed.data, createdAt: new Date().toISOString(), status: 'pending' };
+    outbox.value = [...outbox.value, item];
+    enqueue(item.clientId);
+    return true;
+  }
+
+  /** Sends a failed message again under the same clientId, so a late first copy cannot duplicate it. */
+  function retry(clientId: string): void {
+    update(clientId, { status: 'pending', error: undefined });
+    enqueue(clientId);
+  }
+
+  function discard(clientId: string): void {
+    outbox.value = outbox.value.filter((item) => item.clientId !== clientId);
+  }
+
+  function pause(): void {
+    isLive.value = false;
+  }
+
+  /** Called after a (re)connect's catch-up: sends what waited, oldest first, plus transient failures. */
+  function resume(): void {
+    isLive.value = true;
+    for (const item of outbox.value) {
+      if (item.status === 'pending' || isRetryable(item.error)) retry(item.clientId);
+    }
+  }
+
+  function reset(): void {
+    generation += 1;
+    messages.value = [];
+    outbox.value = [];
+    floorSeq.value = null;
+    hasOlder.value = false;
+    loadStatus.value = 'idle';
+    historyStatus.value = 'idle';
+    isLive.value = false;
+    sendQueue.clear();
+    catchUpRun = null;
+  }
+
+  return {
+    messages,
+    outbox,
+    floorSeq,
+    hasOlder,
+    loadStatus,
+    historyStatus,
+    isLive,
+    syncedSeq,
+    receive,
+    receiveLive,
+    catchUp,
+    loadOlder,
+    send,
+    retry,
+    discard,
+    pause,
+    resume,
+    reset,
+  };
+}
+
+/** A room's message state as components see it (refs unwrapped): the lobby store, or one DM room. */
+export type RoomMessages = UnwrapNestedRefs<ReturnType<typeof createRoomMessages>>;

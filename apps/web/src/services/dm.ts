@@ -1,0 +1,48 @@
+import type {
+  ConversationDto,
+  ConversationListPayload,
+  ConversationPage,
+  DmClientToServerEvents,
+  DmHistoryPayload,
+  DmOpenPayload,
+  DmReadPayload,
+  DmSendPayload,
+  DmSyncPayload,
+  MessageDto,
+  MessagePage,
+  ReadMarkDto,
+  UserPage,
+  UserSearchPayload,
+} from '@confab/shared';
+import { createRequester, type Result } from './request';
+import { dmSocket } from './socket';
+
+const request = createRequester<DmClientToServerEvents>(dmSocket);
+
+export function sendDm(payload: DmSendPayload): Promise<Result<MessageDto>> {
+  return request('dm:send', payload);
+}
+
+export function fetchDmHistory(payload: DmHistoryPayload): Promise<Result<MessagePage>> {
+  return request('dm:history', payload);
+}
+
+export function syncDm(payload: DmSyncPayload): Promise<Result<MessagePage>> {
+  return request('dm:sync', payload);
+}
+
+export function markDmRead(payload: DmReadPayload): Promise<Result<ReadMarkDto>> {
+  return request('dm:read', payload);
+}
+
+export function openDm(payload: DmOpenPayload): Promise<Result<ConversationDto>> {
+  return request('dm:open', payload);
+}
+
+export function fetchConversations(payload: ConversationListPayload): Promise<Result<ConversationPage>> {
+  return request('dm:conversations', payload);
+}
+
+export function searchUsers(payload: UserSearchPayload): Promise<Result<UserPage>> {
+  return request('user:search', payload);
+}

@@ -1,0 +1,96 @@
+import type { ConnectErrorData } from '@confab/shared';
+import { useConversationsStore } from '../stores/conversations';
+import { useDmStore } from '../stores/dm';
+import type { Notifier } from './notifier';
+import { dmSocket } from './socket';
+
+/** socket.io never retries a handshake the server refused; for passing refusals we do, this often. */
+const REFUSED_RETRY_MS = 5_000;
+
+export interface DmLink {
+  connect(): void;
+  disconnect(): void;
+  stop(): void;
+}
+
+/**
+ * Maps `/dm` socket events to the DM stores. On every (re)connect it refetches the conversation
+ * list (updates sent while we were away are lost) and catches up the rooms this tab holds before
+ * releasing their outboxes, as the lobby does. The transport's retries and the banner belong to
+ * the lobby socket, which shares this socket's connection.
+ */
+export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => void }): DmLink {
+  const dm = useDmStore();
+  const conversations = useConversationsStore();
+  // Bumped on every connect and disconnect: a catch-up that outlived its connection must not resume sends.
+  let epoch = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function clearRetry(): void {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+  }
+
+  function retryLater(): void {
+    clearRetry();
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      dmSocket.connect();
+    }, REFUSED_RETRY_MS);
+  }
+
+  async function onConnect(): Promise<void> {
+    const current = ++epoch;
+    clearRetry();
+    dm.markConnected();
+    await Promise.all([conversations.refresh(), dm.catchUpAll(() => current === epoch && dmSocket.connected)]);
+  }
+
+  function onDisconnect(reason: string): void {
+    epoch += 1;
+    dm.markDisconnected();
+    // The manager reconnects transport failures by itself; a server-side kick it does not.
+    if (reason !== 'io client disconnect' && !dmSocket.active) retryLater();
+  }
+
+  function onConnectError(err: Error): void {
+    const data = (err as Error & { data?: ConnectErrorData }).data;
+    if (data?.code === 'unauthorized') deps.onUnauthorized();
+    else if (!dmSocket.active && data?.code !== 'origin_not_allowed') retryLater();
+  }
+
+  const onMessage = (message: Parameters<typeof dm.receiveLive>[0]) => {
+    dm.receiveLive(message);
+    deps.notifier.onDirectMessage(message);
+  };
+  const onConversation = (conversation: Parameters<typeof conversations.upsert>[0]) => conversations.upsert(conversation);
+  const onRead = (mark: Parameters<typeof conversations.applyMark>[0]) => conversations.applyMark(mark);
+
+  dmSocket.on('connect', onConnect);
+  dmSocket.on('disconnect', onDisconnect);
+  dmSocket.on('connect_error', onConnectError);
+  dmSocket.on('dm:message', onMessage);
+  dmSocket.on('conversation:update', onConversation);
+  dmSocket.on('dm:read', onRead);
+
+  return {
+    connect() {
+      clearRetry();
+      dmSocket.connect();
+    },
+    disconnect() {
+      clearRetry();
+      dmSocket.disconnect();
+    },
+    stop() {
+      clearRetry();
+      dmSocket.off('connect', onConnect);
+      dmSocket.off('disconnect', onDisconnect);
+      dmSocket.off('connect_error', onConnectError);
+      dmSocket.off('dm:message', onMessage);
+      dmSocket.off('conversation:update', onConversation);
+      dmSocket.off('dm:read', onRead);
+      dmSocket.disconnect();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { nextTick } from 'vue';
+import { createMemoryHistory, createRouter } from 'vue-router';
+import { ALICE, ALICE_BOB_ROOM, ALICE_USER, BOB, conversation, message } from '../testing/factories';
+import { useAttentionStore } from '../stores/attention';
+import { useConversationsStore } from '../stores/conversations';
+import { useDmStore } from '../stores/dm';
+import { useSessionStore } from '../stores/session';
+import { startNotifier, type Notifier } from './notifier';
+
+vi.mock('./dm', () => ({}));
+
+/** Stands in for the browser's Notification: records what was raised and closed. */
+class FakeNotification {
+  static permission: NotificationPermission = 'granted';
+  static shown: FakeNotification[] = [];
+  isClosed = false;
+  onclick: (() => void) | null = null;
+  constructor(
+    readonly title: string,
+    readonly options: NotificationOptions,
+  ) {
+    FakeNotification.shown.push(this);
+  }
+  close(): void {
+    this.isClosed = true;
+  }
+}
+
+const fromBob = (seq: number, body = `message ${seq}`) => message(seq, { roomId: ALICE_BOB_ROOM, author: BOB, body });
+
+describe('notifier', () => {
+  let notifier: Notifier;
+
+  beforeEach(() => {
+    FakeNotification.shown = [];
+    vi.stubGlobal('Notification', FakeNotification);
+    setActivePinia(createPinia());
+    useSessionStore().user = ALICE_USER;
+    const attention = useAttentionStore();
+    attention.setVisible(true);
+    attention.setFocus(true);
+    attention.setPageTitle('#lobby');
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', name: 'lobby', component: {} }, { path: '/dm/:username', name: 'dm', component: {} }] });
+    notifier = startNotifier(router);
+  });
+  afterEach(() => {
+    notifier.stop();
+    vi.unstubAllGlobals();
+  });
+
+  it('raises one notification per room, tagged by room, for a DM from someone else in a room not open', () => {
+    notifier.onDirectMessage(fromBob(1, 'hi\nthere'));
+    expect(FakeNotification.shown.map((n) => [n.title, n.options])).toEqual([['Bob Baker', { body: 'hi there', tag: ALICE_BOB_ROOM }]]);
+    // A newer one replaces it: the old object is closed, not left behind.
+    notifier.onDirectMessage(fromBob(2));
+    expect(FakeNotification.shown.map((n) => n.isClosed)).toEqual([true, false]);
+    notifier.onDirectMessage(message(3, { roomId: ALICE_BOB_ROOM, author: ALICE }));
+    expect(FakeNotification.shown).toHaveLength(2);
+  });
+
+  it('stays quiet while the conversation is on screen, and speaks once the tab is hidden', () => {
+    useDmStore().activeRoomId = ALICE_BOB_ROOM;
+    notifier.onDirectMessage(fromBob(1));
+    expect(FakeNotification.shown).toHaveLength(0);
+    useAttentionStore().setVisible(false);
+    notifier.onDirectMessage(fromBob(2));
+    expect(FakeNotification.shown).toHaveLength(1);
+  });
+
+  it('raises nothing without permission', () => {
+    FakeNotification.permission = 'default';
+    useAttentionStore().setVisible(true); // re-reads the permission
+    notifier.onDirectMessage(fromBob(1));
+    FakeNotification.permission = 'granted';
+    expect(FakeNotification.shown).toHaveLength(0);
+  });
+
+  it('closes the notification once the room is opened, or read past it elsewhere, but not before', async () => {
+    const conversations = useConversationsStore();
+    conversations.upsert(conversation({ unreadCount: 0, myReadSeq: 1, lastMessage: fromBob(1) }));
+    notifier.onDirectMessage(fromBob(2));
+    // The entry still says "nothing unread" (its update is on its way): that must not close it.
+    await nextTick();
+    expect(FakeNotification.shown[0]!.isClosed).toBe(false);
+    conversations.applyMark({ roomId: ALICE_BOB_ROOM, userId: ALICE.id, seq: 2 });
+    await nextTick();
+    expect(FakeNotification.shown[0]!.isClosed).toBe(true);
+
+    notifier.onDirectMessage(fromBob(3));
+    useDmStore().activeRoomId = ALICE_BOB_ROOM;
+    await nextTick();
+    expect(FakeNotification.shown[1]!.isClosed).toBe(true);
+  });
+
+  it('keeps the tab title counting unread direct messages', async () => {
+    const conversations = useConversationsStore();
+    expect(document.title).toBe('#lobby · Confab');
+    conversations.upsert(conversation({ unreadCount: 3, lastMessage: fromBob(3) }));
+    await nextTick();
+    expect(document.title).toBe('(3) #lobby · Confab');
+    conversations.applyMark({ roomId: ALICE_BOB_ROOM, userId: ALICE.id, seq: 3 });
+    await nextTick();
+    expect(document.title).toBe('#lobby · Confab');
+  });
+});

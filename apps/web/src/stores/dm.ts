@@ -1,0 +1,111 @@
+import { defineStore } from 'pinia';
+import { effectScope, reactive, ref, shallowReactive, type EffectScope } from 'vue';
+import { dmParticipants, type MessageDto } from '@confab/shared';
+import { createRoomMessages, type RoomMessages } from '../lib/roomMessages';
+import { fetchDmHistory, markDmRead, sendDm, syncDm } from '../services/dm';
+import { useConversationsStore } from './conversations';
+import { useSessionStore } from './session';
+
+/**
+ * The DM rooms this tab has opened, each with the same message state as the lobby, and which
+ * one is on screen. Rooms never opened here hold nothing: the conversation list covers them.
+ */
+export const useDmStore = defineStore('dm', () => {
+  const rooms = shallowReactive(new Map<string, RoomMessages>());
+  /** The room the DM view shows, or null. */
+  const activeRoomId = ref<string | null>(null);
+  /** The `/dm` socket is connected (the composer says "offline" otherwise). */
+  const isConnected = ref(false);
+  // Each room's computeds live in their own scope, stopped when the user changes.
+  const scopes = new Map<string, EffectScope>();
+  const myId = () => useSessionStore().user?.id;
+
+  function createRoom(roomId: string): RoomMessages {
+    const members = dmParticipants(roomId);
+    if (!members) throw new Error(`not a DM room id: ${roomId}`);
+    // The peer is whichever participant is not us; in notes-to-self both are.
+    const peerId = () => (members[0] === myId() ? members[1] : members[0]);
+    const scope = effectScope(true);
+    const room = scope.run(() =>
+      reactive(
+        createRoomMessages(
+          {
+            send: ({ clientId, body }) => sendDm({ to: peerId(), clientId, body }),
+            history: (payload) => fetchDmHistory({ roomId, ...payload }),
+            sync: (payload) => syncDm({ roomId, ...payload }),
+          },
+          myId,
+        ),
+      ),
+    )!;
+    scopes.set(roomId, scope);
+    rooms.set(roomId, room);
+    return room;
+  }
+
+  function room(roomId: string): RoomMessages {
+    return rooms.get(roomId) ?? createRoom(roomId);
+  }
+
+  /** Catches a room up and then lets its outbox go, unless the connection dropped meanwhile. */
+  async function catchUpRoom(roomId: string, isCurrent: () => boolean = () => isConnected.value): Promise<void> {
+    const target = room(roomId);
+    if (!isConnected.value) return;
+    await target.catchUp();
+    if (isCurrent() && isConnected.value) target.resume();
+  }
+
+  /** Shows a room: loads or catches it up now if connected, else on connect. */
+  function activate(roomId: string): RoomMessages {
+    const target = room(roomId);
+    activeRoomId.value = roomId;
+    void catchUpRoom(roomId);
+    return target;
+  }
+
+  function deactivate(roomId: string): void {
+    if (activeRoomId.value === roomId) activeRoomId.value = null;
+  }
+
+  /** Merges a `dm:message` into its room if this tab holds that room; fills a revealed gap. */
+  function receiveLive(message: MessageDto): void {
+    const target = rooms.get(message.roomId);
+    if (target?.receiveLive(message)) void target.catchUp();
+  }
+
+  function markConnected(): void {
+    isConnected.value = true;
+  }
+
+  function markDisconnected(): void {
+    isConnected.value = false;
+    for (const target of rooms.values()) target.pause();
+  }
+
+  /** After a (re)connect: the open room first, then every other room held here. */
+  async function catchUpAll(isCurrent: () => boolean): Promise<void> {
+    const order = [...rooms.keys()].sort((a, b) => Number(b === activeRoomId.value) - Number(a === activeRoomId.value));
+    for (const roomId of order) {
+      if (!isCurrent()) return;
+      await catchUpRoom(roomId, isCurrent);
+    }
+  }
+
+  /** Tells the server (and so our other tabs and the peer) that we have read the room up to `seq`. */
+  async function markRead(roomId: string, seq: number): Promise<boolean> {
+    const res = await markDmRead({ roomId, seq });
+    if (res.ok) useConversationsStore().applyMark(res.data);
+    return res.ok;
+  }
+
+  function reset(): void {
+    for (const scope of scopes.values()) scope.stop();
+    for (const target of rooms.values()) target.reset();
+    scopes.clear();
+    rooms.clear();
+    activeRoomId.value = null;
+    isConnected.value = false;
+  }
+
+  return { rooms, activeRoomId, isConnected, room, activate, deactivate, receiveLive, markConnected, markDisconnected, catchUpAll, markRead, reset };
+});
