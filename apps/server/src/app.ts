@@ -25,6 +25,7 @@ import { createHandshakeGuard } from './realtime/handshake.js';
 import { registerDm, type DmNamespace } from './realtime/namespaces/dm.js';
 import { registerLobby, type LobbyNamespace } from './realtime/namespaces/lobby.js';
 import { createAccountService } from './services/accountService.js';
+import { createRateLimits } from './limits/rateLimits.js';
 import { MemoryPresenceRegistry } from './presence/memoryRegistry.js';
 import { createPresenceService } from './presence/presenceService.js';
 import { RedisPresenceRegistry } from './presence/redisRegistry.js';
@@ -59,6 +60,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   const messages = createMessageService({ messages: deps.stores.messages, now, recallWindowMs: config.recallWindowMs });
   const dms = createDmService({ stores: deps.stores, messages, now });
   const instanceId = randomUUID();
+  const rateLimits = createRateLimits(config.rateLimits, deps.redis?.client);
   const presenceRegistry = deps.redis
     ? new RedisPresenceRegistry(deps.redis.client, { instanceId, leaseMs: config.presenceLeaseMs })
     : new MemoryPresenceRegistry();
@@ -99,7 +101,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   registerSettingsRoute(http, config);
   // Set once the namespaces exist; sign-out can only happen after listen, so it is always set by then.
   let endSession = (_sessionId: string): void => {};
-  registerAuthRoutes(http, { accounts, config, onSessionEnded: (sessionId) => endSession(sessionId) });
+  registerAuthRoutes(http, { accounts, config, rateLimits, onSessionEnded: (sessionId) => endSession(sessionId) });
   const hasWebApp = await registerWebApp(http, config.webDist);
   if (!hasWebApp) deps.logger.warn({ webDist: config.webDist }, 'no built web app found; serving the API only');
 
@@ -109,7 +111,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     serveClient: false,
   });
   if (deps.redis) useRedisAdapter(io, deps.redis);
-  const guard = createHandshakeGuard({ accounts, config, logger: deps.logger });
+  const guard = createHandshakeGuard({ accounts, config, rateLimits, logger: deps.logger });
   const lobby = io.of(NAMESPACES.lobby) as LobbyNamespace;
   lobby.use((socket, next) => void guard(socket, next));
   const presence = createPresenceService({
@@ -122,10 +124,10 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   });
   const presenceSweep = setInterval(() => void presence.sweep(), config.presenceSweepMs);
   presenceSweep.unref();
-  registerLobby(lobby, { messages, presence, logger: deps.logger });
+  registerLobby(lobby, { messages, presence, rateLimits, logger: deps.logger });
   const dm = io.of(NAMESPACES.dm) as DmNamespace;
   dm.use((socket, next) => void guard(socket, next));
-  registerDm(dm, { dms, logger: deps.logger });
+  registerDm(dm, { dms, rateLimits, logger: deps.logger });
   if (deps.redis) await waitForSubscriptions(deps.redis, [lobby, dm]);
   endSession = (sessionId) => disconnectSession([lobby, dm], sessionId);
   const stopSessionRecheck = startSessionRecheck([lobby, dm], { accounts, intervalMs: config.sessionRecheckMs, logger: deps.logger });

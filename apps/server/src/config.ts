@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_RATE_LIMITS, type RateLimitRules } from './limits/rateLimits.js';
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -18,6 +19,36 @@ const mongoUrl = z
   .regex(/^(mongodb(\+srv)?:\/\/.+)?$/, { error: 'MONGODB_URL must start with mongodb:// or mongodb+srv://' })
   .transform((v) => v || undefined);
 
+const limitRuleSchema = z.strictObject({
+  points: z.int().positive(),
+  durationSeconds: z.number().positive(),
+  burstPoints: z.int().positive().optional(),
+  burstDurationSeconds: z.number().positive().optional(),
+  blockSeconds: z.number().min(0).optional(),
+});
+
+// `RATE_LIMITS` is JSON naming only the limits to change, e.g. {"messages":{"points":10,"durationSeconds":5}}.
+const rateLimitsSchema = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      return v ? (JSON.parse(v) as unknown) : {};
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'RATE_LIMITS must be JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.strictObject({
+      messages: limitRuleSchema.optional(),
+      typing: limitRuleSchema.optional(),
+      signInPerUsername: limitRuleSchema.optional(),
+      signInPerAddress: limitRuleSchema.optional(),
+      registrationsPerAddress: limitRuleSchema.optional(),
+      connectionsPerAddress: limitRuleSchema.optional(),
+    }),
+  );
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -30,6 +61,7 @@ const envSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   TRUST_PROXY: booleanFlag.default(false),
   WEB_DIST: z.string().min(1).default(DEFAULT_WEB_DIST),
+  RATE_LIMITS: rateLimitsSchema.default({}),
   SESSION_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(30),
   RECALL_WINDOW_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(120),
   AWAY_AFTER_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
@@ -63,6 +95,8 @@ export interface Config {
   trustProxy: boolean;
   /** Folder of the built web app; served when it holds an index.html. */
   webDist: string;
+  /** Rate limits: the defaults with `RATE_LIMITS` applied. */
+  rateLimits: RateLimitRules;
   /** How often each open socket's session is checked again (expired or revoked ones are disconnected). */
   sessionRecheckMs: number;
   /** How long after sending an author may recall a message. */
@@ -104,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     cookieSecure: e.COOKIE_SECURE === 'true' ? 'always' : e.COOKIE_SECURE === 'false' ? 'never' : 'auto',
     trustProxy: e.TRUST_PROXY,
     webDist: e.WEB_DIST,
+    rateLimits: Object.fromEntries(
+      (Object.keys(DEFAULT_RATE_LIMITS) as (keyof RateLimitRules)[]).map((name) => [name, e.RATE_LIMITS[name] ?? DEFAULT_RATE_LIMITS[name]]),
+    ) as unknown as RateLimitRules,
     sessionRecheckMs: Math.round(e.SESSION_RECHECK_SECONDS * 1000),
     recallWindowMs: e.RECALL_WINDOW_SECONDS * 1000,
     awayAfterMs: Math.round(e.AWAY_AFTER_MINUTES * 60_000),

@@ -37,6 +37,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const base = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', LOG_PRETTY: 'false' });
   const config: Config = {
     ...base,
+    // Tests create many users and messages from one address; the rate-limit tests set their own.
+    rateLimits: Object.fromEntries(Object.keys(base.rateLimits).map((name) => [name, { points: 1_000_000, durationSeconds: 1 }])) as unknown as Config['rateLimits'],
     ...(options.staticDir ? { webDist: options.staticDir } : { webDist: '/nonexistent' }),
     ...options.config,
   };

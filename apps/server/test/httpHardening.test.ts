@@ -26,7 +26,7 @@ describe('HTTP hardening', () => {
   it('answers malformed JSON with a clear error and no stack trace', async () => {
     const server = await harness.start();
     const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' });
-    const body = await res.json();
+    const body = (await res.json()) as { error: { code: string } };
     expect(res.status).toBe(400);
     expect(body.error.code).toBe('invalid_payload');
     expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|\.ts:\d+/);

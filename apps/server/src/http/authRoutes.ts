@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
-import { registerSchema, signInSchema, validate, type ErrorCode, type SessionResponse } from '@confab/shared';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { registerSchema, signInSchema, validate, type AckError, type ErrorCode, type SessionResponse } from '@confab/shared';
+import type { RateLimits } from '../limits/rateLimits.js';
 import type { Config } from '../config.js';
 import type { AccountService } from '../services/accountService.js';
 import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from './sessionCookie.js';
@@ -22,13 +23,22 @@ export function statusFor(code: ErrorCode): number {
 /** `/api/auth/*`: register, sign in, sign out, who am I. */
 export function registerAuthRoutes(
   app: FastifyInstance,
-  deps: { accounts: AccountService; config: Config; onSessionEnded: (sessionId: string) => void },
+  deps: { accounts: AccountService; config: Config; rateLimits: RateLimits; onSessionEnded: (sessionId: string) => void },
 ): void {
-  const { accounts, config } = deps;
+  const { accounts, config, rateLimits } = deps;
+
+  function refuseLimited(reply: FastifyReply, limited: { ok: false; error: AckError }) {
+    return reply
+      .code(429)
+      .header('retry-after', String(Math.ceil((limited.error.retryAfterMs ?? 1000) / 1000)))
+      .send({ error: limited.error });
+  }
 
   app.post('/api/auth/register', async (request, reply) => {
     const input = validate(registerSchema, request.body);
     if (!input.ok) return reply.code(400).send({ error: input.error });
+    const limited = await rateLimits.check('registrationsPerAddress', request.ip);
+    if (limited) return refuseLimited(reply, limited);
     const result = await accounts.register(input.data);
     if (!result.ok) return reply.code(statusFor(result.error.code)).send({ error: result.error });
     setSessionCookie(request, reply, config, result.data.session.token, result.data.session.expiresAt);
@@ -39,8 +49,14 @@ export function registerAuthRoutes(
   app.post('/api/auth/login', async (request, reply) => {
     const input = validate(signInSchema, request.body);
     if (!input.ok) return reply.code(400).send({ error: input.error });
+    const usernameKey = input.data.username.toLowerCase();
+    const limited =
+      (await rateLimits.check('signInPerAddress', request.ip)) ?? (await rateLimits.check('signInPerUsername', usernameKey));
+    if (limited) return refuseLimited(reply, limited);
     const result = await accounts.signIn(input.data);
     if (!result.ok) return reply.code(statusFor(result.error.code)).send({ error: result.error });
+    // Only failures count against a username: signing in clears them.
+    await rateLimits.reset('signInPerUsername', usernameKey);
     setSessionCookie(request, reply, config, result.data.session.token, result.data.session.expiresAt);
     return reply.send({ user: result.data.user } satisfies SessionResponse);
   });

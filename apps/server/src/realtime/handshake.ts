@@ -2,6 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { ConnectErrorData, ErrorCode } from '@confab/shared';
 import type { Socket } from 'socket.io';
 import type { Config } from '../config.js';
+import type { RateLimits } from '../limits/rateLimits.js';
 import type { AccountService } from '../services/accountService.js';
 import { isOriginAllowed } from '../http/origin.js';
 import { SESSION_COOKIE } from '../http/sessionCookie.js';
@@ -9,6 +10,13 @@ import type { Logger } from '../logger.js';
 import { StoreUnavailableError } from '../store/errors.js';
 
 type Next = (err?: Error) => void;
+
+/** The client's address: the first X-Forwarded-For hop when behind a trusted proxy. */
+function clientAddress(socket: Socket, trustProxy: boolean): string {
+  const forwarded = socket.handshake.headers['x-forwarded-for'];
+  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
+  return trustProxy && first ? first : socket.handshake.address;
+}
 
 function refuse(next: Next, code: ErrorCode, message: string): void {
   const err = new Error(message) as Error & { data: ConnectErrorData };
@@ -20,13 +28,15 @@ function refuse(next: Next, code: ErrorCode, message: string): void {
  * Namespace middleware: a socket connects only from an allowed Origin and with an active session;
  * otherwise the client gets a `connect_error` whose `data.code` says why.
  */
-export function createHandshakeGuard(deps: { accounts: AccountService; config: Config; logger: Logger }) {
+export function createHandshakeGuard(deps: { accounts: AccountService; config: Config; rateLimits: RateLimits; logger: Logger }) {
   return async (socket: Socket, next: Next): Promise<void> => {
     const { headers } = socket.handshake;
     try {
       if (!isOriginAllowed(headers.origin, headers.host, deps.config.allowedOrigins)) {
         return refuse(next, 'origin_not_allowed', 'This origin may not connect.');
       }
+      const limited = await deps.rateLimits.check('connectionsPerAddress', clientAddress(socket, deps.config.trustProxy));
+      if (limited) return refuse(next, 'rate_limited', limited.error.message);
       const token = fastifyCookie.parse(headers.cookie ?? '')[SESSION_COOKIE];
       const session = await deps.accounts.authenticate(token);
       if (!session) return refuse(next, 'unauthorized', 'Sign in first.');

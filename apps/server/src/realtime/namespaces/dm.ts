@@ -19,6 +19,7 @@ import {
 } from '@confab/shared';
 import type { Namespace } from 'socket.io';
 import type { Logger } from '../../logger.js';
+import type { RateLimits } from '../../limits/rateLimits.js';
 import type { DmService } from '../../services/dmService.js';
 import { handleEvent } from '../handler.js';
 import { sessionRoom, userRoom } from '../rooms.js';
@@ -32,7 +33,7 @@ const personalRoom = userRoom;
  * `/dm`: each socket joins only its user's personal room. Messages and read marks are emitted
  * to the participants' personal rooms, so there is no DM room a client could ask to join.
  */
-export function registerDm(dm: DmNamespace, deps: { dms: DmService; logger: Logger }): void {
+export function registerDm(dm: DmNamespace, deps: { dms: DmService; rateLimits: RateLimits; logger: Logger }): void {
   /** Sends each participant their own view of the conversation (unread counts differ). */
   async function announceConversation(roomId: string, memberIds: readonly string[], logger: Logger): Promise<void> {
     for (const memberId of new Set(memberIds)) {
@@ -61,6 +62,8 @@ export function registerDm(dm: DmNamespace, deps: { dms: DmService; logger: Logg
     socket.on(
       'dm:send',
       handleEvent(logger, 'dm:send', dmSendSchema, async (input) => {
+        const limited = await deps.rateLimits.check('messages', user.id);
+        if (limited) return limited;
         const result = await deps.dms.send(user, input);
         if (!result.ok) return result;
         const { message, isNew, memberIds } = result.data;
@@ -86,6 +89,8 @@ export function registerDm(dm: DmNamespace, deps: { dms: DmService; logger: Logg
     socket.on(
       'message:recall',
       handleEvent(logger, 'message:recall', recallSchema, async (input) => {
+        const limited = await deps.rateLimits.check('messages', user.id);
+        if (limited) return limited;
         const result = await deps.dms.recall(user, input.id);
         if (!result.ok) return result;
         const { entry, isNew } = result.data;
@@ -98,6 +103,8 @@ export function registerDm(dm: DmNamespace, deps: { dms: DmService; logger: Logg
       handleEvent(logger, isTyping ? 'typing:start' : 'typing:stop', dmTypingSchema, async (input) => {
         const memberIds = dmParticipants(input.roomId);
         if (!memberIds?.includes(user.id)) return fail('forbidden', 'You are not a participant of this conversation.');
+        const limited = await deps.rateLimits.check('typing', user.id);
+        if (limited) return limited;
         const peers = memberIds.filter((id) => id !== user.id).map(personalRoom);
         // Volatile: a typing signal that cannot be delivered now is worthless later.
         if (peers.length > 0) {

@@ -14,6 +14,7 @@ import {
 } from '@confab/shared';
 import type { Namespace, Socket } from 'socket.io';
 import type { Logger } from '../../logger.js';
+import type { RateLimits } from '../../limits/rateLimits.js';
 import type { PresenceService } from '../../presence/presenceService.js';
 import type { MessageService } from '../../services/messageService.js';
 import { handleEvent } from '../handler.js';
@@ -24,6 +25,7 @@ type LobbySocket = Socket<LobbyClientToServerEvents, LobbyServerToClientEvents, 
 
 interface LobbyDeps {
   messages: MessageService;
+  rateLimits: RateLimits;
   presence: PresenceService;
   logger: Logger;
 }
@@ -48,6 +50,8 @@ function registerMessageEvents(lobby: LobbyNamespace, socket: LobbySocket, deps:
   socket.on(
     'message:send',
     handleEvent(logger, 'message:send', sendMessageSchema, async (input) => {
+      const limited = await deps.rateLimits.check('messages', user.id);
+      if (limited) return limited;
       const result = await deps.messages.send(user, LOBBY_ROOM_ID, input);
       if (!result.ok) return result;
       if (result.data.isNew) lobby.to(LOBBY_ROOM_ID).emit('message:new', result.data.message);
@@ -58,6 +62,8 @@ function registerMessageEvents(lobby: LobbyNamespace, socket: LobbySocket, deps:
   socket.on(
     'message:recall',
     handleEvent(logger, 'message:recall', recallSchema, async (input) => {
+      const limited = await deps.rateLimits.check('messages', user.id);
+      if (limited) return limited;
       const result = await deps.messages.recall(user, input.id, (roomId) => roomId === LOBBY_ROOM_ID);
       if (!result.ok) return result;
       if (result.data.isNew) lobby.to(LOBBY_ROOM_ID).emit('message:new', result.data.entry);
@@ -69,6 +75,8 @@ function registerMessageEvents(lobby: LobbyNamespace, socket: LobbySocket, deps:
   socket.on('message:sync', handleEvent(logger, 'message:sync', syncSchema, (input) => deps.messages.sync(LOBBY_ROOM_ID, input)));
 
   const typing = (isTyping: boolean) => async () => {
+    const limited = await deps.rateLimits.check('typing', user.id);
+    if (limited) return limited;
     // Volatile: a typing signal that cannot be delivered now is worthless later.
     lobby
       .to(LOBBY_ROOM_ID)

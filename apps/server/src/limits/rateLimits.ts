@@ -1,0 +1,96 @@
+import { fail, type AckError } from '@confab/shared';
+import type { RedisClientType } from 'redis';
+import {
+  BurstyRateLimiter,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type IRateLimiterOptions,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+
+/** How many of an action are allowed per window; optionally a burst on top and a block after. */
+export interface LimitRule {
+  points: number;
+  durationSeconds: number;
+  /** Extra points available once per `burstDurationSeconds`, for short bursts above the steady rate. */
+  burstPoints?: number;
+  burstDurationSeconds?: number;
+  /** Once the limit is hit, refuse for this long (a back-off for guessing passwords). */
+  blockSeconds?: number;
+}
+
+export interface RateLimitRules {
+  messages: LimitRule;
+  typing: LimitRule;
+  signInPerUsername: LimitRule;
+  signInPerAddress: LimitRule;
+  registrationsPerAddress: LimitRule;
+  connectionsPerAddress: LimitRule;
+}
+
+export type LimitName = keyof RateLimitRules;
+
+/** The defaults: generous for people, tight for scripts. Each is configurable (see config.ts). */
+export const DEFAULT_RATE_LIMITS: RateLimitRules = {
+  messages: { points: 5, durationSeconds: 5, burstPoints: 10, burstDurationSeconds: 30 },
+  typing: { points: 10, durationSeconds: 10 },
+  signInPerUsername: { points: 5, durationSeconds: 15 * 60, blockSeconds: 15 * 60 },
+  signInPerAddress: { points: 30, durationSeconds: 15 * 60, blockSeconds: 15 * 60 },
+  registrationsPerAddress: { points: 10, durationSeconds: 60 * 60 },
+  connectionsPerAddress: { points: 60, durationSeconds: 60 },
+};
+
+type Limiter = Pick<RateLimiterAbstract, 'consume' | 'delete'> | BurstyRateLimiter;
+
+/**
+ * The server's rate limits, in memory on one instance or in Redis when it runs with Redis, so
+ * that the limits hold across instances. While Redis is unreachable each instance falls back
+ * to its own memory (an insurance limiter) instead of refusing or waving everything through.
+ */
+export function createRateLimits(rules: RateLimitRules, redis?: RedisClientType) {
+  function one(name: string, options: IRateLimiterOptions): RateLimiterAbstract {
+    const memory = new RateLimiterMemory(options);
+    if (!redis) return memory;
+    return new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: true, keyPrefix: `confab:rl:${name}`, insuranceLimiter: memory });
+  }
+
+  function build(name: LimitName): Limiter {
+    const rule = rules[name];
+    const steady = one(name, { points: rule.points, duration: rule.durationSeconds, blockDuration: rule.blockSeconds ?? 0 });
+    if (!rule.burstPoints) return steady;
+    const burst = one(`${name}:burst`, { points: rule.burstPoints, duration: rule.burstDurationSeconds ?? rule.durationSeconds });
+    return new BurstyRateLimiter(steady as RateLimiterMemory, burst as RateLimiterMemory);
+  }
+
+  const limiters = Object.fromEntries((Object.keys(rules) as LimitName[]).map((name) => [name, build(name)])) as Record<LimitName, Limiter>;
+
+  /** Takes one point for `key`; null when allowed, else how long to wait. */
+  async function take(name: LimitName, key: string): Promise<{ retryAfterMs: number } | null> {
+    try {
+      await limiters[name].consume(key);
+      return null;
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return { retryAfterMs: Math.max(1, Math.ceil(err.msBeforeNext)) };
+      throw err;
+    }
+  }
+
+  /** As `take`, answered as the `rate_limited` ack a client shows. */
+  async function check(name: LimitName, key: string): Promise<{ ok: false; error: AckError } | null> {
+    const limited = await take(name, key);
+    if (!limited) return null;
+    const seconds = Math.ceil(limited.retryAfterMs / 1000);
+    return fail('rate_limited', `Too many requests; try again in ${seconds} second${seconds === 1 ? '' : 's'}.`, { retryAfterMs: limited.retryAfterMs });
+  }
+
+  /** Forgets a key's count (a successful sign-in clears that username's failures). */
+  async function reset(name: LimitName, key: string): Promise<void> {
+    const limiter = limiters[name];
+    if ('delete' in limiter) await limiter.delete(key);
+  }
+
+  return { take, check, reset };
+}
+
+export type RateLimits = ReturnType<typeof createRateLimits>;
