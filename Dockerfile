@@ -1,6 +1,9 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build: the first stage builds the web app with every dev dependency; the
-# runtime stage holds only the server's production dependencies and the built web app.
+# Multi-stage build, one web build for two images:
+#   build    every dev dependency; builds the web app once
+#   runtime  the server (target of compose's `server`): production dependencies only, plus the
+#            built web app so a lone container still serves it; runs as the non-root `node` user
+#   web      nginx (target of compose's `nginx`): the built web app and deploy/nginx/*
 FROM node:20-bookworm-slim AS base
 RUN npm install -g pnpm@10.34.9
 WORKDIR /app
@@ -29,6 +32,17 @@ COPY --from=build /app/apps/web/dist apps/web/dist
 WORKDIR /app/apps/server
 USER node
 EXPOSE 3000
+# Liveness only; compose's healthcheck asks /readyz (database and Redis answer) instead.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "--import", "tsx", "src/index.ts"]
+
+# nginx in front of the server replicas. The image's nginx.conf includes conf.d/*.conf inside
+# `http`; confab.conf includes confab-site.conf relative to /etc/nginx (see its header).
+FROM nginx:1.27-alpine AS web
+RUN rm -f /etc/nginx/conf.d/default.conf && rm -rf /usr/share/nginx/html/*
+COPY deploy/nginx/confab.conf deploy/nginx/upstream.compose.conf /etc/nginx/conf.d/
+COPY deploy/nginx/site.compose.conf /etc/nginx/confab-site.conf
+COPY --from=build /app/apps/web/dist /usr/share/nginx/html
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s \
+  CMD wget -q -O /dev/null http://127.0.0.1/index.html || exit 1
