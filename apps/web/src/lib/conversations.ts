@@ -62,8 +62,13 @@ export function isNotesToSelf(conversation: Pick<ConversationDto, 'peer'>, myId:
 export function previewText(conversation: ConversationDto, myId: string | undefined): string {
   const last = conversation.lastMessage;
   if (!last) return '';
+  if (last.recall || last.recalledAt) return isOwnInPair(last.author.id, conversation, myId) ? 'You recalled a message' : `${last.author.name} recalled a message`;
   const firstLine = last.body.replace(/\s+/g, ' ').trim();
   return last.author.id === myId && !isNotesToSelf(conversation, myId) ? `You: ${firstLine}` : firstLine;
+}
+
+function isOwnInPair(authorId: string, conversation: ConversationDto, myId: string | undefined): boolean {
+  return authorId === myId && !isNotesToSelf(conversation, myId);
 }
 
 /** The peer's name as this user sees it. */

@@ -22,7 +22,7 @@ export function wantsAttention(message: MessageDto, context: Omit<NotifyContext,
 
 /** Whether to raise a system notification for a DM that just arrived. */
 export function shouldNotify(message: MessageDto, context: NotifyContext): boolean {
-  return context.permission === 'granted' && wantsAttention(message, context);
+  return context.permission === 'granted' && !message.recall && wantsAttention(message, context);
 }
 
 /** The notification text: the message on one line, cut with an ellipsis. */

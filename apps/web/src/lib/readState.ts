@@ -8,7 +8,8 @@ export function seenSeq(messages: readonly MessageDto[], myId: string | undefine
   if (!myId || peerId === myId) return null;
   for (let i = messages.length - 1; i >= 0; i -= 1) {
     const m = messages[i]!;
-    if (m.author.id === myId && m.seq <= peerReadSeq) return m.seq;
+    // A recall entry is not shown, so it cannot carry the "Seen".
+    if (m.author.id === myId && !m.recall && m.seq <= peerReadSeq) return m.seq;
   }
   return null;
 }

@@ -1,7 +1,7 @@
 import { computed, ref, shallowRef, type UnwrapNestedRefs } from 'vue';
 import { bodySchema, type MessageDto, type MessagePage } from '@confab/shared';
 import type { Result } from '../services/request';
-import { contiguousSeq, isRetryable, mergeMessages, newClientId, settleOutbox, type OutboxItem } from './messages';
+import { applyRecalls, collectRecalls, contiguousSeq, isRetryable, mergeMessages, newClientId, settleOutbox, type OutboxItem } from './messages';
 import { createSerialQueue } from './serialQueue';
 
 /** Messages per history request: about two screens' worth. */
@@ -14,6 +14,7 @@ export interface RoomTransport {
   send(payload: { clientId: string; body: string }): Promise<Result<MessageDto>>;
   history(payload: { beforeSeq?: number; limit: number }): Promise<Result<MessagePage>>;
   sync(payload: { afterSeq: number }): Promise<Result<MessagePage>>;
+  recall(payload: { id: string }): Promise<Result<MessageDto>>;
 }
 
 /**
@@ -34,6 +35,11 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
   /** Connected and caught up: sends go out now instead of waiting in the outbox. */
   const isLive = ref(false);
 
+  // Every recall seen (message id → recalledAt), kept apart from `messages` so that a recall
+  // entry that arrives before the message it names still applies once that message does.
+  let recalls = new Map<string, string>();
+
+  // Recall entries stay in `messages`: they occupy seqs, so gap tracking must count them.
   const syncedSeq = computed(() => contiguousSeq(messages.value, floorSeq.value ?? 0));
 
   // Bumped by reset(): answers to requests made for a previous user are dropped.
@@ -44,7 +50,8 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
   let isCatchUpStale = false;
 
   function receive(incoming: readonly MessageDto[]): void {
-    messages.value = mergeMessages(messages.value, incoming);
+    recalls = collectRecalls(recalls, incoming);
+    messages.value = applyRecalls(mergeMessages(messages.value, incoming), recalls);
     const me = myId();
     let next = outbox.value;
     for (const message of incoming) next = settleOutbox(next, message, me);
@@ -160,6 +167,14 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     enqueue(clientId);
   }
 
+  /** Recalls one of our messages; on success the recall entry is applied at once (the broadcast repeats it harmlessly). */
+  async function recall(id: string): Promise<Result<MessageDto>> {
+    const gen = generation;
+    const res = await transport.recall({ id });
+    if (gen === generation && res.ok) receive([res.data]);
+    return res;
+  }
+
   function discard(clientId: string): void {
     outbox.value = outbox.value.filter((item) => item.clientId !== clientId);
   }
@@ -179,6 +194,7 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
   function reset(): void {
     generation += 1;
     messages.value = [];
+    recalls = new Map();
     outbox.value = [];
     floorSeq.value = null;
     hasOlder.value = false;
@@ -204,6 +220,7 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     loadOlder,
     send,
     retry,
+    recall,
     discard,
     pause,
     resume,

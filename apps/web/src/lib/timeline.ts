@@ -1,5 +1,5 @@
 import type { MessageDto } from '@confab/shared';
-import type { OutboxItem } from './messages';
+import { isRecallEntry, type OutboxItem } from './messages';
 
 /** Consecutive messages by one author closer together than this share one header. */
 export const GROUP_WINDOW_MS = 5 * 60_000;
@@ -15,6 +15,8 @@ export interface TimelineMessage {
   /** Stable across the pending → sent transition, so the row is not re-created when acked. */
   key: string;
   clientId: string;
+  /** The stored message's id; null while unacked. */
+  id: string | null;
   seq: number | null;
   authorId: string;
   authorName: string;
@@ -23,6 +25,8 @@ export interface TimelineMessage {
   status: 'sent' | 'pending' | 'failed';
   errorMessage: string | null;
   isOwn: boolean;
+  /** Recalled by its author: shown as a tombstone ("Alice recalled a message"), never with a body. */
+  isRecalled: boolean;
   /** First of a run by the same author: shows avatar, name and time. */
   isGroupStart: boolean;
 }
@@ -62,10 +66,12 @@ export function dayLabel(date: Date, now: Date): string {
  */
 export function buildTimeline(messages: readonly MessageDto[], outbox: readonly OutboxItem[], me: Me | null, now: Date): TimelineEntry[] {
   const rows: TimelineMessage[] = [
-    ...messages.map((m): TimelineMessage => ({
+    // Recall entries only turn their target into a tombstone (roomMessages did that already).
+    ...messages.filter((m) => !isRecallEntry(m)).map((m): TimelineMessage => ({
       kind: 'message',
       key: `c:${m.author.id}:${m.clientId}`,
       clientId: m.clientId,
+      id: m.id,
       seq: m.seq,
       authorId: m.author.id,
       authorName: m.author.name,
@@ -74,12 +80,14 @@ export function buildTimeline(messages: readonly MessageDto[], outbox: readonly 
       status: 'sent',
       errorMessage: null,
       isOwn: m.author.id === me?.id,
+      isRecalled: m.recalledAt !== undefined,
       isGroupStart: true,
     })),
     ...outbox.map((o): TimelineMessage => ({
       kind: 'message',
       key: `c:${me?.id ?? ''}:${o.clientId}`,
       clientId: o.clientId,
+      id: null,
       seq: null,
       authorId: me?.id ?? '',
       authorName: me?.name ?? '',
@@ -88,6 +96,7 @@ export function buildTimeline(messages: readonly MessageDto[], outbox: readonly 
       status: o.status,
       errorMessage: o.status === 'failed' ? (o.error?.message ?? 'Not delivered') : null,
       isOwn: true,
+      isRecalled: false,
       isGroupStart: true,
     })),
   ];
@@ -103,7 +112,8 @@ export function buildTimeline(messages: readonly MessageDto[], outbox: readonly 
       previousDay = day;
       previous = null;
     }
-    if (previous && previous.authorId === row.authorId) {
+    // A tombstone stands on its own line, and so does whatever follows it.
+    if (previous && previous.authorId === row.authorId && !row.isRecalled && !previous.isRecalled) {
       // Absolute: a pending row carries the local clock, which may trail the server's a little.
       const gap = Math.abs(date.getTime() - new Date(previous.createdAt).getTime());
       row.isGroupStart = gap >= GROUP_WINDOW_MS;
@@ -112,4 +122,9 @@ export function buildTimeline(messages: readonly MessageDto[], outbox: readonly 
     previous = row;
   }
   return entries;
+}
+
+/** The tombstone's text, also used for conversation previews. */
+export function recalledText(authorName: string): string {
+  return `${authorName} recalled a message`;
 }

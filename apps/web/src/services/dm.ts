@@ -46,3 +46,11 @@ export function fetchConversations(payload: ConversationListPayload): Promise<Re
 export function searchUsers(payload: UserSearchPayload): Promise<Result<UserPage>> {
   return request('user:search', payload);
 }
+
+export function recallDm(payload: { id: string }): Promise<Result<MessageDto>> {
+  return request('message:recall', payload);
+}
+
+export function sendDmTyping(roomId: string, isTyping: boolean): Promise<Result<null>> {
+  return request(isTyping ? 'typing:start' : 'typing:stop', { roomId });
+}

@@ -1,11 +1,19 @@
 import type { ConnectErrorData } from '@confab/shared';
 import { useConversationsStore } from '../stores/conversations';
 import { useDmStore } from '../stores/dm';
+import { usePresenceStore } from '../stores/presence';
+import { useTypingStore } from '../stores/typing';
 import type { Notifier } from './notifier';
 import { dmSocket } from './socket';
 
 /** socket.io never retries a handshake the server refused; for passing refusals we do, this often. */
 const REFUSED_RETRY_MS = 5_000;
+/**
+ * After the server ends a socket (its session ended) we connect again this soon: the handshake is
+ * then refused as unauthorized (→ sign-in) if the session is gone. Not at once: a server that is
+ * shutting down ends sockets the same way, and an immediate attempt would race its close.
+ */
+export const KICK_RETRY_MS = 500;
 
 export interface DmLink {
   connect(): void;
@@ -22,6 +30,8 @@ export interface DmLink {
 export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => void }): DmLink {
   const dm = useDmStore();
   const conversations = useConversationsStore();
+  const typing = useTypingStore();
+  const presence = usePresenceStore();
   // Bumped on every connect and disconnect: a catch-up that outlived its connection must not resume sends.
   let epoch = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -31,26 +41,30 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     retryTimer = null;
   }
 
-  function retryLater(): void {
+  function retryLater(delayMs = REFUSED_RETRY_MS): void {
     clearRetry();
     retryTimer = setTimeout(() => {
       retryTimer = null;
       dmSocket.connect();
-    }, REFUSED_RETRY_MS);
+    }, delayMs);
   }
 
   async function onConnect(): Promise<void> {
     const current = ++epoch;
     clearRetry();
     dm.markConnected();
+    // Online people still unnamed: the directory lookup needs this socket.
+    void presence.resolveNames();
     await Promise.all([conversations.refresh(), dm.catchUpAll(() => current === epoch && dmSocket.connected)]);
   }
 
   function onDisconnect(reason: string): void {
     epoch += 1;
     dm.markDisconnected();
-    // The manager reconnects transport failures by itself; a server-side kick it does not.
-    if (reason !== 'io client disconnect' && !dmSocket.active) retryLater();
+    // The manager reconnects transport failures by itself; a server-side kick (the session
+    // ended) it does not: connect again soon, so that an ended session is refused and noticed.
+    if (reason === 'io server disconnect') retryLater(KICK_RETRY_MS);
+    else if (reason !== 'io client disconnect' && !dmSocket.active) retryLater();
   }
 
   function onConnectError(err: Error): void {
@@ -61,6 +75,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
 
   const onMessage = (message: Parameters<typeof dm.receiveLive>[0]) => {
     dm.receiveLive(message);
+    if (!message.recall) typing.clearUser(message.roomId, message.author.id);
     deps.notifier.onDirectMessage(message);
   };
   const onConversation = (conversation: Parameters<typeof conversations.upsert>[0]) => conversations.upsert(conversation);
@@ -72,6 +87,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
   dmSocket.on('dm:message', onMessage);
   dmSocket.on('conversation:update', onConversation);
   dmSocket.on('dm:read', onRead);
+  dmSocket.on('typing', typing.apply);
 
   return {
     connect() {
@@ -90,6 +106,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
       dmSocket.off('dm:message', onMessage);
       dmSocket.off('conversation:update', onConversation);
       dmSocket.off('dm:read', onRead);
+      dmSocket.off('typing', typing.apply);
       dmSocket.disconnect();
     },
   };

@@ -1,4 +1,4 @@
-import type { HistoryPayload, LobbyClientToServerEvents, MessageDto, MessagePage, SendMessagePayload, SyncPayload } from '@confab/shared';
+import type { HistoryPayload, LobbyClientToServerEvents, MessageDto, MessagePage, PresenceDto, SendMessagePayload, SyncPayload } from '@confab/shared';
 import { createRequester, type Result } from './request';
 import { lobbySocket } from './socket';
 
@@ -16,4 +16,20 @@ export function fetchHistory(payload: HistoryPayload): Promise<Result<MessagePag
 
 export function syncMessages(payload: SyncPayload): Promise<Result<MessagePage>> {
   return request('message:sync', payload);
+}
+
+export function recallMessage(payload: { id: string }): Promise<Result<MessageDto>> {
+  return request('message:recall', payload);
+}
+
+export function sendLobbyTyping(isTyping: boolean): Promise<Result<null>> {
+  return request(isTyping ? 'typing:start' : 'typing:stop', {});
+}
+
+export function reportActive(): Promise<Result<null>> {
+  return request('presence:active', {});
+}
+
+export function fetchPresence(userIds: string[]): Promise<Result<PresenceDto[]>> {
+  return request('presence:get', { userIds });
 }

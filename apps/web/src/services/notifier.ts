@@ -38,6 +38,11 @@ export function startNotifier(router: Router): Notifier {
   }
 
   function onDirectMessage(message: MessageDto): void {
+    // A recall takes down the notification that announced the recalled message; it raises none.
+    if (message.recall) {
+      if (shown.get(message.roomId)?.seq === message.recall.seq) close(message.roomId);
+      return;
+    }
     const context = {
       myId: session.user?.id,
       activeRoomId: dm.activeRoomId,

@@ -5,13 +5,18 @@ import { useConnectionStore } from '../stores/connection';
 import { useConversationsStore } from '../stores/conversations';
 import { useDmStore } from '../stores/dm';
 import { useLobbyStore } from '../stores/lobby';
+import { usePresenceStore } from '../stores/presence';
 import { useSessionStore } from '../stores/session';
-import { bindDmSocket } from './dmRealtime';
+import { useSettingsStore } from '../stores/settings';
+import { useTypingStore } from '../stores/typing';
+import { bindDmSocket, KICK_RETRY_MS } from './dmRealtime';
+import { bindPresence } from './presenceRealtime';
 import type { Notifier } from './notifier';
 import { lobbySocket, onReconnectDelay } from './socket';
 
 /** socket.io never retries a handshake the server refused; for passing refusals we do, this often. */
 const REFUSED_RETRY_MS = 5_000;
+
 
 /**
  * The one place that maps socket events to store actions (the `/dm` half lives in dmRealtime).
@@ -25,6 +30,9 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
   const dm = useDmStore();
   const conversations = useConversationsStore();
   const connection = useConnectionStore();
+  const typing = useTypingStore();
+  const presence = usePresenceStore();
+  const settings = useSettingsStore();
   // Bumped on every connect and disconnect: a catch-up that outlived its connection must not resume sends.
   let epoch = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -56,8 +64,19 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     epoch += 1;
     lobby.pause();
     if (reason === 'io client disconnect') connection.stop();
+    // The server ends sockets whose session ended, and socket.io does not reconnect those by itself.
+    else if (reason === 'io server disconnect') reconnectAfterKick();
     else if (lobbySocket.active) connection.markConnecting(); // the manager picks a delay right after this
     else retryLater(REFUSED_RETRY_MS);
+  }
+
+  // A server that keeps ending a live session's sockets must not make us hammer it.
+  let lastKickAt = -Infinity;
+  function reconnectAfterKick(): void {
+    const at = Date.now();
+    const isRepeat = at - lastKickAt < REFUSED_RETRY_MS;
+    lastKickAt = at;
+    retryLater(isRepeat ? REFUSED_RETRY_MS : KICK_RETRY_MS);
   }
 
   /** Both sockets are refused when a session ends; only the first refusal acts on it. */
@@ -83,6 +102,8 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
   }
 
   function onMessage(message: Parameters<typeof lobby.receiveLive>[0]): void {
+    // Their message arrived: whatever they were typing has been sent.
+    if (!message.recall) typing.clearUser(message.roomId, message.author.id);
     if (lobby.receiveLive(message)) void lobby.catchUp();
   }
 
@@ -93,6 +114,8 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
   lobbySocket.on('disconnect', onDisconnect);
   lobbySocket.on('connect_error', onConnectError);
   lobbySocket.on('message:new', onMessage);
+  lobbySocket.on('typing', typing.apply);
+  const stopPresence = bindPresence();
   lobbySocket.io.on('reconnect_attempt', onAttempt);
   const stopDelays = onReconnectDelay((ms) => {
     if (session.user) connection.scheduleRetry(ms);
@@ -108,12 +131,16 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
       lobby.reset();
       dm.reset();
       conversations.reset();
+      typing.reset();
+      presence.reset();
       // A new user needs a new handshake: the old one carried the previous session. Both sockets
       // share it, and the manager only closes it once neither is connected.
       lobbySocket.disconnect();
       dmLink.disconnect();
       connection.stop();
       if (!userId) return;
+      void settings.load();
+      presence.learnNames([session.user!]);
       connection.markConnecting();
       lobbySocket.connect();
       dmLink.connect();
@@ -129,6 +156,8 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     lobbySocket.off('disconnect', onDisconnect);
     lobbySocket.off('connect_error', onConnectError);
     lobbySocket.off('message:new', onMessage);
+    lobbySocket.off('typing', typing.apply);
+    stopPresence();
     lobbySocket.io.off('reconnect_attempt', onAttempt);
     window.removeEventListener('online', onBrowserOnline);
     window.removeEventListener('offline', onBrowserOnline);

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { effectScope, reactive, ref, shallowReactive, type EffectScope } from 'vue';
 import { dmParticipants, type MessageDto } from '@confab/shared';
 import { createRoomMessages, type RoomMessages } from '../lib/roomMessages';
-import { fetchDmHistory, markDmRead, sendDm, syncDm } from '../services/dm';
+import { fetchDmHistory, markDmRead, recallDm, sendDm, syncDm } from '../services/dm';
 import { useConversationsStore } from './conversations';
 import { useSessionStore } from './session';
 
@@ -33,6 +33,7 @@ export const useDmStore = defineStore('dm', () => {
             send: ({ clientId, body }) => sendDm({ to: peerId(), clientId, body }),
             history: (payload) => fetchDmHistory({ roomId, ...payload }),
             sync: (payload) => syncDm({ roomId, ...payload }),
+            recall: (payload) => recallDm(payload),
           },
           myId,
         ),

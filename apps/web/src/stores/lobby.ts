@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { createRoomMessages } from '../lib/roomMessages';
-import { fetchHistory, sendMessage, syncMessages } from '../services/lobby';
+import { fetchHistory, recallMessage, sendMessage, syncMessages } from '../services/lobby';
 import { useSessionStore } from './session';
 
 export { HISTORY_PAGE_SIZE, type AsyncStatus } from '../lib/roomMessages';
@@ -12,6 +12,7 @@ export const useLobbyStore = defineStore('lobby', () =>
       send: (payload) => sendMessage(payload),
       history: (payload) => fetchHistory(payload),
       sync: (payload) => syncMessages(payload),
+      recall: (payload) => recallMessage(payload),
     },
     () => useSessionStore().user?.id,
   ),

@@ -1,0 +1,62 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import type { PresenceDto } from '@confab/shared';
+import { searchUsers } from '../services/dm';
+import { fetchPresence } from '../services/lobby';
+import { ALICE_USER, BOB_USER } from '../testing/factories';
+import { usePresenceStore } from './presence';
+
+vi.mock('../services/lobby', () => ({ fetchPresence: vi.fn() }));
+vi.mock('../services/dm', () => ({ searchUsers: vi.fn() }));
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+const p = (userId: string, state: PresenceDto['state'], lastSeenAt: string | null = null): PresenceDto => ({ userId, state, lastSeenAt });
+
+describe('presence store', () => {
+  beforeEach(() => {
+    vi.resetAllMocks();
+    setActivePinia(createPinia());
+    vi.mocked(searchUsers).mockResolvedValue({ ok: true, data: { users: [] } });
+  });
+
+  it('merges the snapshot and updates, names online people from the directory, and counts them', async () => {
+    vi.mocked(searchUsers).mockResolvedValue({ ok: true, data: { users: [ALICE_USER, BOB_USER] } });
+    vi.mocked(fetchPresence).mockResolvedValue({ ok: true, data: [] });
+    const presence = usePresenceStore();
+    presence.applySnapshot([p(ALICE_USER.id, 'online')]);
+    await flush();
+    expect(presence.online).toEqual([{ userId: ALICE_USER.id, name: ALICE_USER.displayName, state: 'online' }]);
+    expect(presence.onlineCount).toBe(1);
+
+    presence.applyUpdate(p(BOB_USER.id, 'away'));
+    expect(presence.online.map((u) => u.state)).toEqual(['online', 'away']);
+    expect(presence.onlineCount).toBe(1);
+    presence.applyUpdate(p(ALICE_USER.id, 'offline', '2026-03-01T12:00:00.000Z'));
+    expect(presence.online.map((u) => u.userId)).toEqual([BOB_USER.id]);
+    expect(presence.byUserId[ALICE_USER.id]?.lastSeenAt).toBe('2026-03-01T12:00:00.000Z');
+  });
+
+  it('asks presence:get only for users it does not know, and an update that arrives meanwhile wins', async () => {
+    let answer!: (value: Awaited<ReturnType<typeof fetchPresence>>) => void;
+    vi.mocked(fetchPresence).mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+    const presence = usePresenceStore();
+    presence.applyUpdate(p(ALICE_USER.id, 'online'));
+    const asked = presence.ensure([ALICE_USER.id, BOB_USER.id]);
+    expect(vi.mocked(fetchPresence).mock.calls).toEqual([[[BOB_USER.id]]]);
+    presence.applyUpdate(p(BOB_USER.id, 'online'));
+    answer({ ok: true, data: [p(BOB_USER.id, 'offline', '2026-03-01T11:00:00.000Z')] });
+    await asked;
+    expect(presence.byUserId[BOB_USER.id]?.state).toBe('online');
+  });
+
+  it('a new snapshot marks people who dropped out of it offline and asks when they were last seen', async () => {
+    vi.mocked(fetchPresence).mockResolvedValue({ ok: true, data: [p(BOB_USER.id, 'offline', '2026-03-01T11:00:00.000Z')] });
+    const presence = usePresenceStore();
+    presence.applySnapshot([p(BOB_USER.id, 'online')]);
+    presence.applySnapshot([]);
+    expect(presence.byUserId[BOB_USER.id]?.state).toBe('offline');
+    await flush();
+    expect(vi.mocked(fetchPresence)).toHaveBeenLastCalledWith([BOB_USER.id]);
+    expect(presence.byUserId[BOB_USER.id]?.lastSeenAt).toBe('2026-03-01T11:00:00.000Z');
+  });
+});

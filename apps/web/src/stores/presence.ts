@@ -1,0 +1,84 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { LIMITS, type PresenceDto, type UserDto } from '@confab/shared';
+import { connectedUsers, mergeSnapshot, mergeUpdate, type PresenceMap } from '../lib/presence';
+import { searchUsers } from '../services/dm';
+import { fetchPresence } from '../services/lobby';
+
+/** Pages of the directory read to name people who are online (50 each): enough for a self-hosted server. */
+const MAX_NAME_PAGES = 20;
+
+/** Everyone's presence this tab knows of, and the names to show for the online list. */
+export const usePresenceStore = defineStore('presence', () => {
+  const byUserId = ref<PresenceMap>({});
+  const names = ref<Readonly<Record<string, string>>>({});
+  const online = computed(() => connectedUsers(byUserId.value, names.value));
+  const onlineCount = computed(() => online.value.filter((u) => u.state === 'online').length);
+
+  // Bumped by reset(): answers for a previous user are dropped.
+  let generation = 0;
+  let nameRun: Promise<void> | null = null;
+  // Everyone asked about, so a reconnect's snapshot can refresh them (asks made offline fail).
+  const wanted = new Set<string>();
+
+  function applySnapshot(snapshot: readonly PresenceDto[]): void {
+    const previous = byUserId.value;
+    byUserId.value = mergeSnapshot(previous, snapshot);
+    // Those who dropped out of the snapshot went offline while we were not listening: ask when.
+    const inSnapshot = new Set(snapshot.map((p) => p.userId));
+    const gone = [...new Set([...Object.keys(previous), ...wanted])].filter((id) => !inSnapshot.has(id));
+    void ensure(gone, true);
+    void resolveNames();
+  }
+
+  function applyUpdate(update: PresenceDto): void {
+    byUserId.value = mergeUpdate(byUserId.value, update);
+    if (update.state !== 'offline' && !names.value[update.userId]) void resolveNames();
+  }
+
+  function learnNames(users: readonly Pick<UserDto, 'id' | 'displayName'>[]): void {
+    const unknown = users.filter((u) => names.value[u.id] !== u.displayName);
+    if (unknown.length === 0) return;
+    names.value = { ...names.value, ...Object.fromEntries(unknown.map((u) => [u.id, u.displayName])) };
+  }
+
+  /** Asks the server about users not in the snapshot (DM peers, directory entries): offline, and since when. */
+  async function ensure(userIds: readonly string[], isRefresh = false): Promise<void> {
+    for (const id of userIds) wanted.add(id);
+    const missing = [...new Set(userIds)].filter((id) => isRefresh || !byUserId.value[id]);
+    const gen = generation;
+    for (let i = 0; i < missing.length; i += LIMITS.presenceQueryMax) {
+      const res = await fetchPresence(missing.slice(i, i + LIMITS.presenceQueryMax));
+      if (gen !== generation || !res.ok) return;
+      // An update that arrived while we asked is newer than the answer.
+      for (const p of res.data) if (!byUserId.value[p.userId] || isRefresh) byUserId.value = mergeUpdate(byUserId.value, p);
+    }
+  }
+
+  /** Looks up the names of online people this tab has not met yet, in the directory. */
+  function resolveNames(): Promise<void> {
+    nameRun ??= (async () => {
+      const gen = generation;
+      let cursor: string | undefined;
+      for (let page = 0; page < MAX_NAME_PAGES; page += 1) {
+        if (!online.value.some((u) => !names.value[u.userId])) break;
+        const res = await searchUsers({ query: '', limit: LIMITS.userSearchPageMax, ...(cursor ? { cursor } : {}) });
+        if (gen !== generation || !res.ok) break;
+        learnNames(res.data.users);
+        cursor = res.data.nextCursor;
+        if (!cursor) break;
+      }
+    })().finally(() => (nameRun = null));
+    return nameRun;
+  }
+
+  function reset(): void {
+    generation += 1;
+    byUserId.value = {};
+    names.value = {};
+    wanted.clear();
+    nameRun = null;
+  }
+
+  return { byUserId, names, online, onlineCount, applySnapshot, applyUpdate, learnNames, ensure, resolveNames, reset };
+});
