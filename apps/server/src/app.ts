@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import {
-  LIMITS,
-  NAMESPACES,
-  type InterServerEvents,
-  type LobbyClientToServerEvents,
-  type LobbyServerToClientEvents,
-  type SocketData,
-} from '@confab/shared';
+import { LIMITS, NAMESPACES } from '@confab/shared';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import type { Config } from './config.js';

@@ -1,21 +1,15 @@
 import type { MessageDto, PresenceDto, TypingDto } from '@confab/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryStores } from '../src/testing.js';
 import { connectLobby, eventually, recordMessages, registerUser, request, roundTrip, settle, type LobbyClient } from './support/client.js';
 import { connectDm, dmRequest, recordDm, type DmClient } from './support/dmClient.js';
-import { startRedisServer, type RedisServer } from './support/redisServer.js';
+import { useRedisServer } from './support/redisServer.js';
 import { useServer } from './support/server.js';
 
 // Two instances in this process share one store (as replicas share one database) and a real
 // redis-server of this file's own, which the outage test kills and restarts.
 const harness = useServer();
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.kill();
-});
+const redis = useRedisServer();
 
 const config = { sessionSecret: 'multi-instance-test-secret-0123456789abcdef', presenceSweepMs: 50 };
 

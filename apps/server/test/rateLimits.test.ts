@@ -1,19 +1,13 @@
 import type { MessageDto } from '@confab/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LimitRule, RateLimitRules } from '../src/limits/rateLimits.js';
 import { createMemoryStores } from '../src/testing.js';
 import { connectError, connectLobby, lobbyClient, postJson, registerUser, request, roundTrip } from './support/client.js';
-import { startRedisServer, type RedisServer } from './support/redisServer.js';
+import { useRedisServer } from './support/redisServer.js';
 import { useServer } from './support/server.js';
 
 const harness = useServer();
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.kill();
-});
+const redis = useRedisServer();
 
 const unlimited: LimitRule = { points: 1_000_000, durationSeconds: 1 };
 function limits(overrides: Partial<RateLimitRules>): RateLimitRules {

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryStores } from '../src/testing.js';
 import { connectError, connectLobby, lobbyClient, postJson, registerUser, request, type LobbyClient } from './support/client.js';
 import { connectDm } from './support/dmClient.js';
-import { startRedisServer, type RedisServer } from './support/redisServer.js';
+import { useRedisServer } from './support/redisServer.js';
 import { useServer } from './support/server.js';
 
 const harness = useServer();
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.kill();
-});
+const redis = useRedisServer();
 
 function disconnected(socket: { once(event: 'disconnect', listener: (reason: string) => void): unknown }): Promise<string> {
   return new Promise((resolve) => socket.once('disconnect', resolve));

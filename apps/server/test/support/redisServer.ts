@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
@@ -61,4 +62,29 @@ export async function startRedisServer(): Promise<RedisServer> {
 
   await start();
   return { url: `redis://127.0.0.1:${port}`, port, kill, restart: start };
+}
+
+/** A redis-server of this test file's own: started before its tests, killed after them. */
+export function useRedisServer(): RedisServer {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    await server?.kill();
+  });
+  const current = (): RedisServer => {
+    if (!server) throw new Error('the redis-server has not started yet');
+    return server;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get port() {
+      return current().port;
+    },
+    kill: () => current().kill(),
+    restart: () => current().restart(),
+  };
 }
