@@ -78,6 +78,19 @@ describe('direct messages', () => {
       expect(await page.locator('[data-status="pending"], [data-status="failed"]').count()).toBe(0);
     }
     expect(await pageA.getByTestId('message-seen').count()).toBe(1);
+
+    // Carol, a third user online all along, never sees the conversation, its badge or its text.
+    const carol = account('carol', 'Carol Chu');
+    const c = await registerViaApi(server.url, carol);
+    const pageC = await harness.newPage(server.url);
+    await openSignedIn(pageC, server.url, c.token);
+    await waitForLobby(pageC);
+    await send(pageA, 'One more, Bob');
+    await eventually(async () => countOf(await bodies(pageB), 'One more, Bob')).toBe(1);
+    expect(await conversationItem(pageC, alice.username).count()).toBe(0);
+    expect(await conversationItem(pageC, bob.username).count()).toBe(0);
+    expect(await pageC.content()).not.toContain('One more, Bob');
+    expect(await pageC.title()).toBe('#lobby · Confab');
     expect(await unreadBadge(pageA, bob.username)).toBeNull();
   });
 
