@@ -4,16 +4,8 @@ import { useDmStore } from '../stores/dm';
 import { usePresenceStore } from '../stores/presence';
 import { useTypingStore } from '../stores/typing';
 import type { Notifier } from './notifier';
+import { KICK_RETRY_MS, REFUSED_RETRY_MS, createRetryTimer } from './retryTimer';
 import { dmSocket } from './socket';
-
-/** socket.io never retries a handshake the server refused; for passing refusals we do, this often. */
-const REFUSED_RETRY_MS = 5_000;
-/**
- * After the server ends a socket (its session ended) we connect again this soon: the handshake is
- * then refused as unauthorized (→ sign-in) if the session is gone. Not at once: a server that is
- * shutting down ends sockets the same way, and an immediate attempt would race its close.
- */
-export const KICK_RETRY_MS = 500;
 
 export interface DmLink {
   connect(): void;
@@ -34,20 +26,9 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
   const presence = usePresenceStore();
   // Bumped on every connect and disconnect: a catch-up that outlived its connection must not resume sends.
   let epoch = 0;
-  let retryTimer: ReturnType<typeof setTimeout> | null = null;
-
-  function clearRetry(): void {
-    if (retryTimer) clearTimeout(retryTimer);
-    retryTimer = null;
-  }
-
-  function retryLater(delayMs = REFUSED_RETRY_MS): void {
-    clearRetry();
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      dmSocket.connect();
-    }, delayMs);
-  }
+  const retry = createRetryTimer(() => dmSocket.connect());
+  const clearRetry = retry.clear;
+  const retryLater = (delayMs = REFUSED_RETRY_MS) => retry.schedule(delayMs);
 
   async function onConnect(): Promise<void> {
     const current = ++epoch;
@@ -81,13 +62,18 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
   const onConversation = (conversation: Parameters<typeof conversations.upsert>[0]) => conversations.upsert(conversation);
   const onRead = (mark: Parameters<typeof conversations.applyMark>[0]) => conversations.applyMark(mark);
 
-  dmSocket.on('connect', onConnect);
-  dmSocket.on('disconnect', onDisconnect);
-  dmSocket.on('connect_error', onConnectError);
-  dmSocket.on('dm:message', onMessage);
-  dmSocket.on('conversation:update', onConversation);
-  dmSocket.on('dm:read', onRead);
-  dmSocket.on('typing', typing.apply);
+  const listeners = [
+    ['connect', onConnect],
+    ['disconnect', onDisconnect],
+    ['connect_error', onConnectError],
+    ['dm:message', onMessage],
+    ['conversation:update', onConversation],
+    ['dm:read', onRead],
+    ['typing', typing.apply],
+  ] as const;
+  // socket.io's typings cannot follow an event name through a loop over a tuple of pairs.
+  const untyped = dmSocket as unknown as { on(event: string, fn: unknown): void; off(event: string, fn: unknown): void };
+  for (const [event, listener] of listeners) untyped.on(event, listener);
 
   return {
     connect() {
@@ -100,13 +86,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     },
     stop() {
       clearRetry();
-      dmSocket.off('connect', onConnect);
-      dmSocket.off('disconnect', onDisconnect);
-      dmSocket.off('connect_error', onConnectError);
-      dmSocket.off('dm:message', onMessage);
-      dmSocket.off('conversation:update', onConversation);
-      dmSocket.off('dm:read', onRead);
-      dmSocket.off('typing', typing.apply);
+      for (const [event, listener] of listeners) untyped.off(event, listener);
       dmSocket.disconnect();
     },
   };

@@ -9,13 +9,11 @@ import { usePresenceStore } from '../stores/presence';
 import { useSessionStore } from '../stores/session';
 import { useSettingsStore } from '../stores/settings';
 import { useTypingStore } from '../stores/typing';
-import { bindDmSocket, KICK_RETRY_MS } from './dmRealtime';
+import { bindDmSocket } from './dmRealtime';
 import { bindPresence } from './presenceRealtime';
 import type { Notifier } from './notifier';
+import { KICK_RETRY_MS, REFUSED_RETRY_MS, createRetryTimer } from './retryTimer';
 import { lobbySocket, onReconnectDelay } from './socket';
-
-/** socket.io never retries a handshake the server refused; for passing refusals we do, this often. */
-const REFUSED_RETRY_MS = 5_000;
 
 
 /**
@@ -35,21 +33,15 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
   const settings = useSettingsStore();
   // Bumped on every connect and disconnect: a catch-up that outlived its connection must not resume sends.
   let epoch = 0;
-  let retryTimer: ReturnType<typeof setTimeout> | null = null;
-
-  function clearRetry(): void {
-    if (retryTimer) clearTimeout(retryTimer);
-    retryTimer = null;
-  }
+  const retry = createRetryTimer(() => {
+    connection.markConnecting();
+    lobbySocket.connect();
+  });
+  const clearRetry = retry.clear;
 
   function retryLater(delayMs: number): void {
-    clearRetry();
     connection.scheduleRetry(delayMs);
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      connection.markConnecting();
-      lobbySocket.connect();
-    }, delayMs);
+    retry.schedule(delayMs);
   }
 
   async function onConnect(): Promise<void> {

@@ -26,8 +26,6 @@ import { sessionRoom, userRoom } from '../rooms.js';
 
 export type DmNamespace = Namespace<DmClientToServerEvents, DmServerToClientEvents, InterServerEvents, SocketData>;
 
-/** The room holding every `/dm` socket of one user: their tabs and devices hear their DM traffic through it. */
-const personalRoom = userRoom;
 
 /**
  * `/dm`: each socket joins only its user's personal room. Messages and read marks are emitted
@@ -40,7 +38,7 @@ export function registerDm(dm: DmNamespace, deps: { dms: DmService; rateLimits: 
       try {
         const viewer = await deps.dms.findUser(memberId);
         const conversation = viewer && (await deps.dms.viewRoom(viewer, roomId));
-        if (conversation) dm.to(personalRoom(memberId)).emit('conversation:update', conversation);
+        if (conversation) dm.to(userRoom(memberId)).emit('conversation:update', conversation);
       } catch (err) {
         // The message is stored and delivered; a missed list update heals on the next list fetch.
         logger.warn({ err, roomId }, 'could not announce a conversation update');
@@ -50,14 +48,14 @@ export function registerDm(dm: DmNamespace, deps: { dms: DmService; rateLimits: 
 
   /** A new entry in a room's stream (message or recall) reaches every socket of both participants, then their lists. */
   function deliver(message: MessageDto, memberIds: readonly string[], logger: Logger): void {
-    dm.to([...new Set(memberIds)].map(personalRoom)).emit('dm:message', message);
+    dm.to([...new Set(memberIds)].map(userRoom)).emit('dm:message', message);
     void announceConversation(message.roomId, memberIds, logger);
   }
 
   dm.on('connection', (socket) => {
     const user = socket.data.user;
     const logger = deps.logger.child({ nsp: '/dm', socketId: socket.id, userId: user.id });
-    socket.join([personalRoom(user.id), sessionRoom(socket.data.sessionId)]);
+    socket.join([userRoom(user.id), sessionRoom(socket.data.sessionId)]);
 
     socket.on(
       'dm:send',
@@ -79,7 +77,7 @@ export function registerDm(dm: DmNamespace, deps: { dms: DmService; rateLimits: 
         if (!result.ok) return result;
         const { mark, moved, memberIds } = result.data;
         if (moved) {
-          dm.to([...new Set(memberIds)].map(personalRoom)).emit('dm:read', mark);
+          dm.to([...new Set(memberIds)].map(userRoom)).emit('dm:read', mark);
           void announceConversation(mark.roomId, [user.id], logger);
         }
         return ok(mark);
@@ -105,10 +103,10 @@ export function registerDm(dm: DmNamespace, deps: { dms: DmService; rateLimits: 
         if (!memberIds?.includes(user.id)) return fail('forbidden', 'You are not a participant of this conversation.');
         const limited = await deps.rateLimits.check('typing', user.id);
         if (limited) return limited;
-        const peers = memberIds.filter((id) => id !== user.id).map(personalRoom);
+        const peers = memberIds.filter((id) => id !== user.id).map(userRoom);
         // Volatile: a typing signal that cannot be delivered now is worthless later.
         if (peers.length > 0) {
-          dm.to(peers).except(personalRoom(user.id)).volatile.emit('typing', { roomId: input.roomId, user: { id: user.id, name: user.displayName }, isTyping });
+          dm.to(peers).except(userRoom(user.id)).volatile.emit('typing', { roomId: input.roomId, user: { id: user.id, name: user.displayName }, isTyping });
         }
         return ok(null);
       });
