@@ -40,6 +40,7 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCo
       isDown = false;
     });
   }
+  handlePublishFailures(publisher, logger);
   await Promise.all([client.connect(), publisher.connect(), subscriber.connect()]);
   return {
     client,
@@ -50,6 +51,21 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCo
       await Promise.allSettled([client.close(), publisher.close(), subscriber.close()]);
     },
   };
+}
+
+/**
+ * The adapter publishes without handling the returned promise, so a publish in flight when the
+ * connection resets would be an unhandled rejection. It is a lost broadcast, which clients on
+ * other instances recover through seq catch-up: log it and carry on.
+ */
+function handlePublishFailures(publisher: RedisClientType, logger: Logger): void {
+  const publish = publisher.publish.bind(publisher);
+  // The client's typings declare its commands read-only; replacing one on this instance is safe.
+  (publisher as { publish: typeof publish }).publish = ((...args: Parameters<typeof publish>) => {
+    const sent = publish(...args);
+    sent.catch((err: Error) => logger.warn({ err: err.message }, 'a cross-instance broadcast was lost; clients catch up by seq'));
+    return sent;
+  }) as typeof publish;
 }
 
 /** Switches the server to the Redis adapter, so broadcasts reach the sockets of every instance. */
