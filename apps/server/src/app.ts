@@ -24,6 +24,7 @@ import { createPresenceService } from './presence/presenceService.js';
 import { RedisPresenceRegistry } from './presence/redisRegistry.js';
 import { disconnectSession, startSessionRecheck } from './realtime/sessionEnforcement.js';
 import { useRedisAdapter, waitForSubscriptions, type RedisConnections } from './scaleout/redis.js';
+import { resyncLocalClients } from './scaleout/resync.js';
 import { createDmService } from './services/dmService.js';
 import { createMessageService } from './services/messageService.js';
 
@@ -39,6 +40,8 @@ export interface AppDeps {
 export interface App {
   http: FastifyInstance;
   io: Server;
+  /** This process's id: presence leases carry it, `/readyz` reports it. */
+  instanceId: string;
   /** Starts listening; resolves with the bound port. */
   listen(port: number, host: string): Promise<number>;
   /** Stops accepting, disconnects every socket, closes the HTTP server. Stores are the caller's. */
@@ -90,7 +93,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     return reply.code(status).send({ error });
   });
 
-  registerHealthRoutes(http, { stores: deps.stores, ...(deps.redis ? { isRedisReady: deps.redis.isReady } : {}) });
+  registerHealthRoutes(http, { stores: deps.stores, instanceId, ...(deps.redis ? { isRedisReady: deps.redis.isReady } : {}) });
   registerSettingsRoute(http, config);
   // Set once the namespaces exist; sign-out can only happen after listen, so it is always set by then.
   let endSession = (_sessionId: string): void => {};
@@ -121,13 +124,17 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   const dm = io.of(NAMESPACES.dm) as DmNamespace;
   dm.use((socket, next) => void guard(socket, next));
   registerDm(dm, { dms, rateLimits, logger: deps.logger });
-  if (deps.redis) await waitForSubscriptions(deps.redis, [lobby, dm]);
+  if (deps.redis) {
+    await waitForSubscriptions(deps.redis, [lobby, dm]);
+    deps.redis.onSubscriberRecovered(() => void resyncLocalClients({ lobby, dm, presence, logger: deps.logger }));
+  }
   endSession = (sessionId) => disconnectSession([lobby, dm], sessionId);
   const stopSessionRecheck = startSessionRecheck([lobby, dm], { accounts, intervalMs: config.sessionRecheckMs, logger: deps.logger });
 
   return {
     http,
     io,
+    instanceId,
     async listen(port, host) {
       await http.listen({ port, host });
       const address = http.server.address();

@@ -39,7 +39,7 @@ if (config.redisUrl) {
 const app = await createApp({ stores, logger, ...(redis ? { redis } : {}) }, config);
 const port = await app.listen(config.port, config.host);
 const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-logger.info({ port }, `Confab is listening on http://${shownHost}:${port}`);
+logger.info({ port, instance: app.instanceId }, `Confab is listening on http://${shownHost}:${port}`);
 
 let isStopping = false;
 async function shutdown(signal: string): Promise<void> {

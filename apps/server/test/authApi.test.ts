@@ -100,6 +100,6 @@ describe('accounts over HTTP', () => {
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready' });
+    expect(await ready.json()).toMatchObject({ status: 'ready', instance: expect.stringMatching(/^[0-9a-f-]{36}$/) });
   });
 });

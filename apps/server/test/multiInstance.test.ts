@@ -1,7 +1,8 @@
-import type { MessageDto, PresenceDto, TypingDto } from '@confab/shared';
+import { dmRoomId, type MessageDto, type PresenceDto, type TypingDto } from '@confab/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryStores } from '../src/testing.js';
 import { connectLobby, eventually, recordMessages, registerUser, request, roundTrip, settle, type LobbyClient } from './support/client.js';
+import { LobbyView } from './support/clusterClients.js';
 import { connectDm, dmRequest, recordDm, type DmClient } from './support/dmClient.js';
 import { useRedisServer } from './support/redisServer.js';
 import { useServer } from './support/server.js';
@@ -106,4 +107,71 @@ describe('two instances behind one Redis', () => {
       expect(atBob.length).toBeGreaterThan(before);
     }, 10_000);
   });
+
+  it('lose nothing acked when Redis restarts while clients on both instances chat: every view completes by itself', async () => {
+    const { a, b } = await twoInstances();
+    const homes = [a, a, b, b];
+    const users = await Promise.all(homes.map((home, i) => registerUser(home.url, { displayName: `Chatter ${i}` })));
+    const sockets = await Promise.all(homes.map(async (home, i) => harness.track(await connectLobby(home.url, users[i]!))));
+    // Each view does only what the web app does unprompted: take live messages, and catch up by
+    // seq when the server says `resync`. Nobody asks for a sync at the end.
+    const views = sockets.map((socket) => {
+      const view = new LobbyView(0);
+      view.listen(socket);
+      socket.on('resync', () => void view.catchUp(socket));
+      return view;
+    });
+    const snapshots: number[] = sockets.map(() => 0);
+    sockets.forEach((socket, i) => socket.on('presence:snapshot', () => (snapshots[i] = snapshots[i]! + 1)));
+    // A DM pair across the instances too: Alice on A writes to Bob on B.
+    const [aliceDm, bobDm] = [await dm(a.url, users[0]!), await dm(b.url, users[2]!)];
+    const roomId = dmRoomId(users[0]!.user.id, users[2]!.user.id);
+    const bobsDms = new Map<string, MessageDto>();
+    bobDm.on('dm:message', (m) => void bobsDms.set(m.id, m));
+    bobDm.on('resync', async () => {
+      const res = await dmRequest<{ messages: MessageDto[] }>(bobDm, 'dm:sync', { roomId, afterSeq: 0 });
+      if (res.ok) for (const m of res.data.messages) bobsDms.set(m.id, m);
+    });
+
+    const acked: MessageDto[] = [];
+    const ackedDms: MessageDto[] = [];
+    let isChatting = true;
+    let sent = 0;
+    const chatter = sockets.map(async (socket, i) => {
+      while (isChatting) {
+        const res = await request<MessageDto>(socket, 'message:send', { clientId: `restart-${i}-${sent++}`, body: `from ${i}` });
+        if (res.ok) acked.push(res.data);
+        if (i === 0) {
+          const note = await dmRequest<MessageDto>(aliceDm, 'dm:send', { to: users[2]!.user.id, clientId: `restart-dm-${sent++}`, body: 'psst' });
+          if (note.ok) ackedDms.push(note.data);
+        }
+        await settle(40);
+      }
+    });
+
+    await settle(400);
+    await redis.kill();
+    await eventually(async () => expect((await fetch(`${b.url}/readyz`)).status).toBe(503), 5_000);
+    await settle(800);
+    const ackedDuringOutage = acked.length;
+    await redis.restart();
+    await eventually(async () => expect((await fetch(`${a.url}/readyz`)).status).toBe(200), 10_000);
+    await eventually(async () => expect((await fetch(`${b.url}/readyz`)).status).toBe(200), 10_000);
+    await settle(300);
+    isChatting = false;
+    await Promise.all(chatter);
+    expect(ackedDuringOutage).toBeGreaterThan(10);
+
+    const ackedIds = acked.map((m) => m.id).sort();
+    for (const view of views) {
+      await eventually(() => expect(view.messages().map((m) => m.id).sort()).toEqual(ackedIds), 10_000);
+      const seqs = view.messages().map((m) => m.seq);
+      expect(seqs).toEqual(acked.map((m) => m.seq).sort((x, y) => x - y));
+      expect(view.conflicts).toEqual([]);
+      expect(view.duplicates).toEqual([]);
+    }
+    await eventually(() => expect([...bobsDms.keys()].sort()).toEqual(ackedDms.map((m) => m.id).sort()), 10_000);
+    // Each client also got a fresh presence snapshot after the gap (one at connect, one after).
+    await eventually(() => expect(Math.min(...snapshots)).toBeGreaterThanOrEqual(2));
+  }, 60_000);
 });

@@ -73,10 +73,15 @@ export interface LobbyServerToClientEvents {
   'message:new': (message: MessageDto) => void;
   /** Server → every other lobby socket, volatile: someone started or stopped typing. Expire it after `LIMITS.typingExpiryMs`. */
   typing: (typing: TypingDto) => void;
-  /** Server → a socket that just connected: everyone online or away now. */
+  /** Server → a socket that just connected (and after a `resync`): everyone online or away now. */
   'presence:snapshot': (presence: PresenceDto[]) => void;
   /** Server → every lobby socket: one user's aggregated presence changed. */
   'presence:update': (presence: PresenceDto) => void;
+  /**
+   * Server → every socket of one instance whose link to the other instances (Redis) was
+   * interrupted and is back: broadcasts may have been missed. Catch up with `message:sync`.
+   */
+  resync: () => void;
 }
 
 /** The room id of the DM between two users: `dm:` and both ids in ascending order, the same whoever asks. */
@@ -136,6 +141,8 @@ export interface DmServerToClientEvents {
   'dm:read': (mark: ReadMarkDto) => void;
   /** The other participant started or stopped typing (volatile). Expire it after `LIMITS.typingExpiryMs`. */
   typing: (typing: TypingDto) => void;
+  /** As on `/lobby`: broadcasts may have been missed. Refresh `dm:conversations` and `dm:sync` open rooms. */
+  resync: () => void;
 }
 
 /** Events between server instances (none yet). */

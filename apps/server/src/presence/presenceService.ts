@@ -19,7 +19,8 @@ export interface PresenceServiceDeps {
  * or one of two closing, publishes nothing; a periodic sweep turns idle users `away` and the
  * users of a crashed instance `offline`.
  */
-export function createPresenceService(deps: PresenceServiceDeps) {  // Recomputations for one user run one after another, so two racing events cannot publish out of order.
+export function createPresenceService(deps: PresenceServiceDeps) {
+  // Recomputations for one user run one after another, so two racing events cannot publish out of order.
   const queues = new Map<string, Promise<void>>();
 
   function recompute(userId: string): Promise<void> {

@@ -11,6 +11,11 @@ export interface RedisConnections {
   /** The adapter's subscriber connection. */
   subscriber: RedisClientType;
   isReady(): boolean;
+  /**
+   * Calls `listener` each time the subscriber connection is back after an interruption (its
+   * subscriptions restored): broadcasts from other instances may have been missed meanwhile.
+   */
+  onSubscriberRecovered(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -41,16 +46,38 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCo
     });
   }
   handlePublishFailures(publisher, logger);
+  const recoveryListeners: (() => void)[] = [];
+  watchRecoveries(subscriber, client, () => recoveryListeners.forEach((listener) => listener()));
   await Promise.all([client.connect(), publisher.connect(), subscriber.connect()]);
   return {
     client,
     publisher,
     subscriber,
     isReady: () => client.isReady && publisher.isReady && subscriber.isReady,
+    onSubscriberRecovered: (listener) => void recoveryListeners.push(listener),
     async close() {
       await Promise.allSettled([client.close(), publisher.close(), subscriber.close()]);
     },
   };
+}
+
+/**
+ * Calls `onRecovered` once the subscriber is back after a drop and the command connection
+ * answers too (the resync reads presence through it). node-redis resubscribes before it emits
+ * `ready`, so the subscriber's `ready` after a drop means subscribed again.
+ */
+function watchRecoveries(subscriber: RedisClientType, client: RedisClientType, onRecovered: () => void): void {
+  let wasInterrupted = false;
+  const interrupted = () => (wasInterrupted = true);
+  subscriber.on('error', interrupted);
+  subscriber.on('reconnecting', interrupted);
+  const maybeRecovered = () => {
+    if (!wasInterrupted || !subscriber.isReady || !client.isReady) return;
+    wasInterrupted = false;
+    onRecovered();
+  };
+  subscriber.on('ready', maybeRecovered);
+  client.on('ready', maybeRecovered);
 }
 
 /**

@@ -59,6 +59,12 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     if (!message.recall) typing.clearUser(message.roomId, message.author.id);
     deps.notifier.onDirectMessage(message);
   };
+  // The server's instance missed other instances' broadcasts for a while: refresh what they carry.
+  const onResync = () => {
+    const current = epoch;
+    void conversations.refresh();
+    void dm.catchUpAll(() => current === epoch && dmSocket.connected);
+  };
   const onConversation = (conversation: Parameters<typeof conversations.upsert>[0]) => conversations.upsert(conversation);
   const onRead = (mark: Parameters<typeof conversations.applyMark>[0]) => conversations.applyMark(mark);
 
@@ -70,6 +76,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     ['conversation:update', onConversation],
     ['dm:read', onRead],
     ['typing', typing.apply],
+    ['resync', onResync],
   ] as const;
   // socket.io's typings cannot follow an event name through a loop over a tuple of pairs.
   const untyped = dmSocket as unknown as { on(event: string, fn: unknown): void; off(event: string, fn: unknown): void };

@@ -99,6 +99,8 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     if (lobby.receiveLive(message)) void lobby.catchUp();
   }
 
+  // The server's instance missed other instances' broadcasts for a while: fill the gap by seq.
+  const onResync = () => void lobby.catchUp();
   const onAttempt = () => connection.markConnecting();
   const onBrowserOnline = () => connection.setBrowserOnline(navigator.onLine);
 
@@ -107,6 +109,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
   lobbySocket.on('connect_error', onConnectError);
   lobbySocket.on('message:new', onMessage);
   lobbySocket.on('typing', typing.apply);
+  lobbySocket.on('resync', onResync);
   const stopPresence = bindPresence();
   lobbySocket.io.on('reconnect_attempt', onAttempt);
   const stopDelays = onReconnectDelay((ms) => {
@@ -149,6 +152,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     lobbySocket.off('connect_error', onConnectError);
     lobbySocket.off('message:new', onMessage);
     lobbySocket.off('typing', typing.apply);
+    lobbySocket.off('resync', onResync);
     stopPresence();
     lobbySocket.io.off('reconnect_attempt', onAttempt);
     window.removeEventListener('online', onBrowserOnline);

@@ -59,4 +59,20 @@ describe('presence store', () => {
     expect(vi.mocked(fetchPresence)).toHaveBeenLastCalledWith([BOB_USER.id]);
     expect(presence.byUserId[BOB_USER.id]?.lastSeenAt).toBe('2026-03-01T11:00:00.000Z');
   });
+
+  it('names someone who comes online while a directory lookup is under way, with a second lookup', async () => {
+    let answer!: (value: Awaited<ReturnType<typeof searchUsers>>) => void;
+    vi.mocked(searchUsers)
+      .mockReturnValueOnce(new Promise((resolve) => (answer = resolve)))
+      .mockResolvedValue({ ok: true, data: { users: [ALICE_USER, BOB_USER] } });
+    const presence = usePresenceStore();
+    presence.applySnapshot([p(ALICE_USER.id, 'online')]);
+    presence.applyUpdate(p(BOB_USER.id, 'online'));
+    // The first page was read before Bob signed up.
+    answer({ ok: true, data: { users: [ALICE_USER] } });
+    await flush();
+    await flush();
+    expect(presence.online.map((u) => u.name)).toEqual([ALICE_USER.displayName, BOB_USER.displayName]);
+    expect(vi.mocked(searchUsers)).toHaveBeenCalledTimes(2);
+  });
 });

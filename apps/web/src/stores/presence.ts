@@ -18,6 +18,8 @@ export const usePresenceStore = defineStore('presence', () => {
   // Bumped by reset(): answers for a previous user are dropped.
   let generation = 0;
   let nameRun: Promise<void> | null = null;
+  // Someone came online while a lookup was under way; its pages may predate them: look again.
+  let isNameRunStale = false;
   // Everyone asked about, so a reconnect's snapshot can refresh them (asks made offline fail).
   const wanted = new Set<string>();
 
@@ -57,7 +59,11 @@ export const usePresenceStore = defineStore('presence', () => {
 
   /** Looks up the names of online people this tab has not met yet, in the directory. */
   function resolveNames(): Promise<void> {
-    nameRun ??= (async () => {
+    if (nameRun) {
+      isNameRunStale = true;
+      return nameRun;
+    }
+    nameRun = (async () => {
       const gen = generation;
       let cursor: string | undefined;
       for (let page = 0; page < MAX_NAME_PAGES; page += 1) {
@@ -68,7 +74,12 @@ export const usePresenceStore = defineStore('presence', () => {
         cursor = res.data.nextCursor;
         if (!cursor) break;
       }
-    })().finally(() => (nameRun = null));
+    })().finally(() => {
+      nameRun = null;
+      if (!isNameRunStale) return;
+      isNameRunStale = false;
+      void resolveNames();
+    });
     return nameRun;
   }
 
@@ -78,6 +89,7 @@ export const usePresenceStore = defineStore('presence', () => {
     names.value = {};
     wanted.clear();
     nameRun = null;
+    isNameRunStale = false;
   }
 
   return { byUserId, names, online, onlineCount, applySnapshot, applyUpdate, learnNames, ensure, resolveNames, reset };

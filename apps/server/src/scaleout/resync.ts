@@ -1,0 +1,22 @@
+import type { Logger } from '../logger.js';
+import type { PresenceService } from '../presence/presenceService.js';
+import type { DmNamespace } from '../realtime/namespaces/dm.js';
+import type { LobbyNamespace } from '../realtime/namespaces/lobby.js';
+
+/**
+ * While this instance's Redis subscription was down it heard nothing other instances broadcast
+ * (messages, recalls, read marks, presence). Everything durable is stored with a seq, so its own
+ * clients only need telling: `resync` makes them catch up by seq, and a fresh presence snapshot
+ * replaces whatever presence changes they missed.
+ */
+export async function resyncLocalClients(deps: { lobby: LobbyNamespace; dm: DmNamespace; presence: PresenceService; logger: Logger }): Promise<void> {
+  deps.logger.info('Redis subscription restored; telling this instance’s clients to catch up');
+  deps.lobby.local.emit('resync');
+  deps.dm.local.emit('resync');
+  try {
+    deps.lobby.local.emit('presence:snapshot', await deps.presence.snapshot());
+  } catch (err) {
+    // The next sweep and the next presence updates correct it.
+    deps.logger.warn({ err: (err as Error).message }, 'could not send a fresh presence snapshot after the Redis gap');
+  }
+}
