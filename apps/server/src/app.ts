@@ -14,7 +14,7 @@ import { registerSecurityHeaders } from './http/securityHeaders.js';
 import { registerSettingsRoute } from './http/settingsRoute.js';
 import { registerWebApp } from './http/webApp.js';
 import { isOriginAllowed } from './http/origin.js';
-import { createHandshakeGuard } from './realtime/handshake.js';
+import { createHandshakeGuard, createOriginGate } from './realtime/handshake.js';
 import { registerDm, type DmNamespace } from './realtime/namespaces/dm.js';
 import { registerLobby, type LobbyNamespace } from './realtime/namespaces/lobby.js';
 import { createAccountService } from './services/accountService.js';
@@ -105,6 +105,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   const io = new Server(http.server, {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
     serveClient: false,
+    allowRequest: createOriginGate(config),
   });
   if (deps.redis) useRedisAdapter(io, deps.redis);
   const guard = createHandshakeGuard({ accounts, config, rateLimits, logger: deps.logger });

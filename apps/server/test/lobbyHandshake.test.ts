@@ -1,8 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { connectError, connectLobby, lobbyClient, postJson, registerUser } from './support/client.js';
 import { useServer } from './support/server.js';
 
 const harness = useServer();
+
+/** The status and body a raw WebSocket handshake from this Origin gets. */
+function upgrade(baseUrl: string, origin: string): Promise<{ status: number; body: string }> {
+  const { port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port: Number(port) }, () => {
+      socket.write(
+        [
+          'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
+          `Host: 127.0.0.1:${port}`,
+          'Upgrade: websocket',
+          'Connection: Upgrade',
+          'Sec-WebSocket-Version: 13',
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+          `Origin: ${origin}`,
+          '',
+          '',
+        ].join('\r\n'),
+      );
+    });
+    socket.once('data', (chunk) => {
+      socket.destroy();
+      const text = chunk.toString('latin1');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), body: text.split('\r\n\r\n')[1] ?? '' });
+    });
+    socket.once('error', reject);
+  });
+}
 
 describe('the /lobby handshake', () => {
   it('without a session is refused as unauthorized', async () => {
@@ -47,11 +77,23 @@ describe('the /lobby handshake', () => {
     expect(err.data?.code).toBe('unauthorized');
   });
 
-  it('from a foreign Origin is refused as origin_not_allowed, even with a valid session', async () => {
+  it('from a foreign Origin is refused before any connection exists (403, origin_not_allowed), even with a valid session', async () => {
     const server = await harness.start();
     const alice = await registerUser(server.url);
-    const err = await connectError(harness.track(lobbyClient(server.url, { cookie: alice.cookie, origin: 'https://evil.example' })));
-    expect(err.data?.code).toBe('origin_not_allowed');
+    for (const transport of ['polling', 'websocket'] as const) {
+      const socket = harness.track(lobbyClient(server.url, { cookie: alice.cookie, origin: 'https://evil.example' }, [transport]));
+      const err = await connectError(socket);
+      expect(err.message).toBe(transport === 'polling' ? 'xhr poll error' : 'websocket error');
+    }
+    // The HTTP answer a browser (or any client) gets to the handshake request, for both transports.
+    const poll = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: 'https://evil.example', cookie: alice.cookie } });
+    expect(poll.status).toBe(403);
+    expect(await poll.json()).toEqual({ code: 4, message: expect.stringMatching(/^origin_not_allowed: /) });
+    // Engine.IO answers a refused WebSocket upgrade with 400 and the reason as the body.
+    expect(await upgrade(server.url, 'https://evil.example')).toEqual({ status: 400, body: expect.stringMatching(/^origin_not_allowed: /) });
+    // No Engine.IO connection and no namespace socket was ever created.
+    expect(server.app.io.engine.clientsCount).toBe(0);
+    expect(server.app.io.of('/lobby').sockets.size).toBe(0);
   });
 
   it('from the app\'s own origin, or an allowlisted one, is accepted', async () => {
@@ -64,7 +106,9 @@ describe('the /lobby handshake', () => {
     const bob = await registerUser(listed.url);
     const ok = harness.track(await connectLobby(listed.url, bob, { origin: 'https://chat.example' }));
     expect(ok.connected).toBe(true);
-    const err = await connectError(harness.track(lobbyClient(listed.url, { cookie: bob.cookie, origin: listed.url })));
-    expect(err.data?.code).toBe('origin_not_allowed');
+    // With an allowlist, only the listed origins: not even the server's own address.
+    await connectError(harness.track(lobbyClient(listed.url, { cookie: bob.cookie, origin: listed.url })));
+    expect((await upgrade(listed.url, listed.url)).status).toBe(400);
+    expect((await upgrade(listed.url, 'https://chat.example')).status).toBe(101);
   });
 });

@@ -81,7 +81,7 @@ describe('rate limits', () => {
     harness.track(await connectLobby(server.url, alice));
     harness.track(await connectLobby(server.url, alice));
     const third = harness.track(lobbyClient(server.url, { cookie: alice.cookie }));
-    expect((await connectError(third)).data?.code).toBe('rate_limited');
+    expect((await connectError(third)).data).toEqual({ code: 'rate_limited', message: expect.any(String), retryAfterMs: expect.any(Number) });
   });
 
   it('hold across instances when they share Redis', async () => {

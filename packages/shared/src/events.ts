@@ -158,10 +158,12 @@ export interface SocketData {
 
 /** `data` of the `connect_error` a refused handshake produces. */
 export interface ConnectErrorData {
-  /** Why the handshake was refused (`unauthorized`, `origin_not_allowed`, …). */
+  /** Why the handshake was refused (`unauthorized`, `rate_limited`, `unavailable`). */
   code: ErrorCode;
   /** Human-readable explanation. */
   message: string;
+  /** With `rate_limited`: milliseconds until a handshake may succeed. */
+  retryAfterMs?: number;
 }
 
 /** Body of a successful `POST /api/auth/register`, `POST /api/auth/login` or `GET /api/auth/me`. */

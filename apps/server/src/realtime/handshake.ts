@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import fastifyCookie from '@fastify/cookie';
 import type { ConnectErrorData, ErrorCode } from '@confab/shared';
 import type { Socket } from 'socket.io';
@@ -18,25 +19,38 @@ function clientAddress(socket: Socket, trustProxy: boolean): string {
   return trustProxy && first ? first : socket.handshake.address;
 }
 
-function refuse(next: Next, code: ErrorCode, message: string): void {
+function refuse(next: Next, code: ErrorCode, message: string, retryAfterMs?: number): void {
   const err = new Error(message) as Error & { data: ConnectErrorData };
-  err.data = { code, message };
+  err.data = retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs };
   next(err);
 }
 
+/** What a refused handshake's HTTP 403 body carries as `message` (Engine.IO wraps it as `{"code":4,"message":…}`). */
+export const ORIGIN_REFUSAL = 'origin_not_allowed: this page\'s origin may not connect to this server (ALLOWED_ORIGINS)';
+
 /**
- * Namespace middleware: a socket connects only from an allowed Origin and with an active session;
- * otherwise the client gets a `connect_error` whose `data.code` says why.
+ * Engine.IO's `allowRequest`: runs on every handshake request (polling or WebSocket) before any
+ * connection exists, so a foreign page (cross-site WebSocket hijacking) gets a 403 and the server
+ * creates no socket for it, in any namespace.
+ */
+export function createOriginGate(config: Pick<Config, 'allowedOrigins'>) {
+  return (request: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void): void => {
+    const isAllowed = isOriginAllowed(request.headers.origin, request.headers.host, config.allowedOrigins);
+    callback(isAllowed ? null : ORIGIN_REFUSAL, isAllowed);
+  };
+}
+
+/**
+ * Namespace middleware (the Origin was checked before, by the origin gate): a socket connects only
+ * within the connection rate limit and with an active session; otherwise the client gets a
+ * `connect_error` whose `data.code` says why.
  */
 export function createHandshakeGuard(deps: { accounts: AccountService; config: Config; rateLimits: RateLimits; logger: Logger }) {
   return async (socket: Socket, next: Next): Promise<void> => {
     const { headers } = socket.handshake;
     try {
-      if (!isOriginAllowed(headers.origin, headers.host, deps.config.allowedOrigins)) {
-        return refuse(next, 'origin_not_allowed', 'This origin may not connect.');
-      }
       const limited = await deps.rateLimits.check('connectionsPerAddress', clientAddress(socket, deps.config.trustProxy));
-      if (limited) return refuse(next, 'rate_limited', limited.error.message);
+      if (limited) return refuse(next, 'rate_limited', limited.error.message, limited.error.retryAfterMs);
       const token = fastifyCookie.parse(headers.cookie ?? '')[SESSION_COOKIE];
       const session = await deps.accounts.authenticate(token);
       if (!session) return refuse(next, 'unauthorized', 'Sign in first.');

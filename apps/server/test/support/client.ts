@@ -50,11 +50,11 @@ export async function registerUser(baseUrl: string, overrides: Partial<RegisterP
 }
 
 /** An unconnected lobby socket; headers go on the handshake (Node's client can set Cookie and Origin). */
-export function lobbyClient(baseUrl: string, headers: Record<string, string> = {}): LobbyClient {
+export function lobbyClient(baseUrl: string, headers: Record<string, string> = {}, transports: ('websocket' | 'polling')[] = ['websocket']): LobbyClient {
   return io(`${baseUrl}/lobby`, {
     autoConnect: false,
     reconnection: false,
-    transports: ['websocket'],
+    transports,
     extraHeaders: headers,
   });
 }

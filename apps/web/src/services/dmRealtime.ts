@@ -5,7 +5,7 @@ import { usePresenceStore } from '../stores/presence';
 import { useTypingStore } from '../stores/typing';
 import type { Notifier } from './notifier';
 import { KICK_RETRY_MS, REFUSED_RETRY_MS, createRetryTimer } from './retryTimer';
-import { dmSocket } from './socket';
+import { dmSocket, isOriginRefusal } from './socket';
 
 export interface DmLink {
   connect(): void;
@@ -51,7 +51,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
   function onConnectError(err: Error): void {
     const data = (err as Error & { data?: ConnectErrorData }).data;
     if (data?.code === 'unauthorized') deps.onUnauthorized();
-    else if (!dmSocket.active && data?.code !== 'origin_not_allowed') retryLater();
+    else if (!dmSocket.active && !isOriginRefusal(err)) retryLater();
   }
 
   const onMessage = (message: Parameters<typeof dm.receiveLive>[0]) => {

@@ -13,7 +13,7 @@ import { bindDmSocket } from './dmRealtime';
 import { bindPresence } from './presenceRealtime';
 import type { Notifier } from './notifier';
 import { KICK_RETRY_MS, REFUSED_RETRY_MS, createRetryTimer } from './retryTimer';
-import { lobbySocket, onReconnectDelay } from './socket';
+import { ORIGIN_REFUSAL_MESSAGE, isOriginRefusal, lobbySocket, onReconnectDelay } from './socket';
 
 
 /**
@@ -87,10 +87,16 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
       onUnauthorized();
       return;
     }
+    // Retrying cannot help until the operator changes the setting: stop, and say so.
+    if (isOriginRefusal(err)) {
+      lobbySocket.disconnect();
+      dmLink.disconnect();
+      connection.refuse(ORIGIN_REFUSAL_MESSAGE);
+      return;
+    }
     // A transport failure: the manager retries by itself and reports its delay through onReconnectDelay.
     if (lobbySocket.active) return;
-    if (data?.code === 'origin_not_allowed') connection.refuse(data.message);
-    else retryLater(REFUSED_RETRY_MS);
+    retryLater(REFUSED_RETRY_MS);
   }
 
   function onMessage(message: Parameters<typeof lobby.receiveLive>[0]): void {

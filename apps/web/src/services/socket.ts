@@ -27,6 +27,17 @@ export const lobbySocket: LobbySocket = io(NAMESPACES.lobby, OPTIONS);
  */
 export const dmSocket: DmSocket = io(NAMESPACES.dm, OPTIONS);
 
+/**
+ * Whether a connect_error is the server's origin gate refusing this page: it answers the
+ * handshake request with 403 before any connection exists (the transport reports the status).
+ */
+export function isOriginRefusal(err: Error): boolean {
+  return (err as Error & { description?: unknown }).description === 403;
+}
+
+export const ORIGIN_REFUSAL_MESSAGE =
+  "This server does not accept connections from this page's address. Its operator must add it to ALLOWED_ORIGINS.";
+
 type DelayListener = (delayMs: number) => void;
 const delayListeners = new Set<DelayListener>();
 
