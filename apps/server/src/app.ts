@@ -22,7 +22,7 @@ import { createRateLimits } from './limits/rateLimits.js';
 import { MemoryPresenceRegistry } from './presence/memoryRegistry.js';
 import { createPresenceService } from './presence/presenceService.js';
 import { RedisPresenceRegistry } from './presence/redisRegistry.js';
-import { disconnectSession, startSessionRecheck } from './realtime/sessionEnforcement.js';
+import { disconnectSession, disconnectUser, startSessionRecheck } from './realtime/sessionEnforcement.js';
 import { useRedisAdapter, waitForSubscriptions, type RedisConnections } from './scaleout/redis.js';
 import { resyncLocalClients } from './scaleout/resync.js';
 import { createDmService } from './services/dmService.js';
@@ -97,7 +97,14 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   registerSettingsRoute(http, config);
   // Set once the namespaces exist; sign-out can only happen after listen, so it is always set by then.
   let endSession = (_sessionId: string): void => {};
-  registerAuthRoutes(http, { accounts, config, rateLimits, onSessionEnded: (sessionId) => endSession(sessionId) });
+  let endUserSessions = (_userId: string): void => {};
+  registerAuthRoutes(http, {
+    accounts,
+    config,
+    rateLimits,
+    onSessionEnded: (sessionId) => endSession(sessionId),
+    onUserSessionsEnded: (userId) => endUserSessions(userId),
+  });
   const hasWebApp = await registerWebApp(http, config.webDist);
   if (!hasWebApp) deps.logger.warn({ webDist: config.webDist }, 'no built web app found; serving the API only');
 
@@ -130,6 +137,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     deps.redis.onSubscriberRecovered(() => void resyncLocalClients({ lobby, dm, presence, logger: deps.logger }));
   }
   endSession = (sessionId) => disconnectSession([lobby, dm], sessionId);
+  endUserSessions = (userId) => disconnectUser([lobby, dm], userId);
   const stopSessionRecheck = startSessionRecheck([lobby, dm], { accounts, intervalMs: config.sessionRecheckMs, logger: deps.logger });
 
   return {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type {
+  changePasswordSchema,
   conversationListSchema,
   dmHistorySchema,
   dmOpenSchema,
@@ -17,6 +18,7 @@ import type {
 /** Payloads after validation: normalised, defaults filled in. Services accept only these. */
 export type RegisterInput = z.output<typeof registerSchema>;
 export type SignInInput = z.output<typeof signInSchema>;
+export type ChangePasswordInput = z.output<typeof changePasswordSchema>;
 export type SendMessageInput = z.output<typeof sendMessageSchema>;
 export type HistoryInput = z.output<typeof historySchema>;
 export type SyncInput = z.output<typeof syncSchema>;

@@ -31,6 +31,15 @@ export const signInSchema = z.strictObject({
   password: z.string({ error: 'password must be a string' }).min(1, { error: 'password is required' }).max(LIMITS.passwordMaxLength),
 });
 
+/** `POST /api/auth/password` body: the current password proves it is the user, not a borrowed session. */
+export const changePasswordSchema = z.strictObject({
+  currentPassword: z
+    .string({ error: 'currentPassword must be a string' })
+    .min(1, { error: 'currentPassword is required' })
+    .max(LIMITS.passwordMaxLength),
+  newPassword: passwordSchema,
+});
+
 /** A sender-generated id that makes retries idempotent (a UUID fits). */
 export const clientIdSchema = z
   .string({ error: 'clientId must be a string' })
@@ -75,6 +84,8 @@ export type SyncPayload = z.input<typeof syncSchema>;
 export type RegisterPayload = z.input<typeof registerSchema>;
 /** What a client sends to sign in. */
 export type SignInPayload = z.input<typeof signInSchema>;
+/** What a client sends to `POST /api/auth/password`. */
+export type ChangePasswordPayload = z.input<typeof changePasswordSchema>;
 
 /** A user id: 24 lowercase hex digits. Checked by format before any lookup. */
 export const userIdSchema = z.string({ error: 'must be a string' }).regex(/^[0-9a-f]{24}$/, { error: 'must be a user id (24 hex digits)' });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { registerSchema, signInSchema, validate, type AckError, type ErrorCode, type SessionResponse } from '@confab/shared';
+import { changePasswordSchema, registerSchema, signInSchema, validate, type AckError, type ErrorCode, type SessionResponse } from '@confab/shared';
 import type { RateLimits } from '../limits/rateLimits.js';
 import type { Config } from '../config.js';
 import type { AccountService } from '../services/accountService.js';
@@ -23,7 +23,13 @@ export function statusFor(code: ErrorCode): number {
 /** `/api/auth/*`: register, sign in, sign out, who am I. */
 export function registerAuthRoutes(
   app: FastifyInstance,
-  deps: { accounts: AccountService; config: Config; rateLimits: RateLimits; onSessionEnded: (sessionId: string) => void },
+  deps: {
+    accounts: AccountService;
+    config: Config;
+    rateLimits: RateLimits;
+    onSessionEnded: (sessionId: string) => void;
+    onUserSessionsEnded: (userId: string) => void;
+  },
 ): void {
   const { accounts, config, rateLimits } = deps;
 
@@ -66,6 +72,27 @@ export function registerAuthRoutes(
     if (sessionId) deps.onSessionEnded(sessionId);
     clearSessionCookie(request, reply, config);
     return reply.code(204).send();
+  });
+
+  // Wrong current passwords count against the username like failed sign-ins: a stolen session
+  // must not become a way to guess the password.
+  app.post('/api/auth/password', async (request, reply) => {
+    const session = await accounts.authenticate(request.cookies[SESSION_COOKIE]);
+    if (!session) return reply.code(401).send({ error: { code: 'unauthorized', message: 'Sign in first.' } });
+    const input = validate(changePasswordSchema, request.body);
+    if (!input.ok) return reply.code(400).send({ error: input.error });
+    const usernameKey = session.user.username.toLowerCase();
+    const limited = await rateLimits.check('signInPerUsername', usernameKey);
+    if (limited) return refuseLimited(reply, limited);
+    const result = await accounts.changePassword(session, input.data);
+    if (!result.ok) return reply.code(statusFor(result.error.code)).send({ error: result.error });
+    await rateLimits.reset('signInPerUsername', usernameKey);
+    setSessionCookie(request, reply, config, result.data.session.token, result.data.session.expiresAt);
+    // Every socket, this tab's included, belonged to a session that just ended; this tab's
+    // reconnect carries the new cookie.
+    deps.onUserSessionsEnded(session.user.id);
+    request.log.info({ userId: session.user.id }, 'password changed; every other session ended');
+    return reply.send({ user: result.data.user } satisfies SessionResponse);
   });
 
   app.get('/api/auth/me', async (request, reply) => {

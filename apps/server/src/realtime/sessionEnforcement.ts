@@ -1,7 +1,7 @@
 import type { Namespace } from 'socket.io';
 import type { Logger } from '../logger.js';
 import type { AccountService } from '../services/accountService.js';
-import { sessionRoom } from './rooms.js';
+import { sessionRoom, userRoom } from './rooms.js';
 
 /**
  * Disconnects every socket of an ended session, on every instance (the adapter carries the
@@ -9,6 +9,11 @@ import { sessionRoom } from './rooms.js';
  */
 export function disconnectSession(namespaces: readonly Namespace[], sessionId: string): void {
   for (const nsp of namespaces) nsp.in(sessionRoom(sessionId)).disconnectSockets(true);
+}
+
+/** Disconnects every socket of a user, whatever its session, on every instance (a password change). */
+export function disconnectUser(namespaces: readonly Namespace[], userId: string): void {
+  for (const nsp of namespaces) nsp.in(userRoom(userId)).disconnectSockets(true);
 }
 
 /**

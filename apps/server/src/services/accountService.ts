@@ -1,5 +1,5 @@
 import { fail, ok, type Ack, type UserDto } from '@confab/shared';
-import type { RegisterInput, SignInInput } from '../validated.js';
+import type { ChangePasswordInput, RegisterInput, SignInInput } from '../validated.js';
 import type { SessionStore, UserStore } from '../store/ports.js';
 import type { IssuedSession, SessionTokens } from '../auth/sessionTokens.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
@@ -71,12 +71,28 @@ export function createAccountService(deps: {
     return claims.sessionId;
   }
 
+  /**
+   * Sets a new password for the signed-in user who proves the current one, then ends every
+   * session of theirs (a stolen session dies with the old password) and starts a fresh one for
+   * the caller. Its caller disconnects the user's sockets.
+   */
+  async function changePassword(session: Authenticated, input: ChangePasswordInput): Promise<Ack<SignedIn>> {
+    const user = await deps.users.findById(session.user.id);
+    if (!user) return fail('unauthorized', 'Sign in first.');
+    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+      return fail('invalid_credentials', 'The current password is wrong.', { field: 'currentPassword' });
+    }
+    if (!(await deps.users.setPasswordHash(user.id, await hashPassword(input.newPassword)))) return fail('unauthorized', 'Sign in first.');
+    await deps.sessions.revokeAllForUser(user.id);
+    return ok(await startSession(toUserDto(user)));
+  }
+
   /** Whether a session is still active: not revoked, not expired. */
   async function isSessionActive(sessionId: string): Promise<boolean> {
     return (await deps.sessions.findActive(sessionId, deps.now())) !== null;
   }
 
-  return { register, signIn, signOut, authenticate, isSessionActive };
+  return { register, signIn, signOut, authenticate, changePassword, isSessionActive };
 }
 
 export type AccountService = ReturnType<typeof createAccountService>;

@@ -25,6 +25,8 @@ export interface UserStore {
    * after `afterUsername` (a lower-cased username) when given. An empty prefix matches everyone.
    */
   search(query: { prefix: string; afterUsername?: string; limit: number }): Promise<UserRecord[]>;
+  /** Replaces the user's password hash; false when there is no such user. */
+  setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
 }
 
 export interface NewMessage {
@@ -106,6 +108,8 @@ export interface SessionStore {
   /** The session if it exists, is not revoked and has not expired at `now`. */
   findActive(id: string, now: Date): Promise<SessionRecord | null>;
   revoke(id: string): Promise<void>;
+  /** Revokes every session of the user (a password change); returns how many there were. */
+  revokeAllForUser(userId: string): Promise<number>;
 }
 
 /** Every store the app needs, plus their lifecycle. */

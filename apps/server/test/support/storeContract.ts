@@ -81,6 +81,18 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
         expect(await stores.users.findByUsername('alice')).toEqual(alice);
       });
 
+      it('replaces one user\'s password hash; an unknown or smuggled id changes nothing', async () => {
+        const alice = await stores.users.create(newUser('Alice'));
+        const bob = await stores.users.create(newUser('Bob'));
+        if (alice === 'username_taken' || bob === 'username_taken') throw new Error('unexpected');
+        expect(await stores.users.setPasswordHash(alice.id, 'new-hash')).toBe(true);
+        expect(await stores.users.setPasswordHash('f'.repeat(24), 'other')).toBe(false);
+        const smuggledCall = await outcome(() => stores.users.setPasswordHash(smuggled({ $ne: null }), 'evil'));
+        expect(smuggledCall.refused || smuggledCall.value === false).toBe(true);
+        expect((await stores.users.findById(alice.id))?.passwordHash).toBe('new-hash');
+        expect((await stores.users.findByUsername('bob'))?.passwordHash).toBe('hash');
+      });
+
       it('finds nothing for unknown names and ids', async () => {
         expect(await stores.users.findByUsername('ghost')).toBeNull();
         expect(await stores.users.findById('0'.repeat(24))).toBeNull();
@@ -447,6 +459,18 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
         expect(found.refused || found.value === null).toBe(true);
         expect(await stores.sessions.findActive('s1', at)).toBeNull();
         expect(await stores.sessions.findActive('s2', at)).toEqual({ id: 's2', userId: 'u1', expiresAt });
+      });
+
+      it('revoking all of a user\'s sessions leaves other users\' sessions; a smuggled user id changes nothing', async () => {
+        const expiresAt = new Date(at.getTime() + 60_000);
+        for (const [id, userId] of [['s1', 'u1'], ['s2', 'u1'], ['s3', 'u2']] as const) await stores.sessions.create({ id, userId, expiresAt });
+        const smuggledCall = await outcome(() => stores.sessions.revokeAllForUser(smuggled({ $ne: null })));
+        expect(smuggledCall.refused || smuggledCall.value === 0).toBe(true);
+        expect(await stores.sessions.revokeAllForUser('u1')).toBe(2);
+        expect(await stores.sessions.revokeAllForUser('u1')).toBe(0);
+        expect(await stores.sessions.findActive('s1', at)).toBeNull();
+        expect(await stores.sessions.findActive('s2', at)).toBeNull();
+        expect(await stores.sessions.findActive('s3', at)).toEqual({ id: 's3', userId: 'u2', expiresAt });
       });
     });
 

@@ -20,4 +20,10 @@ export class MemorySessionStore implements SessionStore {
   async revoke(id: string): Promise<void> {
     this.#sessions.delete(id);
   }
+
+  async revokeAllForUser(userId: string): Promise<number> {
+    const ids = [...this.#sessions.values()].filter((s) => s.userId === userId).map((s) => s.id);
+    for (const id of ids) this.#sessions.delete(id);
+    return ids.length;
+  }
 }

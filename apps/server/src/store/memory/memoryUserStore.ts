@@ -29,6 +29,13 @@ export class MemoryUserStore implements UserStore {
       .map((u) => ({ ...u }));
   }
 
+  async setPasswordHash(id: string, passwordHash: string): Promise<boolean> {
+    const record = this.#byId.get(id);
+    if (!record) return false;
+    this.#byId.set(id, { ...record, passwordHash });
+    return true;
+  }
+
   async findById(id: string): Promise<UserRecord | null> {
     const record = this.#byId.get(id);
     return record ? { ...record } : null;

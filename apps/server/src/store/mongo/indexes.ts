@@ -26,6 +26,7 @@ export async function ensureIndexes(
   await models.conversations.createIndexes();
   await models.activity.createIndexes();
   await models.readMarks.createIndexes();
+  await models.sessions.createIndexes();
   try {
     await models.sessions.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' });
   } catch (err) {

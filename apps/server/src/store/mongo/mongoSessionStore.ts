@@ -35,4 +35,11 @@ export class MongoSessionStore implements SessionStore {
       await this.#sessions.deleteOne({ _id: id });
     });
   }
+
+  revokeAllForUser(userId: string): Promise<number> {
+    return this.#guarded(async () => {
+      const { deletedCount } = await this.#sessions.deleteMany({ userId: String(userId) });
+      return deletedCount;
+    });
+  }
 }

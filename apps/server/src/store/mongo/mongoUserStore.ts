@@ -63,6 +63,14 @@ export class MongoUserStore implements UserStore {
     });
   }
 
+  setPasswordHash(id: string, passwordHash: string): Promise<boolean> {
+    return this.#guarded(async () => {
+      if (typeof id !== 'string' || !OBJECT_ID.test(id)) return false;
+      const { matchedCount } = await this.#users.updateOne({ _id: id }, { $set: { passwordHash: String(passwordHash) } });
+      return matchedCount === 1;
+    });
+  }
+
   search(query: { prefix: string; afterUsername?: string; limit: number }): Promise<UserRecord[]> {
     return this.#guarded(async () => {
       // Both names are lower-cased the same way on both sides of the comparison.

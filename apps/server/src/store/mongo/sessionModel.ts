@@ -15,6 +15,8 @@ const sessionSchema = new Schema<SessionDoc>(
   },
   { collection: 'sessions', strict: 'throw', strictQuery: 'throw', versionKey: false },
 );
+// Signing out everywhere (a password change) finds a user's sessions by userId.
+sessionSchema.index({ userId: 1 });
 // No TTL index here: FerretDB cannot build one, so ensureIndexes adds it only where supported.
 
 export function sessionModel(connection: Connection) {
