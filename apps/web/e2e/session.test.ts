@@ -77,4 +77,44 @@ describe('sessions', () => {
     await eventually(() => page.getByTestId('signup-username-error').textContent()).toBe('That username is taken.');
     expect(new URL(page.url()).pathname).toBe('/signup');
   });
+
+  it('changing the password keeps this browser signed in and connected, and signs every other browser out', async () => {
+    const server = await harness.startServer();
+    const here = await harness.newPage(server.url);
+    const elsewhere = await harness.newPage(server.url);
+    const jade = account('jade', 'Jade Jones');
+    await signUp(here, jade);
+    await signIn(elsewhere, jade);
+    await waitForLobby(elsewhere);
+
+    await here.getByTestId('user-menu').click();
+    await here.getByTestId('to-account').click();
+    await here.waitForURL((url) => url.pathname === '/account');
+    await here.getByTestId('password-current').fill('not my password');
+    await here.getByTestId('password-new').fill('a brand new passphrase');
+    await here.getByTestId('password-confirm').fill('a brand new passphrase');
+    await here.getByTestId('password-submit').click();
+    await eventually(() => here.getByTestId('password-current-error').textContent()).toBe('The current password is wrong.');
+    expect(await elsewhere.getByTestId('composer-input').count()).toBe(1);
+
+    await here.getByTestId('password-current').fill(jade.password);
+    await here.getByTestId('password-submit').click();
+    await eventually(() => here.getByTestId('password-changed').textContent()).toContain('Every other device and browser was signed out');
+
+    // The other browser's session ended: it is sent to sign in.
+    await elsewhere.waitForURL((url) => url.pathname === '/signin');
+    expect(await elsewhere.getByTestId('session-expired').textContent()).toContain('Your session has ended');
+    // This one reconnected under its new session and still chats.
+    await here.getByTestId('password-done').click();
+    await waitForLobby(here);
+    await eventually(() => here.getByTestId('sidebar-status').textContent()).toContain('Connected');
+    await send(here, 'new password, same me');
+    await eventually(() => here.locator('[data-status="sent"]').count()).toBe(1);
+
+    await signIn(elsewhere, jade);
+    await eventually(() => elsewhere.getByTestId('signin-error').textContent()).toBe('Wrong username or password.');
+    await signIn(elsewhere, { username: jade.username, password: 'a brand new passphrase' });
+    await waitForLobby(elsewhere);
+    await eventually(() => bodies(elsewhere)).toEqual(['new password, same me']);
+  });
 });

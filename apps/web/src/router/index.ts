@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type Router } from 'vue-router';
 import LayoutShell from '../components/layout/LayoutShell.vue';
 import { useAttentionStore } from '../stores/attention';
 import { useSessionStore } from '../stores/session';
+import AccountView from '../views/AccountView.vue';
 import DmView from '../views/DmView.vue';
 import LobbyView from '../views/LobbyView.vue';
 import SignInView from '../views/SignInView.vue';
@@ -31,6 +32,7 @@ export function createAppRouter(): Router {
         children: [
           { path: '', name: 'lobby', component: LobbyView, meta: { title: '#lobby' } },
           { path: 'dm/:username', name: 'dm', component: DmView, meta: { title: 'Direct message' } },
+          { path: 'account', name: 'account', component: AccountView, meta: { title: 'Account' } },
         ],
       },
       { path: '/signin', name: 'signin', component: SignInView, meta: { isGuestOnly: true, title: 'Sign in' } },

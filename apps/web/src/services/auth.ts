@@ -1,4 +1,4 @@
-import type { RegisterPayload, SessionResponse, SignInPayload, UserDto } from '@confab/shared';
+import type { ChangePasswordPayload, RegisterPayload, SessionResponse, SignInPayload, UserDto } from '@confab/shared';
 import { ApiError, apiRequest } from './http';
 
 export async function register(payload: RegisterPayload): Promise<UserDto> {
@@ -11,6 +11,11 @@ export async function signIn(payload: SignInPayload): Promise<UserDto> {
 
 export async function signOut(): Promise<void> {
   await apiRequest<void>('POST', '/api/auth/logout');
+}
+
+/** Every session of the user ends (other devices sign in again); this browser gets a new session cookie. */
+export async function changePassword(payload: ChangePasswordPayload): Promise<UserDto> {
+  return (await apiRequest<SessionResponse>('POST', '/api/auth/password', payload)).user;
 }
 
 /** The signed-in user, or null when the session cookie is missing or no longer valid. */

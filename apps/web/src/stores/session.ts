@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { RegisterPayload, SignInPayload, UserDto } from '@confab/shared';
+import type { ChangePasswordPayload, RegisterPayload, SignInPayload, UserDto } from '@confab/shared';
 import * as auth from '../services/auth';
 
 /** The signed-in user. Actions throw `ApiError`, which the forms turn into messages. */
@@ -45,10 +45,18 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  /**
+   * The same user goes on under a new session cookie; the server disconnects the old session's
+   * sockets, and the realtime edge reconnects them with the new cookie.
+   */
+  async function changePassword(payload: ChangePasswordPayload): Promise<void> {
+    user.value = await auth.changePassword(payload);
+  }
+
   /** The server refused our session (expired or revoked): drop it without calling the server. */
   function forget(): void {
     user.value = null;
   }
 
-  return { user, status, ensureLoaded, signIn, signUp, signOut, forget };
+  return { user, status, ensureLoaded, signIn, signUp, signOut, changePassword, forget };
 });
