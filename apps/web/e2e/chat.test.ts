@@ -99,4 +99,30 @@ describe('chatting in the lobby', () => {
       expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
     }
   });
+
+  it('sending faster than the server allows: the message says it is held, then goes out by itself, in order', async () => {
+    const unlimited = { points: 1_000_000, durationSeconds: 1 };
+    const server = await harness.startServer({
+      config: {
+        rateLimits: {
+          messages: { points: 2, durationSeconds: 2 },
+          typing: unlimited,
+          signInPerUsername: unlimited,
+          signInPerAddress: unlimited,
+          registrationsPerAddress: unlimited,
+          connectionsPerAddress: unlimited,
+        },
+      },
+    });
+    const page = await harness.newPage(server.url);
+    await signUp(page, account('lena', 'Lena Lind'));
+    for (const text of ['one', 'two', 'three']) await send(page, text);
+
+    const held = messageRow(page, 'three').getByTestId('message-held');
+    await eventually(() => held.textContent()).toMatch(/You are sending too fast\. This goes out in [12] s…/);
+    await eventually(() => page.locator('[data-status="sent"]').count(), 5_000).toBe(3);
+    expect(await bodies(page)).toEqual(['one', 'two', 'three']);
+    expect(await page.getByTestId('message-failed').count()).toBe(0);
+  });
 });
+

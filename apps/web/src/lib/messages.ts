@@ -11,6 +11,8 @@ export interface OutboxItem {
   createdAt: string;
   status: 'pending' | 'failed';
   error?: SendError;
+  /** While pending: the server asked us to slow down; when the send goes out again (epoch ms). */
+  heldUntil?: number;
 }
 
 /**

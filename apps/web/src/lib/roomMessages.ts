@@ -7,6 +7,9 @@ import { createSerialQueue } from './serialQueue';
 /** Messages per history request: about two screens' worth. */
 export const HISTORY_PAGE_SIZE = 50;
 
+/** A send refused as rate_limited waits and goes again this often before it shows as failed. */
+const MAX_RATE_LIMIT_WAITS = 5;
+
 export type AsyncStatus = 'idle' | 'loading' | 'done' | 'error';
 
 /** How one room talks to the server: the lobby's events, or a DM room's with its roomId filled in. */
@@ -136,14 +139,21 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     outbox.value = outbox.value.map((item) => (item.clientId === clientId ? { ...item, ...patch } : item));
   }
 
-  async function deliver(clientId: string, gen: number): Promise<void> {
+  async function deliver(clientId: string, gen: number, waits = 0): Promise<void> {
     const item = outbox.value.find((i) => i.clientId === clientId);
     // Settled meanwhile (a catch-up brought it back), or offline again: it stays pending for resume().
     if (gen !== generation || !item || item.status !== 'pending' || !isLive.value) return;
     const res = await transport.send({ clientId, body: item.body });
     if (gen !== generation) return;
     if (res.ok) receive([res.data]);
-    else if (res.error.code !== 'disconnected') update(clientId, { status: 'failed', error: res.error });
+    else if (res.error.code === 'rate_limited' && waits < MAX_RATE_LIMIT_WAITS) {
+      // Hold this send, and the queue behind it (order is kept), until the server allows it.
+      const delayMs = Math.max(res.error.retryAfterMs ?? 1_000, 250);
+      update(clientId, { heldUntil: Date.now() + delayMs });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      update(clientId, { heldUntil: undefined });
+      await deliver(clientId, gen, waits + 1);
+    } else if (res.error.code !== 'disconnected') update(clientId, { status: 'failed', error: res.error });
   }
 
   function enqueue(clientId: string): void {

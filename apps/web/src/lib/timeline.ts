@@ -24,6 +24,8 @@ export interface TimelineMessage {
   createdAt: string;
   status: 'sent' | 'pending' | 'failed';
   errorMessage: string | null;
+  /** A pending send held back by the server's rate limit until then (epoch ms). */
+  heldUntil: number | null;
   isOwn: boolean;
   /** Recalled by its author: shown as a tombstone ("Alice recalled a message"), never with a body. */
   isRecalled: boolean;
@@ -79,6 +81,7 @@ export function buildTimeline(messages: readonly MessageDto[], outbox: readonly 
       createdAt: m.createdAt,
       status: 'sent',
       errorMessage: null,
+      heldUntil: null,
       isOwn: m.author.id === me?.id,
       isRecalled: m.recalledAt !== undefined,
       isGroupStart: true,
@@ -95,6 +98,7 @@ export function buildTimeline(messages: readonly MessageDto[], outbox: readonly 
       createdAt: o.createdAt,
       status: o.status,
       errorMessage: o.status === 'failed' ? (o.error?.message ?? 'Not delivered') : null,
+      heldUntil: o.status === 'pending' ? (o.heldUntil ?? null) : null,
       isOwn: true,
       isRecalled: false,
       isGroupStart: true,

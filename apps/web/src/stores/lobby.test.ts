@@ -63,12 +63,12 @@ describe('lobby store', () => {
   });
 
   it('a refusal marks the message failed; Retry sends it again under the same clientId', async () => {
-    vi.mocked(sendMessage).mockResolvedValueOnce({ ok: false, error: { code: 'rate_limited', message: 'Slow down.' } });
+    vi.mocked(sendMessage).mockResolvedValueOnce({ ok: false, error: { code: 'unavailable', message: 'The database is unreachable.' } });
     lobby.resume();
     lobby.send('hi');
     await flush();
     const [item] = lobby.outbox;
-    expect(item).toMatchObject({ status: 'failed', error: { code: 'rate_limited', message: 'Slow down.' } });
+    expect(item).toMatchObject({ status: 'failed', error: { code: 'unavailable', message: 'The database is unreachable.' } });
 
     vi.mocked(sendMessage).mockResolvedValueOnce({ ok: true, data: stored(1, item!.clientId, 'hi') });
     lobby.retry(item!.clientId);
@@ -76,6 +76,33 @@ describe('lobby store', () => {
     await flush();
     expect(vi.mocked(sendMessage).mock.calls.map(([p]) => p.clientId)).toEqual([item!.clientId, item!.clientId]);
     expect(lobby.outbox).toEqual([]);
+  });
+
+  it('rate_limited holds the send (and those behind it, in order) for retryAfterMs, then sends it again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    try {
+      let seq = 0;
+      vi.mocked(sendMessage)
+        .mockResolvedValueOnce({ ok: false, error: { code: 'rate_limited', message: 'Too many messages.', retryAfterMs: 3_000 } })
+        .mockImplementation(async ({ clientId, body }) => ({ ok: true, data: stored(++seq, clientId, String(body)) }));
+      lobby.resume();
+      lobby.send('one');
+      lobby.send('two');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(lobby.outbox.map((o) => [o.body, o.status, o.heldUntil])).toEqual([
+        ['one', 'pending', Date.now() + 3_000],
+        ['two', 'pending', undefined],
+      ]);
+      await vi.advanceTimersByTimeAsync(2_900);
+      expect(vi.mocked(sendMessage)).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(lobby.outbox).toEqual([]);
+      expect(lobby.messages.map((m) => m.body)).toEqual(['one', 'two']);
+      const clientIds = vi.mocked(sendMessage).mock.calls.map(([p]) => p.clientId);
+      expect(clientIds[0]).toBe(clientIds[1]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a send cut off by a disconnect stays pending and is resent on resume, unless the catch-up already brought it back', async () => {
