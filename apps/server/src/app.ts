@@ -116,6 +116,8 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   });
   if (deps.redis) useRedisAdapter(io, deps.redis);
   const guard = createHandshakeGuard({ accounts, config, rateLimits, logger: deps.logger });
+  // The main namespace serves nothing; like every namespace, it admits only signed-in users.
+  io.of('/').use((socket, next) => void guard(socket, next));
   const lobby = io.of(NAMESPACES.lobby) as LobbyNamespace;
   lobby.use((socket, next) => void guard(socket, next));
   const presence = createPresenceService({

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { connectError, connectLobby, lobbyClient, postJson, registerUser } from './support/client.js';
+import { io } from 'socket.io-client';
+import { connectError, connectLobby, lobbyClient, postJson, registerUser, type LobbyClient } from './support/client.js';
 import { useServer } from './support/server.js';
 
 const harness = useServer();
@@ -39,6 +40,21 @@ describe('the /lobby handshake', () => {
     const server = await harness.start();
     const err = await connectError(harness.track(lobbyClient(server.url)));
     expect(err.data).toEqual({ code: 'unauthorized', message: expect.any(String) });
+  });
+
+  it('to the main namespace "/" is refused the same way without a session (it serves nothing either way)', async () => {
+    const server = await harness.start();
+    const alice = await registerUser(server.url);
+    const main = (headers: Record<string, string>) =>
+      harness.track(io(server.url, { autoConnect: false, reconnection: false, forceNew: true, transports: ['websocket'], extraHeaders: headers }) as unknown as LobbyClient);
+    expect((await connectError(main({}))).data?.code).toBe('unauthorized');
+    const signedIn = main({ cookie: alice.cookie });
+    await new Promise<void>((resolve, reject) => {
+      signedIn.once('connect', resolve);
+      signedIn.once('connect_error', reject);
+      signedIn.connect();
+    });
+    expect(signedIn.connected).toBe(true);
   });
 
   it('with a forged session token is refused as unauthorized', async () => {

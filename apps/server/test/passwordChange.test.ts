@@ -4,6 +4,7 @@ import type { RateLimitRules } from '../src/limits/rateLimits.js';
 import { createMemoryStores } from '../src/testing.js';
 import { connectError, connectLobby, lobbyClient, postJson, registerUser, request, roundTrip, sessionCookieFrom, type TestUser } from './support/client.js';
 import { connectDm } from './support/dmClient.js';
+import { limits } from './support/limits.js';
 import { useRedisServer } from './support/redisServer.js';
 import { useServer } from './support/server.js';
 
@@ -21,16 +22,12 @@ function disconnected(socket: { once(event: 'disconnect', listener: (reason: str
 
 async function twoInstances(rateLimits?: Partial<RateLimitRules>) {
   const stores = createMemoryStores();
-  const config = { sessionSecret: 'password-change-secret-0123456789abcdef', ...(rateLimits ? { rateLimits: { ...unlimited(), ...rateLimits } } : {}) };
+  const config = { sessionSecret: 'password-change-secret-0123456789abcdef', ...(rateLimits ? { rateLimits: limits(rateLimits) } : {}) };
   const a = await harness.start({ stores, config, redisUrl: redis.url });
   const b = await harness.start({ stores, config, redisUrl: redis.url });
   return { a, b };
 }
 
-function unlimited(): RateLimitRules {
-  const rule = { points: 1_000_000, durationSeconds: 1 };
-  return { messages: rule, typing: rule, signInPerUsername: rule, signInPerAddress: rule, registrationsPerAddress: rule, connectionsPerAddress: rule };
-}
 
 function changePassword(baseUrl: string, cookie: string | undefined, body: unknown) {
   return postJson(baseUrl, '/api/auth/password', body, cookie ? { cookie } : {});

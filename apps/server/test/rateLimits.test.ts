@@ -1,26 +1,14 @@
 import type { MessageDto } from '@confab/shared';
 import { describe, expect, it } from 'vitest';
-import type { LimitRule, RateLimitRules } from '../src/limits/rateLimits.js';
 import { createMemoryStores } from '../src/testing.js';
 import { connectError, connectLobby, lobbyClient, postJson, registerUser, request, roundTrip } from './support/client.js';
+import { limits } from './support/limits.js';
 import { useRedisServer } from './support/redisServer.js';
 import { useServer } from './support/server.js';
 
 const harness = useServer();
 const redis = useRedisServer();
 
-const unlimited: LimitRule = { points: 1_000_000, durationSeconds: 1 };
-function limits(overrides: Partial<RateLimitRules>): RateLimitRules {
-  return {
-    messages: unlimited,
-    typing: unlimited,
-    signInPerUsername: unlimited,
-    signInPerAddress: unlimited,
-    registrationsPerAddress: unlimited,
-    connectionsPerAddress: unlimited,
-    ...overrides,
-  };
-}
 
 describe('rate limits', () => {
   it('messages: a burst above the steady rate, then rate_limited with retryAfterMs; nothing over the limit is stored', async () => {

@@ -57,6 +57,21 @@ describe.each(storeKinds)('recall (%s store)', (_kind, makeStores) => {
     expect(history.ok && history.data.messages[0]).toMatchObject({ id: message.id, body: '', recalledAt: expect.any(String) });
   });
 
+  it('works even when the author sent a message whose clientId looks like a recall entry\'s', async () => {
+    const { aliceTab, bobTab, message } = await lobbyWithMessage();
+    for (const clientId of [`recall_${message.id}`, `recall-${message.id}`]) {
+      expect(await request(aliceTab, 'message:send', { clientId, body: 'a decoy' })).toMatchObject({ ok: true });
+    }
+    await roundTrip(bobTab);
+    const atBob = recordMessages(bobTab);
+
+    const ack = await request<MessageDto>(aliceTab, 'message:recall', { id: message.id });
+
+    expect(ack).toMatchObject({ ok: true, data: { seq: 4, body: '', recall: { messageId: message.id, seq: 1 } } });
+    await roundTrip(bobTab);
+    expect(atBob).toEqual([ack.ok && ack.data]);
+  });
+
   it('is idempotent: a second recall acks the same entry and broadcasts nothing', async () => {
     const { aliceTab, bobTab, message } = await lobbyWithMessage();
     const atBob = recordMessages(bobTab);

@@ -45,7 +45,8 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
    * Recalls the author's message: erases its body, then records a recall entry in the room's
    * stream so every client, live or catching up, learns of it in order. Idempotent: the entry's
    * clientId is derived from the message, so a repeat (or a retry after a failure between the
-   * two writes) finds the same entry.
+   * two writes) finds the same entry. The ':' in it is outside what clients may send as a
+   * clientId, so no message of the author's can take the entry's place.
    */
   async function recall(user: UserDto, messageId: string, canSee: (roomId: string) => boolean): Promise<Ack<RecallResult>> {
     const target = await deps.messages.findById(messageId);
@@ -59,7 +60,7 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
     await deps.messages.erase(target.id, deps.now());
     const { message, isNew } = await deps.messages.append({
       roomId: target.roomId,
-      clientId: `recall_${target.id}`,
+      clientId: `recall:${target.id}`,
       author: { id: user.id, name: user.displayName },
       body: '',
       createdAt: deps.now(),

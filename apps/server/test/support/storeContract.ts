@@ -259,11 +259,11 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
       it('a recall entry is stored with what it recalls, an empty body and a seq of its own', async () => {
         const target = await stores.messages.append(newMessage({ clientId: 'target' }));
         const recall = { messageId: target.message.id, seq: target.message.seq };
-        const entry = await stores.messages.append(newMessage({ clientId: `recall_${target.message.id}`, body: '', recall }));
+        const entry = await stores.messages.append(newMessage({ clientId: `recall:${target.message.id}`, body: '', recall }));
         expect(entry).toMatchObject({ isNew: true, message: { seq: 2, body: '', recall } });
         expect(await stores.messages.findById(entry.message.id)).toEqual(entry.message);
         expect((await stores.messages.since('lobby', { afterSeq: 0, limit: 10 })).messages).toEqual([target.message, entry.message]);
-        expect((await stores.messages.append(newMessage({ clientId: `recall_${target.message.id}`, body: '', recall }))).isNew).toBe(false);
+        expect((await stores.messages.append(newMessage({ clientId: `recall:${target.message.id}`, body: '', recall }))).isNew).toBe(false);
         expect(target.message.recall).toBeUndefined();
       });
 
@@ -308,7 +308,7 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
         // Bob recalls his seq 3: the message no longer counts, and neither does the entry (seq 6).
         const [, , third] = (await stores.messages.since('dm', { afterSeq: 0, limit: 10 })).messages;
         await stores.messages.erase(third!.id, later(1));
-        await stores.messages.append(newMessage({ roomId: 'dm', clientId: `recall_${third!.id}`, author: bob, body: '', recall: { messageId: third!.id, seq: 3 } }));
+        await stores.messages.append(newMessage({ roomId: 'dm', clientId: `recall:${third!.id}`, author: bob, body: '', recall: { messageId: third!.id, seq: 3 } }));
         expect(await stores.messages.countUnread('dm', { afterSeq: 0, excludeAuthorId: alice.id })).toBe(2);
         expect(await stores.messages.countUnread('dm', { afterSeq: 3, excludeAuthorId: alice.id })).toBe(1);
         expect(await stores.messages.countUnread('dm', { afterSeq: 5, excludeAuthorId: alice.id })).toBe(0);

@@ -1,0 +1,371 @@
+// The attack suite of docs/security.md, against real servers: two instances sharing one memory
+// store and one redis-server, real socket.io-client sockets, no mocks. Mallory attacks; Alice and
+// Bob are the victims and witnesses. Every case checks the exact refusal, then (expectNoEffect)
+// that nothing was stored or broadcast and that Alice and Bob can still chat across instances.
+// Covered: forged and expired sessions, other pairs' DM rooms, impersonation, recall abuse,
+// operator objects and wrong types, malformed text and oversized frames, floods across instances,
+// password guessing, sign-out with sockets on both instances, and protocol abuse.
+import { LIMITS, dmRoomId, type MessageDto } from '@confab/shared';
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import {
+  NOT_A_PARTICIPANT,
+  SECRET,
+  ask,
+  connect,
+  createWorld,
+  disconnection,
+  invalid,
+  limits,
+  openSocket,
+  outcome,
+  refusal,
+  refusedOnOpenConnection,
+  succeeded,
+  sync,
+  type World,
+} from './support/attack.js';
+import { eventually, postJson, sessionCookieFrom } from './support/client.js';
+import { useRedisServer } from './support/redisServer.js';
+import { useServer } from './support/server.js';
+
+const harness = useServer();
+const redis = useRedisServer();
+const world = (config: Parameters<typeof createWorld>[2] = {}) => createWorld(harness, redis, config);
+
+const PASSWORD = 'correct horse battery';
+const tokenOf = (cookie: string) => cookie.slice('confab_session='.length);
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+
+describe('handshakes without a valid session', () => {
+  const cookies: [string, (w: World) => Promise<string | undefined>][] = [
+    ['no cookie', async () => undefined],
+    [
+      'an expired session',
+      async (w) => {
+        // Signed in 61 s ago with a 60 s lifetime; Alice's and Bob's sessions stay good.
+        w.clock.offsetMs = -61_000;
+        const res = await postJson(w.a.url, '/api/auth/login', { username: w.mallory.user.username, password: PASSWORD });
+        w.clock.offsetMs = 0;
+        return sessionCookieFrom(res.headers);
+      },
+    ],
+    [
+      'a flipped character in the signature',
+      async (w) => {
+        const [header, payload, signature] = tokenOf(w.mallory.cookie).split('.') as [string, string, string];
+        const flipped = signature.slice(0, 10) + (signature[10] === 'A' ? 'B' : 'A') + signature.slice(11);
+        return `confab_session=${header}.${payload}.${flipped}`;
+      },
+    ],
+    [
+      "a payload naming Alice under Mallory's signature",
+      async (w) => {
+        const token = tokenOf(w.mallory.cookie);
+        const [header, , signature] = token.split('.');
+        return `confab_session=${header}.${b64({ ...claimsOf(token), sub: w.alice.user.id })}.${signature}`;
+      },
+    ],
+    [
+      'a token naming Alice signed with another secret',
+      async (w) => {
+        const { sid } = claimsOf(tokenOf(w.mallory.cookie));
+        const token = await new SignJWT({ sid })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject(w.alice.user.id)
+          .setIssuedAt()
+          .setExpirationTime('1h')
+          .sign(new TextEncoder().encode(`not-${SECRET}`));
+        return `confab_session=${token}`;
+      },
+    ],
+    [
+      'an unsigned (alg: none) token naming Alice',
+      async (w) => `confab_session=${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claimsOf(tokenOf(w.mallory.cookie)), sub: w.alice.user.id })}.`,
+    ],
+  ];
+
+  it.each(cookies)('with %s: unauthorized on /lobby and /dm, and the refused socket cannot slip an event in', async (_name, cookieFor) => {
+    const w = await world({ config: { sessionTtlMs: 60_000 } });
+    const cookie = await cookieFor(w);
+    const sneaks = [
+      [w.a.url, '/lobby', ['message:send', { clientId: 'sneak', body: 'let me in' }]],
+      [w.b.url, '/dm', ['dm:send', { to: w.bob.user.id, clientId: 'sneak', body: 'let me in' }]],
+    ] as const;
+    for (const [url, nsp, event] of sneaks) {
+      const attempt = await refusedOnOpenConnection(url, nsp, cookie ? { cookie } : {});
+      expect(attempt.error.data, nsp).toEqual({ code: 'unauthorized', message: 'Sign in first.' });
+      // The server answers a packet for a namespace the connection is not in by closing it.
+      expect(await attempt.sneak([...event]), nsp).toBe('transport close');
+    }
+    await w.expectNoEffect();
+  });
+});
+
+describe("another pair's DM room", () => {
+  const readMarks = async (w: World) =>
+    Promise.all([w.alice, w.bob, w.mallory].map((u) => w.stores.conversations.readSeq(w.pairRoom, u.user.id)));
+  const attempts: [string, '/dm' | '/lobby', string, (w: World) => unknown, unknown][] = [
+    ['reads its history', '/dm', 'dm:history', (w) => ({ roomId: w.pairRoom }), NOT_A_PARTICIPANT],
+    ['catches up on it', '/dm', 'dm:sync', (w) => ({ roomId: w.pairRoom, afterSeq: 0 }), NOT_A_PARTICIPANT],
+    ['marks it read', '/dm', 'dm:read', (w) => ({ roomId: w.pairRoom, seq: 1 }), NOT_A_PARTICIPANT],
+    ['types into it', '/dm', 'typing:start', (w) => ({ roomId: w.pairRoom }), NOT_A_PARTICIPANT],
+    ['stops typing in it', '/dm', 'typing:stop', (w) => ({ roomId: w.pairRoom }), NOT_A_PARTICIPANT],
+    ["reads Alice's notes to self", '/dm', 'dm:history', (w) => ({ roomId: dmRoomId(w.alice.user.id, w.alice.user.id) }), NOT_A_PARTICIPANT],
+    ['reads a room of users that do not exist (same answer)', '/dm', 'dm:sync', () => ({ roomId: dmRoomId('0'.repeat(24), 'f'.repeat(24)), afterSeq: 0 }), NOT_A_PARTICIPANT],
+    ['recalls a message in it', '/dm', 'message:recall', (w) => ({ id: w.pairMessages[0]!.id }), { ok: false, error: { code: 'not_found', message: 'There is no such message.' } }],
+    ['recalls it through /lobby', '/lobby', 'message:recall', (w) => ({ id: w.pairMessages[0]!.id }), { ok: false, error: { code: 'not_found', message: 'There is no such message.' } }],
+    ['names it with the ids reversed', '/dm', 'dm:sync', (w) => ({ roomId: `dm:${[w.alice.user.id, w.bob.user.id].sort().reverse().join(':')}`, afterSeq: 0 }), invalid('roomId')],
+    ['names it in upper case', '/dm', 'dm:read', (w) => ({ roomId: w.pairRoom.toUpperCase(), seq: 1 }), invalid('roomId')],
+  ];
+
+  it.each(attempts)('an outsider who %s is refused and changes nothing', async (_name, nsp, event, payload, expected) => {
+    const w = await world();
+    const before = await readMarks(w);
+    expect(await ask(nsp === '/dm' ? w.malloryDm : w.malloryLobby, event, payload(w))).toEqual(expected);
+    expect(await readMarks(w)).toEqual(before);
+    await w.expectNoEffect();
+  });
+});
+
+describe('naming another user as the author', () => {
+  it.each(['author', 'authorId', 'from', 'userId', 'sender'])('an extra %s key is invalid_payload in message:send and dm:send', async (key) => {
+    const w = await world();
+    const alice = key === 'author' ? { id: w.alice.user.id, name: 'Alice' } : w.alice.user.id;
+    const lobby = await ask(w.malloryLobby, 'message:send', { clientId: 'spoof', body: 'I am Alice', [key]: alice });
+    const dm = await ask(w.malloryDm, 'dm:send', { to: w.bob.user.id, clientId: 'spoof-dm', body: 'I am Alice', [key]: alice });
+    for (const res of [lobby, dm]) expect(res).toEqual({ ok: false, error: { code: 'invalid_payload', field: '', message: `Unrecognized key: "${key}"` } });
+    await w.expectNoEffect();
+  });
+
+  it("a normal send is stored and delivered with the socket's own user as author", async () => {
+    const w = await world();
+    const mallory = { id: w.mallory.user.id, name: 'Mallory' };
+    const inLobby = succeeded(await ask<MessageDto>(w.malloryLobby, 'message:send', { clientId: 'mine', body: 'from Mallory' }));
+    const inDm = succeeded(await ask<MessageDto>(w.malloryDm, 'dm:send', { to: w.alice.user.id, clientId: 'mine-dm', body: 'hi Alice' }));
+    expect([inLobby.author, inDm.author]).toEqual([mallory, mallory]);
+    expect((await sync(w.bobLobby)).at(-1)).toEqual(inLobby);
+    expect(await sync(w.aliceDm, dmRoomId(w.alice.user.id, w.mallory.user.id))).toEqual([inDm]);
+    expect((await w.stores.messages.findById(inDm.id))?.author).toEqual(mallory);
+  });
+});
+
+describe('recall', () => {
+  it("of someone else's message is forbidden, in the lobby and in a DM, and the body stays", async () => {
+    const w = await world();
+    const forbidden = { ok: false, error: { code: 'forbidden', message: 'Only the author can recall a message.' } };
+    expect(await ask(w.malloryLobby, 'message:recall', { id: w.lobbyMessages[0]!.id })).toEqual(forbidden);
+    expect(await ask(w.bobDm, 'message:recall', { id: w.pairMessages[0]!.id })).toEqual(forbidden);
+    expect((await w.stores.messages.findById(w.pairMessages[0]!.id))?.body).toBe('secret for Bob');
+    await w.expectNoEffect();
+  });
+
+  it('after the window is recall_window_expired, and the body stays', async () => {
+    const w = await world({ config: { recallWindowMs: 60_000 } });
+    w.clock.offsetMs = 60_001;
+    for (const [socket, id] of [[w.aliceLobby, w.lobbyMessages[0]!.id], [w.aliceDm, w.pairMessages[0]!.id]] as const) {
+      expect(await ask(socket, 'message:recall', { id })).toEqual({
+        ok: false,
+        error: { code: 'recall_window_expired', message: 'Messages can only be recalled within 60 seconds of sending.' },
+      });
+    }
+    expect((await w.stores.messages.findById(w.lobbyMessages[0]!.id))?.body).toBe('hello lobby');
+    await w.expectNoEffect();
+  });
+});
+
+describe('operator objects and arrays where a string or id belongs', () => {
+  const cases: ['/lobby' | '/dm', string, string, string, (w: World) => unknown][] = [
+    ['/lobby', 'message:send', 'body', '{ $gt }', () => ({ clientId: 'op', body: { $gt: '' } })],
+    ['/lobby', 'message:send', 'clientId', '{ $ne }', () => ({ clientId: { $ne: null }, body: 'hi' })],
+    ['/lobby', 'message:send', 'clientId', 'an array', () => ({ clientId: ['op'], body: 'hi' })],
+    ['/lobby', 'message:history', 'beforeSeq', '{ $gt }', () => ({ beforeSeq: { $gt: 0 } })],
+    ['/lobby', 'message:sync', 'afterSeq', '{ $gt }', () => ({ afterSeq: { $gt: 0 } })],
+    ['/lobby', 'message:sync', 'afterSeq', 'an array', () => ({ afterSeq: [0] })],
+    ['/lobby', 'message:recall', 'id', '{ $ne }', () => ({ id: { $ne: null } })],
+    ['/lobby', 'message:recall', 'id', 'an array', (w) => ({ id: [w.lobbyMessages[0]!.id] })],
+    ['/dm', 'dm:send', 'to', '{ $ne }', () => ({ to: { $ne: null }, clientId: 'op', body: 'hi' })],
+    ['/dm', 'dm:send', 'to', 'an array', (w) => ({ to: [w.bob.user.id], clientId: 'op', body: 'hi' })],
+    ['/dm', 'dm:send', 'body', '{ $gt }', (w) => ({ to: w.bob.user.id, clientId: 'op', body: { $gt: '' } })],
+    ['/dm', 'dm:history', 'roomId', '{ $gt }', () => ({ roomId: { $gt: '' } })],
+    ['/dm', 'dm:history', 'beforeSeq', '{ $gt }', (w) => ({ roomId: w.pairRoom, beforeSeq: { $gt: 0 } })],
+    ['/dm', 'dm:sync', 'roomId', 'an array', (w) => ({ roomId: [w.pairRoom], afterSeq: 0 })],
+    ['/dm', 'dm:sync', 'afterSeq', '{ $gt }', (w) => ({ roomId: w.pairRoom, afterSeq: { $gt: 0 } })],
+    ['/dm', 'dm:read', 'roomId', '{ $ne }', () => ({ roomId: { $ne: null }, seq: 1 })],
+    ['/dm', 'typing:start', 'roomId', '{ $regex }', () => ({ roomId: { $regex: '.*' } })],
+    ['/dm', 'message:recall', 'id', '{ $in }', (w) => ({ id: { $in: [w.pairMessages[0]!.id] } })],
+    ['/dm', 'dm:open', 'username', '{ $gt }', () => ({ username: { $gt: '' } })],
+    ['/dm', 'dm:open', 'username', 'an array', (w) => ({ username: [w.alice.user.username] })],
+    ['/dm', 'user:search', 'query', '{ $regex }', () => ({ query: { $regex: '.*' } })],
+    ['/dm', 'user:search', 'query', 'an array', () => ({ query: [''] })],
+  ];
+
+  it.each(cases)('%s %s: %s as %s is invalid_payload', async (nsp, event, field, _shape, payload) => {
+    const w = await world();
+    expect(await ask(nsp === '/dm' ? w.malloryDm : w.malloryLobby, event, payload(w))).toEqual(invalid(field));
+    await w.expectNoEffect();
+  });
+
+  it.each<[string, (name: string) => unknown, string]>([
+    ['{ username: { $gt: "" } }', () => ({ username: { $gt: '' }, password: PASSWORD }), 'username'],
+    ['{ username: { $ne: null }, password: { $ne: null } }', () => ({ username: { $ne: null }, password: { $ne: null } }), 'username'],
+    ['{ username: [name] }', (name) => ({ username: [name], password: PASSWORD }), 'username'],
+    ['{ password: { $ne: null } }', (name) => ({ username: name, password: { $ne: null } }), 'password'],
+    ['{ password: [password] }', (name) => ({ username: name, password: [PASSWORD] }), 'password'],
+  ])('HTTP sign-in with %s is a 400 and signs nobody in', async (_name, body, field) => {
+    const w = await world();
+    const res = await postJson(w.b.url, '/api/auth/login', body(w.alice.user.username));
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { code: 'invalid_payload', field, message: expect.any(String) } });
+    expect(res.headers.getSetCookie()).toEqual([]);
+    await w.expectNoEffect();
+  });
+});
+
+describe('malformed messages', () => {
+  const rows: [string, Record<string, unknown>, string][] = [
+    ['a body that is an object', { body: { text: 'hi' } }, 'body'],
+    ['a body that is an array', { body: ['hi'] }, 'body'],
+    ['a body that is a number', { body: 42 }, 'body'],
+    ['a null body', { body: null }, 'body'],
+    ['an extra key', { isAdmin: true }, ''],
+    ['an own __proto__ key', JSON.parse('{"__proto__":{"isAdmin":true}}') as Record<string, unknown>, ''],
+    ['a constructor key', JSON.parse('{"constructor":{"prototype":{"isAdmin":true}}}') as Record<string, unknown>, ''],
+    ['an empty body', { body: '' }, 'body'],
+    ['a whitespace-only body', { body: ' \r\n\t\u00a0\u3000\ufeff ' }, 'body'],
+    ['a body one over the limit', { body: 'x'.repeat(LIMITS.bodyMaxLength + 1) }, 'body'],
+    ['a NUL', { body: 'nul\u0000here' }, 'body'],
+    ['a BEL', { body: 'ding\u0007' }, 'body'],
+    ['a C1 control (CSI)', { body: '\u009b31mred' }, 'body'],
+    ['a lone surrogate', { body: 'half \ud800 a pair' }, 'body'],
+  ];
+
+  it.each(rows)('with %s is invalid_payload in message:send and dm:send', async (_name, overrides, field) => {
+    const w = await world();
+    const lobby = await ask(w.malloryLobby, 'message:send', { clientId: 'bad', body: 'text', ...overrides });
+    const dm = await ask(w.malloryDm, 'dm:send', { to: w.bob.user.id, clientId: 'bad-dm', body: 'text', ...overrides });
+    expect([lobby, dm]).toEqual([invalid(field), invalid(field)]);
+    await w.expectNoEffect();
+  });
+
+  it('in a frame over maxHttpBufferSize closes that connection only; nothing is stored', async () => {
+    const w = await world();
+    const gone = disconnection(w.malloryLobby);
+    const send = w.malloryLobby.timeout(2_000).emitWithAck('message:send', { clientId: 'huge', body: 'x'.repeat(LIMITS.maxFrameBytes) });
+    await expect(send).rejects.toThrow();
+    expect(await gone).toBe('transport close');
+    // Her /dm socket has its own connection, which stays up.
+    expect(w.malloryDm.connected).toBe(true);
+    expect(await ask(w.malloryDm, 'dm:conversations', {})).toMatchObject({ ok: true });
+    await w.expectNoEffect();
+  });
+});
+
+describe('floods and guessing, across both instances', () => {
+  it('50 sends at once, half on each instance, store exactly the 10 allowed; the rest are rate_limited', async () => {
+    const w = await world({ config: { rateLimits: limits({ messages: { points: 5, durationSeconds: 60, burstPoints: 5, burstDurationSeconds: 60 } }) } });
+    const onB = await connect(w.b.url, '/lobby', w.mallory);
+    const acks = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => ask<MessageDto>(i % 2 ? onB : w.malloryLobby, 'message:send', { clientId: `flood-${i}`, body: `flood ${i}` })),
+    );
+    const stored = acks.flatMap((a) => (a.ok ? [a.data] : [])).sort((x, y) => x.seq - y.seq);
+    const limited = acks.flatMap((a) => (a.ok ? [] : [a.error]));
+    expect(stored).toHaveLength(10);
+    expect(limited).toHaveLength(40);
+    for (const error of limited) {
+      expect(error).toEqual({ code: 'rate_limited', message: expect.any(String), retryAfterMs: expect.any(Number) });
+      expect(error.retryAfterMs).toBeGreaterThan(0);
+    }
+    // The limit is per user and shared by every event that sends: her DMs are refused too.
+    expect(outcome(await ask(w.malloryDm, 'dm:send', { to: w.bob.user.id, clientId: 'flood-dm', body: 'and a DM' }))).toBe('rate_limited');
+
+    const lobbyNews = () => w.heard.filter((e) => e.startsWith('message:new ')).map((e) => (JSON.parse(e.slice(12)) as MessageDto).id);
+    await eventually(() => expect(lobbyNews().sort()).toEqual(stored.map((m) => m.id).sort()));
+    w.heard.length = 0;
+    w.lobbyMessages.push(...stored);
+    await w.expectNoEffect();
+  });
+
+  it('wrong passwords alternating between instances end in 429 with Retry-After, even for the right one; others still sign in', async () => {
+    const w = await world({ config: { rateLimits: limits({ signInPerUsername: { points: 3, durationSeconds: 60, blockSeconds: 120 } }) } });
+    const login = (url: string, username: string, password: string) => postJson(url, '/api/auth/login', { username, password });
+    const name = w.alice.user.username;
+    const guesses = [await login(w.a.url, name, 'guess one'), await login(w.b.url, name.toUpperCase(), 'guess two'), await login(w.a.url, name, 'guess three')];
+    expect(guesses.map((r) => [r.status, r.body.error.code])).toEqual(Array(3).fill([401, 'invalid_credentials']));
+
+    for (const url of [w.b.url, w.a.url]) {
+      const blocked = await login(url, name, PASSWORD);
+      expect(blocked.status).toBe(429);
+      expect(blocked.body.error).toEqual({ code: 'rate_limited', message: expect.any(String), retryAfterMs: expect.any(Number) });
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(blocked.headers.getSetCookie()).toEqual([]);
+    }
+    const bob = await login(w.b.url, w.bob.user.username, PASSWORD);
+    expect(bob.status).toBe(200);
+    expect(bob.headers.getSetCookie()).toHaveLength(1);
+    await w.expectNoEffect();
+  });
+});
+
+describe('signing out', () => {
+  it("disconnects every socket of the session on both instances, and the old cookie is refused everywhere", async () => {
+    const w = await world();
+    const sockets = [w.malloryLobby, w.malloryDm, await connect(w.b.url, '/lobby', w.mallory), await connect(w.b.url, '/dm', w.mallory)];
+    const reasons = Promise.all(sockets.map((s) => disconnection(s, 3_000)));
+
+    const res = await fetch(`${w.b.url}/api/auth/logout`, { method: 'POST', headers: { cookie: w.mallory.cookie } });
+
+    expect(res.status).toBe(204);
+    expect(await reasons).toEqual(Array(4).fill('io server disconnect'));
+    for (const [url, nsp] of [[w.a.url, '/lobby'], [w.b.url, '/lobby'], [w.a.url, '/dm'], [w.b.url, '/dm']] as const) {
+      expect((await refusal(openSocket(url, nsp, { cookie: w.mallory.cookie }))).data?.code, `${url}${nsp}`).toBe('unauthorized');
+    }
+    for (const url of [w.a.url, w.b.url]) expect((await fetch(`${url}/api/auth/me`, { headers: { cookie: w.mallory.cookie } })).status).toBe(401);
+    await w.expectNoEffect();
+  });
+});
+
+describe('protocol abuse', () => {
+  it('unknown events get no answer at all and leave the socket up', async () => {
+    const w = await world();
+    for (const [socket, event, payload] of [
+      [w.malloryLobby, 'message:delete', { id: w.lobbyMessages[0]!.id }],
+      [w.malloryLobby, 'admin:wipe', {}],
+      [w.malloryDm, 'dm:delete', { roomId: w.pairRoom }],
+    ] as const) {
+      await expect(socket.timeout(300).emitWithAck(event, payload), event).rejects.toThrow('operation has timed out');
+      expect(socket.connected).toBe(true);
+    }
+    expect(await ask(w.malloryLobby, 'message:sync', { afterSeq: 0 })).toMatchObject({ ok: true });
+    await w.expectNoEffect();
+  });
+
+  it('an event without an ack callback, or whose last argument is not one, is dropped unanswered', async () => {
+    const w = await world();
+    w.malloryLobby.emit('message:send', { clientId: 'no-ack', body: 'fire and forget' });
+    w.malloryLobby.emit('message:send', { clientId: 'not-fn', body: 'fire and forget' }, 'notAFunction');
+    w.malloryDm.emit('dm:send', { to: w.bob.user.id, clientId: 'no-ack-dm', body: 'fire and forget' });
+    // Later round trips on the same connections are handled after the dropped events.
+    expect(await sync(w.malloryLobby)).toEqual(w.lobbyMessages);
+    expect(await ask(w.malloryDm, 'dm:conversations', {})).toEqual({ ok: true, data: { conversations: [] } });
+    await w.expectNoEffect();
+  });
+
+  it('an extra argument before the ack is invalid_payload', async () => {
+    const w = await world();
+    expect(await ask(w.malloryLobby, 'message:send', { clientId: 'extra', body: 'hi' }, 'notAFunction')).toEqual({
+      ok: false,
+      error: { code: 'invalid_payload', field: '', message: 'Send exactly one payload object and an ack callback.' },
+    });
+    await w.expectNoEffect();
+  });
+
+  it('an undefined namespace is refused as "Invalid namespace", even with a valid session', async () => {
+    const w = await world();
+    const err = await refusal(openSocket(w.a.url, '/admin', { cookie: w.mallory.cookie }));
+    expect(err.message).toBe('Invalid namespace');
+    expect(err.data).toBeUndefined();
+    await w.expectNoEffect();
+  });
+});

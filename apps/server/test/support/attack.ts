@@ -1,0 +1,241 @@
+import { dmRoomId, type Ack, type MessageDto, type MessagePage } from '@confab/shared';
+import { io, type Socket } from 'socket.io-client';
+import { WebSocket } from 'ws';
+import { afterEach, expect } from 'vitest';
+import type { Config } from '../../src/config.js';
+import { createMemoryStores, type RunningServer, type Stores } from '../../src/testing.js';
+import { eventually, registerUser, settle, type TestUser } from './client.js';
+import type { RedisServer } from './redisServer.js';
+import type { useServer } from './server.js';
+
+// Helpers for attackSuite.test.ts: two instances sharing one store and one Redis, three users
+// (Mallory attacks; Alice and Bob are the victims and the witnesses), and one check that an
+// attack left no trace while the others can still chat.
+
+export const SECRET = 'attack-suite-session-secret-0123456789abcdef';
+
+export { limits } from './limits.js';
+
+const opened: Socket[] = [];
+const rawSockets: WebSocket[] = [];
+afterEach(() => {
+  for (const socket of opened.splice(0)) socket.disconnect();
+  for (const ws of rawSockets.splice(0)) ws.terminate();
+});
+
+/**
+ * An unconnected socket on its own connection. forceNew matters: socket.io-client otherwise
+ * reuses a cached Manager, and with it another user's Cookie header, for a second namespace.
+ */
+export function openSocket(url: string, nsp: string, headers: Record<string, string> = {}): Socket {
+  const socket = io(`${url}${nsp}`, { autoConnect: false, reconnection: false, forceNew: true, transports: ['websocket'], extraHeaders: headers });
+  opened.push(socket);
+  return socket;
+}
+
+export async function connect(url: string, nsp: '/lobby' | '/dm', user: TestUser): Promise<Socket> {
+  const socket = openSocket(url, nsp, { cookie: user.cookie });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+    socket.connect();
+  });
+  return socket;
+}
+
+export type ConnectError = Error & { data?: { code: string; message: string } };
+
+/** Resolves with the `connect_error` of a handshake that must be refused. */
+export function refusal(socket: Socket): Promise<ConnectError> {
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => reject(new Error('the handshake was accepted')));
+    socket.once('connect_error', (err) => resolve(err as ConnectError));
+    socket.connect();
+  });
+}
+
+/**
+ * A namespace handshake that must be refused, written by hand over a raw Engine.IO WebSocket
+ * (as a hostile client could), which stays open after the refusal so that an event can still
+ * be written for the refused namespace.
+ */
+export async function refusedOnOpenConnection(url: string, nsp: string, headers: Record<string, string>) {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { headers });
+  rawSockets.push(ws);
+  const packets: string[] = [];
+  const next = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const take = () => (packets.length > 0 ? resolve(packets.shift()!) : setTimeout(take, 10));
+      ws.once('close', () => reject(new Error('the connection closed')));
+      take();
+    });
+  ws.on('message', (data) => {
+    const text = String(data);
+    if (text === '2') ws.send('3'); // Engine.IO ping → pong
+    else packets.push(text);
+  });
+  const open = await next();
+  expect(open.startsWith('0{')).toBe(true);
+  ws.send(`40${nsp},`);
+  const answer = await next();
+  // CONNECT_ERROR: "44/nsp,{...}"
+  expect(answer.startsWith(`44${nsp},`)).toBe(true);
+  const error = JSON.parse(answer.slice(`44${nsp},`.length)) as { message: string; data?: { code: string; message: string } };
+  return {
+    error,
+    /** Writes a raw EVENT packet for the refused namespace; resolves with how the connection then ended. */
+    sneak(data: unknown[]): Promise<string> {
+      const closed = new Promise<string>((resolve) => ws.once('close', () => resolve('transport close')));
+      ws.send(`42${nsp},${JSON.stringify(data)}`);
+      return closed;
+    },
+  };
+}
+
+/** Emits with an ack and a timeout; untyped, since attacks send what the protocol forbids. */
+export function ask<T = unknown>(socket: Socket, event: string, ...args: unknown[]): Promise<Ack<T>> {
+  return socket.timeout(5_000).emitWithAck(event, ...args) as Promise<Ack<T>>;
+}
+
+/** `'ok'` or the error code, so a list of acks reads as one line in a failure. */
+export function outcome(ack: Ack<unknown>): string {
+  return ack.ok ? 'ok' : ack.error.code;
+}
+
+export const invalid = (field: string) => ({ ok: false, error: { code: 'invalid_payload', field, message: expect.any(String) } });
+
+export const NOT_A_PARTICIPANT = { ok: false, error: { code: 'forbidden', message: 'You are not a participant of this conversation.' } };
+
+/** Every server→client event of these names, as `event payload-json`, in arrival order. */
+function record(socket: Socket, events: string[], into: string[]): void {
+  for (const event of events) socket.on(event, (payload: unknown) => into.push(`${event} ${JSON.stringify(payload)}`));
+}
+
+export interface World {
+  a: RunningServer;
+  b: RunningServer;
+  stores: Stores;
+  /** Moves the servers' clock (not the rate limiters', which use real time). */
+  clock: { offsetMs: number };
+  mallory: TestUser;
+  alice: TestUser;
+  bob: TestUser;
+  /** Mallory's sockets, both on A. */
+  malloryLobby: Socket;
+  malloryDm: Socket;
+  /** Alice on A, Bob on B. */
+  aliceLobby: Socket;
+  bobLobby: Socket;
+  aliceDm: Socket;
+  bobDm: Socket;
+  /** Alice and Bob's DM room, and what it and the lobby legitimately hold. */
+  pairRoom: string;
+  lobbyMessages: MessageDto[];
+  pairMessages: MessageDto[];
+  /** What Bob's lobby socket and Alice's and Bob's DM sockets have heard since the seed. */
+  heard: string[];
+  /**
+   * Asserts that whatever was just attempted left no trace: nothing new broadcast to the
+   * witnesses, nothing stored anywhere Mallory could write, and Alice and Bob still chat.
+   */
+  expectNoEffect(): Promise<void>;
+}
+
+/** Two instances on one memory store and one Redis; Alice has posted in the lobby and written to Bob. */
+export async function createWorld(
+  harness: ReturnType<typeof useServer>,
+  redis: RedisServer,
+  options: { config?: Partial<Config> } = {},
+): Promise<World> {
+  const stores = createMemoryStores();
+  const clock = { offsetMs: 0 };
+  const start = () =>
+    harness.start({ stores, redisUrl: redis.url, now: () => new Date(Date.now() + clock.offsetMs), config: { sessionSecret: SECRET, ...options.config } });
+  const [a, b] = [await start(), await start()];
+  const [mallory, alice, bob] = await Promise.all(['Mallory', 'Alice', 'Bob'].map((displayName) => registerUser(a.url, { displayName })));
+  const [malloryLobby, aliceLobby, bobLobby, malloryDm, aliceDm, bobDm] = await Promise.all([
+    connect(a.url, '/lobby', mallory!),
+    connect(a.url, '/lobby', alice!),
+    connect(b.url, '/lobby', bob!),
+    connect(a.url, '/dm', mallory!),
+    connect(a.url, '/dm', alice!),
+    connect(b.url, '/dm', bob!),
+  ]);
+  const pairRoom = dmRoomId(alice!.user.id, bob!.user.id);
+  const lobbyMessages = [succeeded(await ask<MessageDto>(aliceLobby!, 'message:send', { clientId: 'seed-lobby', body: 'hello lobby' }))];
+  const pairMessages = [succeeded(await ask<MessageDto>(aliceDm!, 'dm:send', { to: bob!.user.id, clientId: 'seed-dm', body: 'secret for Bob' }))];
+  // The seed's own broadcasts must be in before recording starts.
+  await eventually(async () => expect((await sync(bobLobby!)).map((m) => m.id)).toEqual(lobbyMessages.map((m) => m.id)));
+  await settle();
+
+  const heard: string[] = [];
+  record(bobLobby!, ['message:new', 'typing'], heard);
+  for (const socket of [aliceDm!, bobDm!]) record(socket, ['dm:message', 'dm:read', 'typing', 'conversation:update'], heard);
+
+  let fences = 0;
+  const world: World = {
+    a,
+    b,
+    stores,
+    clock,
+    mallory: mallory!,
+    alice: alice!,
+    bob: bob!,
+    malloryLobby: malloryLobby!,
+    malloryDm: malloryDm!,
+    aliceLobby: aliceLobby!,
+    bobLobby: bobLobby!,
+    aliceDm: aliceDm!,
+    bobDm: bobDm!,
+    pairRoom,
+    lobbyMessages,
+    pairMessages,
+    heard,
+    async expectNoEffect() {
+      await settle();
+      fences += 1;
+      // Alice (on A, like Mallory) and Bob (on B) chat; their traffic follows any of Mallory's
+      // on the same paths, so once it has arrived, anything Mallory caused has too.
+      const inLobby = succeeded(await ask<MessageDto>(world.aliceLobby, 'message:send', { clientId: `fence-${fences}`, body: `fence ${fences}` }));
+      const inPair = succeeded(await ask<MessageDto>(world.bobDm, 'dm:send', { to: world.alice.user.id, clientId: `dm-fence-${fences}`, body: `dm fence ${fences}` }));
+      world.lobbyMessages.push(inLobby);
+      world.pairMessages.push(inPair);
+      const isFence = (entry: string) => entry.includes(inLobby.id) || entry.includes(inPair.id);
+      // Bob's lobby hears the lobby fence; Alice's and Bob's /dm each hear the DM fence and its conversation update.
+      await eventually(() => expect(heard.filter(isFence)).toHaveLength(5));
+      await settle(50);
+      expect(heard.filter((entry) => !isFence(entry))).toEqual([]);
+      heard.length = 0;
+
+      expect(await sync(world.bobLobby)).toEqual(world.lobbyMessages);
+      expect(await sync(world.aliceDm, world.pairRoom)).toEqual(world.pairMessages);
+      for (const peer of [world.mallory, world.alice, world.bob]) {
+        const room = dmRoomId(world.mallory.user.id, peer.user.id);
+        expect((await stores.messages.since(room, { afterSeq: 0, limit: 10 })).messages, `room ${room}`).toEqual([]);
+      }
+    },
+  };
+  return world;
+}
+
+export function succeeded<T>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`expected success, got ${ack.error.code}: ${ack.error.message}`);
+  return ack.data;
+}
+
+/** A room's whole stream as a participant reads it: the lobby, or a DM room. */
+export async function sync(socket: Socket, roomId?: string): Promise<MessageDto[]> {
+  const res = roomId ? await ask<MessagePage>(socket, 'dm:sync', { roomId, afterSeq: 0 }) : await ask<MessagePage>(socket, 'message:sync', { afterSeq: 0 });
+  return succeeded(res).messages;
+}
+
+/** Resolves with the disconnect reason, or rejects after `ms`. */
+export function disconnection(socket: Socket, ms = 3_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`still connected after ${ms} ms`)), ms);
+    socket.once('disconnect', (reason) => {
+      clearTimeout(timer);
+      resolve(reason);
+    });
+  });
+}
