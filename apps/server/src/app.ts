@@ -97,13 +97,13 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   registerSettingsRoute(http, config);
   // Set once the namespaces exist; sign-out can only happen after listen, so it is always set by then.
   let endSession = (_sessionId: string): void => {};
-  let endUserSessions = (_userId: string): void => {};
+  let endUserSessions = (_userId: string, _exceptSessionId: string): void => {};
   registerAuthRoutes(http, {
     accounts,
     config,
     rateLimits,
     onSessionEnded: (sessionId) => endSession(sessionId),
-    onUserSessionsEnded: (userId) => endUserSessions(userId),
+    onUserSessionsEnded: (userId, exceptSessionId) => endUserSessions(userId, exceptSessionId),
   });
   const hasWebApp = await registerWebApp(http, config.webDist);
   if (!hasWebApp) deps.logger.warn({ webDist: config.webDist }, 'no built web app found; serving the API only');
@@ -139,7 +139,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     deps.redis.onSubscriberRecovered(() => void resyncLocalClients({ lobby, dm, presence, logger: deps.logger }));
   }
   endSession = (sessionId) => disconnectSession([lobby, dm], sessionId);
-  endUserSessions = (userId) => disconnectUser([lobby, dm], userId);
+  endUserSessions = (userId, exceptSessionId) => disconnectUser([lobby, dm], userId, exceptSessionId);
   const stopSessionRecheck = startSessionRecheck([lobby, dm], { accounts, intervalMs: config.sessionRecheckMs, logger: deps.logger });
 
   return {

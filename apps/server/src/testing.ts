@@ -27,7 +27,8 @@ export interface StartServerOptions {
   /** Folder of the built web app to serve. */
   staticDir?: string;
   now?: () => Date;
-  config?: Partial<Config>;
+  /** Settings over the test defaults; `rateLimits` names only the limits to set, the rest stay unlimited. */
+  config?: Partial<Omit<Config, 'rateLimits'>> & { rateLimits?: Partial<Config['rateLimits']> };
   /** Join the instances using this Redis (adapter + shared presence); closed with the server. */
   redisUrl?: string;
 }
@@ -38,9 +39,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const config: Config = {
     ...base,
     // Tests create many users and messages from one address; the rate-limit tests set their own.
-    rateLimits: Object.fromEntries(Object.keys(base.rateLimits).map((name) => [name, { points: 1_000_000, durationSeconds: 1 }])) as unknown as Config['rateLimits'],
     ...(options.staticDir ? { webDist: options.staticDir } : { webDist: '/nonexistent' }),
     ...options.config,
+    rateLimits: {
+      ...(Object.fromEntries(Object.keys(base.rateLimits).map((name) => [name, { points: 1_000_000, durationSeconds: 1 }])) as unknown as Config['rateLimits']),
+      ...options.config?.rateLimits,
+    },
   };
   const stores = options.stores ?? createMemoryStores();
   const logger = createLogger({ level: config.logLevel, pretty: false });

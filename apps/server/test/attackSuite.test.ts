@@ -16,7 +16,6 @@ import {
   createWorld,
   disconnection,
   invalid,
-  limits,
   openSocket,
   outcome,
   refusal,
@@ -264,7 +263,7 @@ describe('malformed messages', () => {
 
 describe('floods and guessing, across both instances', () => {
   it('50 sends at once, half on each instance, store exactly the 10 allowed; the rest are rate_limited', async () => {
-    const w = await world({ config: { rateLimits: limits({ messages: { points: 5, durationSeconds: 60, burstPoints: 5, burstDurationSeconds: 60 } }) } });
+    const w = await world({ config: { rateLimits: { messages: { points: 5, durationSeconds: 60, burstPoints: 5, burstDurationSeconds: 60 } } } });
     const onB = await connect(w.b.url, '/lobby', w.mallory);
     const acks = await Promise.all(
       Array.from({ length: 50 }, (_, i) => ask<MessageDto>(i % 2 ? onB : w.malloryLobby, 'message:send', { clientId: `flood-${i}`, body: `flood ${i}` })),
@@ -288,7 +287,7 @@ describe('floods and guessing, across both instances', () => {
   });
 
   it('wrong passwords alternating between instances end in 429 with Retry-After, even for the right one; others still sign in', async () => {
-    const w = await world({ config: { rateLimits: limits({ signInPerUsername: { points: 3, durationSeconds: 60, blockSeconds: 120 } }) } });
+    const w = await world({ config: { rateLimits: { signInPerUsername: { points: 3, durationSeconds: 60, blockSeconds: 120 } } } });
     const login = (url: string, username: string, password: string) => postJson(url, '/api/auth/login', { username, password });
     const name = w.alice.user.username;
     const guesses = [await login(w.a.url, name, 'guess one'), await login(w.b.url, name.toUpperCase(), 'guess two'), await login(w.a.url, name, 'guess three')];

@@ -121,8 +121,8 @@ describe('two instances behind one Redis', () => {
       socket.on('resync', () => void view.catchUp(socket));
       return view;
     });
-    const snapshots: number[] = sockets.map(() => 0);
-    sockets.forEach((socket, i) => socket.on('presence:snapshot', () => (snapshots[i] = snapshots[i]! + 1)));
+    const snapshots: PresenceDto[][][] = sockets.map(() => []);
+    sockets.forEach((socket, i) => socket.on('presence:snapshot', (snapshot) => snapshots[i]!.push(snapshot)));
     // A DM pair across the instances too: Alice on A writes to Bob on B.
     const [aliceDm, bobDm] = [await dm(a.url, users[0]!), await dm(b.url, users[2]!)];
     const roomId = dmRoomId(users[0]!.user.id, users[2]!.user.id);
@@ -171,7 +171,12 @@ describe('two instances behind one Redis', () => {
       expect(view.duplicates).toEqual([]);
     }
     await eventually(() => expect([...bobsDms.keys()].sort()).toEqual(ackedDms.map((m) => m.id).sort()), 10_000);
-    // Each client also got a fresh presence snapshot after the gap (one at connect, one after).
-    await eventually(() => expect(Math.min(...snapshots)).toBeGreaterThanOrEqual(2));
+    // Each client also got a fresh presence snapshot after the gap (one at connect, one after),
+    // with all four still online: Redis lost the registry, and each instance wrote its part back.
+    const everyone = users.map((u) => u.user.id).sort();
+    for (const received of snapshots) {
+      await eventually(() => expect(received.length).toBeGreaterThanOrEqual(2));
+      expect(received.at(-1)!.filter((p) => p.state === 'online').map((p) => p.userId).sort()).toEqual(everyone);
+    }
   }, 60_000);
 });

@@ -2,9 +2,8 @@ import type { MessageDto } from '@confab/shared';
 import { describe, expect, it } from 'vitest';
 import type { RateLimitRules } from '../src/limits/rateLimits.js';
 import { createMemoryStores } from '../src/testing.js';
-import { connectError, connectLobby, lobbyClient, postJson, registerUser, request, roundTrip, sessionCookieFrom, type TestUser } from './support/client.js';
+import { connectError, connectLobby, disconnected, lobbyClient, postJson, registerUser, request, roundTrip, sessionCookieFrom, type TestUser } from './support/client.js';
 import { connectDm } from './support/dmClient.js';
-import { limits } from './support/limits.js';
 import { useRedisServer } from './support/redisServer.js';
 import { useServer } from './support/server.js';
 
@@ -16,13 +15,9 @@ const redis = useRedisServer();
 const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'a brand new passphrase';
 
-function disconnected(socket: { once(event: 'disconnect', listener: (reason: string) => void): unknown }): Promise<string> {
-  return new Promise((resolve) => socket.once('disconnect', resolve));
-}
-
 async function twoInstances(rateLimits?: Partial<RateLimitRules>) {
   const stores = createMemoryStores();
-  const config = { sessionSecret: 'password-change-secret-0123456789abcdef', ...(rateLimits ? { rateLimits: limits(rateLimits) } : {}) };
+  const config = { sessionSecret: 'password-change-secret-0123456789abcdef', ...(rateLimits ? { rateLimits } : {}) };
   const a = await harness.start({ stores, config, redisUrl: redis.url });
   const b = await harness.start({ stores, config, redisUrl: redis.url });
   return { a, b };

@@ -84,4 +84,23 @@ describe('the Redis registry across instances', () => {
     expect(await survivor.lastSeen(['u9'])).toEqual(new Map([['u9', at(30)]]));
     await survivor.close();
   });
+
+  it('writes its own connections back when Redis loses its data, at the next lease renewal', async () => {
+    const prefix = `test:${randomUUID()}`;
+    const registry = await redisRegistry('keeper', prefix, 300);
+    const observer = await redisRegistry('observer', prefix);
+    await registry.add({ connectionId: 'k1', userId: 'u1', instanceId: 'keeper', lastActiveAt: at(1) });
+    await registry.add({ connectionId: 'k2', userId: 'u2', instanceId: 'keeper', lastActiveAt: at(2) });
+    await registry.remove('k2', at(3));
+    await registry.markActive('k1', at(4));
+
+    // What a Redis restart without persistence leaves behind.
+    await (await redisClient()).flushAll();
+    expect(await observer.connections()).toEqual([]);
+
+    await eventually(async () => expect(await observer.connections()).toEqual([{ connectionId: 'k1', userId: 'u1', instanceId: 'keeper', lastActiveAt: at(4) }]), 3_000);
+    await registry.close();
+    await observer.close();
+  });
 });
+

@@ -2,7 +2,6 @@ import type { MessageDto } from '@confab/shared';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStores } from '../src/testing.js';
 import { connectError, connectLobby, lobbyClient, postJson, registerUser, request, roundTrip } from './support/client.js';
-import { limits } from './support/limits.js';
 import { useRedisServer } from './support/redisServer.js';
 import { useServer } from './support/server.js';
 
@@ -13,7 +12,7 @@ const redis = useRedisServer();
 describe('rate limits', () => {
   it('messages: a burst above the steady rate, then rate_limited with retryAfterMs; nothing over the limit is stored', async () => {
     const server = await harness.start({
-      config: { rateLimits: limits({ messages: { points: 2, durationSeconds: 60, burstPoints: 2, burstDurationSeconds: 60 } }) },
+      config: { rateLimits: { messages: { points: 2, durationSeconds: 60, burstPoints: 2, burstDurationSeconds: 60 } } },
     });
     const [alice, bob] = await Promise.all([registerUser(server.url), registerUser(server.url)]);
     const aliceTab = harness.track(await connectLobby(server.url, alice));
@@ -31,7 +30,7 @@ describe('rate limits', () => {
   });
 
   it('typing events are limited too', async () => {
-    const server = await harness.start({ config: { rateLimits: limits({ typing: { points: 2, durationSeconds: 60 } }) } });
+    const server = await harness.start({ config: { rateLimits: { typing: { points: 2, durationSeconds: 60 } } } });
     const alice = await registerUser(server.url);
     const tab = harness.track(await connectLobby(server.url, alice));
     expect(await request(tab, 'typing:start', {})).toEqual({ ok: true, data: null });
@@ -40,7 +39,7 @@ describe('rate limits', () => {
   });
 
   it('sign-in attempts per username back off after repeated failures, with Retry-After; other usernames still work', async () => {
-    const server = await harness.start({ config: { rateLimits: limits({ signInPerUsername: { points: 3, durationSeconds: 60, blockSeconds: 120 } }) } });
+    const server = await harness.start({ config: { rateLimits: { signInPerUsername: { points: 3, durationSeconds: 60, blockSeconds: 120 } } } });
     const [alice, bob] = await Promise.all([registerUser(server.url), registerUser(server.url)]);
     for (let i = 0; i < 3; i += 1) {
       expect((await postJson(server.url, '/api/auth/login', { username: alice.user.username, password: 'wrong password' })).status).toBe(401);
@@ -53,7 +52,7 @@ describe('rate limits', () => {
   });
 
   it('registrations per address', async () => {
-    const server = await harness.start({ config: { rateLimits: limits({ registrationsPerAddress: { points: 2, durationSeconds: 3600 } }) } });
+    const server = await harness.start({ config: { rateLimits: { registrationsPerAddress: { points: 2, durationSeconds: 3600 } } } });
     await registerUser(server.url);
     await registerUser(server.url);
     const third = await postJson(server.url, '/api/auth/register', { username: 'one_too_many', password: 'correct horse battery' });
@@ -64,7 +63,7 @@ describe('rate limits', () => {
   });
 
   it('connections per address: the handshake is refused with rate_limited', async () => {
-    const server = await harness.start({ config: { rateLimits: limits({ connectionsPerAddress: { points: 2, durationSeconds: 60 } }) } });
+    const server = await harness.start({ config: { rateLimits: { connectionsPerAddress: { points: 2, durationSeconds: 60 } } } });
     const alice = await registerUser(server.url);
     harness.track(await connectLobby(server.url, alice));
     harness.track(await connectLobby(server.url, alice));
@@ -74,7 +73,7 @@ describe('rate limits', () => {
 
   it('hold across instances when they share Redis', async () => {
     const stores = createMemoryStores();
-    const config = { sessionSecret: 'rate-limit-test-secret-0123456789abcdef0123', rateLimits: limits({ messages: { points: 3, durationSeconds: 60 } }) };
+    const config = { sessionSecret: 'rate-limit-test-secret-0123456789abcdef0123', rateLimits: { messages: { points: 3, durationSeconds: 60 } } };
     const a = await harness.start({ stores, config, redisUrl: redis.url });
     const b = await harness.start({ stores, config, redisUrl: redis.url });
     const alice = await registerUser(a.url);

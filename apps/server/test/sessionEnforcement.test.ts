@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStores } from '../src/testing.js';
-import { connectError, connectLobby, lobbyClient, postJson, registerUser, request, type LobbyClient } from './support/client.js';
+import { connectError, connectLobby, disconnected, lobbyClient, postJson, registerUser, request, type LobbyClient } from './support/client.js';
 import { connectDm } from './support/dmClient.js';
 import { useRedisServer } from './support/redisServer.js';
 import { useServer } from './support/server.js';
 
 const harness = useServer();
 const redis = useRedisServer();
-
-function disconnected(socket: { once(event: 'disconnect', listener: (reason: string) => void): unknown }): Promise<string> {
-  return new Promise((resolve) => socket.once('disconnect', resolve));
-}
 
 describe('ending a session', () => {
   it('signing out disconnects that session\'s live sockets at once, and they cannot come back', async () => {

@@ -28,7 +28,7 @@ export function registerAuthRoutes(
     config: Config;
     rateLimits: RateLimits;
     onSessionEnded: (sessionId: string) => void;
-    onUserSessionsEnded: (userId: string) => void;
+    onUserSessionsEnded: (userId: string, exceptSessionId: string) => void;
   },
 ): void {
   const { accounts, config, rateLimits } = deps;
@@ -88,11 +88,12 @@ export function registerAuthRoutes(
     if (!result.ok) return reply.code(statusFor(result.error.code)).send({ error: result.error });
     await rateLimits.reset('signInPerUsername', usernameKey);
     setSessionCookie(request, reply, config, result.data.session.token, result.data.session.expiresAt);
-    // Every socket, this tab's included, belonged to a session that just ended; this tab's
-    // reconnect carries the new cookie.
-    deps.onUserSessionsEnded(session.user.id);
     request.log.info({ userId: session.user.id }, 'password changed; every other session ended');
-    return reply.send({ user: result.data.user } satisfies SessionResponse);
+    // The answer (with the new cookie) goes out first: every socket, this tab's included,
+    // belonged to an ended session, and this tab reconnects with the cookie it carries.
+    reply.send({ user: result.data.user } satisfies SessionResponse);
+    deps.onUserSessionsEnded(session.user.id, result.data.session.sessionId);
+    return reply;
   });
 
   app.get('/api/auth/me', async (request, reply) => {

@@ -46,5 +46,7 @@ export class MemoryPresenceRegistry implements PresenceRegistry {
   /** One instance: there is nobody else's lease to expire. */
   async reapExpired(): Promise<void> {}
 
+  async reassert(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

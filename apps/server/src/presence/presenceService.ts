@@ -54,6 +54,12 @@ export function createPresenceService(deps: PresenceServiceDeps) {
     await recompute(userId);
   }
 
+  /** After the shared registry may have lost its data: this instance's entries go back first. */
+  async function resyncSnapshot(): Promise<PresenceDto[]> {
+    await deps.registry.reassert();
+    return snapshot();
+  }
+
   /** Everyone online or away now: what a newly connected client starts from. */
   async function snapshot(): Promise<PresenceDto[]> {
     const connections = await deps.registry.connections();
@@ -80,7 +86,7 @@ export function createPresenceService(deps: PresenceServiceDeps) {
     }
   }
 
-  return { connected, active, disconnected, snapshot, lookup, sweep };
+  return { connected, active, disconnected, snapshot, resyncSnapshot, lookup, sweep };
 }
 
 export type PresenceService = ReturnType<typeof createPresenceService>;

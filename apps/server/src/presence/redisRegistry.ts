@@ -27,12 +27,17 @@ interface StoredConnection {
  * hash of its own and holds a lease key it renews; when an instance dies its lease expires, and
  * whichever instance reaps first records its users' last-seen time and drops its connections.
  * The next sweep then finds those users offline and publishes it, once.
+ *
+ * Each instance also keeps its own connections in memory, the source of truth for its hash: if
+ * Redis loses its data (a restart without persistence) or the instance was reaped after a long
+ * stall, its next lease renewal finds the lease gone and writes everything back.
  */
 export class RedisPresenceRegistry implements PresenceRegistry {
   readonly #redis: RedisClientType;
   readonly #instanceId: string;
   readonly #leaseMs: number;
   readonly #prefix: string;
+  readonly #own = new Map<string, StoredConnection>();
   #renewal: NodeJS.Timeout | undefined;
 
   constructor(redis: RedisClientType, options: { instanceId: string; leaseMs: number; prefix?: string }) {
@@ -48,36 +53,46 @@ export class RedisPresenceRegistry implements PresenceRegistry {
 
   /** Takes this instance's lease and keeps renewing it (a third of its lifetime), until `close`. */
   async start(): Promise<void> {
-    await this.#renew();
-    await this.#redis.sAdd(this.#key('instances'), this.#instanceId);
+    await this.reassert();
     this.#renewal = setInterval(() => void this.#renew().catch(() => {}), Math.max(100, Math.floor(this.#leaseMs / 3)));
     this.#renewal.unref();
   }
 
   async #renew(): Promise<void> {
+    // XX: renew only a lease that is still there; a missing one means our entries are gone too.
+    const renewed = await this.#redis.set(this.#key('lease', this.#instanceId), '1', { PX: this.#leaseMs, XX: true });
+    if (renewed !== 'OK') await this.reassert();
+  }
+
+  /** Writes this instance's lease, membership and connections (again). */
+  async reassert(): Promise<void> {
     await this.#redis.set(this.#key('lease', this.#instanceId), '1', { PX: this.#leaseMs });
+    await this.#redis.sAdd(this.#key('instances'), this.#instanceId);
+    if (this.#own.size === 0) return;
+    const entries = Object.fromEntries([...this.#own].map(([id, stored]) => [id, JSON.stringify(stored)]));
+    await this.#redis.hSet(this.#key('connections', this.#instanceId), entries);
   }
 
   async add(entry: ConnectionEntry): Promise<void> {
     const value: StoredConnection = { userId: entry.userId, lastActiveAt: entry.lastActiveAt.toISOString() };
-    await this.#redis.hSet(this.#key('connections', entry.instanceId), entry.connectionId, JSON.stringify(value));
+    this.#own.set(entry.connectionId, value);
+    await this.#redis.hSet(this.#key('connections', this.#instanceId), entry.connectionId, JSON.stringify(value));
   }
 
   async markActive(connectionId: string, at: Date): Promise<void> {
-    const key = this.#key('connections', this.#instanceId);
-    const raw = await this.#redis.hGet(key, connectionId);
-    if (!raw) return;
-    const stored = JSON.parse(raw) as StoredConnection;
-    if (at.toISOString() <= stored.lastActiveAt) return;
-    await this.#redis.hSet(key, connectionId, JSON.stringify({ ...stored, lastActiveAt: at.toISOString() }));
+    const stored = this.#own.get(connectionId);
+    if (!stored || at.toISOString() <= stored.lastActiveAt) return;
+    const value = { ...stored, lastActiveAt: at.toISOString() };
+    this.#own.set(connectionId, value);
+    await this.#redis.hSet(this.#key('connections', this.#instanceId), connectionId, JSON.stringify(value));
   }
 
   async remove(connectionId: string, at: Date): Promise<void> {
-    const key = this.#key('connections', this.#instanceId);
-    const raw = await this.#redis.hGet(key, connectionId);
-    if (!raw) return;
-    await this.#redis.hDel(key, connectionId);
-    await this.#recordLastSeen((JSON.parse(raw) as StoredConnection).userId, at);
+    const stored = this.#own.get(connectionId);
+    if (!stored) return;
+    this.#own.delete(connectionId);
+    await this.#redis.hDel(this.#key('connections', this.#instanceId), connectionId);
+    await this.#recordLastSeen(stored.userId, at);
   }
 
   async #recordLastSeen(userId: string, at: Date): Promise<void> {
@@ -135,6 +150,7 @@ export class RedisPresenceRegistry implements PresenceRegistry {
   /** A clean stop: this instance's connections go at once instead of when the lease expires. */
   async close(): Promise<void> {
     clearInterval(this.#renewal);
+    this.#own.clear();
     try {
       await this.#redis.del([this.#key('connections', this.#instanceId), this.#key('lease', this.#instanceId)]);
       await this.#redis.sRem(this.#key('instances'), this.#instanceId);

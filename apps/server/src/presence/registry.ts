@@ -31,5 +31,7 @@ export interface PresenceRegistry {
   trackedUsers(): Promise<string[]>;
   /** Drops the connections of instances whose lease expired (they crashed), recording their users' last-seen. */
   reapExpired(now: Date): Promise<void>;
+  /** Writes this instance's own entries again, should the shared store have lost them (a Redis restart). */
+  reassert(): Promise<void>;
   close(): Promise<void>;
 }

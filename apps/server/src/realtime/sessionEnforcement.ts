@@ -11,9 +11,12 @@ export function disconnectSession(namespaces: readonly Namespace[], sessionId: s
   for (const nsp of namespaces) nsp.in(sessionRoom(sessionId)).disconnectSockets(true);
 }
 
-/** Disconnects every socket of a user, whatever its session, on every instance (a password change). */
-export function disconnectUser(namespaces: readonly Namespace[], userId: string): void {
-  for (const nsp of namespaces) nsp.in(userRoom(userId)).disconnectSockets(true);
+/**
+ * Disconnects every socket of a user on every instance (a password change), except those of the
+ * session that replaces theirs: a command delayed in Redis must not end a socket opened since.
+ */
+export function disconnectUser(namespaces: readonly Namespace[], userId: string, exceptSessionId: string): void {
+  for (const nsp of namespaces) nsp.in(userRoom(userId)).except(sessionRoom(exceptSessionId)).disconnectSockets(true);
 }
 
 /**

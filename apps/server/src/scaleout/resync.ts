@@ -14,7 +14,7 @@ export async function resyncLocalClients(deps: { lobby: LobbyNamespace; dm: DmNa
   deps.lobby.local.emit('resync');
   deps.dm.local.emit('resync');
   try {
-    deps.lobby.local.emit('presence:snapshot', await deps.presence.snapshot());
+    deps.lobby.local.emit('presence:snapshot', await deps.presence.resyncSnapshot());
   } catch (err) {
     // The next sweep and the next presence updates correct it.
     deps.logger.warn({ err: (err as Error).message }, 'could not send a fresh presence snapshot after the Redis gap');

@@ -82,8 +82,11 @@ export function createAccountService(deps: {
     if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
       return fail('invalid_credentials', 'The current password is wrong.', { field: 'currentPassword' });
     }
-    if (!(await deps.users.setPasswordHash(user.id, await hashPassword(input.newPassword)))) return fail('unauthorized', 'Sign in first.');
+    const passwordHash = await hashPassword(input.newPassword);
+    // Sessions end first: should the second write fail, everyone is signed out and the old
+    // password still works, rather than old sessions outliving a changed password.
     await deps.sessions.revokeAllForUser(user.id);
+    if (!(await deps.users.setPasswordHash(user.id, passwordHash))) return fail('unauthorized', 'Sign in first.');
     return ok(await startSession(toUserDto(user)));
   }
 

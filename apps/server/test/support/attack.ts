@@ -2,8 +2,7 @@ import { dmRoomId, type Ack, type MessageDto, type MessagePage } from '@confab/s
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { afterEach, expect } from 'vitest';
-import type { Config } from '../../src/config.js';
-import { createMemoryStores, type RunningServer, type Stores } from '../../src/testing.js';
+import { createMemoryStores, type RunningServer, type StartServerOptions, type Stores } from '../../src/testing.js';
 import { eventually, registerUser, settle, type TestUser } from './client.js';
 import type { RedisServer } from './redisServer.js';
 import type { useServer } from './server.js';
@@ -14,7 +13,6 @@ import type { useServer } from './server.js';
 
 export const SECRET = 'attack-suite-session-secret-0123456789abcdef';
 
-export { limits } from './limits.js';
 
 const opened: Socket[] = [];
 const rawSockets: WebSocket[] = [];
@@ -63,17 +61,17 @@ export async function refusedOnOpenConnection(url: string, nsp: string, headers:
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { headers });
   rawSockets.push(ws);
   const packets: string[] = [];
+  let waiter: { resolve: (packet: string) => void; reject: (err: Error) => void } | undefined;
   const next = (): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const take = () => (packets.length > 0 ? resolve(packets.shift()!) : setTimeout(take, 10));
-      ws.once('close', () => reject(new Error('the connection closed')));
-      take();
-    });
+    packets.length > 0 ? Promise.resolve(packets.shift()!) : new Promise((resolve, reject) => (waiter = { resolve, reject }));
   ws.on('message', (data) => {
     const text = String(data);
-    if (text === '2') ws.send('3'); // Engine.IO ping → pong
+    if (text === '2') return ws.send('3'); // Engine.IO ping → pong
+    if (waiter) waiter.resolve(text);
     else packets.push(text);
+    waiter = undefined;
   });
+  ws.on('close', () => waiter?.reject(new Error('the connection closed')));
   const open = await next();
   expect(open.startsWith('0{')).toBe(true);
   ws.send(`40${nsp},`);
@@ -145,7 +143,7 @@ export interface World {
 export async function createWorld(
   harness: ReturnType<typeof useServer>,
   redis: RedisServer,
-  options: { config?: Partial<Config> } = {},
+  options: { config?: StartServerOptions['config'] } = {},
 ): Promise<World> {
   const stores = createMemoryStores();
   const clock = { offsetMs: 0 };

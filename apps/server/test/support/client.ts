@@ -54,6 +54,9 @@ export function lobbyClient(baseUrl: string, headers: Record<string, string> = {
   return io(`${baseUrl}/lobby`, {
     autoConnect: false,
     reconnection: false,
+    // Its own connection: socket.io-client would otherwise reuse a cached one, and with it the
+    // Cookie of whichever socket opened it first.
+    forceNew: true,
     transports,
     extraHeaders: headers,
   });
@@ -83,6 +86,11 @@ export function connectError(socket: LobbyClient): Promise<Error & { data?: { co
 export function request<T>(socket: LobbyClient, event: string, ...args: unknown[]): Promise<Ack<T>> {
   // Untyped on purpose: the tests send payloads the protocol forbids.
   return (socket.timeout(5_000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<Ack<T>> }).emitWithAck(event, ...args);
+}
+
+/** Resolves with the reason once the socket disconnects. */
+export function disconnected(socket: { once(event: 'disconnect', listener: (reason: string) => void): unknown }): Promise<string> {
+  return new Promise((resolve) => socket.once('disconnect', resolve));
 }
 
 /** Records every `message:new` a socket receives. */

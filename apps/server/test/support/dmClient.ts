@@ -9,6 +9,9 @@ export async function connectDm(baseUrl: string, user: TestUser): Promise<DmClie
   const socket: DmClient = io(`${baseUrl}/dm`, {
     autoConnect: false,
     reconnection: false,
+    // Its own connection: socket.io-client would otherwise reuse a cached one, and with it the
+    // Cookie of whichever socket opened it first.
+    forceNew: true,
     transports: ['websocket'],
     extraHeaders: { cookie: user.cookie },
   });

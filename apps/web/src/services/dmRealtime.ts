@@ -4,7 +4,7 @@ import { useDmStore } from '../stores/dm';
 import { usePresenceStore } from '../stores/presence';
 import { useTypingStore } from '../stores/typing';
 import type { Notifier } from './notifier';
-import { KICK_RETRY_MS, REFUSED_RETRY_MS, createRetryTimer } from './retryTimer';
+import { KICK_RETRY_MS, REFUSED_RETRY_MS, createRetryTimer, RESYNC_SPREAD_MS, afterRandomDelay } from './retryTimer';
 import { dmSocket, isOriginRefusal } from './socket';
 
 export interface DmLink {
@@ -51,7 +51,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
   function onConnectError(err: Error): void {
     const data = (err as Error & { data?: ConnectErrorData }).data;
     if (data?.code === 'unauthorized') deps.onUnauthorized();
-    else if (!dmSocket.active && !isOriginRefusal(err)) retryLater();
+    else if (!dmSocket.active && !isOriginRefusal(err)) retryLater(data?.code === 'rate_limited' && data.retryAfterMs ? data.retryAfterMs : undefined);
   }
 
   const onMessage = (message: Parameters<typeof dm.receiveLive>[0]) => {
@@ -60,11 +60,12 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     deps.notifier.onDirectMessage(message);
   };
   // The server's instance missed other instances' broadcasts for a while: refresh what they carry.
-  const onResync = () => {
-    const current = epoch;
-    void conversations.refresh();
-    void dm.catchUpAll(() => current === epoch && dmSocket.connected);
-  };
+  // Unlike a reconnect, the outbox is left alone: the connection never dropped.
+  const onResync = () =>
+    afterRandomDelay(() => {
+      void conversations.refresh();
+      void dm.fillGaps();
+    }, RESYNC_SPREAD_MS);
   const onConversation = (conversation: Parameters<typeof conversations.upsert>[0]) => conversations.upsert(conversation);
   const onRead = (mark: Parameters<typeof conversations.applyMark>[0]) => conversations.applyMark(mark);
 

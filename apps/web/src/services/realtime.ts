@@ -12,7 +12,7 @@ import { useTypingStore } from '../stores/typing';
 import { bindDmSocket } from './dmRealtime';
 import { bindPresence } from './presenceRealtime';
 import type { Notifier } from './notifier';
-import { KICK_RETRY_MS, REFUSED_RETRY_MS, createRetryTimer } from './retryTimer';
+import { KICK_RETRY_MS, REFUSED_RETRY_MS, RESYNC_SPREAD_MS, afterRandomDelay, createRetryTimer } from './retryTimer';
 import { ORIGIN_REFUSAL_MESSAGE, isOriginRefusal, lobbySocket, onReconnectDelay } from './socket';
 
 
@@ -96,7 +96,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     }
     // A transport failure: the manager retries by itself and reports its delay through onReconnectDelay.
     if (lobbySocket.active) return;
-    retryLater(REFUSED_RETRY_MS);
+    retryLater(data?.code === 'rate_limited' && data.retryAfterMs ? data.retryAfterMs : REFUSED_RETRY_MS);
   }
 
   function onMessage(message: Parameters<typeof lobby.receiveLive>[0]): void {
@@ -106,7 +106,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
   }
 
   // The server's instance missed other instances' broadcasts for a while: fill the gap by seq.
-  const onResync = () => void lobby.catchUp();
+  const onResync = () => afterRandomDelay(() => void lobby.catchUp(), RESYNC_SPREAD_MS);
   const onAttempt = () => connection.markConnecting();
   const onBrowserOnline = () => connection.setBrowserOnline(navigator.onLine);
 

@@ -8,6 +8,17 @@ export const REFUSED_RETRY_MS = 5_000;
  */
 export const KICK_RETRY_MS = 500;
 
+/**
+ * A `resync` reaches every client of an instance at the same moment; each waits a random part of
+ * this before catching up, so they do not all ask at once.
+ */
+export const RESYNC_SPREAD_MS = 2_000;
+
+/** Runs `work` after a random delay under `spreadMs`. */
+export function afterRandomDelay(work: () => void, spreadMs: number): void {
+  setTimeout(work, Math.random() * spreadMs);
+}
+
 /** One pending reconnection attempt at a time: scheduling replaces the previous one. */
 export function createRetryTimer(attempt: () => void) {
   let timer: ReturnType<typeof setTimeout> | null = null;

@@ -29,10 +29,13 @@ export const dmSocket: DmSocket = io(NAMESPACES.dm, OPTIONS);
 
 /**
  * Whether a connect_error is the server's origin gate refusing this page: it answers the
- * handshake request with 403 before any connection exists (the transport reports the status).
+ * handshake request with 403 and an `origin_not_allowed` message before any connection exists.
+ * The polling transport reports the status and hands over the request; a 403 from anything
+ * else on the way (a proxy, a firewall) stays a transport failure that is retried.
  */
 export function isOriginRefusal(err: Error): boolean {
-  return (err as Error & { description?: unknown }).description === 403;
+  const { description, context } = err as Error & { description?: unknown; context?: { responseText?: unknown } };
+  return description === 403 && String(context?.responseText ?? '').includes('origin_not_allowed');
 }
 
 export const ORIGIN_REFUSAL_MESSAGE =

@@ -105,6 +105,25 @@ describe('dm store', () => {
     expect(sendDm).not.toHaveBeenCalled();
   });
 
+  it('a resync fills gaps in every room held, and resends nothing that failed', async () => {
+    vi.mocked(fetchDmHistory).mockResolvedValue(page([dmMessage(1)]));
+    vi.mocked(sendDm).mockResolvedValue({ ok: false, error: { code: 'unavailable', message: 'The database is unreachable.' } });
+    dm.markConnected();
+    const room = dm.activate(ALICE_BOB_ROOM);
+    await flush();
+    room.send('did not make it');
+    await flush();
+    expect(room.outbox[0]?.status).toBe('failed');
+
+    vi.mocked(syncDm).mockResolvedValue(page([dmMessage(2, { author: BOB })]));
+    await dm.fillGaps();
+    await flush();
+    expect(syncDm).toHaveBeenCalledWith({ roomId: ALICE_BOB_ROOM, afterSeq: 1 });
+    expect(room.messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(sendDm).toHaveBeenCalledTimes(1);
+    expect(room.outbox[0]?.status).toBe('failed');
+  });
+
   it('marking read tells the server and applies the mark it answers with', async () => {
     const conversations = useConversationsStore();
     conversations.upsert(conversation({ unreadCount: 1 }));

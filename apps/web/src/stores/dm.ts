@@ -92,6 +92,14 @@ export const useDmStore = defineStore('dm', () => {
     }
   }
 
+  /** After a `resync`: fills what the server's instance missed in every room held, outboxes untouched. */
+  async function fillGaps(): Promise<void> {
+    for (const target of rooms.values()) {
+      if (!isConnected.value) return;
+      await target.catchUp();
+    }
+  }
+
   /** Tells the server (and so our other tabs and the peer) that we have read the room up to `seq`. */
   async function markRead(roomId: string, seq: number): Promise<boolean> {
     const res = await markDmRead({ roomId, seq });
@@ -108,5 +116,5 @@ export const useDmStore = defineStore('dm', () => {
     isConnected.value = false;
   }
 
-  return { rooms, activeRoomId, isConnected, room, activate, deactivate, receiveLive, markConnected, markDisconnected, catchUpAll, markRead, reset };
+  return { rooms, activeRoomId, isConnected, room, activate, deactivate, receiveLive, markConnected, markDisconnected, catchUpAll, fillGaps, markRead, reset };
 });

@@ -18,7 +18,6 @@ export const usePresenceStore = defineStore('presence', () => {
   // Bumped by reset(): answers for a previous user are dropped.
   let generation = 0;
   let nameRun: Promise<void> | null = null;
-  // Someone came online while a lookup was under way; its pages may predate them: look again.
   let isNameRunStale = false;
   // Everyone asked about, so a reconnect's snapshot can refresh them (asks made offline fail).
   const wanted = new Set<string>();
@@ -57,30 +56,39 @@ export const usePresenceStore = defineStore('presence', () => {
     }
   }
 
-  /** Looks up the names of online people this tab has not met yet, in the directory. */
+  /** One pass over the directory pages, until every online person has a name. */
+  async function readDirectory(gen: number): Promise<void> {
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_NAME_PAGES; page += 1) {
+      if (!online.value.some((u) => !names.value[u.userId])) return;
+      const res = await searchUsers({ query: '', limit: LIMITS.userSearchPageMax, ...(cursor ? { cursor } : {}) });
+      if (gen !== generation || !res.ok) return;
+      learnNames(res.data.users);
+      cursor = res.data.nextCursor;
+      if (!cursor) return;
+    }
+  }
+
+  /**
+   * Looks up the names of online people this tab has not met yet. Calls made while a lookup runs
+   * share it and make it go round once more: its pages may predate whoever just came online.
+   */
   function resolveNames(): Promise<void> {
     if (nameRun) {
       isNameRunStale = true;
       return nameRun;
     }
-    nameRun = (async () => {
-      const gen = generation;
-      let cursor: string | undefined;
-      for (let page = 0; page < MAX_NAME_PAGES; page += 1) {
-        if (!online.value.some((u) => !names.value[u.userId])) break;
-        const res = await searchUsers({ query: '', limit: LIMITS.userSearchPageMax, ...(cursor ? { cursor } : {}) });
-        if (gen !== generation || !res.ok) break;
-        learnNames(res.data.users);
-        cursor = res.data.nextCursor;
-        if (!cursor) break;
-      }
+    const gen = generation;
+    const run = (async () => {
+      do {
+        isNameRunStale = false;
+        await readDirectory(gen);
+      } while (isNameRunStale && gen === generation);
     })().finally(() => {
-      nameRun = null;
-      if (!isNameRunStale) return;
-      isNameRunStale = false;
-      void resolveNames();
+      if (nameRun === run) nameRun = null;
     });
-    return nameRun;
+    nameRun = run;
+    return run;
   }
 
   function reset(): void {
