@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { fail, ok, type Ack, type UserDto } from '@confab/shared';
 import type { ChangePasswordInput, RegisterInput, SignInInput } from '../validated.js';
-import type { SessionStore, UserStore } from '../store/ports.js';
+import type { SessionStore, UserRecord, UserStore } from '../store/ports.js';
 import type { IssuedSession, SessionTokens } from '../auth/sessionTokens.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
 import { toUserDto } from './toDto.js';
@@ -15,6 +16,14 @@ export interface Authenticated {
   sessionId: string;
 }
 
+/**
+ * What a session remembers of the password it was issued against. argon2id hashes carry a
+ * random salt, so every password change, even to the same password, gives a new fingerprint.
+ */
+function credentialOf(passwordHash: string): string {
+  return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 22);
+}
+
 /** Registration, sign-in, sign-out and session checks. */
 export function createAccountService(deps: {
   users: UserStore;
@@ -22,10 +31,11 @@ export function createAccountService(deps: {
   tokens: SessionTokens;
   now: () => Date;
 }) {
-  async function startSession(user: UserDto): Promise<SignedIn> {
+  /** A session bound to the password the user has now (see `credentialOf`). */
+  async function startSession(user: UserRecord): Promise<SignedIn> {
     const session = await deps.tokens.issue(user.id);
-    await deps.sessions.create({ id: session.sessionId, userId: user.id, expiresAt: session.expiresAt });
-    return { user, session };
+    await deps.sessions.create({ id: session.sessionId, userId: user.id, expiresAt: session.expiresAt, credential: credentialOf(user.passwordHash) });
+    return { user: toUserDto(user), session };
   }
 
   async function register(input: RegisterInput): Promise<Ack<SignedIn>> {
@@ -37,7 +47,7 @@ export function createAccountService(deps: {
       createdAt: deps.now(),
     });
     if (created === 'username_taken') return fail('username_taken', 'That username is taken.', { field: 'username' });
-    return ok(await startSession(toUserDto(created)));
+    return ok(await startSession(created));
   }
 
   async function signIn(input: SignInInput): Promise<Ack<SignedIn>> {
@@ -49,7 +59,7 @@ export function createAccountService(deps: {
     if (!(await verifyPassword(user.passwordHash, input.password))) {
       return fail('invalid_credentials', 'Wrong username or password.');
     }
-    return ok(await startSession(toUserDto(user)));
+    return ok(await startSession(user));
   }
 
   /** The user behind a session token, if the token is genuine and its session still active. */
@@ -60,7 +70,9 @@ export function createAccountService(deps: {
     const session = await deps.sessions.findActive(claims.sessionId, deps.now());
     if (!session || session.userId !== claims.userId) return null;
     const user = await deps.users.findById(claims.userId);
-    return user ? { user: toUserDto(user), sessionId: claims.sessionId } : null;
+    // Issued against another password: a change ended it, even one that raced its creation.
+    if (!user || session.credential !== credentialOf(user.passwordHash)) return null;
+    return { user: toUserDto(user), sessionId: claims.sessionId };
   }
 
   /** Revokes the token's session; returns its id, so its live sockets can be disconnected. */
@@ -83,16 +95,19 @@ export function createAccountService(deps: {
       return fail('invalid_credentials', 'The current password is wrong.', { field: 'currentPassword' });
     }
     const passwordHash = await hashPassword(input.newPassword);
-    // Sessions end first: should the second write fail, everyone is signed out and the old
-    // password still works, rather than old sessions outliving a changed password.
-    await deps.sessions.revokeAllForUser(user.id);
+    // The new hash alone ends every session issued against the old one (see `authenticate`);
+    // deleting them is housekeeping, and lets the periodic socket check notice.
     if (!(await deps.users.setPasswordHash(user.id, passwordHash))) return fail('unauthorized', 'Sign in first.');
-    return ok(await startSession(toUserDto(user)));
+    await deps.sessions.revokeAllForUser(user.id);
+    return ok(await startSession({ ...user, passwordHash }));
   }
 
-  /** Whether a session is still active: not revoked, not expired. */
+  /** Whether a session is still active: not revoked, not expired, and its password unchanged. */
   async function isSessionActive(sessionId: string): Promise<boolean> {
-    return (await deps.sessions.findActive(sessionId, deps.now())) !== null;
+    const session = await deps.sessions.findActive(sessionId, deps.now());
+    if (!session) return false;
+    const user = await deps.users.findById(session.userId);
+    return user !== null && session.credential === credentialOf(user.passwordHash);
   }
 
   return { register, signIn, signOut, authenticate, changePassword, isSessionActive };

@@ -101,6 +101,8 @@ export interface SessionRecord {
   id: string;
   userId: string;
   expiresAt: Date;
+  /** Fingerprint of the password hash the session was issued against: a changed password ends it. */
+  credential: string;
 }
 
 export interface SessionStore {

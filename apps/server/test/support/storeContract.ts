@@ -432,9 +432,9 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
     describe('sessions', () => {
       it('finds an active session until it expires or is revoked', async () => {
         const expiresAt = new Date(at.getTime() + 60_000);
-        await stores.sessions.create({ id: 's1', userId: 'u1', expiresAt });
-        await stores.sessions.create({ id: 's2', userId: 'u1', expiresAt });
-        expect(await stores.sessions.findActive('s1', at)).toEqual({ id: 's1', userId: 'u1', expiresAt });
+        await stores.sessions.create({ id: 's1', userId: 'u1', expiresAt, credential: 'c1' });
+        await stores.sessions.create({ id: 's2', userId: 'u1', expiresAt, credential: 'c1' });
+        expect(await stores.sessions.findActive('s1', at)).toEqual({ id: 's1', userId: 'u1', expiresAt, credential: 'c1' });
         expect(await stores.sessions.findActive('s1', new Date(expiresAt.getTime() + 1))).toBeNull();
         await stores.sessions.revoke('s2');
         expect(await stores.sessions.findActive('s2', at)).toBeNull();
@@ -443,34 +443,34 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
 
       it('a session ends exactly at expiresAt', async () => {
         const expiresAt = new Date(at.getTime() + 60_000);
-        await stores.sessions.create({ id: 's1', userId: 'u1', expiresAt });
+        await stores.sessions.create({ id: 's1', userId: 'u1', expiresAt, credential: 'c1' });
         expect(await stores.sessions.findActive('s1', new Date(expiresAt.getTime() - 1))).not.toBeNull();
         expect(await stores.sessions.findActive('s1', expiresAt)).toBeNull();
       });
 
       it('revoking one session leaves the others, and revoking an unknown or smuggled id changes nothing', async () => {
         const expiresAt = new Date(at.getTime() + 60_000);
-        await stores.sessions.create({ id: 's1', userId: 'u1', expiresAt });
-        await stores.sessions.create({ id: 's2', userId: 'u1', expiresAt });
+        await stores.sessions.create({ id: 's1', userId: 'u1', expiresAt, credential: 'c1' });
+        await stores.sessions.create({ id: 's2', userId: 'u1', expiresAt, credential: 'c1' });
         await stores.sessions.revoke('s1');
         await stores.sessions.revoke('unknown');
         await outcome(() => stores.sessions.revoke(smuggled({ $ne: null })));
         const found = await outcome(() => stores.sessions.findActive(smuggled({ $ne: null }), at));
         expect(found.refused || found.value === null).toBe(true);
         expect(await stores.sessions.findActive('s1', at)).toBeNull();
-        expect(await stores.sessions.findActive('s2', at)).toEqual({ id: 's2', userId: 'u1', expiresAt });
+        expect(await stores.sessions.findActive('s2', at)).toEqual({ id: 's2', userId: 'u1', expiresAt, credential: 'c1' });
       });
 
       it('revoking all of a user\'s sessions leaves other users\' sessions; a smuggled user id changes nothing', async () => {
         const expiresAt = new Date(at.getTime() + 60_000);
-        for (const [id, userId] of [['s1', 'u1'], ['s2', 'u1'], ['s3', 'u2']] as const) await stores.sessions.create({ id, userId, expiresAt });
+        for (const [id, userId] of [['s1', 'u1'], ['s2', 'u1'], ['s3', 'u2']] as const) await stores.sessions.create({ id, userId, expiresAt, credential: 'c' });
         const smuggledCall = await outcome(() => stores.sessions.revokeAllForUser(smuggled({ $ne: null })));
         expect(smuggledCall.refused || smuggledCall.value === 0).toBe(true);
         expect(await stores.sessions.revokeAllForUser('u1')).toBe(2);
         expect(await stores.sessions.revokeAllForUser('u1')).toBe(0);
         expect(await stores.sessions.findActive('s1', at)).toBeNull();
         expect(await stores.sessions.findActive('s2', at)).toBeNull();
-        expect(await stores.sessions.findActive('s3', at)).toEqual({ id: 's3', userId: 'u2', expiresAt });
+        expect(await stores.sessions.findActive('s3', at)).toEqual({ id: 's3', userId: 'u2', expiresAt, credential: 'c' });
       });
     });
 

@@ -13,7 +13,7 @@ export class MongoSessionStore implements SessionStore {
 
   create(session: SessionRecord): Promise<void> {
     return this.#guarded(async () => {
-      await this.#sessions.create({ _id: session.id, userId: session.userId, expiresAt: session.expiresAt });
+      await this.#sessions.create({ _id: session.id, userId: session.userId, expiresAt: session.expiresAt, credential: session.credential });
     });
   }
 

@@ -5,6 +5,7 @@ export interface SessionDoc {
   _id: string;
   userId: string;
   expiresAt: Date;
+  credential?: string;
 }
 
 const sessionSchema = new Schema<SessionDoc>(
@@ -12,6 +13,8 @@ const sessionSchema = new Schema<SessionDoc>(
     _id: { type: String, required: true, minlength: 1, maxlength: 128 },
     userId: { type: String, required: true, minlength: 1, maxlength: 128 },
     expiresAt: { type: Date, required: true },
+    // Absent on sessions stored before it existed: those no longer authenticate.
+    credential: { type: String, maxlength: 128 },
   },
   { collection: 'sessions', strict: 'throw', strictQuery: 'throw', versionKey: false },
 );
@@ -26,5 +29,5 @@ export function sessionModel(connection: Connection) {
 export type SessionModel = ReturnType<typeof sessionModel>;
 
 export function toSessionRecord(doc: SessionDoc): SessionRecord {
-  return { id: doc._id, userId: doc.userId, expiresAt: doc.expiresAt };
+  return { id: doc._id, userId: doc.userId, expiresAt: doc.expiresAt, credential: doc.credential ?? '' };
 }
