@@ -110,12 +110,17 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
   const onAttempt = () => connection.markConnecting();
   const onBrowserOnline = () => connection.setBrowserOnline(navigator.onLine);
 
-  lobbySocket.on('connect', onConnect);
-  lobbySocket.on('disconnect', onDisconnect);
-  lobbySocket.on('connect_error', onConnectError);
-  lobbySocket.on('message:new', onMessage);
-  lobbySocket.on('typing', typing.apply);
-  lobbySocket.on('resync', onResync);
+  const listeners = [
+    ['connect', onConnect],
+    ['disconnect', onDisconnect],
+    ['connect_error', onConnectError],
+    ['message:new', onMessage],
+    ['typing', typing.apply],
+    ['resync', onResync],
+  ] as const;
+  // socket.io's typings cannot follow an event name through a loop over a tuple of pairs.
+  const untyped = lobbySocket as unknown as { on(event: string, fn: unknown): void; off(event: string, fn: unknown): void };
+  for (const [event, listener] of listeners) untyped.on(event, listener);
   const stopPresence = bindPresence();
   lobbySocket.io.on('reconnect_attempt', onAttempt);
   const stopDelays = onReconnectDelay((ms) => {
@@ -153,12 +158,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     stopWatch();
     stopDelays();
     clearRetry();
-    lobbySocket.off('connect', onConnect);
-    lobbySocket.off('disconnect', onDisconnect);
-    lobbySocket.off('connect_error', onConnectError);
-    lobbySocket.off('message:new', onMessage);
-    lobbySocket.off('typing', typing.apply);
-    lobbySocket.off('resync', onResync);
+    for (const [event, listener] of listeners) untyped.off(event, listener);
     stopPresence();
     lobbySocket.io.off('reconnect_attempt', onAttempt);
     window.removeEventListener('online', onBrowserOnline);
