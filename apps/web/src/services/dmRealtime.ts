@@ -5,7 +5,7 @@ import { usePresenceStore } from '../stores/presence';
 import { useTypingStore } from '../stores/typing';
 import type { Notifier } from './notifier';
 import { KICK_RETRY_MS, REFUSED_RETRY_MS, createRetryTimer, RESYNC_SPREAD_MS, afterRandomDelay } from './retryTimer';
-import { dmSocket, isOriginRefusal } from './socket';
+import { dmSocket, isOriginRefusal, listenAll } from './socket';
 
 export interface DmLink {
   connect(): void;
@@ -69,7 +69,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
   const onConversation = (conversation: Parameters<typeof conversations.upsert>[0]) => conversations.upsert(conversation);
   const onRead = (mark: Parameters<typeof conversations.applyMark>[0]) => conversations.applyMark(mark);
 
-  const listeners = [
+  const unlisten = listenAll(dmSocket, [
     ['connect', onConnect],
     ['disconnect', onDisconnect],
     ['connect_error', onConnectError],
@@ -78,10 +78,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     ['dm:read', onRead],
     ['typing', typing.apply],
     ['resync', onResync],
-  ] as const;
-  // socket.io's typings cannot follow an event name through a loop over a tuple of pairs.
-  const untyped = dmSocket as unknown as { on(event: string, fn: unknown): void; off(event: string, fn: unknown): void };
-  for (const [event, listener] of listeners) untyped.on(event, listener);
+  ]);
 
   return {
     connect() {
@@ -94,7 +91,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     },
     stop() {
       clearRetry();
-      for (const [event, listener] of listeners) untyped.off(event, listener);
+      unlisten();
       dmSocket.disconnect();
     },
   };

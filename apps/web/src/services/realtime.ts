@@ -13,7 +13,7 @@ import { bindDmSocket } from './dmRealtime';
 import { bindPresence } from './presenceRealtime';
 import type { Notifier } from './notifier';
 import { KICK_RETRY_MS, REFUSED_RETRY_MS, RESYNC_SPREAD_MS, afterRandomDelay, createRetryTimer } from './retryTimer';
-import { ORIGIN_REFUSAL_MESSAGE, isOriginRefusal, lobbySocket, onReconnectDelay } from './socket';
+import { ORIGIN_REFUSAL_MESSAGE, isOriginRefusal, listenAll, lobbySocket, onReconnectDelay } from './socket';
 
 
 /**
@@ -110,17 +110,14 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
   const onAttempt = () => connection.markConnecting();
   const onBrowserOnline = () => connection.setBrowserOnline(navigator.onLine);
 
-  const listeners = [
+  const unlisten = listenAll(lobbySocket, [
     ['connect', onConnect],
     ['disconnect', onDisconnect],
     ['connect_error', onConnectError],
     ['message:new', onMessage],
     ['typing', typing.apply],
     ['resync', onResync],
-  ] as const;
-  // socket.io's typings cannot follow an event name through a loop over a tuple of pairs.
-  const untyped = lobbySocket as unknown as { on(event: string, fn: unknown): void; off(event: string, fn: unknown): void };
-  for (const [event, listener] of listeners) untyped.on(event, listener);
+  ]);
   const stopPresence = bindPresence();
   lobbySocket.io.on('reconnect_attempt', onAttempt);
   const stopDelays = onReconnectDelay((ms) => {
@@ -158,7 +155,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     stopWatch();
     stopDelays();
     clearRetry();
-    for (const [event, listener] of listeners) untyped.off(event, listener);
+    unlisten();
     stopPresence();
     lobbySocket.io.off('reconnect_attempt', onAttempt);
     window.removeEventListener('online', onBrowserOnline);

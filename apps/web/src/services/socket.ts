@@ -41,6 +41,19 @@ export function isOriginRefusal(err: Error): boolean {
 export const ORIGIN_REFUSAL_MESSAGE =
   "This server does not accept connections from this page's address. Its operator must add it to ALLOWED_ORIGINS.";
 
+/** A socket event name and its listener, for `listenAll`. */
+export type Listener = readonly [event: string, listener: (...args: never[]) => void];
+
+/** Adds every listener to the socket; returns the function that removes them all again. */
+export function listenAll(socket: LobbySocket | DmSocket, listeners: readonly Listener[]): () => void {
+  // socket.io's typings cannot follow an event name through a loop over a table of pairs.
+  const untyped = socket as unknown as { on(event: string, fn: unknown): void; off(event: string, fn: unknown): void };
+  for (const [event, listener] of listeners) untyped.on(event, listener);
+  return () => {
+    for (const [event, listener] of listeners) untyped.off(event, listener);
+  };
+}
+
 type DelayListener = (delayMs: number) => void;
 const delayListeners = new Set<DelayListener>();
 
