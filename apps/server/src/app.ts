@@ -94,7 +94,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   });
 
   registerHealthRoutes(http, { stores: deps.stores, instanceId, ...(deps.redis ? { isRedisReady: deps.redis.isReady } : {}) });
-  registerSettingsRoute(http, config);
+  registerSettingsRoute(http, config, now);
   // Set once the namespaces exist; sign-out can only happen after listen, so it is always set by then.
   let endSession = (_sessionId: string): void => {};
   let endUserSessions = (_userId: string, _exceptSessionId: string): void => {};

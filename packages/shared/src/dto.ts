@@ -114,4 +114,9 @@ export interface ServerSettings {
   recallWindowMs: number;
   /** After how long without activity in any tab a user shows as away, in ms. */
   awayAfterMs: number;
+  /**
+   * The server's clock when it answered (ISO 8601, UTC). Clients measure their clock's offset
+   * from it, so that windows and relative times they show follow the server, not the device.
+   */
+  serverTime: string;
 }

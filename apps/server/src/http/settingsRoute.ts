@@ -2,7 +2,15 @@ import type { ServerSettings } from '@confab/shared';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 
-/** `GET /api/settings`: the timings a client shows (recall window, away delay). Public: nothing secret. */
-export function registerSettingsRoute(app: FastifyInstance, config: Pick<Config, 'recallWindowMs' | 'awayAfterMs'>): void {
-  app.get('/api/settings', async () => ({ recallWindowMs: config.recallWindowMs, awayAfterMs: config.awayAfterMs }) satisfies ServerSettings);
+/** `GET /api/settings`: the timings a client shows (recall window, away delay) and the server's clock. Public: nothing secret. */
+export function registerSettingsRoute(
+  app: FastifyInstance,
+  config: Pick<Config, 'recallWindowMs' | 'awayAfterMs'>,
+  now: () => Date = () => new Date(),
+): void {
+  app.get('/api/settings', async (_request, reply) => {
+    // Never cached: a stale copy would carry a stale clock.
+    reply.header('cache-control', 'no-store');
+    return { recallWindowMs: config.recallWindowMs, awayAfterMs: config.awayAfterMs, serverTime: now().toISOString() } satisfies ServerSettings;
+  });
 }

@@ -1,5 +1,6 @@
 import { build } from 'vite';
 import { fileURLToPath } from 'node:url';
+import { WEB_DIST } from './paths';
 
 /**
  * Builds the SPA once for every browser test file; each file's in-process server serves it from
@@ -14,6 +15,7 @@ export default async function setup(): Promise<void> {
       configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
       mode: 'production',
       logLevel: 'warn',
+      build: { outDir: WEB_DIST, emptyOutDir: true },
     });
   } finally {
     process.env.NODE_ENV = nodeEnv;
