@@ -4,4 +4,14 @@ export * from './schemas.js';
 export * from './dto.js';
 export * from './events.js';
 export * from './validate.js';
-export { userText } from './text.js';
+export {
+  bodyLength,
+  displayNameLength,
+  forbiddenNameCharacter,
+  isolateText,
+  normalizeBody,
+  normalizeDisplayName,
+  textLength,
+  userName,
+  userText,
+} from './text.js';

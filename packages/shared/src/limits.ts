@@ -2,7 +2,7 @@
  * Limits shared by the server (which enforces them) and clients (which pre-check and show them).
  */
 export const LIMITS = {
-  /** Longest message body, in UTF-16 code units after NFC normalisation and trimming. */
+  /** Longest message body, in code points (see `bodyLength`) after NFC normalisation and trimming. */
   bodyMaxLength: 4000,
   /** The composer starts showing the remaining characters at this length. */
   bodyWarnLength: 3500,
@@ -29,7 +29,7 @@ export const LIMITS = {
   /** Username length bounds. */
   usernameMinLength: 3,
   usernameMaxLength: 32,
-  /** Longest display name. */
+  /** Longest display name, in code points (see `displayNameLength`) after NFKC normalisation. */
   displayNameMaxLength: 64,
   /** Password length bounds (the upper one keeps hashing cheap to refuse). */
   passwordMinLength: 8,

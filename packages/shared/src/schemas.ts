@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
-import { userText } from './text.js';
+import { userName, userText } from './text.js';
 
 /** A username: letters, digits, `.`, `_` and `-`; unique case-insensitively. */
 export const usernameSchema = z
@@ -15,8 +15,11 @@ export const passwordSchema = z
   .min(LIMITS.passwordMinLength, { error: `password must be at least ${LIMITS.passwordMinLength} characters` })
   .max(LIMITS.passwordMaxLength, { error: `password must be at most ${LIMITS.passwordMaxLength} characters` });
 
-/** A display name: free text, shown instead of the username. */
-export const displayNameSchema = userText(LIMITS.displayNameMaxLength, 'display name');
+/**
+ * A display name: free text, shown instead of the username. Stored after NFKC normalisation and
+ * whitespace folding; direction controls and invisible characters are refused (see `userName`).
+ */
+export const displayNameSchema = userName(LIMITS.displayNameMaxLength, 'display name');
 
 /** `POST /api/auth/register` body. `displayName` defaults to the username. */
 export const registerSchema = z.strictObject({
@@ -47,7 +50,7 @@ export const clientIdSchema = z
   .max(LIMITS.clientIdMaxLength, { error: `clientId must be at most ${LIMITS.clientIdMaxLength} characters` })
   .regex(/^[A-Za-z0-9_-]+$/, { error: 'clientId may hold only letters, digits, "_" and "-"' });
 
-/** A message body as the user typed it; stored after NFC normalisation and trimming. */
+/** A message body as the user typed it; stored after NFC normalisation and trimming, at most `bodyMaxLength` code points. */
 export const bodySchema = userText(LIMITS.bodyMaxLength, 'body');
 
 /** A room sequence number: 1 for a room's first message. */

@@ -4,22 +4,118 @@ import { z } from 'zod';
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 // With the `u` flag a paired surrogate reads as one astral code point, so this matches lone halves only.
 const LONE_SURROGATE = /\p{Cs}/u;
+/** Explicit direction marks, embeddings, overrides and isolates (LRM, RLM, ALM, LRE…PDF, LRI…PDI). */
+const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+/** Characters that draw nothing or only steer other characters: format (Cf) and default-ignorable. */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+/**
+ * The invisible characters a visible sequence needs, removed before the check above: a ZWJ or
+ * ZWNJ between two letters or marks of a joining script (Arabic, Indic…, not Latin, Greek or
+ * Cyrillic, where they would only hide), a ZWJ or variation selector inside an emoji sequence,
+ * and the tag characters of a flag like 🏴󠁧󠁢󠁳󠁣󠁴󠁿.
+ */
+const NEEDED_INVISIBLES = [
+  /(?<=(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Common}\p{Script=Inherited}])[\p{L}\p{M}])[\u200C\u200D](?=[\p{L}\p{M}])/gu,
+  /(?<=\p{Extended_Pictographic}[\uFE0F\p{Emoji_Modifier}]?)\u200D(?=\p{Extended_Pictographic})/gu,
+  /(?<=\p{Emoji})[\uFE0E\uFE0F]/gu,
+  /(?<=\u{1F3F4})[\u{E0020}-\u{E007E}]+\u{E007F}/gu,
+];
 
 /**
- * A user-written text field: refuses control characters and lone surrogates, then normalises to
- * Unicode NFC, folds CRLF to LF, trims, and checks the length of what will be stored.
+ * How long a text is, as every limit in the protocol counts it: in Unicode code points, so an
+ * astral character such as 👋 counts as one, like `é` or `a` (a ZWJ emoji sequence counts each
+ * of its code points). Count what will be stored: see {@link bodyLength} and {@link displayNameLength}.
  */
-export function userText(maxLength: number, what: string) {
+export function textLength(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
+
+/** A message body as it is stored: NFC, CRLF and CR folded to LF, trimmed. */
+export function normalizeBody(body: string): string {
+  return body.normalize('NFC').replace(/\r\n?/g, '\n').trim();
+}
+
+/**
+ * A display name as it is stored: NFKC (so fullwidth `Ａｌｉｃｅ` and ligatures read as their
+ * plain forms), every run of whitespace (line breaks included) folded to one space, trimmed.
+ */
+export function normalizeDisplayName(name: string): string {
+  return name.normalize('NFKC').replace(/\s+/gu, ' ').trim();
+}
+
+/** The length the server checks a draft body against: {@link textLength} of {@link normalizeBody}. */
+export function bodyLength(body: string): number {
+  return textLength(normalizeBody(body));
+}
+
+/** The length the server checks a display name against: {@link textLength} of {@link normalizeDisplayName}. */
+export function displayNameLength(name: string): number {
+  return textLength(normalizeDisplayName(name));
+}
+
+/**
+ * The first character that a display name may not hold, as `U+202E`, or null: direction controls
+ * (they can flip the text around a name) and invisible characters (they make two names that look
+ * alike differ), except those a visible emoji or script sequence needs.
+ */
+export function forbiddenNameCharacter(name: string): string | null {
+  const bare = NEEDED_INVISIBLES.reduce((s, needed) => s.replace(needed, ''), name);
+  const found = BIDI_CONTROL.exec(bare) ?? INVISIBLE.exec(bare);
+  return found ? `U+${found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : null;
+}
+
+// Right-to-left scripts' blocks (Hebrew to Arabic Extended, their presentation forms, and the
+// astral RTL blocks): only text holding one of these, or a direction control, can reorder its neighbours.
+const RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFE\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
+
+/**
+ * A user-provided string made safe to embed in plain text (a window title, a system
+ * notification), where no markup can isolate it: its own direction controls removed, and, if it
+ * holds right-to-left text or had controls, wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL
+ * ISOLATE, so that it cannot reorder the text around it. Left-to-right text comes back as it was.
+ */
+export function isolateText(text: string): string {
+  const bare = text.replace(BIDI_CONTROLS, '');
+  return bare === text && !RIGHT_TO_LEFT.test(text) ? text : `\u2068${bare}\u2069`;
+}
+
+function checked(what: string) {
   return z
     .string({ error: `${what} must be a string` })
     .refine((s) => !CONTROL_CHARACTERS.test(s), { error: `${what} contains a control character` })
-    .refine((s) => !LONE_SURROGATE.test(s), { error: `${what} contains an invalid character` })
-    .transform((s) => s.normalize('NFC').replace(/\r\n?/g, '\n').trim())
+    .refine((s) => !LONE_SURROGATE.test(s), { error: `${what} contains an invalid character` });
+}
+
+function bounded(maxLength: number, what: string) {
+  return z
+    .string()
+    .min(1, { error: `${what} must not be empty` })
+    .refine((s) => textLength(s) <= maxLength, { error: `${what} must be at most ${maxLength} characters` });
+}
+
+/**
+ * A user-written text field (a message body): refuses control characters and lone surrogates,
+ * stores {@link normalizeBody}, and checks its {@link textLength} against `maxLength`.
+ */
+export function userText(maxLength: number, what: string) {
+  return checked(what).transform(normalizeBody).pipe(bounded(maxLength, what));
+}
+
+/**
+ * A display name: refuses control characters and lone surrogates, stores
+ * {@link normalizeDisplayName}, refuses what {@link forbiddenNameCharacter} finds, and checks its
+ * {@link textLength} against `maxLength`.
+ */
+export function userName(maxLength: number, what: string) {
+  return checked(what)
+    .transform(normalizeDisplayName)
     .pipe(
-      z
-        .string()
-        .min(1, { error: `${what} must not be empty` })
-        // zod's max() counts code points; limits are in UTF-16 code units, as clients and MongoDB count them.
-        .refine((s) => s.length <= maxLength, { error: `${what} must be at most ${maxLength} characters` }),
+      bounded(maxLength, what).superRefine((s, ctx) => {
+        const found = forbiddenNameCharacter(s);
+        if (found) ctx.addIssue({ code: 'custom', message: `${what} must not contain invisible or text-direction characters (found ${found})` });
+      }),
     );
 }

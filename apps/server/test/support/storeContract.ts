@@ -1,4 +1,4 @@
-import { dmRoomId } from '@confab/shared';
+import { LIMITS, dmRoomId } from '@confab/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { NewMessage, Stores } from '../../src/store/ports.js';
 
@@ -205,6 +205,17 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
         const stored = (await stores.messages.since('lobby', { afterSeq: 0, limit: 100 })).messages;
         expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
         expect(stored.filter((m) => m.clientId === 'repeated')).toHaveLength(1);
+      });
+
+      it('stores the longest body and author name the text rules allow, written in astral characters', async () => {
+        // The limits count code points; each of these emoji is two UTF-16 units.
+        const body = '👋'.repeat(LIMITS.bodyMaxLength);
+        const name = '😀'.repeat(LIMITS.displayNameMaxLength);
+        const { message } = await stores.messages.append(newMessage({ body, author: { id: 'a'.repeat(24), name } }));
+        const [stored] = (await stores.messages.since('lobby', { afterSeq: 0, limit: 10 })).messages;
+        expect([message.body, stored?.body, stored?.author.name]).toEqual([body, body, name]);
+        const user = await stores.users.create(newUser('astral', name));
+        expect(user === 'username_taken' ? user : user.displayName).toBe(name);
       });
 
       it('stores bodies verbatim, operator-like text and all', async () => {

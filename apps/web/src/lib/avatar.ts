@@ -1,10 +1,12 @@
+import { graphemes } from './graphemes';
+
 /** Number of avatar colours in the stylesheet (`--avatar-0` … `--avatar-7`). */
 export const AVATAR_COLORS = 8;
 
 /** Up to two letters: the initials of the first two words, or the first two letters of a single word. */
 export function initials(name: string): string {
   const words = name.trim().split(/[\s._-]+/u).filter(Boolean);
-  const letters = words.length >= 2 ? [words[0]!, words[1]!].map((w) => Array.from(w)[0]) : Array.from(words[0] ?? '?').slice(0, 2);
+  const letters = words.length >= 2 ? [words[0]!, words[1]!].map((w) => graphemes(w)[0]) : graphemes(words[0] ?? '?').slice(0, 2);
   return letters.join('').toLocaleUpperCase();
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALICE, ALICE_BOB_ROOM, ALICE_USER, conversation, message } from '../testing/factories';
-import { applyReadMark, conversationName, mergeConversation, previewText, sortConversations, totalUnread } from './conversations';
+import { applyReadMark, conversationName, mergeConversation, previewParts, previewText, sortConversations, totalUnread } from './conversations';
 
 const CAROL = { id: 'c'.repeat(24), username: 'carol', displayName: 'Carol Chu' };
 const CAROL_ROOM = `dm:${ALICE.id}:${CAROL.id}`;
@@ -62,5 +62,11 @@ describe('conversation list', () => {
     expect(conversationName(notes, ALICE.id)).toBe('Notes to self');
     expect(conversationName(conversation(), ALICE.id)).toBe('Bob Baker');
     expect(previewText(conversation({ lastMessage: null }), ALICE.id)).toBe('');
+  });
+
+  it('keeps a recaller\'s name apart from the words after it, so it cannot turn them around', () => {
+    const recalled = conversation({ peer: { ...conversation().peer, displayName: 'Bob\u202E' }, lastMessage: message(1, { author: { id: conversation().peer.id, name: 'Bob\u202E' }, body: '', recalledAt: at(3) }) });
+    expect(previewParts(recalled, ALICE.id)).toEqual({ actor: 'Bob\u202E', text: ' recalled a message' });
+    expect(previewText(recalled, ALICE.id, true)).toBe('\u2068Bob\u2069 recalled a message');
   });
 });

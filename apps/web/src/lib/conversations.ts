@@ -1,4 +1,5 @@
-import type { ConversationDto, ReadMarkDto } from '@confab/shared';
+import { isolateText, type ConversationDto, type ReadMarkDto } from '@confab/shared';
+import { oneLine } from './graphemes';
 
 /** Newest activity first; ties by room id, descending, as the server pages them. */
 export function compareConversations(a: ConversationDto, b: ConversationDto): number {
@@ -58,13 +59,25 @@ export function isNotesToSelf(conversation: Pick<ConversationDto, 'peer'>, myId:
   return conversation.peer.id === myId;
 }
 
-/** The sidebar's one-line preview: the newest message's first line, "You: " before one's own. */
-export function previewText(conversation: ConversationDto, myId: string | undefined): string {
+/**
+ * The sidebar's one-line preview in two parts: `actor`, a user's name to be shown isolated (so
+ * it cannot turn the words after it around), or null; and the text that follows it. The
+ * newest message's first line, "You: " before one's own; a recall names who recalled.
+ */
+export function previewParts(conversation: ConversationDto, myId: string | undefined): { actor: string | null; text: string } {
   const last = conversation.lastMessage;
-  if (!last) return '';
-  if (last.recall || last.recalledAt) return isOwnInPair(last.author.id, conversation, myId) ? 'You recalled a message' : `${last.author.name} recalled a message`;
-  const firstLine = last.body.replace(/\s+/g, ' ').trim();
-  return last.author.id === myId && !isNotesToSelf(conversation, myId) ? `You: ${firstLine}` : firstLine;
+  if (!last) return { actor: null, text: '' };
+  if (last.recall || last.recalledAt) {
+    return isOwnInPair(last.author.id, conversation, myId) ? { actor: null, text: 'You recalled a message' } : { actor: last.author.name, text: ' recalled a message' };
+  }
+  const firstLine = oneLine(last.body);
+  return { actor: null, text: last.author.id === myId && !isNotesToSelf(conversation, myId) ? `You: ${firstLine}` : firstLine };
+}
+
+/** The preview as one string; `isolate` wraps the actor's name in FSI…PDI for plain-text places (a tooltip). */
+export function previewText(conversation: ConversationDto, myId: string | undefined, isolate = false): string {
+  const { actor, text } = previewParts(conversation, myId);
+  return actor === null ? text : `${isolate ? isolateText(actor) : actor}${text}`;
 }
 
 function isOwnInPair(authorId: string, conversation: ConversationDto, myId: string | undefined): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALICE, ALICE_BOB_ROOM, BOB, conversation, message } from '../testing/factories';
-import { PREVIEW_MAX_LENGTH, documentTitle, notificationBody, shouldNotify, titleUnread } from './notifications';
+import { PREVIEW_MAX_LENGTH, documentTitle, notificationBody, notificationTitle, shouldNotify, titleUnread } from './notifications';
 
 const fromBob = message(3, { roomId: ALICE_BOB_ROOM, author: BOB });
 const looking = { myId: ALICE.id, activeRoomId: ALICE_BOB_ROOM, isAttentive: true, permission: 'granted' as const };
@@ -26,6 +26,16 @@ describe('notification decisions', () => {
     const long = notificationBody('word '.repeat(100));
     expect(long).toHaveLength(PREVIEW_MAX_LENGTH);
     expect(long.endsWith('…')).toBe(true);
+  });
+
+  it('cuts a long message between whole characters, never inside an emoji', () => {
+    const body = notificationBody(`${'a'.repeat(PREVIEW_MAX_LENGTH - 2)}👩🏽‍💻🇫🇷 more`);
+    expect(body).toBe(`${'a'.repeat(PREVIEW_MAX_LENGTH - 2)}👩🏽‍💻…`);
+    expect(notificationBody('😀'.repeat(PREVIEW_MAX_LENGTH + 1))).toBe(`${'😀'.repeat(PREVIEW_MAX_LENGTH - 1)}…`);
+  });
+
+  it('isolates the sender\'s name in the title, dropping its own direction controls', () => {
+    expect(notificationTitle('Mallory\u202E')).toBe('\u2068Mallory\u2069');
   });
 });
 

@@ -1,6 +1,7 @@
-import type { ConversationDto, MessageDto } from '@confab/shared';
+import { isolateText, type ConversationDto, type MessageDto } from '@confab/shared';
+import { oneLine, truncate } from './graphemes';
 
-/** Longest notification body: platforms cut around here anyway, and a preview is enough. */
+/** Longest notification body, in characters (grapheme clusters): platforms cut around here anyway, and a preview is enough. */
 export const PREVIEW_MAX_LENGTH = 140;
 
 export type PermissionState = NotificationPermission | 'unsupported';
@@ -25,10 +26,14 @@ export function shouldNotify(message: MessageDto, context: NotifyContext): boole
   return context.permission === 'granted' && !message.recall && wantsAttention(message, context);
 }
 
-/** The notification text: the message on one line, cut with an ellipsis. */
+/** The notification text: the message on one line, cut with an ellipsis between whole characters. */
 export function notificationBody(body: string): string {
-  const line = body.replace(/\s+/g, ' ').trim();
-  return line.length <= PREVIEW_MAX_LENGTH ? line : `${line.slice(0, PREVIEW_MAX_LENGTH - 1).trimEnd()}…`;
+  return truncate(oneLine(body), PREVIEW_MAX_LENGTH);
+}
+
+/** The notification's title: the sender's name, isolated so that it cannot reorder what the platform adds around it. */
+export function notificationTitle(authorName: string): string {
+  return isolateText(authorName);
 }
 
 /**

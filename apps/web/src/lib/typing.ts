@@ -1,4 +1,4 @@
-import { LIMITS, type AuthorDto, type TypingDto } from '@confab/shared';
+import { LIMITS, isolateText, type AuthorDto, type TypingDto } from '@confab/shared';
 
 /** The timer functions the typing logic needs; tests pass fake ones (or use vi.useFakeTimers). */
 export interface Timers {
@@ -14,7 +14,9 @@ export const realTimers: Timers = {
 };
 
 /** "Alice is typing…", "Alice and Bob are typing…", "Several people are typing…", or '' for nobody. */
-export function typingPhrase(names: readonly string[]): string {
+export function typingPhrase(rawNames: readonly string[]): string {
+  // Isolated, so a right-to-left or direction-changing name cannot turn the phrase around.
+  const names = rawNames.map(isolateText);
   if (names.length === 0) return '';
   if (names.length === 1) return `${names[0]} is typing…`;
   if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;

@@ -1,7 +1,7 @@
 import { shallowReactive, watch } from 'vue';
 import type { Router } from 'vue-router';
 import type { MessageDto } from '@confab/shared';
-import { documentTitle, notificationBody, shouldNotify, titleUnread } from '../lib/notifications';
+import { documentTitle, notificationBody, notificationTitle, shouldNotify, titleUnread } from '../lib/notifications';
 import { useAttentionStore } from '../stores/attention';
 import { useConversationsStore } from '../stores/conversations';
 import { useDmStore } from '../stores/dm';
@@ -52,7 +52,7 @@ export function startNotifier(router: Router): Notifier {
     if (!shouldNotify(message, context)) return;
     close(message.roomId);
     try {
-      const notification = new Notification(message.author.name, { body: notificationBody(message.body), tag: message.roomId });
+      const notification = new Notification(notificationTitle(message.author.name), { body: notificationBody(message.body), tag: message.roomId });
       notification.onclick = () => {
         window.focus();
         const peer = conversations.byRoomId[message.roomId]?.peer;

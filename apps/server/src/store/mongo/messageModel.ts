@@ -16,7 +16,8 @@ export interface MessageDoc {
 const authorSchema = new Schema<MessageDoc['author']>(
   {
     id: { type: String, required: true, match: /^[0-9a-f]{24}$/ },
-    name: { type: String, required: true, maxlength: LIMITS.displayNameMaxLength },
+    // Limits count code points; mongoose counts UTF-16 units, and a code point takes at most two.
+    name: { type: String, required: true, maxlength: LIMITS.displayNameMaxLength * 2 },
   },
   { _id: false, strict: 'throw' },
 );
@@ -38,7 +39,7 @@ const messageSchema = new Schema<MessageDoc>(
     // A recalled message keeps its place in the stream with an empty body; a recall entry has none.
     body: {
       type: String,
-      maxlength: LIMITS.bodyMaxLength,
+      maxlength: LIMITS.bodyMaxLength * 2,
       required: [function (this: MessageDoc) { return this.recalledAt == null && this.recall == null; }, 'body is required'],
     },
     createdAt: { type: Date, required: true },

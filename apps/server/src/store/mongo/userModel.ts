@@ -20,9 +20,10 @@ const userSchema = new Schema<UserDoc>(
   {
     username: { type: String, required: true, minlength: 1, maxlength: LIMITS.usernameMaxLength },
     usernameKey: { type: String, required: true, minlength: 1, maxlength: LIMITS.usernameMaxLength },
-    displayName: { type: String, required: true, minlength: 1, maxlength: LIMITS.displayNameMaxLength },
+    // Limits count code points; mongoose counts UTF-16 units, and a code point takes at most two.
+    displayName: { type: String, required: true, minlength: 1, maxlength: LIMITS.displayNameMaxLength * 2 },
     // Lower-casing can lengthen a string (İ becomes i̇), hence the larger bound.
-    displayNameKey: { type: String, required: true, minlength: 1, maxlength: LIMITS.displayNameMaxLength * 2 },
+    displayNameKey: { type: String, required: true, minlength: 1, maxlength: LIMITS.displayNameMaxLength * 4 },
     passwordHash: { type: String, required: true, minlength: 1 },
     createdAt: { type: Date, required: true },
   },

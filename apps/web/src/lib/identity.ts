@@ -1,0 +1,26 @@
+import { normalizeDisplayName } from '@confab/shared';
+
+// Characters that draw nothing (format, default-ignorable) and direction controls.
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * What a display name looks like, for telling whether two names could be taken for each other:
+ * NFKC, whitespace folded, invisible characters dropped, case folded. Names stored before the
+ * server refused invisible characters ("Alice\u200B") collide with the plain form.
+ */
+export function lookalikeKey(displayName: string): string {
+  return normalizeDisplayName(displayName).replace(INVISIBLE, '').toLocaleLowerCase();
+}
+
+/** The keys held by more than one account among `users`: those names need the @username beside them. */
+export function collidingKeys(users: Iterable<{ id: string; displayName: string }>): Set<string> {
+  const owner = new Map<string, string>();
+  const colliding = new Set<string>();
+  for (const { id, displayName } of users) {
+    const key = lookalikeKey(displayName);
+    const first = owner.get(key);
+    if (first === undefined) owner.set(key, id);
+    else if (first !== id) colliding.add(key);
+  }
+  return colliding;
+}
