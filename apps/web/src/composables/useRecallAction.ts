@@ -11,13 +11,14 @@ export const RECALL_ERROR_MS = 5_000;
  * when), sending the recall, and a short-lived error per message when the server refuses.
  */
 export function useRecallAction(room: () => RoomMessages, now: Ref<Date>) {
+  // `now` must be the server's time (useNow), like the window it is compared with.
   const settings = useSettingsStore();
   const busy = ref<ReadonlySet<string>>(new Set());
   const errors = ref<Readonly<Record<string, string>>>({});
   const timers = new Set<ReturnType<typeof setTimeout>>();
   onBeforeUnmount(() => timers.forEach(clearTimeout));
 
-  /** Epoch ms when the window closes, or null when this entry offers no recall. */
+  /** Epoch ms on the server's clock when the window closes, or null when this entry offers no recall. */
   function deadline(entry: TimelineMessage): number | null {
     const windowMs = settings.settings?.recallWindowMs;
     if (!windowMs || !entry.isOwn || entry.isRecalled || entry.status !== 'sent' || !entry.id) return null;

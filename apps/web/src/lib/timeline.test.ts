@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALICE, BOB, message, outboxItem } from '../testing/factories';
-import { buildTimeline, GROUP_WINDOW_MS, type TimelineEntry, type TimelineMessage } from './timeline';
+import { buildTimeline, countNewMessages, GROUP_WINDOW_MS, type TimelineEntry, type TimelineMessage } from './timeline';
 
 const now = new Date(2026, 2, 10, 15, 0);
 const at = (day: number, hour: number, minute = 0, second = 0) => new Date(2026, 2, day, hour, minute, second).toISOString();
@@ -83,5 +83,34 @@ describe('buildTimeline', () => {
     const stored = rows(buildTimeline([message(5, { author: ALICE, clientId: 'k1', createdAt: at(10, 14) })], [], ALICE, now))[0]!;
     expect(stored.key).toBe(pending.key);
     expect(stored.status).toBe('sent');
+  });
+});
+
+describe('countNewMessages', () => {
+  const old = message(1, { author: ALICE, body: 'old' });
+  /** Alice's recall of `target`, the entry the server appends with seq `seq`. */
+  const recallOf = (seq: number, target: typeof old) =>
+    message(seq, { author: target.author, body: '', recall: { messageId: target.id, seq: target.seq } });
+  const count = (messages: Parameters<typeof buildTimeline>[0], seenSeq: number, outbox: Parameters<typeof buildTimeline>[1] = []) =>
+    countNewMessages(buildTimeline(messages, outbox, BOB, now), seenSeq);
+
+  it('counts messages by others stored after what the reader saw', () => {
+    expect(count([old, message(2, { author: ALICE }), message(3, { author: ALICE })], 1)).toBe(2);
+    expect(count([old, message(2, { author: ALICE })], 2)).toBe(0);
+  });
+
+  it('never counts a recall entry, though it is stored after what the reader saw', () => {
+    expect(count([{ ...old, body: '', recalledAt: at(10, 14) }, recallOf(2, old)], 1)).toBe(0);
+  });
+
+  it('stops counting a new message once it is recalled', () => {
+    const fresh = message(3, { author: ALICE, body: 'fresh' });
+    const seen = [{ ...old, body: '', recalledAt: at(10, 14) }, recallOf(2, old)];
+    expect(count([...seen, fresh], 1)).toBe(1);
+    expect(count([...seen, { ...fresh, body: '', recalledAt: at(10, 14) }, recallOf(4, fresh)], 1)).toBe(0);
+  });
+
+  it('never counts the reader\'s own messages, stored or still in the outbox', () => {
+    expect(count([old, message(2, { author: BOB })], 1, [outboxItem('p1')])).toBe(0);
   });
 });

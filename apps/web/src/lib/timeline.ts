@@ -47,6 +47,7 @@ export function dayKey(date: Date): string {
   return `${date.getFullYear()}-${m}-${d}`;
 }
 
+/** "Today", "Yesterday" or the date; `now` is the server's time (see serverClock), never the device's. */
 export function dayLabel(date: Date, now: Date): string {
   const today = dayKey(now);
   const yesterday = dayKey(new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1));
@@ -118,7 +119,7 @@ export function buildTimeline(messages: readonly MessageDto[], outbox: readonly 
     }
     // A tombstone stands on its own line, and so does whatever follows it.
     if (previous && previous.authorId === row.authorId && !row.isRecalled && !previous.isRecalled) {
-      // Absolute: a pending row carries the local clock, which may trail the server's a little.
+      // Absolute: a pending row carries the client's estimate of the server's clock, which may be a little off.
       const gap = Math.abs(date.getTime() - new Date(previous.createdAt).getTime());
       row.isGroupStart = gap >= GROUP_WINDOW_MS;
     }
@@ -126,6 +127,25 @@ export function buildTimeline(messages: readonly MessageDto[], outbox: readonly 
     previous = row;
   }
   return entries;
+}
+
+/**
+ * How many rows the "N new messages" button counts: messages by others, shown as messages (not
+ * tombstones), stored after `seenSeq`. Only rows of the timeline can count, so stream entries
+ * that are not shown as rows of their own (recalls, and later edits or reactions) never do, and a
+ * new message that is recalled before it was seen stops counting.
+ */
+export function countNewMessages(entries: readonly TimelineEntry[], seenSeq: number): number {
+  let count = 0;
+  for (let i = entries.length - 1; i >= 0; i -= 1) {
+    const entry = entries[i]!;
+    if (entry.kind !== 'message') continue;
+    // Unacked rows (ours) sit at the end with no seq; stored rows are in seq order.
+    if (entry.seq === null) continue;
+    if (entry.seq <= seenSeq) break;
+    if (!entry.isOwn && !entry.isRecalled) count += 1;
+  }
+  return count;
 }
 
 /** The tombstone's text, also used for conversation previews. */

@@ -2,22 +2,36 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ServerSettings } from '@confab/shared';
 import type { AsyncStatus } from '../lib/roomMessages';
+import { serverClock } from '../lib/serverClock';
 import { fetchSettings } from '../services/settings';
 
-/** The server's timings (`GET /api/settings`); null until loaded, and then the recall action stays hidden. */
+/**
+ * The server's timings (`GET /api/settings`); null until loaded, and then the recall action stays
+ * hidden. Each load also reads the server's clock into `serverClock`.
+ */
 export const useSettingsStore = defineStore('settings', () => {
   const settings = ref<ServerSettings | null>(null);
   const loadStatus = ref<AsyncStatus>('idle');
+  let running: Promise<void> | null = null;
 
-  async function load(): Promise<void> {
-    if (loadStatus.value === 'loading' || loadStatus.value === 'done') return;
+  async function fetchOnce(): Promise<void> {
     loadStatus.value = 'loading';
     try {
-      settings.value = await fetchSettings();
+      const sentAt = Date.now();
+      const next = await fetchSettings();
+      serverClock.observe(next.serverTime, sentAt, Date.now());
+      settings.value = next;
       loadStatus.value = 'done';
     } catch {
+      // Settings already held stay in use: a failed refresh only leaves the clock as it was.
       loadStatus.value = 'error';
     }
+  }
+
+  /** Loads the settings, or loads them again (on every connect, so the clock follows a moved device clock); one request at a time. */
+  function load(): Promise<void> {
+    running ??= fetchOnce().finally(() => (running = null));
+    return running;
   }
 
   return { settings, loadStatus, load };
