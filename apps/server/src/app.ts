@@ -16,7 +16,7 @@ import { registerWebApp } from './http/webApp.js';
 import { isOriginAllowed } from './http/origin.js';
 import { createHandshakeGuard, createOriginGate } from './realtime/handshake.js';
 import { registerDm, type DmNamespace } from './realtime/namespaces/dm.js';
-import { registerLobby, type LobbyNamespace } from './realtime/namespaces/lobby.js';
+import { PRESENCE_ROOM, registerLobby, type LobbyNamespace } from './realtime/namespaces/lobby.js';
 import { createAccountService } from './services/accountService.js';
 import { createRateLimits } from './limits/rateLimits.js';
 import { MemoryPresenceRegistry } from './presence/memoryRegistry.js';
@@ -125,7 +125,9 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     instanceId,
     now,
     awayAfterMs: config.awayAfterMs,
-    publish: (update) => lobby.emit('presence:update', update),
+    sweepMs: config.presenceSweepMs,
+    publish: (update) => lobby.to(PRESENCE_ROOM).emit('presence:update', update),
+    reannounce: (updates) => updates.forEach((update) => lobby.local.to(PRESENCE_ROOM).emit('presence:update', update)),
     logger: deps.logger,
   });
   const presenceSweep = setInterval(() => void presence.sweep(), config.presenceSweepMs);

@@ -3,7 +3,7 @@ import { createClient, type RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryPresenceRegistry } from '../src/presence/memoryRegistry.js';
 import { RedisPresenceRegistry } from '../src/presence/redisRegistry.js';
-import type { PresenceRegistry } from '../src/presence/registry.js';
+import type { PresenceRegistry, PresenceState } from '../src/presence/registry.js';
 import { eventually } from './support/client.js';
 import { startRedisServer, type RedisServer } from './support/redisServer.js';
 
@@ -54,15 +54,37 @@ describe.each([
     await registry.close();
   });
 
-  it('lets exactly one caller claim each change of state', async () => {
+  it('lets exactly one caller claim each change of state, under a revision above every earlier one', async () => {
     const registry = await make();
-    const claims = await Promise.all(Array.from({ length: 10 }, () => registry.claimChange('u1', 'online')));
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    expect(await registry.trackedUsers()).toEqual(['u1']);
-    expect(await registry.claimChange('u1', 'away')).toBe(true);
-    expect(await registry.claimChange('u1', 'offline')).toBe(true);
-    expect(await registry.claimChange('u1', 'offline')).toBe(false);
-    expect(await registry.trackedUsers()).toEqual([]);
+    const change = (state: PresenceState) => ({ userId: 'u1', state, lastSeenAt: null });
+    const claims = await Promise.all(Array.from({ length: 10 }, () => registry.claimChange(change('online'), 0)));
+    const won = claims.filter((c) => c.kind === 'claimed');
+    expect(won).toHaveLength(1);
+    expect(claims.filter((c) => c.kind === 'unchanged')).toHaveLength(9);
+    const away = await registry.claimChange(change('away'), 0);
+    const offline = await registry.claimChange(change('offline'), 0);
+    expect(await registry.claimChange(change('offline'), 0)).toEqual({ kind: 'unchanged' });
+    const other = await registry.claimChange({ userId: 'u2', state: 'online', lastSeenAt: null }, 0);
+    const revs = [won[0], away, offline, other].map((c) => (c?.kind === 'claimed' ? c.rev : NaN));
+    expect(revs).toEqual([...revs].sort((x, y) => x - y));
+    expect(new Set(revs).size).toBe(4);
+    const published = await registry.published();
+    expect(published.rev).toBe(revs[3]);
+    expect(published.states.get('u1')).toMatchObject({ state: 'offline', rev: revs[2] });
+    await registry.close();
+  });
+
+  it('refuses a claim computed before the user\'s connections changed', async () => {
+    const registry = await make();
+    const before = (await registry.versions(['u1'])).get('u1') ?? 0;
+    await registry.add({ connectionId: 'c1', userId: 'u1', instanceId: 'i1', lastActiveAt: at(1) });
+    // Computed from a read without c1: offline would be wrong now.
+    expect(await registry.claimChange({ userId: 'u1', state: 'away', lastSeenAt: null }, before)).toEqual({ kind: 'stale' });
+    const now = (await registry.versions(['u1'])).get('u1')!;
+    expect(await registry.claimChange({ userId: 'u1', state: 'online', lastSeenAt: null }, now)).toMatchObject({ kind: 'claimed' });
+    await registry.remove('c1', at(2));
+    await registry.remove('c1', at(3)); // idempotent: the second removal changes nothing
+    expect((await registry.versions(['u1'])).get('u1')).toBe(now + 1);
     await registry.close();
   });
 });

@@ -1,6 +1,6 @@
 import { dmRoomId, type PresenceDto, type TypingDto } from '@confab/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectLobby, eventually, registerUser, request, roundTrip, settle, type LobbyClient, type TestUser } from './support/client.js';
+import { connectLobby, eventually, lobbyClient, registerUser, request, roundTrip, settle, type LobbyClient, type TestUser } from './support/client.js';
 import { connectDm, dmRequest, recordDm, type DmClient } from './support/dmClient.js';
 import { useServer } from './support/server.js';
 
@@ -10,9 +10,15 @@ afterEach(() => {
   for (const socket of dms.splice(0)) socket.disconnect();
 });
 
+/** The changes a client applies: each revision once (the sweep re-announces recent ones). */
 function recordPresence(socket: LobbyClient) {
   const updates: PresenceDto[] = [];
-  socket.on('presence:update', (p) => updates.push(p));
+  const seen = new Set<number>();
+  socket.on('presence:update', (p) => {
+    if (seen.has(p.rev)) return;
+    seen.add(p.rev);
+    updates.push(p);
+  });
   return updates;
 }
 
@@ -38,20 +44,23 @@ describe('presence', () => {
     const { server } = await serverWithClock();
     const [alice, carol] = await Promise.all([registerUser(server.url), registerUser(server.url)]);
     const observer = await lobby(server.url, carol);
-    const updates = recordPresence(observer);
+    const all = recordPresence(observer);
+    // Carol's own change may be re-announced to her: only Alice's matter here.
+    const updates = all.filter.bind(all, (u) => u.userId === alice.user.id);
 
     const tab1 = await lobby(server.url, alice);
-    await eventually(() => expect(updates).toEqual([expect.objectContaining({ userId: alice.user.id, state: 'online' })]));
+    await eventually(() => expect(updates()).toEqual([expect.objectContaining({ userId: alice.user.id, state: 'online' })]));
     const tab2 = await lobby(server.url, alice);
     tab1.disconnect();
     await roundTrip(tab2);
     await settle(200);
-    expect(updates.map((u) => u.state)).toEqual(['online']);
+    expect(updates().map((u) => u.state)).toEqual(['online']);
 
     tab2.disconnect();
-    await eventually(() => expect(updates.map((u) => u.state)).toEqual(['online', 'offline']));
+    await eventually(() => expect(updates().map((u) => u.state)).toEqual(['online', 'offline']));
     await settle(200);
-    expect(updates.filter((u) => u.state === 'offline')).toEqual([{ userId: alice.user.id, state: 'offline', lastSeenAt: expect.any(String) }]);
+    expect(updates().filter((u) => u.state === 'offline')).toEqual([{ userId: alice.user.id, state: 'offline', lastSeenAt: expect.any(String), rev: expect.any(Number) }]);
+    expect(updates()[1]!.rev).toBeGreaterThan(updates()[0]!.rev);
   });
 
   it('sends a snapshot on connect, then changes only', async () => {
@@ -65,24 +74,48 @@ describe('presence', () => {
     expect(ids).toEqual([alice.user.id, bob.user.id].sort());
   });
 
+  it('gives a connecting socket the snapshot first, already listing its own user, and no update older than it', async () => {
+    const { server } = await serverWithClock();
+    const [alice, bob] = await Promise.all([registerUser(server.url), registerUser(server.url)]);
+    const aliceTab = await lobby(server.url, alice);
+    for (let i = 0; i < 5; i += 1) {
+      const socket = harness.track(lobbyClient(server.url, { cookie: bob.cookie }));
+      const events: { event: string; args: unknown[] }[] = [];
+      socket.onAny((event: string, ...args: unknown[]) => event.startsWith('presence:') && events.push({ event, args }));
+      socket.connect();
+      // presence:get is answered after the connect's own work: anything sent by then has arrived.
+      await eventually(() => expect(events.length).toBeGreaterThan(0));
+      await request(socket, 'presence:get', { userIds: [bob.user.id] });
+      expect(events[0]!.event).toBe('presence:snapshot');
+      const [snapshot, meta] = events[0]!.args as [PresenceDto[], { rev: number }];
+      expect(snapshot.filter((p) => p.state === 'online').map((p) => p.userId).sort()).toEqual([alice.user.id, bob.user.id].sort());
+      const updates = events.slice(1).map((e) => e.args[0] as PresenceDto);
+      expect(updates.filter((u) => u.rev > meta.rev)).toEqual([]);
+      // Offline again, so the next connect is a change of state too.
+      socket.disconnect();
+      await eventually(async () => expect(await request(aliceTab, 'presence:get', { userIds: [bob.user.id] })).toMatchObject({ ok: true, data: [{ state: 'offline' }] }));
+    }
+  });
+
   it('turns away when every tab is idle for the configured time, and online again on activity', async () => {
     const { server, advance } = await serverWithClock();
     const [alice, carol] = await Promise.all([registerUser(server.url), registerUser(server.url)]);
     const observer = await lobby(server.url, carol);
-    const [tab1, tab2] = [await lobby(server.url, alice), await lobby(server.url, alice)];
     const updates = recordPresence(observer);
+    const [tab1, tab2] = [await lobby(server.url, alice), await lobby(server.url, alice)];
+    const states = () => updates.filter((u) => u.userId === alice.user.id).map((u) => u.state);
 
     advance(30_000);
     expect(await request(tab1, 'presence:active', {})).toEqual({ ok: true, data: null });
     advance(45_000);
     await settle(150);
     // tab1 was active 45 s ago: still online although tab2 has been idle for 75 s.
-    expect(updates.filter((u) => u.userId === alice.user.id)).toEqual([]);
+    expect(states()).toEqual(['online']);
 
     advance(20_000);
-    await eventually(() => expect(updates.filter((u) => u.userId === alice.user.id).map((u) => u.state)).toEqual(['away']));
+    await eventually(() => expect(states()).toEqual(['online', 'away']));
     await request(tab2, 'presence:active', {});
-    await eventually(() => expect(updates.filter((u) => u.userId === alice.user.id).map((u) => u.state)).toEqual(['away', 'online']));
+    await eventually(() => expect(states()).toEqual(['online', 'away', 'online']));
   });
 
   it('answers presence:get for offline users with their last-seen time', async () => {
@@ -96,8 +129,8 @@ describe('presence', () => {
       expect(res).toEqual({
         ok: true,
         data: [
-          { userId: alice.user.id, state: 'offline', lastSeenAt: expect.any(String) },
-          { userId: bob.user.id, state: 'online', lastSeenAt: expect.any(String) },
+          { userId: alice.user.id, state: 'offline', lastSeenAt: expect.any(String), rev: expect.any(Number) },
+          { userId: bob.user.id, state: 'online', lastSeenAt: expect.any(String), rev: expect.any(Number) },
         ],
       });
     });

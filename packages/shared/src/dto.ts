@@ -99,6 +99,19 @@ export interface PresenceDto {
   state: 'online' | 'away' | 'offline';
   /** When the user was last connected and active (ISO 8601, UTC); null when never seen since the server started. */
   lastSeenAt: string | null;
+  /**
+   * The revision of this state: every published change gets a higher one than all before it (for
+   * any user), so a client ignores an update whose `rev` is not above what it holds for that user
+   * or the `rev` of its last snapshot. An offline user in a `presence:get` answer carries the
+   * revision it was read at.
+   */
+  rev: number;
+}
+
+/** The second argument of `presence:snapshot`. */
+export interface PresenceSnapshotMeta {
+  /** The snapshot is current as of this revision: a user absent from it was offline then. */
+  rev: number;
 }
 
 /** Someone started or stopped typing in a room. */

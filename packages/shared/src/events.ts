@@ -5,6 +5,7 @@ import type {
   MessageDto,
   MessagePage,
   PresenceDto,
+  PresenceSnapshotMeta,
   ReadMarkDto,
   TypingDto,
   UserDto,
@@ -73,9 +74,17 @@ export interface LobbyServerToClientEvents {
   'message:new': (message: MessageDto) => void;
   /** Server → every other lobby socket, volatile: someone started or stopped typing. Expire it after `LIMITS.typingExpiryMs`. */
   typing: (typing: TypingDto) => void;
-  /** Server → a socket that just connected (and after a `resync`): everyone online or away now. */
-  'presence:snapshot': (presence: PresenceDto[]) => void;
-  /** Server → every lobby socket: one user's aggregated presence changed. */
+  /**
+   * Server → a socket that just connected (its first presence event), and after a `resync`:
+   * everyone online or away, current as of `meta.rev`. Hold what you have with a higher `rev`;
+   * anyone else absent from it is offline.
+   */
+  'presence:snapshot': (presence: PresenceDto[], meta: PresenceSnapshotMeta) => void;
+  /**
+   * Server → every lobby socket: one user's aggregated presence changed. May arrive out of order
+   * or more than once (the server re-announces recent changes): drop one whose `rev` is not above
+   * the one held for that user or the last snapshot's.
+   */
   'presence:update': (presence: PresenceDto) => void;
   /**
    * Server → every socket of one instance whose link to the other instances (Redis) was

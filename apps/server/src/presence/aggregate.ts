@@ -1,6 +1,9 @@
 import type { PresenceDto } from '@confab/shared';
 import type { ConnectionEntry } from './registry.js';
 
+/** A presence before it is published: the revision comes with the claim. */
+export type UnclaimedPresence = Omit<PresenceDto, 'rev'>;
+
 /**
  * A user's presence from all of their connections: online if any tab was active within
  * `awayAfterMs`, away if connected but every tab idle or hidden that long, offline without one.
@@ -11,10 +14,21 @@ export function aggregatePresence(
   lastSeen: Date | undefined,
   now: Date,
   awayAfterMs: number,
-): PresenceDto {
+): UnclaimedPresence {
   const mine = connections.filter((c) => c.userId === userId);
   if (mine.length === 0) return { userId, state: 'offline', lastSeenAt: lastSeen?.toISOString() ?? null };
   const lastActive = new Date(Math.max(...mine.map((c) => c.lastActiveAt.getTime())));
   const isAway = now.getTime() - lastActive.getTime() >= awayAfterMs;
   return { userId, state: isAway ? 'away' : 'online', lastSeenAt: lastActive.toISOString() };
+}
+
+/** Connections by user, so that aggregating everyone reads each entry once. */
+export function groupByUser(connections: readonly ConnectionEntry[]): Map<string, ConnectionEntry[]> {
+  const byUser = new Map<string, ConnectionEntry[]>();
+  for (const c of connections) {
+    const list = byUser.get(c.userId);
+    if (list) list.push(c);
+    else byUser.set(c.userId, [c]);
+  }
+  return byUser;
 }

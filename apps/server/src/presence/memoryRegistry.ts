@@ -1,18 +1,27 @@
-import type { ConnectionEntry, PresenceRegistry } from './registry.js';
+import type { ClaimResult, ConnectionEntry, PresenceRegistry, PresenceState, PublishedPresence, PublishedStates } from './registry.js';
 
 /** The single-instance registry: this process's connections, gone when it stops. */
 export class MemoryPresenceRegistry implements PresenceRegistry {
   readonly #connections = new Map<string, ConnectionEntry>();
   readonly #lastSeen = new Map<string, Date>();
-  readonly #published = new Map<string, 'online' | 'away'>();
+  readonly #versions = new Map<string, number>();
+  readonly #published = new Map<string, PublishedPresence>();
+  #rev = 0;
+
+  #bump(userId: string): void {
+    this.#versions.set(userId, (this.#versions.get(userId) ?? 0) + 1);
+  }
 
   async add(entry: ConnectionEntry): Promise<void> {
     this.#connections.set(entry.connectionId, { ...entry });
+    this.#bump(entry.userId);
   }
 
   async markActive(connectionId: string, at: Date): Promise<void> {
     const entry = this.#connections.get(connectionId);
-    if (entry && at > entry.lastActiveAt) entry.lastActiveAt = at;
+    if (!entry || at <= entry.lastActiveAt) return;
+    entry.lastActiveAt = at;
+    this.#bump(entry.userId);
   }
 
   async remove(connectionId: string, at: Date): Promise<void> {
@@ -21,6 +30,7 @@ export class MemoryPresenceRegistry implements PresenceRegistry {
     this.#connections.delete(connectionId);
     const previous = this.#lastSeen.get(entry.userId);
     if (!previous || at > previous) this.#lastSeen.set(entry.userId, at);
+    this.#bump(entry.userId);
   }
 
   async connections(userIds?: readonly string[]): Promise<ConnectionEntry[]> {
@@ -28,19 +38,30 @@ export class MemoryPresenceRegistry implements PresenceRegistry {
     return [...this.#connections.values()].filter((c) => !wanted || wanted.has(c.userId)).map((c) => ({ ...c }));
   }
 
-  async lastSeen(userIds: readonly string[]): Promise<Map<string, Date>> {
-    return new Map(userIds.flatMap((id) => (this.#lastSeen.has(id) ? [[id, this.#lastSeen.get(id)!] as const] : [])));
+  async lastSeen(userIds?: readonly string[]): Promise<Map<string, Date>> {
+    return pick(this.#lastSeen, userIds);
   }
 
-  async claimChange(userId: string, state: 'online' | 'away' | 'offline'): Promise<boolean> {
-    if ((this.#published.get(userId) ?? 'offline') === state) return false;
-    if (state === 'offline') this.#published.delete(userId);
-    else this.#published.set(userId, state);
-    return true;
+  async versions(userIds?: readonly string[]): Promise<Map<string, number>> {
+    return pick(this.#versions, userIds);
   }
 
-  async trackedUsers(): Promise<string[]> {
-    return [...this.#published.keys()];
+  async claimChange(presence: { userId: string; state: PresenceState; lastSeenAt: string | null }, version: number): Promise<ClaimResult> {
+    if ((this.#versions.get(presence.userId) ?? 0) !== version) return { kind: 'stale' };
+    if ((this.#published.get(presence.userId)?.state ?? 'offline') === presence.state) return { kind: 'unchanged' };
+    const at = Date.now();
+    // Time-based, like the Redis registry's, so a restarted server's revisions exceed its old ones.
+    this.#rev = Math.max(this.#rev + 1, at);
+    this.#published.set(presence.userId, { state: presence.state, rev: this.#rev, lastSeenAt: presence.lastSeenAt, at });
+    return { kind: 'claimed', rev: this.#rev, at };
+  }
+
+  async published(userIds?: readonly string[]): Promise<PublishedStates> {
+    return { rev: this.#rev, now: Date.now(), states: pick(this.#published, userIds) };
+  }
+
+  async pruneOffline(before: number): Promise<void> {
+    for (const [userId, p] of this.#published) if (p.state === 'offline' && p.at < before) this.#published.delete(userId);
   }
 
   /** One instance: there is nobody else's lease to expire. */
@@ -49,4 +70,9 @@ export class MemoryPresenceRegistry implements PresenceRegistry {
   async reassert(): Promise<void> {}
 
   async close(): Promise<void> {}
+}
+
+function pick<T>(map: Map<string, T>, keys?: readonly string[]): Map<string, T> {
+  if (!keys) return new Map(map);
+  return new Map(keys.flatMap((k) => (map.has(k) ? [[k, map.get(k)!] as const] : [])));
 }

@@ -2,33 +2,58 @@ import type { PresenceDto } from '@confab/shared';
 import type { Logger } from '../logger.js';
 import { aggregatePresence } from './aggregate.js';
 import type { PresenceRegistry } from './registry.js';
+import { createPresenceSweep, toDto } from './sweep.js';
 
 export interface PresenceServiceDeps {
   registry: PresenceRegistry;
   instanceId: string;
   now: () => Date;
   awayAfterMs: number;
-  /** Called once per change of a user's aggregated state, to broadcast it. */
+  /** How often `sweep` runs: changes claimed within two of these are re-announced. */
+  sweepMs: number;
+  /** Called once per change of a user's aggregated state, to broadcast it to every instance's clients. */
   publish: (presence: PresenceDto) => void;
+  /** Sends recent changes again to this instance's own clients (they ignore what they have). */
+  reannounce: (presences: PresenceDto[]) => void;
   logger: Logger;
 }
 
+/** What a client starts from: everyone online or away, current as of revision `rev`. */
+export interface PresenceSnapshot {
+  presences: PresenceDto[];
+  rev: number;
+}
+
+/** How often a claim refused as stale (a connection changed while it was computed) is tried again. */
+const MAX_ATTEMPTS = 5;
+
 /**
- * Aggregates connections into per-user presence and publishes each change once. The registry
- * records the state last published per user (across instances), so a second tab connecting,
- * or one of two closing, publishes nothing; a periodic sweep turns idle users `away` and the
- * users of a crashed instance `offline`.
+ * Aggregates connections into per-user presence and publishes each change once, under a
+ * revision that orders it after every earlier change (clients drop what is older than what they
+ * hold). A claim counts only if no connection of the user changed since it was computed, so a
+ * stale read cannot overwrite a newer state. A periodic sweep turns idle users `away`, the users
+ * of a crashed instance `offline`, and re-announces recent changes to this instance's clients,
+ * which repairs broadcasts that were lost or overtaken on the way.
  */
 export function createPresenceService(deps: PresenceServiceDeps) {
-  // Recomputations for one user run one after another, so two racing events cannot publish out of order.
+  // Recomputations for one user run one after another on this instance.
   const queues = new Map<string, Promise<void>>();
 
-  function recompute(userId: string): Promise<void> {
-    const run = async () => {
+  async function computeAndClaim(userId: string): Promise<void> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      // The version first: a change after this read makes the claim stale.
+      const version = (await deps.registry.versions([userId])).get(userId) ?? 0;
       const [connections, lastSeen] = await Promise.all([deps.registry.connections([userId]), deps.registry.lastSeen([userId])]);
       const presence = aggregatePresence(userId, connections, lastSeen.get(userId), deps.now(), deps.awayAfterMs);
-      if (await deps.registry.claimChange(userId, presence.state)) deps.publish(presence);
-    };
+      const claim = await deps.registry.claimChange(presence, version);
+      if (claim.kind === 'claimed') deps.publish({ ...presence, rev: claim.rev });
+      if (claim.kind !== 'stale') return;
+    }
+    // Whoever keeps changing the user's connections recomputes after each change; the sweep checks too.
+  }
+
+  function recompute(userId: string): Promise<void> {
+    const run = () => computeAndClaim(userId);
     const next = (queues.get(userId) ?? Promise.resolve()).then(run, run).catch((err) => {
       deps.logger.warn({ err, userId }, 'presence update failed');
     });
@@ -54,36 +79,34 @@ export function createPresenceService(deps: PresenceServiceDeps) {
     await recompute(userId);
   }
 
-  /** After the shared registry may have lost its data: this instance's entries go back first. */
-  async function resyncSnapshot(): Promise<PresenceDto[]> {
-    await deps.registry.reassert();
-    return snapshot();
+  /** Everyone online or away, read in one step with the revision it is current at. */
+  async function snapshot(): Promise<PresenceSnapshot> {
+    const published = await deps.registry.published();
+    const presences = [...published.states].filter(([, p]) => p.state !== 'offline').map(([id, p]) => toDto(id, p));
+    return { presences, rev: published.rev };
   }
 
-  /** Everyone online or away now: what a newly connected client starts from. */
-  async function snapshot(): Promise<PresenceDto[]> {
-    const connections = await deps.registry.connections();
-    const userIds = [...new Set(connections.map((c) => c.userId))];
-    return userIds.map((id) => aggregatePresence(id, connections, undefined, deps.now(), deps.awayAfterMs));
-  }
-
-  /** The presence of given users, offline ones with their last-seen time. */
+  /**
+   * The presence of given users as published, offline ones with their last-seen time. An offline
+   * user carries the revision read with it: they were offline as of then.
+   */
   async function lookup(userIds: readonly string[]): Promise<PresenceDto[]> {
     const unique = [...new Set(userIds)];
-    const [connections, lastSeen] = await Promise.all([deps.registry.connections(unique), deps.registry.lastSeen(unique)]);
-    return unique.map((id) => aggregatePresence(id, connections, lastSeen.get(id), deps.now(), deps.awayAfterMs));
+    const [published, lastSeen] = await Promise.all([deps.registry.published(unique), deps.registry.lastSeen(unique)]);
+    return unique.map((id) => {
+      const held = published.states.get(id);
+      if (held && held.state !== 'offline') return toDto(id, held);
+      return { userId: id, state: 'offline', lastSeenAt: lastSeen.get(id)?.toISOString() ?? held?.lastSeenAt ?? null, rev: published.rev };
+    });
   }
 
-  /** Re-evaluates every connected user (idle ones become away) and anyone published but gone. */
-  async function sweep(): Promise<void> {
-    try {
-      await deps.registry.reapExpired(deps.now());
-      const [connections, tracked] = await Promise.all([deps.registry.connections(), deps.registry.trackedUsers()]);
-      const userIds = new Set([...connections.map((c) => c.userId), ...tracked]);
-      await Promise.all([...userIds].map(recompute));
-    } catch (err) {
-      deps.logger.warn({ err }, 'presence sweep failed');
-    }
+  const sweep = createPresenceSweep(deps);
+
+  /** After the shared registry may have lost its data: this instance's entries go back, then every state is claimed again. */
+  async function resyncSnapshot(): Promise<PresenceSnapshot> {
+    await deps.registry.reassert();
+    await sweep();
+    return snapshot();
   }
 
   return { connected, active, disconnected, snapshot, resyncSnapshot, lookup, sweep };

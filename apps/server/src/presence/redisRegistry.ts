@@ -1,21 +1,6 @@
 import type { RedisClientType } from 'redis';
-import type { ConnectionEntry, PresenceRegistry } from './registry.js';
-
-type State = 'online' | 'away' | 'offline';
-
-// Sets the user's published state and answers 1 only when it changed, atomically, so that of
-// several instances evaluating the same change exactly one publishes it.
-const CLAIM_CHANGE = `
-local current = redis.call('HGET', KEYS[1], ARGV[1]) or 'offline'
-if current == ARGV[2] then return 0 end
-if ARGV[2] == 'offline' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
-return 1`;
-
-// Records a last-seen time unless a later one is there (ISO 8601 strings compare as times).
-const RECORD_LAST_SEEN = `
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if (not current) or current < ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
-return 0`;
+import type { ClaimResult, ConnectionEntry, PresenceRegistry, PresenceState, PublishedPresence, PublishedStates } from './registry.js';
+import { CLAIM_CHANGE, PRUNE_OFFLINE, PUT_CONNECTION, READ_PUBLISHED, REMOVE_CONNECTION } from './redisScripts.js';
 
 interface StoredConnection {
   userId: string;
@@ -27,6 +12,9 @@ interface StoredConnection {
  * hash of its own and holds a lease key it renews; when an instance dies its lease expires, and
  * whichever instance reaps first records its users' last-seen time and drops its connections.
  * The next sweep then finds those users offline and publishes it, once.
+ *
+ * Every change of a user's connections bumps their version, and the published states carry a
+ * revision that only grows (see `claimChange`).
  *
  * Each instance also keeps its own connections in memory, the source of truth for its hash: if
  * Redis loses its data (a restart without persistence) or the instance was reaped after a long
@@ -71,12 +59,14 @@ export class RedisPresenceRegistry implements PresenceRegistry {
     if (this.#own.size === 0) return;
     const entries = Object.fromEntries([...this.#own].map(([id, stored]) => [id, JSON.stringify(stored)]));
     await this.#redis.hSet(this.#key('connections', this.#instanceId), entries);
+    // A claim read before the loss must not pass: its users' versions move on.
+    for (const userId of new Set([...this.#own.values()].map((c) => c.userId))) await this.#redis.hIncrBy(this.#key('versions'), userId, 1);
   }
 
   async add(entry: ConnectionEntry): Promise<void> {
     const value: StoredConnection = { userId: entry.userId, lastActiveAt: entry.lastActiveAt.toISOString() };
     this.#own.set(entry.connectionId, value);
-    await this.#redis.hSet(this.#key('connections', this.#instanceId), entry.connectionId, JSON.stringify(value));
+    await this.#put(entry.connectionId, value);
   }
 
   async markActive(connectionId: string, at: Date): Promise<void> {
@@ -84,19 +74,28 @@ export class RedisPresenceRegistry implements PresenceRegistry {
     if (!stored || at.toISOString() <= stored.lastActiveAt) return;
     const value = { ...stored, lastActiveAt: at.toISOString() };
     this.#own.set(connectionId, value);
-    await this.#redis.hSet(this.#key('connections', this.#instanceId), connectionId, JSON.stringify(value));
+    await this.#put(connectionId, value);
+  }
+
+  async #put(connectionId: string, value: StoredConnection): Promise<void> {
+    await this.#redis.eval(PUT_CONNECTION, {
+      keys: [this.#key('connections', this.#instanceId), this.#key('versions')],
+      arguments: [connectionId, JSON.stringify(value), value.userId],
+    });
   }
 
   async remove(connectionId: string, at: Date): Promise<void> {
     const stored = this.#own.get(connectionId);
     if (!stored) return;
     this.#own.delete(connectionId);
-    await this.#redis.hDel(this.#key('connections', this.#instanceId), connectionId);
-    await this.#recordLastSeen(stored.userId, at);
+    await this.#removeStored(this.#instanceId, connectionId, stored.userId, at);
   }
 
-  async #recordLastSeen(userId: string, at: Date): Promise<void> {
-    await this.#redis.eval(RECORD_LAST_SEEN, { keys: [this.#key('lastSeen')], arguments: [userId, at.toISOString()] });
+  async #removeStored(instanceId: string, connectionId: string, userId: string, at: Date): Promise<void> {
+    await this.#redis.eval(REMOVE_CONNECTION, {
+      keys: [this.#key('connections', instanceId), this.#key('lastSeen'), this.#key('versions')],
+      arguments: [connectionId, userId, at.toISOString()],
+    });
   }
 
   async connections(userIds?: readonly string[]): Promise<ConnectionEntry[]> {
@@ -119,19 +118,46 @@ export class RedisPresenceRegistry implements PresenceRegistry {
     return instances.filter((_, i) => alive[i] === 1);
   }
 
-  async lastSeen(userIds: readonly string[]): Promise<Map<string, Date>> {
-    if (userIds.length === 0) return new Map();
-    const values = await this.#redis.hmGet(this.#key('lastSeen'), [...userIds]);
-    return new Map(userIds.flatMap((id, i) => (values[i] ? [[id, new Date(values[i]!)] as const] : [])));
+  async lastSeen(userIds?: readonly string[]): Promise<Map<string, Date>> {
+    const values = await this.#readHash(this.#key('lastSeen'), userIds);
+    return new Map([...values].map(([id, iso]) => [id, new Date(iso)]));
   }
 
-  async claimChange(userId: string, state: State): Promise<boolean> {
-    const changed = await this.#redis.eval(CLAIM_CHANGE, { keys: [this.#key('published')], arguments: [userId, state] });
-    return changed === 1;
+  async versions(userIds?: readonly string[]): Promise<Map<string, number>> {
+    const values = await this.#readHash(this.#key('versions'), userIds);
+    return new Map([...values].map(([id, n]) => [id, Number(n)]));
   }
 
-  async trackedUsers(): Promise<string[]> {
-    return this.#redis.hKeys(this.#key('published'));
+  async #readHash(key: string, fields?: readonly string[]): Promise<Map<string, string>> {
+    if (!fields) return new Map(Object.entries(await this.#redis.hGetAll(key)));
+    if (fields.length === 0) return new Map();
+    const values = await this.#redis.hmGet(key, [...fields]);
+    return new Map(fields.flatMap((id, i) => (values[i] ? [[id, values[i]!] as const] : [])));
+  }
+
+  async claimChange(presence: { userId: string; state: PresenceState; lastSeenAt: string | null }, version: number): Promise<ClaimResult> {
+    const [rev, at] = (await this.#redis.eval(CLAIM_CHANGE, {
+      keys: [this.#key('versions'), this.#key('published'), this.#key('rev')],
+      arguments: [presence.userId, presence.state, presence.lastSeenAt ?? '', String(version)],
+    })) as [number | string, number | string];
+    if (Number(rev) === -1) return { kind: 'stale' };
+    if (Number(rev) === 0) return { kind: 'unchanged' };
+    return { kind: 'claimed', rev: Number(rev), at: Number(at) };
+  }
+
+  async published(userIds?: readonly string[]): Promise<PublishedStates> {
+    if (userIds?.length === 0) return { rev: 0, now: Date.now(), states: new Map() };
+    const reply = (await this.#redis.eval(READ_PUBLISHED, {
+      keys: [this.#key('published'), this.#key('rev')],
+      arguments: userIds ? [...userIds] : [],
+    })) as string[];
+    const states = new Map<string, PublishedPresence>();
+    for (let i = 2; i < reply.length; i += 2) states.set(reply[i]!, parsePublished(reply[i + 1]!));
+    return { rev: Number(reply[0]), now: Number(reply[1]), states };
+  }
+
+  async pruneOffline(before: number): Promise<void> {
+    await this.#redis.eval(PRUNE_OFFLINE, { keys: [this.#key('published')], arguments: [String(before)] });
   }
 
   async reapExpired(now: Date): Promise<void> {
@@ -139,8 +165,8 @@ export class RedisPresenceRegistry implements PresenceRegistry {
     for (const instanceId of instances) {
       if (instanceId === this.#instanceId || (await this.#redis.exists(this.#key('lease', instanceId))) === 1) continue;
       const key = this.#key('connections', instanceId);
-      for (const raw of Object.values(await this.#redis.hGetAll(key))) {
-        await this.#recordLastSeen((JSON.parse(raw) as StoredConnection).userId, now);
+      for (const [connectionId, raw] of Object.entries(await this.#redis.hGetAll(key))) {
+        await this.#removeStored(instanceId, connectionId, (JSON.parse(raw) as StoredConnection).userId, now);
       }
       await this.#redis.del(key);
       await this.#redis.sRem(this.#key('instances'), instanceId);
@@ -158,4 +184,14 @@ export class RedisPresenceRegistry implements PresenceRegistry {
       // Redis is gone; the lease expires by itself.
     }
   }
+}
+
+function parsePublished(raw: string): PublishedPresence {
+  try {
+    const value = JSON.parse(raw) as PublishedPresence;
+    if (typeof value === 'object' && value) return { state: value.state, rev: Number(value.rev) || 0, lastSeenAt: value.lastSeenAt ?? null, at: Number(value.at) || 0 };
+  } catch {
+    // Written by an older version: the bare state.
+  }
+  return { state: raw as PresenceState, rev: 0, lastSeenAt: null, at: 0 };
 }

@@ -7,14 +7,16 @@ import type { LobbyNamespace } from '../realtime/namespaces/lobby.js';
  * While this instance's Redis subscription was down it heard nothing other instances broadcast
  * (messages, recalls, read marks, presence). Everything durable is stored with a seq, so its own
  * clients only need telling: `resync` makes them catch up by seq, and a fresh presence snapshot
- * replaces whatever presence changes they missed.
+ * replaces whatever presence changes they missed: the registry is written back and every state
+ * claimed again first, so the snapshot lists everyone connected even if Redis lost it all.
  */
 export async function resyncLocalClients(deps: { lobby: LobbyNamespace; dm: DmNamespace; presence: PresenceService; logger: Logger }): Promise<void> {
   deps.logger.info('Redis subscription restored; telling this instance’s clients to catch up');
   deps.lobby.local.emit('resync');
   deps.dm.local.emit('resync');
   try {
-    deps.lobby.local.emit('presence:snapshot', await deps.presence.resyncSnapshot());
+    const snapshot = await deps.presence.resyncSnapshot();
+    deps.lobby.local.emit('presence:snapshot', snapshot.presences, { rev: snapshot.rev });
   } catch (err) {
     // The next sweep and the next presence updates correct it.
     deps.logger.warn({ err: (err as Error).message }, 'could not send a fresh presence snapshot after the Redis gap');

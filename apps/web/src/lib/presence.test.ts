@@ -1,28 +1,56 @@
 import { describe, expect, it } from 'vitest';
 import type { PresenceDto } from '@confab/shared';
-import { connectedUsers, mergeSnapshot, mergeUpdate, presenceLabel } from './presence';
+import { connectedUsers, mergeSnapshot, mergeUpdate, presenceLabel, type PresenceMap } from './presence';
 
 const SEEN = '2026-03-01T12:00:00.000Z';
-const p = (userId: string, state: PresenceDto['state'], lastSeenAt: string | null = SEEN): PresenceDto => ({ userId, state, lastSeenAt });
+const p = (userId: string, state: PresenceDto['state'], lastSeenAt: string | null = SEEN, rev = 1): PresenceDto => ({ userId, state, lastSeenAt, rev });
 
 describe('presence merging', () => {
-  it('a snapshot lists who is connected: anyone held as connected but missing from it is now offline, offline entries are kept', () => {
-    const held = { a: p('a', 'online'), b: p('b', 'away'), c: p('c', 'offline', '2026-02-01T00:00:00.000Z') };
-    const next = mergeSnapshot(held, [p('b', 'online'), p('d', 'away')]);
-    expect(next).toEqual({ a: p('a', 'offline'), b: p('b', 'online'), c: held.c, d: p('d', 'away') });
+  it('a snapshot lists who is connected: anyone held with an older revision but missing from it is now offline, offline entries are kept', () => {
+    const held = { a: p('a', 'online', SEEN, 3), b: p('b', 'away', SEEN, 4), c: p('c', 'offline', '2026-02-01T00:00:00.000Z', 2) };
+    const next = mergeSnapshot(held, [p('b', 'online', SEEN, 6), p('d', 'away', SEEN, 7)], 10);
+    expect(next).toEqual({ a: p('a', 'offline', SEEN, 10), b: p('b', 'online', SEEN, 6), c: held.c, d: p('d', 'away', SEEN, 7) });
+  });
+
+  it('a snapshot keeps what overtook it: an update with a revision above the snapshot\'s', () => {
+    const held = { a: p('a', 'online', SEEN, 12), b: p('b', 'offline', SEEN, 11) };
+    expect(mergeSnapshot(held, [p('b', 'online', SEEN, 9)], 10)).toEqual(held);
   });
 
   it('an update replaces one user, and an unchanged one leaves the map as it was', () => {
     const held = { a: p('a', 'online') };
-    expect(mergeUpdate(held, p('a', 'online'))).toBe(held);
-    expect(mergeUpdate(held, p('a', 'offline', '2026-03-01T12:05:00.000Z'))).toEqual({ a: p('a', 'offline', '2026-03-01T12:05:00.000Z') });
-    expect(mergeUpdate(held, p('b', 'away'))).toEqual({ a: p('a', 'online'), b: p('b', 'away') });
+    expect(mergeUpdate(held, p('a', 'online'), 0)).toBe(held);
+    expect(mergeUpdate(held, p('a', 'offline', '2026-03-01T12:05:00.000Z', 2), 0)).toEqual({ a: p('a', 'offline', '2026-03-01T12:05:00.000Z', 2) });
+    expect(mergeUpdate(held, p('b', 'away', SEEN, 2), 0)).toEqual({ a: p('a', 'online'), b: p('b', 'away', SEEN, 2) });
+  });
+
+  it('updates applied out of order end at the newest: the stale one is ignored', () => {
+    // Alice went offline (rev 5) and came back (rev 6); the two arrive the other way round.
+    let map: PresenceMap = { a: p('a', 'online', SEEN, 4) };
+    map = mergeUpdate(map, p('a', 'online', SEEN, 6), 0);
+    map = mergeUpdate(map, p('a', 'offline', SEEN, 5), 0);
+    expect(map.a).toEqual(p('a', 'online', SEEN, 6));
+    // Older than the last snapshot: stale too, for a user the snapshot did not list.
+    expect(mergeUpdate(map, p('z', 'online', SEEN, 9), 10)).toBe(map);
+    // The same revision again (a re-announcement) changes nothing; with a different state it is refused.
+    expect(mergeUpdate(map, p('a', 'online', SEEN, 6), 0)).toBe(map);
+    expect(mergeUpdate(map, p('a', 'away', SEEN, 6), 0)).toBe(map);
+  });
+
+  it('a presence:get answer at the snapshot\'s revision refreshes an offline user\'s last-seen time', () => {
+    const map = mergeSnapshot({ a: p('a', 'online', SEEN, 3) }, [], 10);
+    expect(mergeUpdate(map, p('a', 'offline', '2026-03-01T12:09:00.000Z', 10), 10).a).toEqual(p('a', 'offline', '2026-03-01T12:09:00.000Z', 10));
   });
 
   it('the online list puts online before away, by name, and leaves offline people out', () => {
     const map = { a: p('a', 'away'), b: p('b', 'online'), c: p('c', 'offline'), d: p('d', 'online') };
     const list = connectedUsers(map, { a: 'Ann', b: 'Zoe', c: 'Cy', d: 'Bea' });
     expect(list.map((u) => [u.name, u.state])).toEqual([['Bea', 'online'], ['Zoe', 'online'], ['Ann', 'away']]);
+    expect(connectedUsers(map, { a: 'Ann', b: 'Zoe', c: 'Cy', d: 'Bea' }, false).map((u) => [u.name, u.state])).toEqual([
+      ['Bea', 'unknown'],
+      ['Zoe', 'unknown'],
+      ['Ann', 'unknown'],
+    ]);
   });
 
   it('the DM header says online, away, or when the peer was last seen', () => {
@@ -34,5 +62,6 @@ describe('presence merging', () => {
     expect(presenceLabel(p('a', 'offline', '2026-02-27T12:00:00.000Z'), now)).toBe('last seen 2 days ago');
     expect(presenceLabel(p('a', 'offline', null), now)).toBe('offline');
     expect(presenceLabel(undefined, now)).toBe('');
+    expect(presenceLabel(p('a', 'online'), now, false)).toBe('');
   });
 });

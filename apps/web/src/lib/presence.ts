@@ -3,32 +3,59 @@ import type { PresenceDto } from '@confab/shared';
 export type PresenceState = PresenceDto['state'];
 export type PresenceMap = Readonly<Record<string, PresenceDto>>;
 
+/** What a tab shows for a user: their state, or `unknown` while it is not hearing presence live. */
+export type ShownPresenceState = PresenceState | 'unknown';
+
 /**
- * The map after a `presence:snapshot`: it lists everyone online or away, so anyone held as online
- * or away but missing from it has gone offline meanwhile (their last-seen time is asked again).
+ * Whether `update` may replace what is held for its user: a revision below the held one or the
+ * last snapshot's (`floorRev`) is stale. An equal one repeats what is held (the server
+ * re-announces recent changes, and `presence:get` answers offline users with the revision it
+ * read at), so it may refresh `lastSeenAt` but never change the state.
  */
-export function mergeSnapshot(current: PresenceMap, snapshot: readonly PresenceDto[]): PresenceMap {
+export function isCurrent(held: PresenceDto | undefined, update: PresenceDto, floorRev: number): boolean {
+  const heldRev = Math.max(held?.rev ?? -1, floorRev);
+  if (update.rev !== heldRev) return update.rev > heldRev;
+  return !held || held.state === update.state;
+}
+
+/**
+ * The map after a `presence:snapshot` current as of `rev`: it lists everyone online or away, so
+ * anyone held with an older revision and missing from it has gone offline meanwhile (their
+ * last-seen time is asked again). What is held with a newer revision stays: it overtook the snapshot.
+ */
+export function mergeSnapshot(current: PresenceMap, snapshot: readonly PresenceDto[], rev: number): PresenceMap {
   const next: Record<string, PresenceDto> = {};
-  for (const [userId, p] of Object.entries(current)) next[userId] = p.state === 'offline' ? p : { ...p, state: 'offline' };
-  for (const p of snapshot) next[p.userId] = p;
+  for (const [userId, p] of Object.entries(current)) next[userId] = p.rev > rev || p.state === 'offline' ? p : { ...p, state: 'offline', rev };
+  for (const p of snapshot) {
+    const held = current[p.userId];
+    if (!held || held.rev <= rev) next[p.userId] = p;
+  }
   return next;
 }
 
-/** One user's change; an answer to `presence:get` goes through here too. */
-export function mergeUpdate(current: PresenceMap, update: PresenceDto): PresenceMap {
+/** One user's change, unless it is stale (see `isCurrent`); an answer to `presence:get` goes through here too. */
+export function mergeUpdate(current: PresenceMap, update: PresenceDto, floorRev: number): PresenceMap {
   const held = current[update.userId];
-  if (held && held.state === update.state && held.lastSeenAt === update.lastSeenAt) return current;
+  if (!isCurrent(held, update, floorRev)) return current;
+  if (held && held.state === update.state && held.lastSeenAt === update.lastSeenAt && held.rev === update.rev) return current;
   return { ...current, [update.userId]: update };
 }
 
 const ORDER: Record<PresenceState, number> = { online: 0, away: 1, offline: 2 };
 
-/** Online then away, each by name; offline users are left out. */
-export function connectedUsers(presence: PresenceMap, names: Readonly<Record<string, string>>): { userId: string; name: string; state: PresenceState }[] {
+/**
+ * Online then away, each by name; offline users are left out. Not `isKnown` (the tab is not
+ * hearing presence live): the same people, as `unknown`.
+ */
+export function connectedUsers(
+  presence: PresenceMap,
+  names: Readonly<Record<string, string>>,
+  isKnown = true,
+): { userId: string; name: string; state: ShownPresenceState }[] {
   return Object.values(presence)
     .filter((p) => p.state !== 'offline')
-    .map((p) => ({ userId: p.userId, name: names[p.userId] ?? '', state: p.state }))
-    .sort((a, b) => ORDER[a.state] - ORDER[b.state] || a.name.localeCompare(b.name));
+    .sort((a, b) => ORDER[a.state] - ORDER[b.state] || (names[a.userId] ?? '').localeCompare(names[b.userId] ?? ''))
+    .map((p) => ({ userId: p.userId, name: names[p.userId] ?? '', state: isKnown ? p.state : 'unknown' }));
 }
 
 /** "just now", "5 minutes ago", "3 hours ago", "2 days ago". */
@@ -43,9 +70,12 @@ export function relativeTime(iso: string, now: Date): string {
   return 'just now';
 }
 
-/** What the DM header says about the peer: "online", "away", "last seen 5 minutes ago", or "offline". */
-export function presenceLabel(presence: PresenceDto | undefined, now: Date): string {
-  if (!presence) return '';
+/**
+ * What the DM header says about the peer: "online", "away", "last seen 5 minutes ago", or
+ * "offline"; nothing while presence is not `isKnown`.
+ */
+export function presenceLabel(presence: PresenceDto | undefined, now: Date, isKnown = true): string {
+  if (!presence || !isKnown) return '';
   if (presence.state !== 'offline') return presence.state;
   return presence.lastSeenAt ? `last seen ${relativeTime(presence.lastSeenAt, now)}` : 'offline';
 }

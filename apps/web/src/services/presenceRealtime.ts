@@ -1,4 +1,4 @@
-import { LIMITS, type PresenceDto } from '@confab/shared';
+import { LIMITS, type PresenceDto, type PresenceSnapshotMeta } from '@confab/shared';
 import { usePresenceStore } from '../stores/presence';
 import { reportActive } from './lobby';
 import { lobbySocket } from './socket';
@@ -9,7 +9,8 @@ const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'focus'] as const;
  * Maps `/lobby` presence events to the presence store, and reports this user's activity: an
  * interaction with a visible tab sends `presence:active`, at most every
  * `LIMITS.presenceActiveThrottleMs`. Connecting counts as activity on the server, so it restarts
- * the throttle. Returns a function that undoes it all.
+ * the throttle. From a disconnect until the next snapshot, presence shows as unknown: what the
+ * tab holds may be stale by then. Returns a function that undoes it all.
  */
 export function bindPresence(now: () => number = Date.now): () => void {
   const presence = usePresenceStore();
@@ -24,13 +25,15 @@ export function bindPresence(now: () => number = Date.now): () => void {
   }
 
   const onConnect = () => (lastReportAt = now());
-  const onSnapshot = (snapshot: PresenceDto[]) => presence.applySnapshot(snapshot);
+  const onDisconnect = () => presence.markUnknown();
+  const onSnapshot = (snapshot: PresenceDto[], meta?: PresenceSnapshotMeta) => presence.applySnapshot(snapshot, meta?.rev ?? 0);
   const onUpdate = (update: PresenceDto) => presence.applyUpdate(update);
   const onVisibility = () => {
     if (document.visibilityState === 'visible') onActivity();
   };
 
   lobbySocket.on('connect', onConnect);
+  lobbySocket.on('disconnect', onDisconnect);
   lobbySocket.on('presence:snapshot', onSnapshot);
   lobbySocket.on('presence:update', onUpdate);
   for (const name of ACTIVITY_EVENTS) window.addEventListener(name, onActivity, { capture: true, passive: true });
@@ -38,6 +41,7 @@ export function bindPresence(now: () => number = Date.now): () => void {
 
   return () => {
     lobbySocket.off('connect', onConnect);
+    lobbySocket.off('disconnect', onDisconnect);
     lobbySocket.off('presence:snapshot', onSnapshot);
     lobbySocket.off('presence:update', onUpdate);
     for (const name of ACTIVITY_EVENTS) window.removeEventListener(name, onActivity, { capture: true });

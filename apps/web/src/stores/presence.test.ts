@@ -10,7 +10,7 @@ vi.mock('../services/lobby', () => ({ fetchPresence: vi.fn() }));
 vi.mock('../services/dm', () => ({ searchUsers: vi.fn() }));
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
-const p = (userId: string, state: PresenceDto['state'], lastSeenAt: string | null = null): PresenceDto => ({ userId, state, lastSeenAt });
+const p = (userId: string, state: PresenceDto['state'], lastSeenAt: string | null = null, rev = 1): PresenceDto => ({ userId, state, lastSeenAt, rev });
 
 describe('presence store', () => {
   beforeEach(() => {
@@ -23,37 +23,37 @@ describe('presence store', () => {
     vi.mocked(searchUsers).mockResolvedValue({ ok: true, data: { users: [ALICE_USER, BOB_USER] } });
     vi.mocked(fetchPresence).mockResolvedValue({ ok: true, data: [] });
     const presence = usePresenceStore();
-    presence.applySnapshot([p(ALICE_USER.id, 'online')]);
+    presence.applySnapshot([p(ALICE_USER.id, 'online')], 1);
     await flush();
     expect(presence.online).toEqual([{ userId: ALICE_USER.id, name: ALICE_USER.displayName, state: 'online' }]);
     expect(presence.onlineCount).toBe(1);
 
-    presence.applyUpdate(p(BOB_USER.id, 'away'));
+    presence.applyUpdate(p(BOB_USER.id, 'away', null, 2));
     expect(presence.online.map((u) => u.state)).toEqual(['online', 'away']);
     expect(presence.onlineCount).toBe(1);
-    presence.applyUpdate(p(ALICE_USER.id, 'offline', '2026-03-01T12:00:00.000Z'));
+    presence.applyUpdate(p(ALICE_USER.id, 'offline', '2026-03-01T12:00:00.000Z', 3));
     expect(presence.online.map((u) => u.userId)).toEqual([BOB_USER.id]);
     expect(presence.byUserId[ALICE_USER.id]?.lastSeenAt).toBe('2026-03-01T12:00:00.000Z');
   });
 
-  it('asks presence:get only for users it does not know, and an update that arrives meanwhile wins', async () => {
+  it('asks presence:get only for users it does not know, and an update newer than the answer wins', async () => {
     let answer!: (value: Awaited<ReturnType<typeof fetchPresence>>) => void;
     vi.mocked(fetchPresence).mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
     const presence = usePresenceStore();
     presence.applyUpdate(p(ALICE_USER.id, 'online'));
     const asked = presence.ensure([ALICE_USER.id, BOB_USER.id]);
     expect(vi.mocked(fetchPresence).mock.calls).toEqual([[[BOB_USER.id]]]);
-    presence.applyUpdate(p(BOB_USER.id, 'online'));
-    answer({ ok: true, data: [p(BOB_USER.id, 'offline', '2026-03-01T11:00:00.000Z')] });
+    presence.applyUpdate(p(BOB_USER.id, 'online', null, 5));
+    answer({ ok: true, data: [p(BOB_USER.id, 'offline', '2026-03-01T11:00:00.000Z', 3)] });
     await asked;
     expect(presence.byUserId[BOB_USER.id]?.state).toBe('online');
   });
 
   it('a new snapshot marks people who dropped out of it offline and asks when they were last seen', async () => {
-    vi.mocked(fetchPresence).mockResolvedValue({ ok: true, data: [p(BOB_USER.id, 'offline', '2026-03-01T11:00:00.000Z')] });
+    vi.mocked(fetchPresence).mockResolvedValue({ ok: true, data: [p(BOB_USER.id, 'offline', '2026-03-01T11:00:00.000Z', 2)] });
     const presence = usePresenceStore();
-    presence.applySnapshot([p(BOB_USER.id, 'online')]);
-    presence.applySnapshot([]);
+    presence.applySnapshot([p(BOB_USER.id, 'online')], 1);
+    presence.applySnapshot([], 2);
     expect(presence.byUserId[BOB_USER.id]?.state).toBe('offline');
     await flush();
     expect(vi.mocked(fetchPresence)).toHaveBeenLastCalledWith([BOB_USER.id]);
@@ -66,13 +66,33 @@ describe('presence store', () => {
       .mockReturnValueOnce(new Promise((resolve) => (answer = resolve)))
       .mockResolvedValue({ ok: true, data: { users: [ALICE_USER, BOB_USER] } });
     const presence = usePresenceStore();
-    presence.applySnapshot([p(ALICE_USER.id, 'online')]);
-    presence.applyUpdate(p(BOB_USER.id, 'online'));
+    presence.applySnapshot([p(ALICE_USER.id, 'online')], 1);
+    presence.applyUpdate(p(BOB_USER.id, 'online', null, 2));
     // The first page was read before Bob signed up.
     answer({ ok: true, data: { users: [ALICE_USER] } });
     await flush();
     await flush();
     expect(presence.online.map((u) => u.name)).toEqual([ALICE_USER.displayName, BOB_USER.displayName]);
     expect(vi.mocked(searchUsers)).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows everyone as unknown from a disconnect until the next snapshot', () => {
+    vi.mocked(fetchPresence).mockResolvedValue({ ok: true, data: [] });
+    const presence = usePresenceStore();
+    // Connected, but the snapshot has not come yet: what an update says is not the whole picture.
+    presence.applyUpdate(p(ALICE_USER.id, 'online', null, 3));
+    expect(presence.stateOf(ALICE_USER.id)).toBe('unknown');
+    presence.applySnapshot([p(ALICE_USER.id, 'online', null, 3), p(BOB_USER.id, 'away', null, 4)], 5);
+    expect([presence.stateOf(ALICE_USER.id), presence.stateOf(BOB_USER.id), presence.stateOf('nobody')]).toEqual(['online', 'away', undefined]);
+    expect(presence.onlineCount).toBe(1);
+
+    presence.markUnknown();
+    expect([presence.stateOf(ALICE_USER.id), presence.stateOf(BOB_USER.id)]).toEqual(['unknown', 'unknown']);
+    expect(presence.online.map((u) => u.state)).toEqual(['unknown', 'unknown']);
+    expect(presence.isKnown).toBe(false);
+
+    // Alice left while we were away: the next snapshot says so, and presence is known again.
+    presence.applySnapshot([p(BOB_USER.id, 'online', null, 7)], 8);
+    expect([presence.stateOf(ALICE_USER.id), presence.stateOf(BOB_USER.id)]).toEqual(['offline', 'online']);
   });
 });

@@ -1,19 +1,38 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { LIMITS, type PresenceDto, type UserDto } from '@confab/shared';
-import { connectedUsers, mergeSnapshot, mergeUpdate, type PresenceMap } from '../lib/presence';
+import { connectedUsers, mergeSnapshot, mergeUpdate, type PresenceMap, type ShownPresenceState } from '../lib/presence';
 import { searchUsers } from '../services/dm';
 import { fetchPresence } from '../services/lobby';
 
 /** Pages of the directory read to name people who are online (50 each): enough for a self-hosted server. */
 const MAX_NAME_PAGES = 20;
 
-/** Everyone's presence this tab knows of, and the names to show for the online list. */
+/**
+ * Everyone's presence this tab knows of, and the names to show for the online list. It is
+ * `isKnown` only while the tab hears presence live: from a snapshot until its `/lobby`
+ * connection drops; meanwhile everyone shows as `unknown`.
+ */
 export const usePresenceStore = defineStore('presence', () => {
   const byUserId = ref<PresenceMap>({});
   const names = ref<Readonly<Record<string, string>>>({});
-  const online = computed(() => connectedUsers(byUserId.value, names.value));
-  const onlineCount = computed(() => online.value.filter((u) => u.state === 'online').length);
+  const isKnown = ref(false);
+  // The last snapshot's revision: anything older is stale.
+  let snapshotRev = 0;
+  const online = computed(() => connectedUsers(byUserId.value, names.value, isKnown.value));
+  // The last known count, also while not live: the online list must say it may be stale (`isKnown`).
+  const onlineCount = computed(() => Object.values(byUserId.value).filter((p) => p.state === 'online').length);
+
+  /** What to show for one user: `unknown` while not live, nothing for someone never heard of. */
+  function stateOf(userId: string): ShownPresenceState | undefined {
+    const held = byUserId.value[userId]?.state;
+    return held && !isKnown.value ? 'unknown' : held;
+  }
+
+  /** The `/lobby` connection dropped: what is held may be stale until the next snapshot. */
+  function markUnknown(): void {
+    isKnown.value = false;
+  }
 
   // Bumped by reset(): answers for a previous user are dropped.
   let generation = 0;
@@ -22,9 +41,11 @@ export const usePresenceStore = defineStore('presence', () => {
   // Everyone asked about, so a reconnect's snapshot can refresh them (asks made offline fail).
   const wanted = new Set<string>();
 
-  function applySnapshot(snapshot: readonly PresenceDto[]): void {
+  function applySnapshot(snapshot: readonly PresenceDto[], rev: number): void {
     const previous = byUserId.value;
-    byUserId.value = mergeSnapshot(previous, snapshot);
+    byUserId.value = mergeSnapshot(previous, snapshot, rev);
+    snapshotRev = Math.max(snapshotRev, rev);
+    isKnown.value = true;
     // Those who dropped out of the snapshot went offline while we were not listening: ask when.
     const inSnapshot = new Set(snapshot.map((p) => p.userId));
     const gone = [...new Set([...Object.keys(previous), ...wanted])].filter((id) => !inSnapshot.has(id));
@@ -33,7 +54,7 @@ export const usePresenceStore = defineStore('presence', () => {
   }
 
   function applyUpdate(update: PresenceDto): void {
-    byUserId.value = mergeUpdate(byUserId.value, update);
+    byUserId.value = mergeUpdate(byUserId.value, update, snapshotRev);
     if (update.state !== 'offline' && !names.value[update.userId]) void resolveNames();
   }
 
@@ -51,8 +72,8 @@ export const usePresenceStore = defineStore('presence', () => {
     for (let i = 0; i < missing.length; i += LIMITS.presenceQueryMax) {
       const res = await fetchPresence(missing.slice(i, i + LIMITS.presenceQueryMax));
       if (gen !== generation || !res.ok) return;
-      // An update that arrived while we asked is newer than the answer.
-      for (const p of res.data) if (!byUserId.value[p.userId] || isRefresh) byUserId.value = mergeUpdate(byUserId.value, p);
+      // Revisions decide: an update that arrived while we asked is newer than the answer.
+      for (const p of res.data) byUserId.value = mergeUpdate(byUserId.value, p, snapshotRev);
     }
   }
 
@@ -95,10 +116,12 @@ export const usePresenceStore = defineStore('presence', () => {
     generation += 1;
     byUserId.value = {};
     names.value = {};
+    isKnown.value = false;
+    snapshotRev = 0;
     wanted.clear();
     nameRun = null;
     isNameRunStale = false;
   }
 
-  return { byUserId, names, online, onlineCount, applySnapshot, applyUpdate, learnNames, ensure, resolveNames, reset };
+  return { byUserId, names, isKnown, online, onlineCount, stateOf, markUnknown, applySnapshot, applyUpdate, learnNames, ensure, resolveNames, reset };
 });

@@ -31,10 +31,18 @@ interface LobbyDeps {
 }
 
 /**
+ * The room that hears `presence:update`s. A socket joins it when it gets its snapshot, so the
+ * snapshot is its first presence event.
+ */
+export const PRESENCE_ROOM = 'presence:lobby';
+
+/**
  * `/lobby`: every signed-in user is a member; sends and recalls are broadcast to the whole lobby
- * room. A lobby connection is also what makes its user present.
+ * room. A lobby connection is also what makes its user present. Register after the handshake
+ * guard: its middleware needs `socket.data.user`.
  */
 export function registerLobby(lobby: LobbyNamespace, deps: LobbyDeps): void {
+  lobby.use((socket, next) => void recordPresence(socket, deps).then(() => next()));
   lobby.on('connection', (socket) => {
     const user = socket.data.user;
     const logger = deps.logger.child({ nsp: '/lobby', socketId: socket.id, userId: user.id });
@@ -103,18 +111,44 @@ function registerPresenceEvents(lobby: LobbyNamespace, socket: LobbySocket, deps
     handleEvent(logger, 'presence:get', presenceQuerySchema, async (input) => ok(await deps.presence.lookup(input.userIds))),
   );
 
-  const recorded = (async () => {
+  void (async () => {
     try {
-      await deps.presence.connected(user.id, socket.id);
-      if (socket.connected) socket.emit('presence:snapshot', await deps.presence.snapshot());
+      const snapshot = await deps.presence.snapshot();
+      if (!socket.connected) return;
+      socket.emit('presence:snapshot', snapshot.presences, { rev: snapshot.rev });
     } catch (err) {
-      logger.warn({ err }, 'could not record presence');
+      // Updates still flow; the next resync (Redis back) brings a snapshot.
+      logger.warn({ err }, 'could not send the presence snapshot');
     }
+    socket.join(PRESENCE_ROOM);
   })();
-  // After the connect is recorded, so a quick disconnect cannot leave a ghost entry behind.
-  socket.on('disconnect', () => {
+}
+
+/**
+ * Records the connection before socket.io sends CONNECT: once a client is connected, every
+ * instance counts it, so a client that moves to another instance and then closes its old socket
+ * is never counted as gone in between. A socket that closes before it is connected gets neither
+ * `connection` nor `disconnect` (socket.io only cleans it up), so its engine connection's `close`
+ * removes it too; removal is idempotent.
+ */
+async function recordPresence(socket: LobbySocket, deps: LobbyDeps): Promise<void> {
+  const user = socket.data.user;
+  // Closed during the handshake: its `close` has fired already, and socket.io will drop it.
+  if (socket.conn.readyState !== 'open') return;
+  const recorded = deps.presence.connected(user.id, socket.id).catch((err: unknown) => {
+    deps.logger.warn({ err, userId: user.id }, 'could not record presence');
+  });
+  let isGone = false;
+  const gone = () => {
+    if (isGone) return;
+    isGone = true;
+    socket.conn.off('close', gone);
+    // After the connect is recorded, so a quick disconnect cannot leave a ghost entry behind.
     void recorded
       .then(() => deps.presence.disconnected(user.id, socket.id))
-      .catch((err: unknown) => logger.warn({ err }, 'could not record a disconnect'));
-  });
+      .catch((err: unknown) => deps.logger.warn({ err, userId: user.id }, 'could not record a disconnect'));
+  };
+  socket.conn.once('close', gone);
+  socket.once('disconnect', gone);
+  await recorded;
 }

@@ -1,0 +1,79 @@
+// Lua scripts of the Redis presence registry: each runs atomically in Redis.
+
+/** A published state as stored: JSON, or a bare state name (written by older versions). */
+const DECODE = `
+local function decode(raw)
+  if not raw then return nil end
+  local ok, value = pcall(cjson.decode, raw)
+  if ok and type(value) == 'table' then return value end
+  return { state = raw, rev = 0, at = 0 }
+end`;
+
+/** Redis's clock in ms: 13 digits, exact in Lua's doubles (microseconds would not be). */
+const NOW_MS = `
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end`;
+
+/** KEYS: connections hash, versions. ARGV: connectionId, stored JSON, userId. */
+export const PUT_CONNECTION = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+return 0`;
+
+/** KEYS: connections hash, lastSeen, versions. ARGV: connectionId, userId, last-seen ISO time. */
+export const REMOVE_CONNECTION = `
+redis.call('HDEL', KEYS[1], ARGV[1])
+local current = redis.call('HGET', KEYS[2], ARGV[2])
+if (not current) or current < ARGV[3] then redis.call('HSET', KEYS[2], ARGV[2], ARGV[3]) end
+redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
+return 0`;
+
+/**
+ * KEYS: versions, published, rev. ARGV: userId, state, lastSeenAt ('' for none), version read.
+ * Answers -1 when the user's version moved (the caller read before a change), 0 when the state
+ * is already published, else the new revision: above every earlier one, and never below Redis's
+ * clock, so revisions keep growing even after Redis lost the counter.
+ */
+export const CLAIM_CHANGE = `${DECODE}${NOW_MS}
+local version = redis.call('HGET', KEYS[1], ARGV[1]) or '0'
+if version ~= ARGV[4] then return {-1, 0} end
+local current = decode(redis.call('HGET', KEYS[2], ARGV[1]))
+if (current and current.state or 'offline') == ARGV[2] then return {0, 0} end
+local now = nowMs()
+local rev = math.max((tonumber(redis.call('GET', KEYS[3])) or 0) + 1, now)
+redis.call('SET', KEYS[3], string.format('%.0f', rev))
+local lastSeenAt = cjson.null
+if ARGV[3] ~= '' then lastSeenAt = ARGV[3] end
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode({ state = ARGV[2], rev = rev, lastSeenAt = lastSeenAt, at = now }))
+return { string.format('%.0f', rev), string.format('%.0f', now) }`;
+
+/**
+ * KEYS: published, rev. ARGV: user ids (none: everyone). Answers [rev, now, userId, JSON, …].
+ * Without a counter (Redis lost it, and nothing was claimed since) the states are current as of
+ * just before now: every later claim gets at least now.
+ */
+export const READ_PUBLISHED = `${NOW_MS}
+local now = nowMs()
+local out = { redis.call('GET', KEYS[2]) or string.format('%.0f', now - 1), string.format('%.0f', now) }
+if #ARGV == 0 then
+  local all = redis.call('HGETALL', KEYS[1])
+  for i = 1, #all do out[#out + 1] = all[i] end
+else
+  local values = redis.call('HMGET', KEYS[1], unpack(ARGV))
+  for i = 1, #ARGV do
+    if values[i] then out[#out + 1] = ARGV[i]; out[#out + 1] = values[i] end
+  end
+end
+return out`;
+
+/** KEYS: published. ARGV: ms. Drops offline states claimed before it. */
+export const PRUNE_OFFLINE = `${DECODE}
+local all = redis.call('HGETALL', KEYS[1])
+local cutoff = tonumber(ARGV[1])
+for i = 1, #all, 2 do
+  local value = decode(all[i + 1])
+  if value.state == 'offline' and (tonumber(value.at) or 0) < cutoff then redis.call('HDEL', KEYS[1], all[i]) end
+end
+return 0`;

@@ -1,0 +1,60 @@
+import type { PresenceDto } from '@confab/shared';
+import type { Logger } from '../logger.js';
+import { aggregatePresence, groupByUser } from './aggregate.js';
+import type { PresenceRegistry, PublishedPresence } from './registry.js';
+
+export interface PresenceSweepDeps {
+  registry: PresenceRegistry;
+  now: () => Date;
+  awayAfterMs: number;
+  sweepMs: number;
+  publish: (presence: PresenceDto) => void;
+  reannounce: (presences: PresenceDto[]) => void;
+  logger: Logger;
+}
+
+/** A published state as clients get it. */
+export function toDto(userId: string, p: PublishedPresence): PresenceDto {
+  return { userId, state: p.state, lastSeenAt: p.lastSeenAt, rev: p.rev };
+}
+
+/**
+ * One pass over everyone: reads the connections, versions and published states once (not per
+ * user), claims only the states that differ from what is published (idle users turn away, the
+ * users of a crashed instance offline, a claim that a stale read got wrong is put right), and
+ * re-announces to this instance's clients what changed within the last two sweeps, so a
+ * broadcast lost or overtaken between instances is repaired by the next sweep.
+ */
+export function createPresenceSweep(deps: PresenceSweepDeps) {
+  return async function sweep(): Promise<void> {
+    try {
+      await deps.registry.reapExpired(deps.now());
+      // Versions before the data they guard: a change in between makes that user's claim stale.
+      const versions = await deps.registry.versions();
+      const [connections, published] = await Promise.all([deps.registry.connections(), deps.registry.published()]);
+      const byUser = groupByUser(connections);
+      const goneButShown = [...published.states].filter(([id, p]) => p.state !== 'offline' && !byUser.has(id)).map(([id]) => id);
+      const lastSeen = await deps.registry.lastSeen(goneButShown);
+      const now = deps.now();
+
+      await Promise.all(
+        [...new Set([...byUser.keys(), ...goneButShown])].map(async (userId) => {
+          const presence = aggregatePresence(userId, byUser.get(userId) ?? [], lastSeen.get(userId), now, deps.awayAfterMs);
+          if ((published.states.get(userId)?.state ?? 'offline') === presence.state) return;
+          // Stale: the user's connections changed since the read, and that change recomputes them.
+          const claim = await deps.registry.claimChange(presence, versions.get(userId) ?? 0);
+          if (claim.kind === 'claimed') deps.publish({ ...presence, rev: claim.rev });
+        }),
+      );
+
+      const recentSince = published.now - 2 * deps.sweepMs;
+      const recent = [...published.states].filter(([, p]) => p.at >= recentSince);
+      if (recent.length > 0) deps.reannounce(recent.map(([id, p]) => toDto(id, p)));
+      // Offline states are kept a while so the re-announcement can carry them; the revision covers them after.
+      const pruneBefore = published.now - 4 * deps.sweepMs;
+      if ([...published.states.values()].some((p) => p.state === 'offline' && p.at < pruneBefore)) await deps.registry.pruneOffline(pruneBefore);
+    } catch (err) {
+      deps.logger.warn({ err }, 'presence sweep failed');
+    }
+  };
+}
