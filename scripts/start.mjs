@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm start`: builds the web app when its build is missing or older than its sources, then
-// runs the server, which serves it. Settings come from the environment (see .env.example).
+// runs the server, which serves it. Settings come from the environment and from a `.env` file at
+// the repository root, if there is one (see .env.example); a variable set in the environment wins.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,6 +20,13 @@ const webSources = [
   join(webDir, 'package.json'),
   join(root, 'packages', 'shared', 'src'),
 ];
+
+const envFile = join(root, '.env');
+if (existsSync(envFile)) {
+  // Sets only variables the environment does not already hold, so `PORT=8080 pnpm start` still wins.
+  process.loadEnvFile(envFile);
+  console.log(`Read settings from ${envFile}; variables already set in the environment take precedence.`);
+}
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, type RateLimitRules } from './limits/rateLimits.js';
+import { readOrCreateSessionSecret } from './sessionSecretFile.js';
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+/** The repository root's `.confab-data/`, wherever the server is started from. */
+const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../.confab-data', import.meta.url));
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -55,7 +59,12 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanFlag.optional(),
-  SESSION_SECRET: z.string().min(32, { error: 'SESSION_SECRET must be at least 32 characters' }).optional(),
+  // Empty (`SESSION_SECRET=` in an env file) means "not set".
+  SESSION_SECRET: z
+    .union([z.literal(''), z.string().min(32, { error: 'SESSION_SECRET must be at least 32 characters' })])
+    .transform((v) => v || undefined)
+    .optional(),
+  DATA_DIR: z.string().transform((v) => resolve(v || DEFAULT_DATA_DIR)).default(DEFAULT_DATA_DIR),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 7),
   ALLOWED_ORIGINS: commaList.default([]),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
@@ -75,6 +84,11 @@ const envSchema = z.object({
   MONGODB_URL: mongoUrl.optional(),
   MONGODB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
+}).superRefine((e, ctx) => {
+  // A generated secret is per machine: replicas would reject each other's sessions. Production says which one to use.
+  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'SESSION_SECRET is required when NODE_ENV=production (at least 32 characters)' });
+  }
 });
 
 /** The server's settings, parsed once at start-up. Every variable is listed in `.env.example`. */
@@ -86,8 +100,15 @@ export interface Config {
   logPretty: boolean;
   /** HMAC key for session tokens. */
   sessionSecret: string;
-  /** Whether the secret was generated at start-up (sessions then die with the process). */
-  isSessionSecretEphemeral: boolean;
+  /**
+   * Where the secret came from: `SESSION_SECRET`; a file in `dataDir`, generated once
+   * (development without `SESSION_SECRET`); or random per process (tests), so sessions die with it.
+   */
+  sessionSecretSource: 'env' | 'file' | 'random';
+  /** The secret's file when `sessionSecretSource` is `file`. */
+  sessionSecretPath: string | undefined;
+  /** Folder for what the server keeps on local disk (the generated session secret). */
+  dataDir: string;
   sessionTtlMs: number;
   /** Browser origins allowed to call the API and open sockets; empty means "the app's own origin". */
   allowedOrigins: string[];
@@ -117,7 +138,10 @@ export interface Config {
   mongodbServerSelectionTimeoutMs: number;
 }
 
-/** Parses the environment, or throws an Error listing every bad variable. */
+/**
+ * Parses the environment, or throws an Error listing every bad variable. In development without
+ * `SESSION_SECRET`, reads the session secret from `DATA_DIR`, creating it on first start.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const result = envSchema.safeParse(env);
   if (!result.success) {
@@ -125,14 +149,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new Error(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every setting.`);
   }
   const e = result.data;
+  const secret = sessionSecret(e);
   return Object.freeze({
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY ?? e.NODE_ENV === 'development',
-    sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
-    isSessionSecretEphemeral: e.SESSION_SECRET === undefined,
+    sessionSecret: secret.secret,
+    sessionSecretSource: secret.source,
+    sessionSecretPath: secret.path,
+    dataDir: e.DATA_DIR,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     allowedOrigins: e.ALLOWED_ORIGINS,
     cookieSecure: e.COOKIE_SECURE === 'true' ? 'always' : e.COOKIE_SECURE === 'false' ? 'never' : 'auto',
@@ -151,4 +178,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     mongodbConnectTimeoutMs: e.MONGODB_CONNECT_TIMEOUT_MS,
     mongodbServerSelectionTimeoutMs: e.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
   });
+}
+
+function sessionSecret(e: z.infer<typeof envSchema>): { secret: string; source: Config['sessionSecretSource']; path: string | undefined } {
+  if (e.SESSION_SECRET) return { secret: e.SESSION_SECRET, source: 'env', path: undefined };
+  // Tests start many servers and must leave nothing on disk; production never gets here.
+  if (e.NODE_ENV === 'test') return { secret: randomBytes(32).toString('base64url'), source: 'random', path: undefined };
+  try {
+    const { secret, path } = readOrCreateSessionSecret(e.DATA_DIR);
+    return { secret, source: 'file', path };
+  } catch (err) {
+    throw new Error(`Could not keep a session secret in DATA_DIR (${e.DATA_DIR}): ${(err as Error).message}\nSet SESSION_SECRET, or DATA_DIR to a folder this user may write.`);
+  }
 }

@@ -21,7 +21,9 @@ try {
   logger.fatal((err as Error).message);
   process.exit(1);
 }
-if (config.isSessionSecretEphemeral) {
+if (config.sessionSecretSource === 'file') {
+  logger.info({ path: config.sessionSecretPath }, `SESSION_SECRET is not set: signing sessions with the secret kept in ${config.sessionSecretPath}, so they survive a restart`);
+} else if (config.sessionSecretSource === 'random') {
   logger.warn('SESSION_SECRET is not set: using a random one; sessions end when the process stops');
 }
 

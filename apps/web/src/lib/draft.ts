@@ -1,8 +1,8 @@
-import { LIMITS, bodySchema } from '@confab/shared';
+import { LIMITS, bodyLength, bodySchema } from '@confab/shared';
 import { sentence } from './formErrors';
 
 export interface DraftCheck {
-  /** Length as the server will count it: NFC, CRLF folded, trimmed. */
+  /** Length as the server will count it: code points after NFC, CRLF folding and trimming. */
   length: number;
   /** Characters left before the limit; negative when over. */
   remaining: number;
@@ -16,7 +16,7 @@ export interface DraftCheck {
 
 /** Pre-checks a draft with the same schema the server applies. */
 export function checkDraft(draft: string): DraftCheck {
-  const length = draft.normalize('NFC').replace(/\r\n?/g, '\n').trim().length;
+  const length = bodyLength(draft);
   const isBlank = length === 0;
   const parsed = bodySchema.safeParse(draft);
   const issue = parsed.success || isBlank ? null : parsed.error.issues[0];

@@ -2,7 +2,9 @@ import { computed, ref, shallowRef, type UnwrapNestedRefs } from 'vue';
 import { bodySchema, type MessageDto, type MessagePage } from '@confab/shared';
 import type { Result } from '../services/request';
 import { applyRecalls, collectRecalls, contiguousSeq, isRetryable, mergeMessages, newClientId, settleOutbox, type OutboxItem } from './messages';
+import { saveOutboxChanges, type OutboxPersistence } from './outboxStorage';
 import { createSerialQueue } from './serialQueue';
+import { serverClock, serverNow } from './serverClock';
 
 /** Messages per history request: about two screens' worth. */
 export const HISTORY_PAGE_SIZE = 50;
@@ -20,16 +22,28 @@ export interface RoomTransport {
   recall(payload: { id: string }): Promise<Result<MessageDto>>;
 }
 
+export interface RoomOptions {
+  /** The room's id: the key of its draft and of its kept outbox. */
+  roomId?: string;
+  /** Where the outbox is kept across reloads and sign-ins; without it, it lives as long as the tab. */
+  persistence?: OutboxPersistence;
+}
+
 /**
- * One room's messages (merged by seq) and this tab's outbox of unacked sends to it: the single
+ * One room's messages (merged by seq) and this user's outbox of unacked sends to it: the single
  * implementation of merging, catch-up, history paging, outbox, retry and resend that the lobby
  * store and every DM room share. Returns refs and functions, so a Pinia setup store can return
  * it as is and a plain holder can wrap it in `reactive()`.
  */
-export function createRoomMessages(transport: RoomTransport, myId: () => string | undefined) {
+export function createRoomMessages(transport: RoomTransport, myId: () => string | undefined, options: RoomOptions = {}) {
+  const { persistence } = options;
+  const roomId = options.roomId ?? null;
   // Replaced wholesale by mergeMessages, never mutated, so a shallow ref is enough.
   const messages = shallowRef<MessageDto[]>([]);
   const outbox = ref<OutboxItem[]>([]);
+  // Whose kept outbox this one mirrors: set when it is restored (or on the first send), cleared
+  // by reset(), so that nothing of one user's is ever written under another user's key.
+  let owner: string | null = null;
   /** The seq just below the oldest message held; null until the first page arrived. */
   const floorSeq = ref<number | null>(null);
   const hasOlder = ref(false);
@@ -52,13 +66,21 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
   let catchUpRun: Promise<boolean> | null = null;
   let isCatchUpStale = false;
 
+  /** Replaces the outbox, and writes what changed to the kept copy. */
+  function setOutbox(next: OutboxItem[]): void {
+    const previous = outbox.value;
+    outbox.value = next;
+    // Once its user has signed out (or their session ended), late answers change nothing kept.
+    if (persistence && owner !== null && owner === myId()) saveOutboxChanges(persistence, owner, previous, next);
+  }
+
   function receive(incoming: readonly MessageDto[]): void {
     recalls = collectRecalls(recalls, incoming);
     messages.value = applyRecalls(mergeMessages(messages.value, incoming), recalls);
     const me = myId();
     let next = outbox.value;
     for (const message of incoming) next = settleOutbox(next, message, me);
-    if (next !== outbox.value) outbox.value = next;
+    if (next !== outbox.value) setOutbox(next);
   }
 
   /** Merges a broadcast message; true when it reveals a gap that a catch-up must fill. */
@@ -136,7 +158,7 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
   }
 
   function update(clientId: string, patch: Partial<OutboxItem>): void {
-    outbox.value = outbox.value.map((item) => (item.clientId === clientId ? { ...item, ...patch } : item));
+    setOutbox(outbox.value.map((item) => (item.clientId === clientId ? { ...item, ...patch } : item)));
   }
 
   async function deliver(clientId: string, gen: number, waits = 0): Promise<void> {
@@ -145,7 +167,11 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     if (gen !== generation || !item || item.status !== 'pending' || !isLive.value) return;
     const res = await transport.send({ clientId, body: item.body });
     if (gen !== generation) return;
-    if (res.ok) receive([res.data]);
+    if (res.ok) {
+      // Only a lower bound: the ack of a resent message carries its original createdAt.
+      serverClock.notBefore(res.data.createdAt);
+      receive([res.data]);
+    }
     else if (res.error.code === 'rate_limited' && waits < MAX_RATE_LIMIT_WAITS) {
       // Hold this send, and the queue behind it (order is kept), until the server allows it.
       const delayMs = Math.max(res.error.retryAfterMs ?? 1_000, 250);
@@ -165,8 +191,9 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
   function send(rawBody: string): boolean {
     const parsed = bodySchema.safeParse(rawBody);
     if (!parsed.success) return false;
-    const item: OutboxItem = { clientId: newClientId(), body: parsed.data, createdAt: new Date().toISOString(), status: 'pending' };
-    outbox.value = [...outbox.value, item];
+    const item: OutboxItem = { clientId: newClientId(), body: parsed.data, createdAt: serverNow().toISOString(), status: 'pending' };
+    owner ??= myId() ?? null;
+    setOutbox([...outbox.value, item]);
     enqueue(item.clientId);
     return true;
   }
@@ -186,7 +213,21 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
   }
 
   function discard(clientId: string): void {
-    outbox.value = outbox.value.filter((item) => item.clientId !== clientId);
+    setOutbox(outbox.value.filter((item) => item.clientId !== clientId));
+  }
+
+  /**
+   * Takes back what the signed-in user left unsent here before a reload or an ended session.
+   * It goes out with its original clientIds on the next resume(), after the catch-up that may
+   * show some of it was stored after all; the server's dedup by clientId covers the rest.
+   */
+  function restore(): void {
+    const me = myId();
+    if (!me || !persistence) return;
+    owner = me;
+    const held = new Set(outbox.value.map((item) => item.clientId));
+    const kept = persistence.load(me).filter((item) => !held.has(item.clientId));
+    if (kept.length > 0) outbox.value = [...kept, ...outbox.value];
   }
 
   function pause(): void {
@@ -201,8 +242,10 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     }
   }
 
+  /** Forgets everything held in memory for the previous user; their kept outbox stays under their key. */
   function reset(): void {
     generation += 1;
+    owner = null;
     messages.value = [];
     recalls = new Map();
     outbox.value = [];
@@ -216,6 +259,7 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
   }
 
   return {
+    roomId,
     messages,
     outbox,
     floorSeq,
@@ -232,6 +276,7 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     retry,
     recall,
     discard,
+    restore,
     pause,
     resume,
     reset,

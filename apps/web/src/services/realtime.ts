@@ -48,6 +48,8 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     const current = ++epoch;
     clearRetry();
     connection.markConnected();
+    // The device clock may have changed while we were away: measure the server's again.
+    void settings.load();
     await lobby.catchUp();
     if (current === epoch && lobbySocket.connected) lobby.resume();
   }
@@ -142,6 +144,9 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
       dmLink.disconnect();
       connection.stop();
       if (!userId) return;
+      // What this user left unsent here (before a reload or an ended session) goes out after the first catch-up.
+      lobby.restore();
+      dm.restore();
       void settings.load();
       presence.learnNames([session.user!]);
       connection.markConnecting();

@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import type { MessageDto, MessagePage } from '@confab/shared';
 import { fetchDmHistory, markDmRead, sendDm, syncDm } from '../services/dm';
 import type { Result } from '../services/request';
-import { ALICE, ALICE_BOB_ROOM, ALICE_USER, BOB, conversation, message } from '../testing/factories';
+import { ALICE, ALICE_BOB_ROOM, ALICE_USER, BOB, BOB_USER, conversation, message } from '../testing/factories';
 import { useConversationsStore } from './conversations';
 import { useDmStore } from './dm';
 import { useSessionStore } from './session';
@@ -20,6 +20,7 @@ describe('dm store', () => {
 
   beforeEach(() => {
     vi.resetAllMocks();
+    localStorage.clear();
     setActivePinia(createPinia());
     useSessionStore().user = ALICE_USER;
     dm = useDmStore();
@@ -141,5 +142,37 @@ describe('dm store', () => {
     dm.reset();
     expect(dm.rooms.size).toBe(0);
     expect(dm).toMatchObject({ activeRoomId: null, isConnected: false });
+  });
+
+  it('after a sign-in, the DMs this user left unsent go out with their clientIds, even in rooms not opened again', async () => {
+    const CAROL_ROOM = `dm:${ALICE.id}:${'c'.repeat(24)}`;
+    dm.room(ALICE_BOB_ROOM).send('to Bob, offline');
+    dm.room(NOTES_ROOM).send('note, offline');
+    dm.room(CAROL_ROOM).send('to Carol, offline');
+    const clientIds = [ALICE_BOB_ROOM, NOTES_ROOM, CAROL_ROOM].map((id) => dm.room(id).outbox[0]!.clientId);
+
+    // Bob signs in on this browser meanwhile: none of it is his.
+    dm.reset();
+    useSessionStore().user = BOB_USER;
+    dm.restore();
+    expect(dm.rooms.size).toBe(0);
+
+    dm.reset();
+    useSessionStore().user = ALICE_USER;
+    dm.restore();
+    expect([...dm.rooms.keys()].sort()).toEqual([ALICE_BOB_ROOM, NOTES_ROOM, CAROL_ROOM].sort());
+    vi.mocked(fetchDmHistory).mockResolvedValue(page([]));
+    vi.mocked(sendDm).mockImplementation(async ({ clientId, body, to }) => ({ ok: true, data: dmMessage(1, { author: ALICE, clientId, body, roomId: `dm:${ALICE.id}:${to}` }) }));
+    dm.markConnected();
+    await dm.catchUpAll(() => true);
+    await flush();
+    expect(vi.mocked(sendDm).mock.calls.map(([p]) => [p.to, p.clientId, p.body]).sort()).toEqual(
+      [
+        [BOB.id, clientIds[0], 'to Bob, offline'],
+        [ALICE.id, clientIds[1], 'note, offline'],
+        ['c'.repeat(24), clientIds[2], 'to Carol, offline'],
+      ].sort(),
+    );
+    for (const room of dm.rooms.values()) expect(room.outbox).toEqual([]);
   });
 });

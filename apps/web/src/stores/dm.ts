@@ -1,14 +1,16 @@
 import { defineStore } from 'pinia';
 import { effectScope, reactive, ref, shallowReactive, type EffectScope } from 'vue';
 import { dmParticipants, type MessageDto } from '@confab/shared';
+import { roomOutboxStorage, roomsWithStoredOutbox } from '../lib/outboxStorage';
 import { createRoomMessages, type RoomMessages } from '../lib/roomMessages';
 import { fetchDmHistory, markDmRead, recallDm, sendDm, syncDm } from '../services/dm';
 import { useConversationsStore } from './conversations';
 import { useSessionStore } from './session';
 
 /**
- * The DM rooms this tab has opened, each with the same message state as the lobby, and which
- * one is on screen. Rooms never opened here hold nothing: the conversation list covers them.
+ * The DM rooms this tab has opened or holds unsent messages for, each with the same message state
+ * as the lobby, and which one is on screen. Rooms never opened here hold nothing: the
+ * conversation list covers them.
  */
 export const useDmStore = defineStore('dm', () => {
   const rooms = shallowReactive(new Map<string, RoomMessages>());
@@ -36,12 +38,26 @@ export const useDmStore = defineStore('dm', () => {
             recall: (payload) => recallDm(payload),
           },
           myId,
+          { roomId, persistence: roomOutboxStorage(roomId) },
         ),
       ),
     )!;
     scopes.set(roomId, scope);
     rooms.set(roomId, room);
+    room.restore();
     return room;
+  }
+
+  /**
+   * After sign-in: holds every room in which this user left unsent messages in this browser, so
+   * that the next connect catches them up and sends them, whether or not they are opened.
+   */
+  function restore(): void {
+    const me = myId();
+    if (!me) return;
+    for (const roomId of roomsWithStoredOutbox(me)) {
+      if (dmParticipants(roomId)?.includes(me)) room(roomId);
+    }
   }
 
   function room(roomId: string): RoomMessages {
@@ -116,5 +132,5 @@ export const useDmStore = defineStore('dm', () => {
     isConnected.value = false;
   }
 
-  return { rooms, activeRoomId, isConnected, room, activate, deactivate, receiveLive, markConnected, markDisconnected, catchUpAll, fillGaps, markRead, reset };
+  return { rooms, activeRoomId, isConnected, room, restore, activate, deactivate, receiveLive, markConnected, markDisconnected, catchUpAll, fillGaps, markRead, reset };
 });

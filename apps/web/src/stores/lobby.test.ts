@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { MessageDto, MessagePage } from '@confab/shared';
 import { fetchHistory, sendMessage, syncMessages, type Result } from '../services/lobby';
-import { ALICE, BOB, message } from '../testing/factories';
+import { ALICE, BOB, BOB_USER, message } from '../testing/factories';
 import { useLobbyStore } from './lobby';
 import { useSessionStore } from './session';
 
@@ -25,6 +25,7 @@ describe('lobby store', () => {
 
   beforeEach(() => {
     vi.resetAllMocks();
+    localStorage.clear();
     setActivePinia(createPinia());
     useSessionStore().user = { id: ALICE.id, username: 'alice', displayName: ALICE.name };
     lobby = useLobbyStore();
@@ -184,5 +185,87 @@ describe('lobby store', () => {
     expect(await run).toBe(false);
     expect(lobby.messages).toEqual([]);
     expect(lobby.floorSeq).toBeNull();
+  });
+
+  describe('the outbox kept in this browser', () => {
+    const ALICE_USER = { id: ALICE.id, username: 'alice', displayName: ALICE.name };
+    /** What a reload, or a session that ended and a sign-in, does to the store. */
+    function signInAgain(user: typeof ALICE_USER): void {
+      lobby.reset();
+      useSessionStore().user = user;
+      lobby.restore();
+    }
+
+    it('an unsent message survives a reload and goes out with its original clientId, exactly once', async () => {
+      lobby.send('written offline');
+      const { clientId } = lobby.outbox[0]!;
+      signInAgain(ALICE_USER);
+      expect(lobby.outbox).toMatchObject([{ clientId, body: 'written offline', status: 'pending' }]);
+
+      vi.mocked(fetchHistory).mockResolvedValue(page([]));
+      vi.mocked(sendMessage).mockImplementation(async (p) => ({ ok: true, data: stored(1, p.clientId, String(p.body)) }));
+      await lobby.catchUp();
+      lobby.resume();
+      await flush();
+      expect(vi.mocked(sendMessage).mock.calls.map(([p]) => p)).toEqual([{ clientId, body: 'written offline' }]);
+      expect(lobby.outbox).toEqual([]);
+
+      signInAgain(ALICE_USER);
+      expect(lobby.outbox).toEqual([]);
+    });
+
+    it('a message the server stored before the ack was lost is settled by the catch-up, not sent again', async () => {
+      lobby.send('stored, ack lost');
+      const { clientId } = lobby.outbox[0]!;
+      signInAgain(ALICE_USER);
+      vi.mocked(fetchHistory).mockResolvedValue(page([stored(1, clientId, 'stored, ack lost')]));
+      await lobby.catchUp();
+      lobby.resume();
+      await flush();
+      expect(sendMessage).not.toHaveBeenCalled();
+      expect(lobby.outbox).toEqual([]);
+      expect(lobby.messages.map((m) => m.body)).toEqual(['stored, ack lost']);
+    });
+
+    it('another user signing in on this browser never sees or sends it; its owner gets it back', async () => {
+      lobby.send('alice only');
+      signInAgain(BOB_USER);
+      expect(lobby.outbox).toEqual([]);
+      lobby.resume();
+      await flush();
+      expect(sendMessage).not.toHaveBeenCalled();
+
+      signInAgain(ALICE_USER);
+      expect(lobby.outbox.map((o) => o.body)).toEqual(['alice only']);
+    });
+
+    it('a refusal is kept as failed with its reason, is not sent again by itself, and Delete forgets it', async () => {
+      vi.mocked(sendMessage).mockResolvedValue({ ok: false, error: { code: 'forbidden', message: 'Not allowed.' } });
+      lobby.resume();
+      lobby.send('refused');
+      await flush();
+      signInAgain(ALICE_USER);
+      expect(lobby.outbox).toMatchObject([{ body: 'refused', status: 'failed', error: { code: 'forbidden', message: 'Not allowed.' } }]);
+      lobby.resume();
+      await flush();
+      expect(sendMessage).toHaveBeenCalledTimes(1);
+
+      lobby.discard(lobby.outbox[0]!.clientId);
+      signInAgain(ALICE_USER);
+      expect(lobby.outbox).toEqual([]);
+    });
+
+    it('an answer arriving after its user signed out changes nothing kept', async () => {
+      const ack = deferred<Result<MessageDto>>();
+      vi.mocked(sendMessage).mockReturnValueOnce(ack.promise);
+      lobby.resume();
+      lobby.send('in flight');
+      await flush();
+      useSessionStore().user = null;
+      ack.resolve({ ok: false, error: { code: 'timeout', message: 'late' } });
+      await flush();
+      signInAgain(ALICE_USER);
+      expect(lobby.outbox).toMatchObject([{ body: 'in flight', status: 'pending' }]);
+    });
   });
 });

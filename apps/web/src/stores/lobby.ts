@@ -1,11 +1,13 @@
 import { defineStore } from 'pinia';
+import { LOBBY_ROOM_ID } from '@confab/shared';
+import { roomOutboxStorage } from '../lib/outboxStorage';
 import { createRoomMessages } from '../lib/roomMessages';
 import { fetchHistory, recallMessage, sendMessage, syncMessages } from '../services/lobby';
 import { useSessionStore } from './session';
 
 export { HISTORY_PAGE_SIZE, type AsyncStatus } from '../lib/roomMessages';
 
-/** The lobby's messages (merged by seq) and this tab's outbox of unacked sends. */
+/** The lobby's messages (merged by seq) and the signed-in user's outbox of unacked sends, kept in this browser. */
 export const useLobbyStore = defineStore('lobby', () =>
   createRoomMessages(
     {
@@ -15,5 +17,6 @@ export const useLobbyStore = defineStore('lobby', () =>
       recall: (payload) => recallMessage(payload),
     },
     () => useSessionStore().user?.id,
+    { roomId: LOBBY_ROOM_ID, persistence: roomOutboxStorage(LOBBY_ROOM_ID) },
   ),
 );

@@ -1,6 +1,8 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ChangePasswordPayload, RegisterPayload, SignInPayload, UserDto } from '@confab/shared';
+import { clearStoredDrafts } from '../lib/draftStorage';
+import { clearStoredOutbox, storedOutboxCount } from '../lib/outboxStorage';
 import * as auth from '../services/auth';
 
 /** The signed-in user. Actions throw `ApiError`, which the forms turn into messages. */
@@ -36,13 +38,28 @@ export const useSessionStore = defineStore('session', () => {
     status.value = 'done';
   }
 
+  /**
+   * Signs out and deletes what this user kept in this browser (unsent messages, drafts): signing
+   * out is how someone leaves a shared computer. Ask first when `unsentCount()` is not zero.
+   * A session that merely ended (`forget`) keeps them for the next sign-in.
+   */
   async function signOut(): Promise<void> {
+    const userId = user.value?.id;
     try {
       await auth.signOut();
     } finally {
       // Forget the user even if the server could not be told; the cookie is httpOnly, so this is all we can do.
       user.value = null;
+      if (userId) {
+        clearStoredOutbox(userId);
+        clearStoredDrafts(userId);
+      }
     }
+  }
+
+  /** How many messages the signed-in user wrote that have not gone out yet (every room, every tab). */
+  function unsentCount(): number {
+    return user.value ? storedOutboxCount(user.value.id) : 0;
   }
 
   /**
@@ -58,5 +75,5 @@ export const useSessionStore = defineStore('session', () => {
     user.value = null;
   }
 
-  return { user, status, ensureLoaded, signIn, signUp, signOut, changePassword, forget };
+  return { user, status, ensureLoaded, signIn, signUp, signOut, unsentCount, changePassword, forget };
 });

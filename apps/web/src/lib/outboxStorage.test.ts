@@ -1,0 +1,56 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ALICE, ALICE_BOB_ROOM, BOB, outboxItem } from '../testing/factories';
+import { clearStoredOutbox, roomOutboxStorage, roomsWithStoredOutbox, saveOutboxChanges, storedOutboxCount } from './outboxStorage';
+
+const lobby = roomOutboxStorage('lobby');
+const aliceBob = roomOutboxStorage(ALICE_BOB_ROOM);
+
+describe('the outbox kept in this browser', () => {
+  beforeEach(() => localStorage.clear());
+
+  it('keeps each user\'s unsent messages under that user, per room, with what it takes to send them again', () => {
+    const failed = outboxItem('c2', { status: 'failed', error: { code: 'forbidden', message: 'No.' }, heldUntil: 123 });
+    lobby.save(ALICE.id, outboxItem('c1'));
+    aliceBob.save(ALICE.id, failed);
+    lobby.save(BOB.id, outboxItem('c3'));
+
+    expect(lobby.load(ALICE.id)).toEqual([outboxItem('c1')]);
+    expect(aliceBob.load(ALICE.id)).toEqual([{ clientId: 'c2', body: 'draft c2', createdAt: failed.createdAt, status: 'failed', error: failed.error }]);
+    expect(roomsWithStoredOutbox(ALICE.id)).toEqual(['lobby', ALICE_BOB_ROOM]);
+    expect(storedOutboxCount(ALICE.id)).toBe(2);
+    expect(lobby.load(BOB.id).map((i) => i.clientId)).toEqual(['c3']);
+  });
+
+  it('two tabs of one user each write only their own changes, so neither drops the other\'s messages', () => {
+    // Tab 1 and tab 2 each queue a message, then tab 1's is acked.
+    saveOutboxChanges(lobby, ALICE.id, [], [outboxItem('tab1')]);
+    saveOutboxChanges(lobby, ALICE.id, [], [outboxItem('tab2')]);
+    saveOutboxChanges(lobby, ALICE.id, [outboxItem('tab1')], []);
+    expect(lobby.load(ALICE.id).map((i) => i.clientId)).toEqual(['tab2']);
+  });
+
+  it('writes a status change but not a mere rate-limit hold', () => {
+    const item = outboxItem('c1');
+    saveOutboxChanges(lobby, ALICE.id, [], [item]);
+    const before = localStorage.getItem(`confab:outbox:${ALICE.id}`);
+    saveOutboxChanges(lobby, ALICE.id, [item], [{ ...item, heldUntil: 99 }]);
+    expect(localStorage.getItem(`confab:outbox:${ALICE.id}`)).toBe(before);
+    saveOutboxChanges(lobby, ALICE.id, [item], [{ ...item, status: 'failed', error: { code: 'timeout', message: 'slow' } }]);
+    expect(lobby.load(ALICE.id)[0]).toMatchObject({ status: 'failed', error: { code: 'timeout' } });
+  });
+
+  it('a sign-out clears that user\'s outbox only', () => {
+    lobby.save(ALICE.id, outboxItem('c1'));
+    lobby.save(BOB.id, outboxItem('c2'));
+    clearStoredOutbox(ALICE.id);
+    expect(storedOutboxCount(ALICE.id)).toBe(0);
+    expect(storedOutboxCount(BOB.id)).toBe(1);
+  });
+
+  it('ignores a kept outbox it cannot read, or items that lack what a send needs', () => {
+    localStorage.setItem(`confab:outbox:${ALICE.id}`, 'not json');
+    expect(lobby.load(ALICE.id)).toEqual([]);
+    localStorage.setItem(`confab:outbox:${ALICE.id}`, JSON.stringify({ v: 1, items: [{ clientId: 'x', roomId: 'lobby', status: 'pending' }, null] }));
+    expect(lobby.load(ALICE.id)).toEqual([]);
+  });
+});

@@ -1,0 +1,117 @@
+import type { OutboxItem, SendError } from './messages';
+import { localStore, readJson, writeJson } from './localStore';
+
+/**
+ * Each user's unsent messages, kept in localStorage under their own key so that they survive a
+ * reload, a crash and an ended session, and are only ever sent again when that same user is
+ * signed in. Tabs of one user share the key; each writes only the items it changed, so one tab
+ * never drops another's.
+ */
+const PREFIX = 'confab:outbox:';
+const VERSION = 1;
+
+/** One unsent message as stored: what it takes to send it again under its original clientId. */
+export interface StoredOutboxItem {
+  clientId: string;
+  roomId: string;
+  body: string;
+  createdAt: string;
+  status: OutboxItem['status'];
+  error?: SendError;
+}
+
+/** How one room's outbox is kept: loaded when its user signs in, updated item by item. */
+export interface OutboxPersistence {
+  load(userId: string): OutboxItem[];
+  save(userId: string, item: OutboxItem): void;
+  remove(userId: string, clientIds: readonly string[]): void;
+}
+
+const keyOf = (userId: string) => `${PREFIX}${userId}`;
+
+function isStoredItem(value: unknown): value is StoredOutboxItem {
+  const v = value as Partial<StoredOutboxItem> | null;
+  return (
+    typeof v === 'object' && v !== null &&
+    typeof v.clientId === 'string' && typeof v.roomId === 'string' && typeof v.body === 'string' &&
+    typeof v.createdAt === 'string' && (v.status === 'pending' || v.status === 'failed')
+  );
+}
+
+function readItems(storage: Storage, userId: string): StoredOutboxItem[] {
+  const data = readJson(storage, keyOf(userId)) as { v?: unknown; items?: unknown } | null;
+  if (data?.v !== VERSION || !Array.isArray(data.items)) return [];
+  return data.items.filter(isStoredItem);
+}
+
+function writeItems(storage: Storage, userId: string, items: StoredOutboxItem[]): void {
+  if (items.length === 0) storage.removeItem(keyOf(userId));
+  else writeJson(storage, keyOf(userId), { v: VERSION, items });
+}
+
+/** Reads, changes and writes one user's list, if the browser lets us. */
+function change(userId: string, edit: (items: StoredOutboxItem[]) => StoredOutboxItem[]): void {
+  const storage = localStore();
+  if (storage) writeItems(storage, userId, edit(readItems(storage, userId)));
+}
+
+/** The persistence of one room's outbox. */
+export function roomOutboxStorage(roomId: string): OutboxPersistence {
+  return {
+    load(userId) {
+      const storage = localStore();
+      if (!storage) return [];
+      return readItems(storage, userId)
+        .filter((item) => item.roomId === roomId)
+        .map(({ clientId, body, createdAt, status, error }) => ({ clientId, body, createdAt, status, ...(error ? { error } : {}) }));
+    },
+    save(userId, item) {
+      const stored: StoredOutboxItem = {
+        clientId: item.clientId,
+        roomId,
+        body: item.body,
+        createdAt: item.createdAt,
+        status: item.status,
+        ...(item.error ? { error: item.error } : {}),
+      };
+      change(userId, (items) => {
+        const index = items.findIndex((i) => i.clientId === item.clientId);
+        return index === -1 ? [...items, stored] : items.map((i, n) => (n === index ? stored : i));
+      });
+    },
+    remove(userId, clientIds) {
+      const gone = new Set(clientIds);
+      change(userId, (items) => items.filter((i) => !gone.has(i.clientId)));
+    },
+  };
+}
+
+/** Writes to `persistence` what changed between two versions of a room's outbox: added, settled, failed, retried. */
+export function saveOutboxChanges(persistence: OutboxPersistence, userId: string, previous: readonly OutboxItem[], next: readonly OutboxItem[]): void {
+  const before = new Map(previous.map((item) => [item.clientId, item]));
+  const kept = new Set(next.map((item) => item.clientId));
+  const gone = previous.filter((item) => !kept.has(item.clientId)).map((item) => item.clientId);
+  if (gone.length > 0) persistence.remove(userId, gone);
+  for (const item of next) {
+    const old = before.get(item.clientId);
+    // A hold (heldUntil) is this tab's business; only what matters after a reload is written.
+    if (!old || old.status !== item.status || old.error !== item.error) persistence.save(userId, item);
+  }
+}
+
+/** The rooms in which `userId` has unsent messages kept in this browser. */
+export function roomsWithStoredOutbox(userId: string): string[] {
+  const storage = localStore();
+  return storage ? [...new Set(readItems(storage, userId).map((i) => i.roomId))] : [];
+}
+
+/** How many unsent messages `userId` has kept in this browser (for the sign-out question). */
+export function storedOutboxCount(userId: string): number {
+  const storage = localStore();
+  return storage ? readItems(storage, userId).length : 0;
+}
+
+/** Deletes `userId`'s unsent messages from this browser (on an explicit sign-out). */
+export function clearStoredOutbox(userId: string): void {
+  localStore()?.removeItem(keyOf(userId));
+}
