@@ -35,15 +35,21 @@ export function readOrCreateSessionSecret(dataDir: string): { secret: string; pa
 }
 
 function ensureDataDir(dataDir: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  // mkdir's mode applies only to a directory it creates (and goes through the umask).
-  if ((statSync(dataDir).mode & 0o077) !== 0) chmodSync(dataDir, 0o700);
-  // Keeps the folder out of git even where the repository's .gitignore does not name it.
+  // Only a folder made here (marked by its own .gitignore) is ours to tighten and mark: DATA_DIR
+  // may name an existing one (a home directory, a repository) whose mode belongs to someone else.
+  const created = mkdirSync(dataDir, { recursive: true, mode: 0o700 }) !== undefined;
   const ignore = join(dataDir, '.gitignore');
+  if (created) writeFileSync(ignore, '*\n', { flag: 'wx' });
+  else if (!isOurs(ignore)) return;
+  // mkdir's mode goes through the umask, and someone may have loosened it since.
+  if ((statSync(dataDir).mode & 0o077) !== 0) chmodSync(dataDir, 0o700);
+}
+
+function isOurs(ignoreFile: string): boolean {
   try {
-    writeFileSync(ignore, '*\n', { flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return readFileSync(ignoreFile, 'utf8') === '*\n';
+  } catch {
+    return false;
   }
 }
 

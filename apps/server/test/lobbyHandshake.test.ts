@@ -84,6 +84,30 @@ describe('the /lobby handshake', () => {
     expect(err.data?.code).toBe('unauthorized');
   });
 
+  it('naming another user than the session\'s is refused as unauthorized on /lobby and /dm, and connects nothing', async () => {
+    // A tab queued messages as Alice; another tab of the browser then signed in as Bob. The first
+    // tab's reconnect carries Bob's cookie but names Alice: it must not become Bob's socket.
+    const server = await harness.start();
+    const [alice, bob] = [await registerUser(server.url), await registerUser(server.url)];
+    for (const nsp of ['/lobby', '/dm']) {
+      const stale = harness.track(
+        io(`${server.url}${nsp}`, { autoConnect: false, reconnection: false, forceNew: true, transports: ['websocket'], extraHeaders: { cookie: bob.cookie }, auth: { userId: alice.user.id } }) as LobbyClient,
+      );
+      const err = await connectError(stale);
+      expect(err.data).toEqual({ code: 'unauthorized', message: 'This browser is now signed in as another user; sign in again.' });
+      expect(server.app.io.of(nsp).sockets.size).toBe(0);
+    }
+    const matching = harness.track(
+      io(`${server.url}/lobby`, { autoConnect: false, reconnection: false, forceNew: true, transports: ['websocket'], extraHeaders: { cookie: bob.cookie }, auth: { userId: bob.user.id } }) as LobbyClient,
+    );
+    await new Promise<void>((resolve, reject) => {
+      matching.once('connect', resolve);
+      matching.once('connect_error', reject);
+      matching.connect();
+    });
+    expect(server.app.io.of('/lobby').sockets.size).toBe(1);
+  });
+
   it('after sign-out the same cookie is refused', async () => {
     const server = await harness.start();
     const alice = await registerUser(server.url);

@@ -89,7 +89,8 @@ describe('mongodb store, beyond the contract', () => {
     const dbName = testDatabaseName(import.meta.filename);
     const stores = await openTestStores(dbName);
     try {
-      await expect(stores.messages.append(message('long', { body: 'x'.repeat(LIMITS.bodyMaxLength + 1) }))).rejects.toThrow(/body/);
+      // The schema is a backstop in UTF-16 units: twice the limit in code points (astral text).
+      await expect(stores.messages.append(message('long', { body: 'x'.repeat(LIMITS.bodyMaxLength * 2 + 1) }))).rejects.toThrow(/body/);
       await expect(stores.messages.append(message('no-author', { author: { id: 'not-an-id', name: 'X' } }))).rejects.toThrow(/author/);
       await expect(stores.users.create({ username: 'eve', displayName: '', passwordHash: 'h', createdAt: new Date() })).rejects.toThrow(/displayName/);
       const snapshot = await snapshotDatabase(dbName);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,6 +39,15 @@ describe('the session secret on embedded defaults', () => {
     expect(loadConfig({ DATA_DIR: dataDir }).sessionSecret).toBe(secret);
     expect(mode(join(dataDir, 'session-secret'))).toBe(0o600);
     expect(mode(dataDir)).toBe(0o700);
+  });
+
+  it('leaves an existing folder it did not make as it was (mode, contents), and keeps only its own file private', () => {
+    mkdirSync(dataDir, { mode: 0o755 });
+    chmodSync(dataDir, 0o755);
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(mode(dataDir)).toBe(0o755);
+    expect(readdirSync(dataDir)).toEqual(['session-secret']);
+    expect(mode(config.sessionSecretPath!)).toBe(0o600);
   });
 
   it('refuses to start on a secret file too short to be one, naming the file', () => {

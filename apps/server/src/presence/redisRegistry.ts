@@ -49,7 +49,10 @@ export class RedisPresenceRegistry implements PresenceRegistry {
   async #renew(): Promise<void> {
     // XX: renew only a lease that is still there; a missing one means our entries are gone too.
     const renewed = await this.#redis.set(this.#key('lease', this.#instanceId), '1', { PX: this.#leaseMs, XX: true });
-    if (renewed !== 'OK') await this.reassert();
+    // A reaper that read our lease as expired just before a reassert can still delete what the
+    // reassert wrote, and drop us from the instance set: then the lease is back but we are not.
+    const isMember = renewed === 'OK' && (await this.#redis.sIsMember(this.#key('instances'), this.#instanceId));
+    if (!isMember) await this.reassert();
   }
 
   /** Writes this instance's lease, membership and connections (again). */

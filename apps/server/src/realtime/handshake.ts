@@ -54,6 +54,12 @@ export function createHandshakeGuard(deps: { accounts: AccountService; config: C
       const token = fastifyCookie.parse(headers.cookie ?? '')[SESSION_COOKIE];
       const session = await deps.accounts.authenticate(token);
       if (!session) return refuse(next, 'unauthorized', 'Sign in first.');
+      // A client may name the user it expects: the browser's cookie can meanwhile belong to
+      // someone else (another tab signed in), and what this one queued must not go out as them.
+      const expected: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.userId;
+      if (expected !== undefined && expected !== session.user.id) {
+        return refuse(next, 'unauthorized', 'This browser is now signed in as another user; sign in again.');
+      }
       socket.data.user = session.user;
       socket.data.sessionId = session.sessionId;
       next();

@@ -13,7 +13,7 @@ import { bindDmSocket } from './dmRealtime';
 import { bindPresence } from './presenceRealtime';
 import type { Notifier } from './notifier';
 import { KICK_RETRY_MS, REFUSED_RETRY_MS, RESYNC_SPREAD_MS, afterRandomDelay, createRetryTimer } from './retryTimer';
-import { ORIGIN_REFUSAL_MESSAGE, isOriginRefusal, listenAll, lobbySocket, onReconnectDelay } from './socket';
+import { ORIGIN_REFUSAL_MESSAGE, expectUser, isOriginRefusal, listenAll, lobbySocket, onReconnectDelay } from './socket';
 
 
 /**
@@ -143,6 +143,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
       lobbySocket.disconnect();
       dmLink.disconnect();
       connection.stop();
+      expectUser(userId);
       if (!userId) return;
       // What this user left unsent here (before a reload or an ended session) goes out after the first catch-up.
       lobby.restore();

@@ -10,9 +10,21 @@ import {
 export type LobbySocket = Socket<LobbyServerToClientEvents, LobbyClientToServerEvents>;
 export type DmSocket = Socket<DmServerToClientEvents, DmClientToServerEvents>;
 
+let expectedUserId: string | null = null;
+
+/**
+ * The user this tab is signed in as. Every handshake names it, and the server refuses a cookie
+ * of anyone else: another tab may have signed in as someone else meanwhile, and this tab's
+ * unsent messages must never go out under that name.
+ */
+export function expectUser(userId: string | null): void {
+  expectedUserId = userId;
+}
+
 const OPTIONS = {
   autoConnect: false,
   withCredentials: true,
+  auth: (send: (auth: { userId?: string }) => void) => send(expectedUserId ? { userId: expectedUserId } : {}),
   reconnectionDelay: 1000,
   reconnectionDelayMax: 5000,
 } as const;

@@ -7,6 +7,8 @@ import { searchUsers } from '../services/dm';
 // A failed directory question is asked again after 0.5 s, then twice as long each time, up to 30 s.
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 30_000;
+// Then it gives up until the page is loaded again: the name simply shows without its @username.
+const MAX_ATTEMPTS = 10;
 
 interface Known {
   id: string;
@@ -48,7 +50,7 @@ export const useIdentitiesStore = defineStore('identities', () => {
     queue = queue.then(async () => {
       const res = await searchUsers({ query: displayName, limit: LIMITS.userSearchPageMax });
       if (res.ok) learn(res.data.users);
-      else setTimeout(() => lookUp(displayName, attempt + 1), Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt));
+      else if (attempt + 1 < MAX_ATTEMPTS) setTimeout(() => lookUp(displayName, attempt + 1), Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt));
     });
   }
 
