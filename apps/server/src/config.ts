@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, type RateLimitRules } from './limits/rateLimits.js';
 import { readOrCreateSessionSecret } from './sessionSecretFile.js';
+import { STORE_FILE } from './store/memory/persistedMemoryStores.js';
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 /** The repository root's `.confab-data/`, wherever the server is started from. */
@@ -107,8 +108,13 @@ export interface Config {
   sessionSecretSource: 'env' | 'file' | 'random';
   /** The secret's file when `sessionSecretSource` is `file`. */
   sessionSecretPath: string | undefined;
-  /** Folder for what the server keeps on local disk (the generated session secret). */
+  /** Folder for what the server keeps on local disk (the generated session secret, the embedded store's file). */
   dataDir: string;
+  /**
+   * Where the in-memory store keeps its data across restarts: `DATA_DIR/store.json` in development
+   * without `MONGODB_URL`; otherwise undefined (MongoDB, or memory only: tests, production).
+   */
+  embeddedStoreFile: string | undefined;
   sessionTtlMs: number;
   /** Browser origins allowed to call the API and open sockets; empty means "the app's own origin". */
   allowedOrigins: string[];
@@ -160,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     sessionSecretSource: secret.source,
     sessionSecretPath: secret.path,
     dataDir: e.DATA_DIR,
+    // Tests must leave nothing on disk, and production without MongoDB is a deliberate throwaway.
+    embeddedStoreFile: e.NODE_ENV === 'development' && !e.MONGODB_URL ? join(e.DATA_DIR, STORE_FILE) : undefined,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     allowedOrigins: e.ALLOWED_ORIGINS,
     cookieSecure: e.COOKIE_SECURE === 'true' ? 'always' : e.COOKIE_SECURE === 'false' ? 'never' : 'auto',

@@ -53,11 +53,21 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, 10_000);
   forceExit.unref();
-  await app.close();
-  await stores.close();
-  await redis?.close();
+  let exitCode = 0;
+  async function closeStep(name: string, close: () => Promise<void>): Promise<void> {
+    try {
+      await close();
+    } catch (err) {
+      exitCode = 1;
+      logger.error({ err }, `could not close the ${name}`);
+    }
+  }
+  // Every step runs even when one before it failed: closing the stores writes the embedded store's last changes.
+  await closeStep('server', () => app.close());
+  await closeStep('stores', () => stores.close());
+  await closeStep('Redis connections', async () => redis?.close());
   logger.info('stopped');
-  process.exit(0);
+  process.exit(exitCode);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDataDir } from './dataDir.js';
 
 /** The file, inside the data directory, that holds the generated session secret. */
 export const SESSION_SECRET_FILE = 'session-secret';
@@ -31,25 +32,6 @@ export function readOrCreateSessionSecret(dataDir: string): { secret: string; pa
     return { secret: readSecret(path)!, path };
   } finally {
     unlinkSync(temporary);
-  }
-}
-
-function ensureDataDir(dataDir: string): void {
-  // Only a folder made here (marked by its own .gitignore) is ours to tighten and mark: DATA_DIR
-  // may name an existing one (a home directory, a repository) whose mode belongs to someone else.
-  const created = mkdirSync(dataDir, { recursive: true, mode: 0o700 }) !== undefined;
-  const ignore = join(dataDir, '.gitignore');
-  if (created) writeFileSync(ignore, '*\n', { flag: 'wx' });
-  else if (!isOurs(ignore)) return;
-  // mkdir's mode goes through the umask, and someone may have loosened it since.
-  if ((statSync(dataDir).mode & 0o077) !== 0) chmodSync(dataDir, 0o700);
-}
-
-function isOurs(ignoreFile: string): boolean {
-  try {
-    return readFileSync(ignoreFile, 'utf8') === '*\n';
-  } catch {
-    return false;
   }
 }
 

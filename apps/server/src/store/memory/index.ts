@@ -1,18 +1,39 @@
-import type { Stores } from '../ports.js';
-import { MemoryConversationStore } from './memoryConversationStore.js';
+import type { MessageDto } from '@confab/shared';
+import type { SessionRecord, Stores, UserRecord } from '../ports.js';
+import { MemoryConversationStore, type SavedConversations } from './memoryConversationStore.js';
 import { MemoryMessageStore } from './memoryMessageStore.js';
 import { MemorySessionStore } from './memorySessionStore.js';
+import type { MemoryStoreOptions } from './memoryStoreOptions.js';
 import { MemoryUserStore } from './memoryUserStore.js';
 
-/** The embedded default: everything in this process's memory, gone when it exits. */
-export function createMemoryStores(): Stores {
+/** Everything the memory stores hold, as plain records (dates as `Date`). */
+export interface SavedStores {
+  users: readonly UserRecord[];
+  sessions: readonly SessionRecord[];
+  messages: readonly MessageDto[];
+  conversations: SavedConversations;
+}
+
+export interface MemoryStores extends Stores {
+  /** The whole state, for writing out; read it before the next await. */
+  saved(): SavedStores;
+}
+
+/** The embedded default: everything in this process's memory, gone when it exits unless a caller saves it. */
+export function createMemoryStores(options: MemoryStoreOptions<SavedStores> = {}): MemoryStores {
+  const { saved, onChange } = options;
+  const users = new MemoryUserStore({ saved: saved?.users, onChange });
+  const messages = new MemoryMessageStore({ saved: saved?.messages, onChange });
+  const sessions = new MemorySessionStore({ saved: saved?.sessions, onChange });
+  const conversations = new MemoryConversationStore({ saved: saved?.conversations, onChange });
   return {
     kind: 'memory',
-    users: new MemoryUserStore(),
-    messages: new MemoryMessageStore(),
-    sessions: new MemorySessionStore(),
-    conversations: new MemoryConversationStore(),
+    users,
+    messages,
+    sessions,
+    conversations,
     isReady: async () => true,
     close: async () => {},
+    saved: () => ({ users: users.saved(), sessions: sessions.saved(), messages: messages.saved(), conversations: conversations.saved() }),
   };
 }

@@ -1,6 +1,7 @@
 import type { MessageDto, MessagePage } from '@confab/shared';
 import type { AppendResult, MessageStore, NewMessage } from '../ports.js';
 import { newObjectIdHex } from '../ids.js';
+import type { MemoryStoreOptions } from './memoryStoreOptions.js';
 
 function copy(message: MessageDto): MessageDto {
   return { ...message, author: { ...message.author }, ...(message.recall ? { recall: { ...message.recall } } : {}) };
@@ -11,6 +12,27 @@ export class MemoryMessageStore implements MessageStore {
   readonly #rooms = new Map<string, MessageDto[]>();
   readonly #byAuthorClientId = new Map<string, MessageDto>();
   readonly #byId = new Map<string, MessageDto>();
+  readonly #onChange: () => void;
+
+  constructor(options: MemoryStoreOptions<readonly MessageDto[]> = {}) {
+    this.#onChange = options.onChange ?? (() => {});
+    for (const message of [...(options.saved ?? [])].sort((a, b) => a.seq - b.seq).map(copy)) {
+      const room = this.#rooms.get(message.roomId) ?? [];
+      this.#rooms.set(message.roomId, room);
+      // The seq is the position in the room: a gap or a repeat would make history lie.
+      if (message.seq !== room.length + 1) throw new Error(`room ${message.roomId} has seq ${message.seq} where ${room.length + 1} belongs`);
+      const key = `${message.author.id}\u0000${message.clientId}`;
+      if (this.#byAuthorClientId.has(key) || this.#byId.has(message.id)) throw new Error(`message ${message.id} appears twice`);
+      room.push(message);
+      this.#byAuthorClientId.set(key, message);
+      this.#byId.set(message.id, message);
+    }
+  }
+
+  /** Every message, room by room in seq order, for writing out; read it before the next await. */
+  saved(): readonly MessageDto[] {
+    return [...this.#rooms.values()].flat();
+  }
 
   async append(input: NewMessage): Promise<AppendResult> {
     const key = `${input.author.id}\u0000${input.clientId}`;
@@ -31,6 +53,7 @@ export class MemoryMessageStore implements MessageStore {
     room.push(message);
     this.#byAuthorClientId.set(key, message);
     this.#byId.set(message.id, message);
+    this.#onChange();
     return { message: copy(message), isNew: true };
   }
 
@@ -63,5 +86,6 @@ export class MemoryMessageStore implements MessageStore {
     if (!message) return;
     message.body = '';
     message.recalledAt ??= at.toISOString();
+    this.#onChange();
   }
 }

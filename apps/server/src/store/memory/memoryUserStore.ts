@@ -1,9 +1,26 @@
 import type { NewUser, UserRecord, UserStore } from '../ports.js';
 import { newObjectIdHex } from '../ids.js';
+import type { MemoryStoreOptions } from './memoryStoreOptions.js';
 
 export class MemoryUserStore implements UserStore {
   readonly #byId = new Map<string, UserRecord>();
   readonly #idByUsername = new Map<string, string>();
+  readonly #onChange: () => void;
+
+  constructor(options: MemoryStoreOptions<readonly UserRecord[]> = {}) {
+    this.#onChange = options.onChange ?? (() => {});
+    for (const user of options.saved ?? []) {
+      const key = user.username.toLowerCase();
+      if (this.#idByUsername.has(key) || this.#byId.has(user.id)) throw new Error(`user ${user.username} (${user.id}) appears twice`);
+      this.#byId.set(user.id, { ...user });
+      this.#idByUsername.set(key, user.id);
+    }
+  }
+
+  /** Every user, for writing out; read it before the next await. */
+  saved(): readonly UserRecord[] {
+    return [...this.#byId.values()];
+  }
 
   async create(user: NewUser): Promise<UserRecord | 'username_taken'> {
     const key = user.username.toLowerCase();
@@ -11,6 +28,7 @@ export class MemoryUserStore implements UserStore {
     const record: UserRecord = { id: newObjectIdHex(), ...user };
     this.#byId.set(record.id, record);
     this.#idByUsername.set(key, record.id);
+    this.#onChange();
     return { ...record };
   }
 
@@ -33,6 +51,7 @@ export class MemoryUserStore implements UserStore {
     const record = this.#byId.get(id);
     if (!record) return false;
     this.#byId.set(id, { ...record, passwordHash });
+    this.#onChange();
     return true;
   }
 

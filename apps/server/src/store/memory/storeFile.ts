@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { SavedStores } from './index.js';
+
+/** Bumped when the file's shape changes; a file of another version is refused, never guessed at. */
+const FILE_VERSION = 1;
+
+const isoDate = z.iso.datetime().transform((v) => new Date(v));
+
+// Records keep fields this version does not know (loose objects), so a newer record is carried, not dropped.
+const fileSchema = z.strictObject({
+  version: z.literal(FILE_VERSION),
+  users: z.array(
+    z.looseObject({ id: z.string(), username: z.string(), displayName: z.string(), passwordHash: z.string(), createdAt: isoDate }),
+  ),
+  sessions: z.array(z.looseObject({ id: z.string(), userId: z.string(), expiresAt: isoDate, credential: z.string() })),
+  messages: z.array(
+    z.looseObject({
+      id: z.string(),
+      roomId: z.string(),
+      seq: z.int().min(1),
+      clientId: z.string(),
+      author: z.looseObject({ id: z.string(), name: z.string() }),
+      body: z.string(),
+      createdAt: z.iso.datetime(),
+      recalledAt: z.iso.datetime().optional(),
+      recall: z.looseObject({ messageId: z.string(), seq: z.int().min(1) }).optional(),
+    }),
+  ),
+  conversations: z.strictObject({
+    rooms: z.array(z.looseObject({ roomId: z.string(), memberIds: z.tuple([z.string(), z.string()]), lastActivityAt: isoDate })),
+    readMarks: z.array(z.looseObject({ roomId: z.string(), userId: z.string(), seq: z.int().min(0) })),
+  }),
+});
+
+/** The message for a file Confab cannot load: start-up stops, and the file is left as it is. */
+export function unreadableStoreFile(path: string, reason: string): Error {
+  return new Error(
+    `${path} cannot be loaded (${reason}). Confab has not changed it. Repair it, restore a backup, or move it away to start with no data.`,
+  );
+}
+
+/** The saved state in `path`; undefined when there is no file yet. Throws, naming the file, on anything else. */
+export async function readStoreFile(path: string): Promise<SavedStores | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw unreadableStoreFile(path, (err as Error).message);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw unreadableStoreFile(path, `not JSON: ${(err as Error).message}`);
+  }
+  const parsed = fileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw unreadableStoreFile(path, `${issue.path.join('.') || 'the file'}: ${issue.message}`);
+  }
+  const { version: _version, ...saved } = parsed.data;
+  return saved;
+}
+
+/** The text `readStoreFile` reads back. */
+export function storeFileText(saved: SavedStores): string {
+  return JSON.stringify({ version: FILE_VERSION, ...saved });
+}
+
+/**
+ * Replaces `path` with `text` atomically: a reader (or a crash) sees the old file or the new one,
+ * never a part. The file is 0600, since it holds password hashes and live session ids.
+ */
+export async function writeStoreFile(path: string, text: string): Promise<void> {
+  // In the same folder, so the rename stays on one file system and is atomic.
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const file = await open(temporary, 'wx', 0o600);
+    try {
+      await file.writeFile(text);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+  } catch (err) {
+    await rm(temporary, { force: true });
+    throw err;
+  }
+  await syncFolder(dirname(path));
+}
+
+// Makes the rename itself durable; some platforms (Windows) cannot open a folder, and lose only that.
+async function syncFolder(folder: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(folder, 'r');
+    await handle.sync();
+  } catch {
+    // Best effort, see above.
+  } finally {
+    await handle?.close();
+  }
+}
