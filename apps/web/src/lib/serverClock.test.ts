@@ -81,4 +81,23 @@ describe('the server clock', () => {
     clock.observe(iso(SERVER + 60_000), local(), local());
     expect(listener).toHaveBeenCalledTimes(1);
   });
+
+  it('asks for a new reading when the device clock is set while the app runs, and not while it merely runs on', () => {
+    let local = SERVER + 180_000;
+    let monotonic = 1_000;
+    const clock = createServerClock(() => local, () => monotonic);
+    const remeasure = vi.fn();
+    clock.onDeviceClockJump(remeasure);
+    clock.observe(iso(SERVER), local, local);
+    local += 60_000;
+    monotonic += 60_000;
+    expect(clock.now()).toBe(SERVER + 60_000);
+    expect(remeasure).not.toHaveBeenCalled();
+    // Someone sets the device clock back by 3 minutes: the held offset now reads 3 minutes slow.
+    local -= 180_000;
+    clock.now();
+    expect(remeasure).toHaveBeenCalledTimes(1);
+    clock.now();
+    expect(remeasure).toHaveBeenCalledTimes(1);
+  });
 });

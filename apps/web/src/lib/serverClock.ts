@@ -20,10 +20,30 @@ export interface ServerClock {
   notBefore(serverIso: string, receivedAt?: number): void;
   /** Calls `listener` whenever the offset changes; returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
+  /**
+   * Calls `remeasure` when the device clock seems to have been set (it moved against the
+   * monotonic clock by more than `JUMP_MS`): the offset held is then wrong, and a new reading of
+   * the server's clock is needed. Returns the unsubscribe.
+   */
+  onDeviceClockJump(remeasure: () => void): () => void;
 }
 
-export function createServerClock(localNow: () => number = () => Date.now()): ServerClock {
+/** A device clock that moves this much against the monotonic clock was set, not drifting. */
+export const JUMP_MS = 2_000;
+
+export function createServerClock(localNow: () => number = () => Date.now(), monotonicNow: () => number = () => performance.now()): ServerClock {
   let offset = 0;
+  // The device clock minus the monotonic one: constant unless someone sets the device clock (or
+  // the machine slept, where the monotonic clock may pause; a new reading is right either way).
+  let wallAhead = localNow() - monotonicNow();
+  const jumpListeners = new Set<() => void>();
+
+  function checkForJump(local: number): void {
+    const ahead = local - monotonicNow();
+    if (Math.abs(ahead - wallAhead) <= JUMP_MS) return;
+    wallAhead = ahead;
+    for (const remeasure of jumpListeners) remeasure();
+  }
   let hasReading = false;
   // The width of the interval the offset was taken from: a narrower reading is a better one.
   let precision = Infinity;
@@ -46,7 +66,11 @@ export function createServerClock(localNow: () => number = () => Date.now()): Se
   }
 
   return {
-    now: () => localNow() + offset,
+    now: () => {
+      const local = localNow();
+      checkForJump(local);
+      return local + offset;
+    },
     offsetMs: () => offset,
     observe(serverIso, sentAt, receivedAt) {
       const serverMs = Date.parse(serverIso);
@@ -63,6 +87,10 @@ export function createServerClock(localNow: () => number = () => Date.now()): Se
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onDeviceClockJump(remeasure) {
+      jumpListeners.add(remeasure);
+      return () => jumpListeners.delete(remeasure);
     },
   };
 }

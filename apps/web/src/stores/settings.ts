@@ -28,6 +28,10 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
+  // The offset is wrong once the device clock is set: read the server's again (while connected
+  // or not; a failed load keeps what is held, and the next connect loads anyway).
+  serverClock.onDeviceClockJump(() => void load());
+
   /** Loads the settings, or loads them again (on every connect, so the clock follows a moved device clock); one request at a time. */
   function load(): Promise<void> {
     running ??= fetchOnce().finally(() => (running = null));
