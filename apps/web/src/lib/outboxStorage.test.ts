@@ -1,5 +1,6 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ALICE, ALICE_BOB_ROOM, BOB, outboxItem } from '../testing/factories';
+import { loadDraft, saveDraft } from './draftStorage';
 import { clearStoredOutbox, roomOutboxStorage, roomsWithStoredOutbox, saveOutboxChanges, storedOutboxCount } from './outboxStorage';
 
 const lobby = roomOutboxStorage('lobby');
@@ -52,5 +53,22 @@ describe('the outbox kept in this browser', () => {
     expect(lobby.load(ALICE.id)).toEqual([]);
     localStorage.setItem(`confab:outbox:${ALICE.id}`, JSON.stringify({ v: 1, items: [{ clientId: 'x', roomId: 'lobby', status: 'pending' }, null] }));
     expect(lobby.load(ALICE.id)).toEqual([]);
+  });
+
+  it('when the browser\'s storage is full, gives up the user\'s kept drafts to keep a message', () => {
+    saveDraft(ALICE.id, 'lobby', 'x'.repeat(1000));
+    const setItem = localStorage.setItem.bind(localStorage);
+    // A quota that the drafts already fill: any write fails until something is removed.
+    const spy = vi.spyOn(localStorage, 'setItem').mockImplementation((key: string, value: string) => {
+      if (loadDraft(ALICE.id, 'lobby') !== '') throw new DOMException('full', 'QuotaExceededError');
+      setItem(key, value);
+    });
+    try {
+      lobby.save(ALICE.id, outboxItem('c1'));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lobby.load(ALICE.id).map((i) => i.clientId)).toEqual(['c1']);
+    expect(loadDraft(ALICE.id, 'lobby')).toBe('');
   });
 });

@@ -1,4 +1,5 @@
 import type { OutboxItem, SendError } from './messages';
+import { clearStoredDrafts } from './draftStorage';
 import { localStore, readJson, writeJson } from './localStore';
 
 /**
@@ -46,7 +47,12 @@ function readItems(storage: Storage, userId: string): StoredOutboxItem[] {
 
 function writeItems(storage: Storage, userId: string, items: StoredOutboxItem[]): void {
   if (items.length === 0) storage.removeItem(keyOf(userId));
-  else writeJson(storage, keyOf(userId), { v: VERSION, items });
+  // A full storage gives up this user's kept drafts for their messages: a draft is still in its
+  // composer while the tab is open, and the composer keeps it again, while a message is only here.
+  else if (!writeJson(storage, keyOf(userId), { v: VERSION, items })) {
+    clearStoredDrafts(userId);
+    writeJson(storage, keyOf(userId), { v: VERSION, items });
+  }
 }
 
 /** Reads, changes and writes one user's list, if the browser lets us. */
