@@ -63,6 +63,26 @@ describe('presence', () => {
     expect(updates()[1]!.rev).toBeGreaterThan(updates()[0]!.rev);
   });
 
+  it('repairs an update an observer lost: the next sweep tells it again, with the same rev', async () => {
+    // Pub/sub between instances can drop a message (a Redis reconnect); here the observer itself
+    // throws the first one away, and must still end up with what presence:get says.
+    const server = await harness.start({ config: { presenceSweepMs: 200 } });
+    const [alice, carol] = await Promise.all([registerUser(server.url), registerUser(server.url)]);
+    const observer = await lobby(server.url, carol);
+    const tab = await lobby(server.url, alice);
+    const heard: PresenceDto[] = [];
+    let hasDropped = false;
+    observer.on('presence:update', (p) => {
+      if (p.userId !== alice.user.id || p.state !== 'offline') return;
+      if (hasDropped) heard.push(p);
+      hasDropped = true;
+    });
+    tab.disconnect();
+    await eventually(() => expect(heard.length).toBeGreaterThan(0), 3_000);
+    const truth = await request<PresenceDto[]>(observer, 'presence:get', { userIds: [alice.user.id] });
+    expect(truth.ok && truth.data[0]).toMatchObject({ state: 'offline', rev: heard[0]!.rev });
+  });
+
   it('sends a snapshot on connect, then changes only', async () => {
     const { server } = await serverWithClock();
     const [alice, bob] = await Promise.all([registerUser(server.url), registerUser(server.url)]);
