@@ -48,13 +48,16 @@ function sidewaysScrollers(page: Page): Promise<string[]> {
 }
 
 describe('telling people apart', () => {
-  it('two accounts with the same display name show their @usernames in the lobby and the online list, and in every hover title', async () => {
+  it('accounts with the same or a look-alike display name show their @usernames in the lobby and the online list, and in every hover title', async () => {
     const server = await harness.startServer();
     const alice = await registerViaApi(server.url, account('alice_x', 'Alice Admin'));
     const mallory = await registerViaApi(server.url, account('mallory_x', 'Alice Admin'));
+    // Cyrillic А and е: drawn like the Latin letters, a different name to the server.
+    const eve = await registerViaApi(server.url, account('eve_x', '\u0410lic\u0435 Admin'));
     const victor = await registerViaApi(server.url, account('victor', 'Victor'));
     await postLobby(server.stores, alice.user, 'I am the real admin');
     await postLobby(server.stores, mallory.user, 'Send me your password');
+    await postLobby(server.stores, eve.user, 'Me too');
     const sockets = [await goOnline(server.url, alice.token), await goOnline(server.url, mallory.token)];
     try {
       const page = await harness.newPage(server.url);
@@ -62,10 +65,10 @@ describe('telling people apart', () => {
       await waitForLobby(page);
 
       const rows = page.getByTestId('message');
-      await eventually(() => rows.getByTestId('user-handle').allTextContents()).toEqual([`@${alice.user.username}`, `@${mallory.user.username}`]);
-      expect(await rows.getByTestId('message-author').allTextContents()).toEqual(['Alice Admin', 'Alice Admin']);
+      await eventually(() => rows.getByTestId('user-handle').allTextContents()).toEqual([`@${alice.user.username}`, `@${mallory.user.username}`, `@${eve.user.username}`]);
+      expect(await rows.getByTestId('message-author').allTextContents()).toEqual(['Alice Admin', 'Alice Admin', eve.user.displayName]);
       const titles = await rows.locator('.user-name').evaluateAll((els) => els.map((el) => el.getAttribute('title')));
-      expect(titles).toEqual([`Alice Admin (@${alice.user.username})`, `Alice Admin (@${mallory.user.username})`]);
+      expect(titles).toEqual([`Alice Admin (@${alice.user.username})`, `Alice Admin (@${mallory.user.username})`, `${eve.user.displayName} (@${eve.user.username})`]);
 
       const online = (user: UserDto) => page.locator(`[data-testid="online-user"][data-user-id="${user.id}"]`);
       await eventually(() => online(alice.user).getByTestId('user-handle').textContent()).toBe(`@${alice.user.username}`);

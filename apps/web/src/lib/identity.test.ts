@@ -8,6 +8,14 @@ describe('look-alike display names', () => {
     expect(lookalikeKey('Alice Admln')).not.toBe(key);
   });
 
+  it('read as the same name when letters of another alphabet are drawn alike (Greek, Cyrillic)', () => {
+    const key = lookalikeKey('Bob Boss');
+    expect(lookalikeKey('\u0392\u03BFb \u0392\u03BFss')).toBe(key);
+    expect(lookalikeKey('\u0412\u043Eb \u0412\u043Ess')).toBe(key);
+    expect(lookalikeKey('\u0410lic\u0435 Admin')).toBe(lookalikeKey('Alice Admin'));
+    expect(lookalikeKey('Bib Boss')).not.toBe(key);
+  });
+
   it('collide only when two different accounts hold them', () => {
     const colliding = collidingKeys([
       { id: 'a', displayName: 'Alice Admin' },
