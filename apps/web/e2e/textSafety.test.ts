@@ -163,6 +163,13 @@ describe('long names, bodies and links', () => {
       expect(await sidewaysScrollers(page)).toEqual([]);
       // Cut to fit, and shown whole on hover.
       expect(await page.locator('h1.title').getAttribute('title')).toBe(LONG_NAME);
+      // Who this is stays readable beside the user menu: some of the name, and the whole @username.
+      const topic = page.getByTestId('dm-title-topic');
+      expect(await topic.textContent()).toBe(`@${long.user.username}`);
+      expect(await topic.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+      const [title, handle, menu] = await Promise.all([page.getByTestId('dm-title'), topic, page.getByTestId('user-menu')].map((el) => el.boundingBox()));
+      expect(title!.width).toBeGreaterThan(40);
+      expect(handle!.x + handle!.width).toBeLessThanOrEqual(menu!.x + 1);
     } finally {
       socket.disconnect();
     }
