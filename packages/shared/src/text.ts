@@ -110,12 +110,14 @@ export function userText(maxLength: number, what: string) {
  * {@link textLength} against `maxLength`.
  */
 export function userName(maxLength: number, what: string) {
+  const refuseForbidden = (s: string, ctx: z.RefinementCtx) => {
+    const found = forbiddenNameCharacter(s);
+    if (found) ctx.addIssue({ code: 'custom', message: `${what} must not contain invisible or text-direction characters (found ${found})` });
+  };
+  // Checked as typed first, so the error names the character the user wrote (NFKC turns some
+  // invisible characters into others, U+3164 into U+1160), and again after normalisation.
   return checked(what)
+    .superRefine(refuseForbidden)
     .transform(normalizeDisplayName)
-    .pipe(
-      bounded(maxLength, what).superRefine((s, ctx) => {
-        const found = forbiddenNameCharacter(s);
-        if (found) ctx.addIssue({ code: 'custom', message: `${what} must not contain invisible or text-direction characters (found ${found})` });
-      }),
-    );
+    .pipe(bounded(maxLength, what).superRefine(refuseForbidden));
 }

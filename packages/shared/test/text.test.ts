@@ -50,8 +50,8 @@ describe('display names', () => {
     expect(register('Alice \n\t Admin')).toMatchObject({ ok: true, data: { displayName: 'Alice Admin' } });
   });
 
-  it('refuse direction controls and name the character', () => {
-    for (const [name, found] of [['Alice\u202E', 'U+202E'], ['\u2067Alice', 'U+2067'], ['Al\u200Fice', 'U+200F']] as const) {
+  it('refuse direction controls and invisible characters, naming the one the user typed', () => {
+    for (const [name, found] of [['Alice\u202E', 'U+202E'], ['\u2067Alice', 'U+2067'], ['Al\u200Fice', 'U+200F'], ['Alice\u3164Admin', 'U+3164']] as const) {
       expect(register(name)).toMatchObject({
         ok: false,
         error: { code: 'invalid_payload', field: 'displayName', message: `displayName: display name must not contain invisible or text-direction characters (found ${found})` },
