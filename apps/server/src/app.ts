@@ -14,7 +14,9 @@ import { registerSecurityHeaders } from './http/securityHeaders.js';
 import { registerSettingsRoute } from './http/settingsRoute.js';
 import { registerWebApp } from './http/webApp.js';
 import { isOriginAllowed } from './http/origin.js';
-import { createHandshakeGuard, createOriginGate } from './realtime/handshake.js';
+import { createHandshakeGuard } from './realtime/handshake.js';
+import { createEngineGuard } from './realtime/engineGuard.js';
+import { httpTimeoutOptions, limitConnectionsPerAddress } from './http/connectionLimits.js';
 import { registerDm, type DmNamespace } from './realtime/namespaces/dm.js';
 import { PRESENCE_ROOM, registerLobby, type LobbyNamespace } from './realtime/namespaces/lobby.js';
 import { createAccountService } from './services/accountService.js';
@@ -66,7 +68,9 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: LIMITS.maxHttpBodyBytes,
     trustProxy: config.trustProxy,
+    ...httpTimeoutOptions(config),
   });
+  if (!config.trustProxy) limitConnectionsPerAddress(http.server, config.httpConnectionsPerAddress, deps.logger);
   await http.register(fastifyCookie);
   await registerSecurityHeaders(http);
 
@@ -109,10 +113,12 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   if (!hasWebApp) deps.logger.warn({ webDist: config.webDist }, 'no built web app found; serving the API only');
 
   // Each namespace has its own event maps, so the server itself stays untyped and each namespace is typed where it is made.
+  const engineGuard = createEngineGuard(config, deps.logger);
   const io = new Server(http.server, {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
     serveClient: false,
-    allowRequest: createOriginGate(config),
+    allowRequest: engineGuard.allowRequest,
+    connectTimeout: config.socketConnectTimeoutMs,
   });
   if (deps.redis) useRedisAdapter(io, deps.redis);
   const guard = createHandshakeGuard({ accounts, config, rateLimits, logger: deps.logger });
@@ -136,6 +142,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   const dm = io.of(NAMESPACES.dm) as DmNamespace;
   dm.use((socket, next) => void guard(socket, next));
   registerDm(dm, { dms, rateLimits, logger: deps.logger });
+  engineGuard.attach(io, [io.of('/'), lobby, dm]);
   if (deps.redis) {
     await waitForSubscriptions(deps.redis, [lobby, dm]);
     deps.redis.onSubscriberRecovered(() => void resyncLocalClients({ lobby, dm, presence, logger: deps.logger }));

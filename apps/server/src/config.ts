@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { trimTrailingSlashes } from './http/origin.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitRules } from './limits/rateLimits.js';
 import { readOrCreateSessionSecret } from './sessionSecretFile.js';
 import { STORE_FILE } from './store/memory/persistedMemoryStores.js';
@@ -16,7 +17,7 @@ const booleanFlag = z
 
 const commaList = z
   .string()
-  .transform((v) => v.split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean));
+  .transform((v) => v.split(',').map((s) => trimTrailingSlashes(s.trim())).filter(Boolean));
 
 // `MONGODB_URL=` (empty) in an env file means "not set", like leaving the line out.
 const mongoUrl = z
@@ -85,7 +86,17 @@ const envSchema = z.object({
   MONGODB_URL: mongoUrl.optional(),
   MONGODB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(65),
+  HTTP_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(100),
+  SOCKET_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(50),
+  SOCKET_CONNECT_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
 }).superRefine((e, ctx) => {
+  // Node gives up on the whole request at the request timeout, so a longer headers timeout would never apply.
+  if (e.HTTP_HEADERS_TIMEOUT_SECONDS > e.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_SECONDS'], message: 'HTTP_HEADERS_TIMEOUT_SECONDS must not exceed HTTP_REQUEST_TIMEOUT_SECONDS' });
+  }
   // A generated secret is per machine: replicas would reject each other's sessions. Production says which one to use.
   if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'SESSION_SECRET is required when NODE_ENV=production (at least 32 characters)' });
@@ -142,6 +153,18 @@ export interface Config {
   mongodbConnectTimeoutMs: number;
   /** How long one operation waits for a reachable MongoDB before it is answered `unavailable`. */
   mongodbServerSelectionTimeoutMs: number;
+  /** How long a client may take to send a request's headers. */
+  httpHeadersTimeoutMs: number;
+  /** How long a client may take to send a whole request, body included (a response may take longer: long-polling). */
+  httpRequestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  httpKeepAliveTimeoutMs: number;
+  /** Open TCP connections per client address; 0 means no cap. Not applied with `trustProxy`: every connection then comes from the proxy, which caps them itself. */
+  httpConnectionsPerAddress: number;
+  /** Open Engine.IO connections (WebSocket or polling sessions) per client address on this instance; 0 means no cap. */
+  socketConnectionsPerAddress: number;
+  /** How long an Engine.IO connection may stay open without a socket in any namespace. */
+  socketConnectTimeoutMs: number;
 }
 
 /**
@@ -185,6 +208,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     mongodbUrl: e.MONGODB_URL,
     mongodbConnectTimeoutMs: e.MONGODB_CONNECT_TIMEOUT_MS,
     mongodbServerSelectionTimeoutMs: e.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+    httpHeadersTimeoutMs: Math.round(e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000),
+    httpRequestTimeoutMs: Math.round(e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000),
+    httpKeepAliveTimeoutMs: Math.round(e.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000),
+    httpConnectionsPerAddress: e.HTTP_CONNECTIONS_PER_ADDRESS,
+    socketConnectionsPerAddress: e.SOCKET_CONNECTIONS_PER_ADDRESS,
+    socketConnectTimeoutMs: Math.round(e.SOCKET_CONNECT_TIMEOUT_SECONDS * 1000),
   });
 }
 

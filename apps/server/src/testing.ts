@@ -40,6 +40,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...base,
     // Tests create many users and messages from one address; the rate-limit tests set their own.
     ...(options.staticDir ? { webDist: options.staticDir } : { webDist: '/nonexistent' }),
+    // Likewise many connections from one address: the tests of these caps set their own.
+    httpConnectionsPerAddress: 0,
+    socketConnectionsPerAddress: 0,
     ...options.config,
     rateLimits: {
       ...(Object.fromEntries(Object.keys(base.rateLimits).map((name) => [name, { points: 1_000_000, durationSeconds: 1 }])) as unknown as Config['rateLimits']),

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import fastifyCookie from '@fastify/cookie';
 import type { ConnectErrorData, ErrorCode } from '@confab/shared';
 import type { Socket } from 'socket.io';
@@ -12,11 +12,14 @@ import { StoreUnavailableError } from '../store/errors.js';
 
 type Next = (err?: Error) => void;
 
-/** The client's address: the first X-Forwarded-For hop when behind a trusted proxy. */
-function clientAddress(socket: Socket, trustProxy: boolean): string {
-  const forwarded = socket.handshake.headers['x-forwarded-for'];
+/**
+ * The client's address: the first X-Forwarded-For hop when behind a trusted proxy (nginx replaces
+ * the header, so the client cannot choose it), else the connection's own.
+ */
+export function clientAddress(headers: IncomingHttpHeaders, remoteAddress: string | undefined, trustProxy: boolean): string {
+  const forwarded = headers['x-forwarded-for'];
   const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
-  return trustProxy && first ? first : socket.handshake.address;
+  return trustProxy && first ? first : (remoteAddress ?? '');
 }
 
 function refuse(next: Next, code: ErrorCode, message: string, retryAfterMs?: number): void {
@@ -49,7 +52,7 @@ export function createHandshakeGuard(deps: { accounts: AccountService; config: C
   return async (socket: Socket, next: Next): Promise<void> => {
     const { headers } = socket.handshake;
     try {
-      const limited = await deps.rateLimits.check('connectionsPerAddress', clientAddress(socket, deps.config.trustProxy));
+      const limited = await deps.rateLimits.check('connectionsPerAddress', clientAddress(headers, socket.handshake.address, deps.config.trustProxy));
       if (limited) return refuse(next, 'rate_limited', limited.error.message, limited.error.retryAfterMs);
       const token = fastifyCookie.parse(headers.cookie ?? '')[SESSION_COOKIE];
       const session = await deps.accounts.authenticate(token);
