@@ -15,6 +15,7 @@ import { registerSettingsRoute } from './http/settingsRoute.js';
 import { registerWebApp } from './http/webApp.js';
 import { isOriginAllowed } from './http/origin.js';
 import { createHandshakeGuard } from './realtime/handshake.js';
+import { oneSocketPerNamespace } from './realtime/oneSocketPerNamespace.js';
 import { createEngineGuard } from './realtime/engineGuard.js';
 import { httpTimeoutOptions, limitConnectionsPerAddress } from './http/connectionLimits.js';
 import { registerDm, type DmNamespace } from './realtime/namespaces/dm.js';
@@ -121,11 +122,12 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     connectTimeout: config.socketConnectTimeoutMs,
   });
   if (deps.redis) useRedisAdapter(io, deps.redis);
-  const guard = createHandshakeGuard({ accounts, config, rateLimits, logger: deps.logger });
+  // One socket per namespace per connection, checked before the guard spends anything.
+  const admit = oneSocketPerNamespace(createHandshakeGuard({ accounts, config, rateLimits, logger: deps.logger }));
   // The main namespace serves nothing; like every namespace, it admits only signed-in users.
-  io.of('/').use((socket, next) => void guard(socket, next));
+  io.of('/').use(admit);
   const lobby = io.of(NAMESPACES.lobby) as LobbyNamespace;
-  lobby.use((socket, next) => void guard(socket, next));
+  lobby.use(admit);
   const presence = createPresenceService({
     registry: presenceRegistry,
     instanceId,
@@ -140,7 +142,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   presenceSweep.unref();
   registerLobby(lobby, { messages, presence, rateLimits, logger: deps.logger });
   const dm = io.of(NAMESPACES.dm) as DmNamespace;
-  dm.use((socket, next) => void guard(socket, next));
+  dm.use(admit);
   registerDm(dm, { dms, rateLimits, logger: deps.logger });
   engineGuard.attach(io, [io.of('/'), lobby, dm]);
   if (deps.redis) {

@@ -4,9 +4,12 @@
 // that nothing was stored or broadcast and that Alice and Bob can still chat across instances.
 // Covered: forged and expired sessions, other pairs' DM rooms, impersonation, recall abuse,
 // operator objects and wrong types, malformed text and oversized frames, floods across instances,
-// password guessing, sign-out with sockets on both instances, and protocol abuse.
+// password guessing, sign-out with sockets on both instances, refusals that must change nothing
+// (conversation order, unread counts, read marks, presence, rate-limit points), many sockets on
+// one Engine.IO connection, and protocol abuse.
 import { LIMITS, dmRoomId, type MessageDto } from '@confab/shared';
 import { SignJWT } from 'jose';
+import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import {
   NOT_A_PARTICIPANT,
@@ -16,14 +19,19 @@ import {
   createWorld,
   disconnection,
   invalid,
+  malloryOffline,
   openSocket,
   outcome,
+  pollingSession,
   refusal,
   refusedOnOpenConnection,
   succeeded,
   sync,
+  visibleState,
+  type VisibleState,
   type World,
 } from './support/attack.js';
+import { SECOND_SOCKET_REFUSAL } from '../src/realtime/oneSocketPerNamespace.js';
 import { eventually, postJson, sessionCookieFrom } from './support/client.js';
 import { useRedisServer } from './support/redisServer.js';
 import { useServer } from './support/server.js';
@@ -257,7 +265,7 @@ describe('malformed messages', () => {
     // Her /dm socket has its own connection, which stays up.
     expect(w.malloryDm.connected).toBe(true);
     expect(await ask(w.malloryDm, 'dm:conversations', {})).toMatchObject({ ok: true });
-    await w.expectNoEffect();
+    await w.expectNoEffect({ changed: malloryOffline });
   });
 });
 
@@ -268,6 +276,8 @@ describe('floods and guessing, across both instances', () => {
     const acks = await Promise.all(
       Array.from({ length: 50 }, (_, i) => ask<MessageDto>(i % 2 ? onB : w.malloryLobby, 'message:send', { clientId: `flood-${i}`, body: `flood ${i}` })),
     );
+    // The 10 allowed are legitimate; what follows must change nothing more.
+    await w.rebaseline();
     const stored = acks.flatMap((a) => (a.ok ? [a.data] : [])).sort((x, y) => x.seq - y.seq);
     const limited = acks.flatMap((a) => (a.ok ? [] : [a.error]));
     expect(stored).toHaveLength(10);
@@ -321,7 +331,7 @@ describe('signing out', () => {
       expect((await refusal(openSocket(url, nsp, { cookie: w.mallory.cookie }))).data?.code, `${url}${nsp}`).toBe('unauthorized');
     }
     for (const url of [w.a.url, w.b.url]) expect((await fetch(`${url}/api/auth/me`, { headers: { cookie: w.mallory.cookie } })).status).toBe(401);
-    await w.expectNoEffect();
+    await w.expectNoEffect({ changed: malloryOffline });
   });
 });
 
@@ -365,6 +375,141 @@ describe('protocol abuse', () => {
     const err = await refusal(openSocket(w.a.url, '/admin', { cookie: w.mallory.cookie }));
     expect(err.message).toBe('Invalid namespace');
     expect(err.data).toBeUndefined();
+    await w.expectNoEffect();
+  });
+});
+
+describe('a refused operation changes nothing', () => {
+  const reusedClientId = { ok: false, error: { code: 'invalid_payload', field: 'clientId', message: 'This clientId was already used for another message; send with a new clientId.' } };
+
+  it("dm:send reusing the clientId of the sender's lobby message is invalid_payload, and the conversation does not move up", async () => {
+    const w = await world();
+    // Alice and Bob each write a note to self, so their conversation is second in both lists.
+    for (const [socket, user] of [[w.aliceDm, w.alice], [w.bobDm, w.bob]] as const) {
+      succeeded(await ask(socket, 'dm:send', { to: user.user.id, clientId: 'note', body: 'note to self' }));
+    }
+    // Each note reaches its writer's /dm socket as a message and a conversation update.
+    await eventually(() => expect(w.heard).toHaveLength(4));
+    w.heard.length = 0;
+    await w.rebaseline();
+    const lists = (await visibleState(w)).lists;
+    expect([lists.alice, lists.bob].map((list) => list!.conversations.at(-1)?.roomId)).toEqual([w.pairRoom, w.pairRoom]);
+
+    // 'seed-lobby' is the clientId of Alice's lobby message.
+    expect(await ask(w.aliceDm, 'dm:send', { to: w.bob.user.id, clientId: 'seed-lobby', body: 'same key, other room' })).toEqual(reusedClientId);
+    await w.expectNoEffect();
+  });
+
+  it('dm:send reusing a lobby clientId records no conversation with its addressee', async () => {
+    const w = await world();
+    w.lobbyMessages.push(succeeded(await ask<MessageDto>(w.malloryLobby, 'message:send', { clientId: 'mine', body: 'hello all' })));
+    await eventually(() => expect(w.heard).toHaveLength(1));
+    w.heard.length = 0;
+    await w.rebaseline();
+
+    expect(await ask(w.malloryDm, 'dm:send', { to: w.alice.user.id, clientId: 'mine', body: 'hi Alice' })).toEqual(reusedClientId);
+    await w.expectNoEffect();
+  });
+
+  it('refused sends and recalls spend no rate-limit point: a send after more refusals than the limit goes through', async () => {
+    // Alice's seed and fence take all 3 of her points; Mallory's refusals must take none of hers.
+    const w = await world({ config: { rateLimits: { messages: { points: 3, durationSeconds: 60 } } } });
+    const refusals: [Socket, string, unknown, unknown][] = [
+      [w.malloryDm, 'dm:send', { to: '0'.repeat(24), clientId: 'nobody', body: 'hi' }, { ok: false, error: { code: 'forbidden', message: 'You cannot message this user.' } }],
+      [w.malloryLobby, 'message:recall', { id: w.lobbyMessages[0]!.id }, { ok: false, error: { code: 'forbidden', message: 'Only the author can recall a message.' } }],
+      [w.malloryDm, 'message:recall', { id: w.pairMessages[0]!.id }, { ok: false, error: { code: 'not_found', message: 'There is no such message.' } }],
+    ];
+    for (let round = 0; round < 2; round += 1) {
+      for (const [socket, event, payload, expected] of refusals) expect(await ask(socket, event, payload), event).toEqual(expected);
+    }
+    await w.expectNoEffect();
+    expect(outcome(await ask(w.malloryLobby, 'message:send', { clientId: 'allowed', body: 'my first message' }))).toBe('ok');
+  });
+});
+
+describe('many sockets on one Engine.IO connection', () => {
+  /** Counts calls of `object[method]` from now on: here, the session lookups of the handshake guard. */
+  function countCalls<T extends object>(object: T, method: keyof T & string): () => number {
+    const original = (object[method] as (...args: unknown[]) => unknown).bind(object);
+    let calls = 0;
+    Object.assign(object, { [method]: (...args: unknown[]) => ((calls += 1), original(...args)) });
+    return () => calls;
+  }
+  const presenceMoved = (name: string) => (before: VisibleState) => ({
+    ...before,
+    presence: { ...before.presence, [name]: { ...before.presence[name]!, lastSeenAt: expect.any(String), rev: expect.any(Number) } },
+  });
+  const answersIn = (nsp: string) => (packets: string[]) => packets.filter((p) => p.startsWith(`40${nsp},`) || p.startsWith(`44${nsp},`));
+  const refusalOf = { message: SECOND_SOCKET_REFUSAL.message, data: SECOND_SOCKET_REFUSAL };
+  /** How many sockets the server holds in `nsp` on the connection of the socket an accept packet (`40/nsp,{"sid":…}`) names. */
+  const socketsBeside = (server: World['a'], nsp: string, accept: string) => {
+    const sockets = [...server.app.io.of(nsp).sockets.values()];
+    const { sid } = JSON.parse(accept.slice(`40${nsp},`.length)) as { sid: string };
+    const mine = sockets.find((s) => s.id === sid);
+    return mine ? sockets.filter((s) => s.conn === mine.conn).length : 0;
+  };
+
+  it.each(['/lobby', '/dm'] as const)(
+    '80 CONNECTs to %s in one polling POST make one socket; the others are refused before any session lookup, and broadcasts arrive once',
+    async (nsp) => {
+      const w = await world();
+      const sessionLookups = countCalls(w.stores.sessions, 'findActive');
+      const raw = await pollingSession(w.a.url, { cookie: w.mallory.cookie });
+      const answers = answersIn(nsp);
+
+      await raw.send(Array(80).fill(`40${nsp},`));
+      await raw.receive((packets) => answers(packets).length >= 80);
+      const [accepted, refused] = [answers(raw.received).filter((p) => p.startsWith('40')), answers(raw.received).filter((p) => p.startsWith('44'))];
+      expect(accepted).toHaveLength(1);
+      expect(refused.map((p) => JSON.parse(p.slice(`44${nsp},`.length)))).toEqual(Array(79).fill(refusalOf));
+      expect(sessionLookups()).toBe(1);
+      expect(socketsBeside(w.a, nsp, accepted[0]!)).toBe(1);
+
+      // Two broadcasts the socket hears (Alice's lobby messages, or Mallory's notes to self); once
+      // the second is in, every copy of the first would be too.
+      const send = async (clientId: string) =>
+        nsp === '/lobby'
+          ? succeeded(await ask<MessageDto>(w.aliceLobby, 'message:send', { clientId, body: clientId }))
+          : succeeded(await ask<MessageDto>(w.malloryDm, 'dm:send', { to: w.mallory.user.id, clientId, body: clientId }));
+      const [first, second] = [await send('once-1'), await send('once-2')];
+      await raw.receive((packets) => packets.some((p) => p.includes(second.id)));
+      const event = nsp === '/lobby' ? 'message:new' : 'dm:message';
+      expect(raw.received.filter((p) => p.startsWith(`42${nsp},["${event}",`) && p.includes(first.id))).toHaveLength(1);
+      if (nsp === '/lobby') {
+        w.lobbyMessages.push(first, second);
+        await eventually(() => expect(w.heard).toHaveLength(2));
+        w.heard.length = 0;
+      }
+      await w.rebaseline();
+
+      // Once the socket is connected, socket.io itself answers another CONNECT by closing the connection.
+      await raw.send(Array(80).fill(`40${nsp},`));
+      await raw.receive((packets) => packets.includes('1'));
+      expect(answers(raw.received)).toHaveLength(80);
+      expect(sessionLookups()).toBe(1);
+      expect(socketsBeside(w.a, nsp, accepted[0]!)).toBe(0);
+      // Closing her extra lobby connection moves Mallory's last-seen time; nothing else changes.
+      await w.expectNoEffect({ changed: nsp === '/lobby' ? presenceMoved('mallory') : undefined });
+    },
+  );
+
+  it('a CONNECT the session guard refuses, or a socket that disconnects, leaves the namespace free for the next CONNECT', async () => {
+    const w = await world();
+    const raw = await pollingSession(w.a.url, { cookie: w.mallory.cookie });
+    const answers = answersIn('/lobby');
+    const exchange = async (packet: string, count: number) => {
+      await raw.send([packet]);
+      return (await raw.receive((packets) => answers(packets).length >= count)).filter((p) => answers([p]).length > 0).at(-1)!;
+    };
+
+    const refused = await exchange(`40/lobby,${JSON.stringify({ userId: w.alice.user.id })}`, 1);
+    expect(JSON.parse(refused.slice('44/lobby,'.length)).data.code).toBe('unauthorized');
+    expect(await exchange('40/lobby,', 2)).toMatch(/^40\/lobby,\{"sid":/);
+    await raw.send(['41/lobby,']);
+    const again = await exchange('40/lobby,', 3);
+    expect(again).toMatch(/^40\/lobby,\{"sid":/);
+    expect(socketsBeside(w.a, '/lobby', again)).toBe(1);
+    await w.rebaseline();
     await w.expectNoEffect();
   });
 });

@@ -1,6 +1,6 @@
 import { fail, validate, type Ack } from '@confab/shared';
 import type { z } from 'zod';
-import type { Logger } from '../logger.js';
+import type { ClientLog } from '../logging/sampledLog.js';
 import { StoreUnavailableError } from '../store/errors.js';
 
 type AckCallback = (result: Ack<unknown>) => void;
@@ -8,10 +8,11 @@ type AckCallback = (result: Ack<unknown>) => void;
 /**
  * Wraps an event handler so that it never throws: the payload is validated first, the ack is
  * always called exactly once, and unexpected failures are logged and answered with `internal`.
- * An event without an ack callback is dropped and logged, since its sender could not learn the outcome.
+ * An event without an ack callback is dropped and logged, since its sender could not learn the
+ * outcome. Logs go through the client's limited log: a client cannot flood the server's log.
  */
 export function handleEvent<S extends z.ZodType, T>(
-  logger: Logger,
+  logger: Pick<ClientLog, 'warn' | 'error'>,
   event: string,
   schema: S,
   run: (input: z.output<S>) => Promise<Ack<T>>,

@@ -21,7 +21,7 @@ import type {
   DmSyncInput,
   UserSearchInput,
 } from '../validated.js';
-import type { MessageService, SendResult } from './messageService.js';
+import type { Admit, MessageService, SendResult } from './messageService.js';
 import { toUserDto } from './toDto.js';
 
 /** One refusal for every room the caller is not in, whether or not it exists, so probing learns nothing. */
@@ -51,25 +51,30 @@ export function createDmService(deps: { stores: Stores; messages: MessageService
     return members && members.includes(user.id) ? members : null;
   }
 
-  async function send(user: UserDto, input: DmSendInput): Promise<Ack<DmSendResult>> {
+  /**
+   * Stores the message, then records the room's activity and the sender's read mark: a send
+   * refused by any check (the clientId's, made by the append) changes nothing. If the store
+   * fails between the writes, the client's retry (same clientId) finds the message and writes
+   * the rest.
+   */
+  async function send(user: UserDto, input: DmSendInput, admit?: Admit): Promise<Ack<DmSendResult>> {
     const peer = input.to === user.id ? user : await users.findById(input.to);
     if (!peer) return fail('forbidden', 'You cannot message this user.');
     const roomId = dmRoomId(user.id, peer.id);
     const memberIds = dmParticipants(roomId)!;
-    // The room is recorded before the message so a stored message always has a listed
-    // conversation; a room recorded for a send that then failed stays unlisted (no messages).
-    await conversations.touch(roomId, memberIds, deps.now());
-    const sent = await deps.messages.send(user, roomId, { clientId: input.clientId, body: input.body });
+    const sent = await deps.messages.send(user, roomId, { clientId: input.clientId, body: input.body }, admit);
     if (!sent.ok) return sent;
     const { message } = sent.data;
+    // The message's own time: a retry must not move the conversation up again.
+    await conversations.touch(roomId, memberIds, new Date(message.createdAt));
     // Writing in a conversation means having read it, as in every chat product.
     await conversations.markRead(roomId, user.id, message.seq);
     return ok({ ...sent.data, memberIds });
   }
 
   /** Recalls the caller's DM; a message in a room they are not in is reported as not found. */
-  function recall(user: UserDto, messageId: string) {
-    return deps.messages.recall(user, messageId, (roomId) => membersOf(user, roomId) !== null);
+  function recall(user: UserDto, messageId: string, admit?: Admit) {
+    return deps.messages.recall(user, messageId, (roomId) => membersOf(user, roomId) !== null, admit);
   }
 
   async function history(user: UserDto, input: DmHistoryInput): Promise<Ack<MessagePage>> {
@@ -139,7 +144,7 @@ export function createDmService(deps: { stores: Stores; messages: MessageService
     const views = await Promise.all(page.map((record) => view(user, record)));
     const last = page.at(-1);
     return ok({
-      // A room whose first send failed is recorded but has no message: nothing to show.
+      // Earlier versions recorded a room before its first send, which could then fail: nothing to show.
       conversations: views.filter((c): c is ConversationDto => c !== null && c.lastMessage !== null),
       ...(records.length > input.limit && last ? { nextCursor: encodeCursor(last) } : {}),
     });

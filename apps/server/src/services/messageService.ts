@@ -1,4 +1,4 @@
-import { LIMITS, fail, ok, type Ack, type MessageDto, type MessagePage, type UserDto } from '@confab/shared';
+import { LIMITS, fail, ok, type Ack, type AckError, type MessageDto, type MessagePage, type UserDto } from '@confab/shared';
 import type { MessageStore } from '../store/ports.js';
 import type { HistoryInput, SendMessageInput, SyncInput } from '../validated.js';
 
@@ -15,9 +15,20 @@ export interface RecallResult {
   isNew: boolean;
 }
 
+/**
+ * The last check before an operation writes (the caller's rate limit): a refusal, or null to go
+ * on. It runs after every other check, so a refused operation spends nothing.
+ */
+export type Admit = () => Promise<{ ok: false; error: AckError } | null>;
+
+const admitAll: Admit = async () => null;
+
 /** Posting, recalling and reading messages in a room. Who may use which room is decided by the caller. */
 export function createMessageService(deps: { messages: MessageStore; now: () => Date; recallWindowMs: number }) {
-  async function send(author: UserDto, roomId: string, input: SendMessageInput): Promise<Ack<SendResult>> {
+  async function send(author: UserDto, roomId: string, input: SendMessageInput, admit: Admit = admitAll): Promise<Ack<SendResult>> {
+    const refused = await admit();
+    if (refused) return refused;
+    // The append is also the clientId check: a key used in another room stores nothing.
     const result = await deps.messages.append({
       roomId,
       clientId: input.clientId,
@@ -48,7 +59,7 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
    * two writes) finds the same entry. The ':' in it is outside what clients may send as a
    * clientId, so no message of the author's can take the entry's place.
    */
-  async function recall(user: UserDto, messageId: string, canSee: (roomId: string) => boolean): Promise<Ack<RecallResult>> {
+  async function recall(user: UserDto, messageId: string, canSee: (roomId: string) => boolean, admit: Admit = admitAll): Promise<Ack<RecallResult>> {
     const target = await deps.messages.findById(messageId);
     // A message in a room the caller cannot see is reported exactly like a missing one.
     if (!target || !canSee(target.roomId) || target.recall) return fail('not_found', 'There is no such message.');
@@ -57,6 +68,8 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
     if (!target.recalledAt && age > deps.recallWindowMs) {
       return fail('recall_window_expired', `Messages can only be recalled within ${Math.round(deps.recallWindowMs / 1000)} seconds of sending.`);
     }
+    const refused = await admit();
+    if (refused) return refused;
     await deps.messages.erase(target.id, deps.now());
     const { message, isNew } = await deps.messages.append({
       roomId: target.roomId,

@@ -6,6 +6,9 @@ import { createMemoryStores, type RunningServer, type StartServerOptions, type S
 import { eventually, registerUser, settle, type TestUser } from './client.js';
 import type { RedisServer } from './redisServer.js';
 import type { useServer } from './server.js';
+import { visibleState, type VisibleState } from './visibleState.js';
+
+export { malloryOffline, visibleState, type VisibleState } from './visibleState.js';
 
 // Helpers for attackSuite.test.ts: two instances sharing one store and one Redis, three users
 // (Mallory attacks; Alice and Bob are the victims and the witnesses), and one check that an
@@ -90,6 +93,37 @@ export async function refusedOnOpenConnection(url: string, nsp: string, headers:
   };
 }
 
+/**
+ * A raw Engine.IO long-polling session, driven by hand as a hostile client could: `send` writes
+ * packets in one POST (joined by the record separator), `receive` polls until `isDone` holds.
+ */
+export async function pollingSession(url: string, headers: Record<string, string>) {
+  const base = `${url}/socket.io/?EIO=4&transport=polling`;
+  const open = await (await fetch(base, { headers })).text();
+  expect(open.startsWith('0{')).toBe(true);
+  const { sid } = JSON.parse(open.slice(1)) as { sid: string };
+  const at = `${base}&sid=${encodeURIComponent(sid)}`;
+  const received: string[] = [];
+  async function send(packets: string[]): Promise<void> {
+    const res = await fetch(at, { method: 'POST', headers: { ...headers, 'content-type': 'text/plain;charset=UTF-8' }, body: packets.join('\x1e') });
+    expect(await res.text()).toBe('ok');
+  }
+  return {
+    sid,
+    /** Every packet received so far, in order. */
+    received,
+    send,
+    async receive(isDone: (packets: string[]) => boolean): Promise<string[]> {
+      while (!isDone(received)) {
+        const packets = (await (await fetch(at, { headers })).text()).split('\x1e');
+        if (packets.includes('2')) await send(['3']); // Engine.IO ping → pong
+        received.push(...packets.filter((p) => p !== '2' && p !== '6'));
+      }
+      return received;
+    },
+  };
+}
+
 /** Emits with an ack and a timeout; untyped, since attacks send what the protocol forbids. */
 export function ask<T = unknown>(socket: Socket, event: string, ...args: unknown[]): Promise<Ack<T>> {
   return socket.timeout(5_000).emitWithAck(event, ...args) as Promise<Ack<T>>;
@@ -133,10 +167,14 @@ export interface World {
   /** What Bob's lobby socket and Alice's and Bob's DM sockets have heard since the seed. */
   heard: string[];
   /**
-   * Asserts that whatever was just attempted left no trace: nothing new broadcast to the
-   * witnesses, nothing stored anywhere Mallory could write, and Alice and Bob still chat.
+   * Asserts that whatever was just attempted left no trace: the whole visible state is as it
+   * was (see `visibleState`; `changed` describes what a case legitimately changed, such as
+   * Mallory going offline when her connection is closed), nothing new was broadcast to the
+   * witnesses, nothing was stored anywhere Mallory could write, and Alice and Bob still chat.
    */
-  expectNoEffect(): Promise<void>;
+  expectNoEffect(options?: { changed?: (before: VisibleState) => VisibleState }): Promise<void>;
+  /** Takes the state as it is now as what `expectNoEffect` compares with: after a legitimate action. */
+  rebaseline(): Promise<void>;
 }
 
 /** Two instances on one memory store and one Redis; Alice has posted in the lobby and written to Bob. */
@@ -171,6 +209,7 @@ export async function createWorld(
   for (const socket of [aliceDm!, bobDm!]) record(socket, ['dm:message', 'dm:read', 'typing', 'conversation:update'], heard);
 
   let fences = 0;
+  let baseline: VisibleState;
   const world: World = {
     a,
     b,
@@ -189,8 +228,15 @@ export async function createWorld(
     lobbyMessages,
     pairMessages,
     heard,
-    async expectNoEffect() {
+    async rebaseline() {
       await settle();
+      baseline = await visibleState(world);
+    },
+    async expectNoEffect(options = {}) {
+      await settle();
+      const expected = options.changed ? options.changed(baseline) : baseline;
+      // Eventually: a legitimate change (presence after a closed connection) lands asynchronously.
+      await eventually(async () => expect(await visibleState(world)).toEqual(expected));
       fences += 1;
       // Alice (on A, like Mallory) and Bob (on B) chat; their traffic follows any of Mallory's
       // on the same paths, so once it has arrived, anything Mallory caused has too.
@@ -207,12 +253,11 @@ export async function createWorld(
 
       expect(await sync(world.bobLobby)).toEqual(world.lobbyMessages);
       expect(await sync(world.aliceDm, world.pairRoom)).toEqual(world.pairMessages);
-      for (const peer of [world.mallory, world.alice, world.bob]) {
-        const room = dmRoomId(world.mallory.user.id, peer.user.id);
-        expect((await stores.messages.since(room, { afterSeq: 0, limit: 10 })).messages, `room ${room}`).toEqual([]);
-      }
+      // Mallory's own rooms were compared with the baseline above, with everything else she could see.
+      baseline = await visibleState(world);
     },
   };
+  baseline = await visibleState(world);
   return world;
 }
 

@@ -21,19 +21,27 @@ import type { Namespace } from 'socket.io';
 import type { Logger } from '../../logger.js';
 import type { RateLimits } from '../../limits/rateLimits.js';
 import type { DmService } from '../../services/dmService.js';
+import { createClientLog, type ClientLog, type ClientLogLimit } from '../../logging/sampledLog.js';
 import { handleEvent } from '../handler.js';
 import { sessionRoom, userRoom } from '../rooms.js';
 
 export type DmNamespace = Namespace<DmClientToServerEvents, DmServerToClientEvents, InterServerEvents, SocketData>;
 
+interface DmDeps {
+  dms: DmService;
+  rateLimits: RateLimits;
+  logger: Logger;
+  /** How much one socket may make the server log (default `DEFAULT_CLIENT_LOG_LIMIT`). */
+  clientLogLimit?: ClientLogLimit;
+}
 
 /**
  * `/dm`: each socket joins only its user's personal room. Messages and read marks are emitted
  * to the participants' personal rooms, so there is no DM room a client could ask to join.
  */
-export function registerDm(dm: DmNamespace, deps: { dms: DmService; rateLimits: RateLimits; logger: Logger }): void {
+export function registerDm(dm: DmNamespace, deps: DmDeps): void {
   /** Sends each participant their own view of the conversation (unread counts differ). */
-  async function announceConversation(roomId: string, memberIds: readonly string[], logger: Logger): Promise<void> {
+  async function announceConversation(roomId: string, memberIds: readonly string[], logger: ClientLog): Promise<void> {
     for (const memberId of new Set(memberIds)) {
       try {
         const viewer = await deps.dms.findUser(memberId);
@@ -47,22 +55,23 @@ export function registerDm(dm: DmNamespace, deps: { dms: DmService; rateLimits: 
   }
 
   /** A new entry in a room's stream (message or recall) reaches every socket of both participants, then their lists. */
-  function deliver(message: MessageDto, memberIds: readonly string[], logger: Logger): void {
+  function deliver(message: MessageDto, memberIds: readonly string[], logger: ClientLog): void {
     dm.to([...new Set(memberIds)].map(userRoom)).emit('dm:message', message);
     void announceConversation(message.roomId, memberIds, logger);
   }
 
   dm.on('connection', (socket) => {
     const user = socket.data.user;
-    const logger = deps.logger.child({ nsp: '/dm', socketId: socket.id, userId: user.id });
+    const logger = createClientLog(deps.logger.child({ nsp: '/dm', socketId: socket.id, userId: user.id }), deps.clientLogLimit);
+    socket.once('disconnect', () => logger.flush());
+    // Taken only once every other check has passed: a refused send or recall spends no point.
+    const admitMessage = () => deps.rateLimits.check('messages', user.id);
     socket.join([userRoom(user.id), sessionRoom(socket.data.sessionId)]);
 
     socket.on(
       'dm:send',
       handleEvent(logger, 'dm:send', dmSendSchema, async (input) => {
-        const limited = await deps.rateLimits.check('messages', user.id);
-        if (limited) return limited;
-        const result = await deps.dms.send(user, input);
+        const result = await deps.dms.send(user, input, admitMessage);
         if (!result.ok) return result;
         const { message, isNew, memberIds } = result.data;
         if (isNew) deliver(message, memberIds, logger);
@@ -87,9 +96,7 @@ export function registerDm(dm: DmNamespace, deps: { dms: DmService; rateLimits: 
     socket.on(
       'message:recall',
       handleEvent(logger, 'message:recall', recallSchema, async (input) => {
-        const limited = await deps.rateLimits.check('messages', user.id);
-        if (limited) return limited;
-        const result = await deps.dms.recall(user, input.id);
+        const result = await deps.dms.recall(user, input.id, admitMessage);
         if (!result.ok) return result;
         const { entry, isNew } = result.data;
         if (isNew) deliver(entry, dmParticipants(entry.roomId) ?? [user.id], logger);

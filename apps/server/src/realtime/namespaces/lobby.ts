@@ -17,6 +17,7 @@ import type { Logger } from '../../logger.js';
 import type { RateLimits } from '../../limits/rateLimits.js';
 import type { PresenceService } from '../../presence/presenceService.js';
 import type { MessageService } from '../../services/messageService.js';
+import { createClientLog, type ClientLog, type ClientLogLimit } from '../../logging/sampledLog.js';
 import { handleEvent } from '../handler.js';
 import { sessionRoom, userRoom } from '../rooms.js';
 
@@ -28,6 +29,8 @@ interface LobbyDeps {
   rateLimits: RateLimits;
   presence: PresenceService;
   logger: Logger;
+  /** How much one socket may make the server log (default `DEFAULT_CLIENT_LOG_LIMIT`). */
+  clientLogLimit?: ClientLogLimit;
 }
 
 /**
@@ -45,22 +48,23 @@ export function registerLobby(lobby: LobbyNamespace, deps: LobbyDeps): void {
   lobby.use((socket, next) => void recordPresence(socket, deps).then(() => next()));
   lobby.on('connection', (socket) => {
     const user = socket.data.user;
-    const logger = deps.logger.child({ nsp: '/lobby', socketId: socket.id, userId: user.id });
+    const logger = createClientLog(deps.logger.child({ nsp: '/lobby', socketId: socket.id, userId: user.id }), deps.clientLogLimit);
+    socket.once('disconnect', () => logger.flush());
     socket.join([LOBBY_ROOM_ID, userRoom(user.id), sessionRoom(socket.data.sessionId)]);
     registerMessageEvents(lobby, socket, deps, logger);
     registerPresenceEvents(lobby, socket, deps, logger);
   });
 }
 
-function registerMessageEvents(lobby: LobbyNamespace, socket: LobbySocket, deps: LobbyDeps, logger: Logger): void {
+function registerMessageEvents(lobby: LobbyNamespace, socket: LobbySocket, deps: LobbyDeps, logger: ClientLog): void {
   const user = socket.data.user;
+  // Taken only once every other check has passed: a refused send or recall spends no point.
+  const admitMessage = () => deps.rateLimits.check('messages', user.id);
 
   socket.on(
     'message:send',
     handleEvent(logger, 'message:send', sendMessageSchema, async (input) => {
-      const limited = await deps.rateLimits.check('messages', user.id);
-      if (limited) return limited;
-      const result = await deps.messages.send(user, LOBBY_ROOM_ID, input);
+      const result = await deps.messages.send(user, LOBBY_ROOM_ID, input, admitMessage);
       if (!result.ok) return result;
       if (result.data.isNew) lobby.to(LOBBY_ROOM_ID).emit('message:new', result.data.message);
       return ok(result.data.message);
@@ -70,9 +74,7 @@ function registerMessageEvents(lobby: LobbyNamespace, socket: LobbySocket, deps:
   socket.on(
     'message:recall',
     handleEvent(logger, 'message:recall', recallSchema, async (input) => {
-      const limited = await deps.rateLimits.check('messages', user.id);
-      if (limited) return limited;
-      const result = await deps.messages.recall(user, input.id, (roomId) => roomId === LOBBY_ROOM_ID);
+      const result = await deps.messages.recall(user, input.id, (roomId) => roomId === LOBBY_ROOM_ID, admitMessage);
       if (!result.ok) return result;
       if (result.data.isNew) lobby.to(LOBBY_ROOM_ID).emit('message:new', result.data.entry);
       return ok(result.data.entry);
@@ -96,7 +98,7 @@ function registerMessageEvents(lobby: LobbyNamespace, socket: LobbySocket, deps:
   socket.on('typing:stop', handleEvent(logger, 'typing:stop', emptySchema, typing(false)));
 }
 
-function registerPresenceEvents(lobby: LobbyNamespace, socket: LobbySocket, deps: LobbyDeps, logger: Logger): void {
+function registerPresenceEvents(lobby: LobbyNamespace, socket: LobbySocket, deps: LobbyDeps, logger: ClientLog): void {
   const user = socket.data.user;
 
   socket.on(
