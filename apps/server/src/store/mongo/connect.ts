@@ -16,7 +16,8 @@ export interface ConnectOptions {
 
 /** The URL without credentials or options, for logs and error messages. */
 export function describeMongoUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, '');
+  // `[\s\S]*` runs to the end, where `$` always holds: `.*$` backtracks quadratically on `?…?\n`.
+  return url.replace(/\/\/[^@/]*@/, '//').replace(/\?[\s\S]*$/, '');
 }
 
 function databaseNameIn(url: string): string | undefined {
