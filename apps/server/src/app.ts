@@ -30,6 +30,10 @@ import { useRedisAdapter, waitForSubscriptions, type RedisConnections } from './
 import { resyncLocalClients } from './scaleout/resync.js';
 import { createDmService } from './services/dmService.js';
 import { createMessageService } from './services/messageService.js';
+import { serveMetrics, type MetricsEndpoint } from './metrics/endpoint.js';
+import { createMetrics } from './metrics/metrics.js';
+import { countRefusals, countSocketEvents } from './metrics/socketMetrics.js';
+import { instrumentStores } from './store/instrumented.js';
 
 export interface AppDeps {
   stores: Stores;
@@ -45,8 +49,10 @@ export interface App {
   io: Server;
   /** This process's id: presence leases carry it, `/readyz` reports it. */
   instanceId: string;
-  /** Starts listening; resolves with the bound port. */
+  /** Starts listening (and the metrics endpoint, when `metricsPort` is set); resolves with the bound port. */
   listen(port: number, host: string): Promise<number>;
+  /** The metrics endpoint's port once listening; undefined when metrics are off. */
+  metricsPort(): number | undefined;
   /** Stops accepting, disconnects every socket, closes the HTTP server. Stores are the caller's. */
   close(): Promise<void>;
 }
@@ -54,12 +60,16 @@ export interface App {
 /** Builds the HTTP API, the web app and the Socket.IO namespaces from injected parts. */
 export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   const now = deps.now ?? (() => new Date());
+  // Off unless a port is set: collecting costs timers and observers, which many test servers need not pay.
+  const metrics = config.metricsPort === undefined ? undefined : createMetrics();
+  deps = metrics ? { ...deps, stores: instrumentStores(deps.stores, metrics.storeCall) } : deps;
   const tokens = createSessionTokens({ secret: config.sessionSecret, ttlMs: config.sessionTtlMs, now });
   const accounts = createAccountService({ users: deps.stores.users, sessions: deps.stores.sessions, tokens, now });
   const messages = createMessageService({ messages: deps.stores.messages, now, recallWindowMs: config.recallWindowMs });
   const dms = createDmService({ stores: deps.stores, messages, now });
   const instanceId = randomUUID();
-  const rateLimits = createRateLimits(config.rateLimits, deps.redis?.client);
+  const rateLimits = createRateLimits(config.rateLimits, deps.redis?.client, metrics?.rateLimited);
+  if (metrics) deps.redis?.onError(metrics.redisError);
   const presenceRegistry = deps.redis
     ? new RedisPresenceRegistry(deps.redis.client, { instanceId, leaseMs: config.presenceLeaseMs })
     : new MemoryPresenceRegistry();
@@ -114,7 +124,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   if (!hasWebApp) deps.logger.warn({ webDist: config.webDist }, 'no built web app found; serving the API only');
 
   // Each namespace has its own event maps, so the server itself stays untyped and each namespace is typed where it is made.
-  const engineGuard = createEngineGuard(config, deps.logger);
+  const engineGuard = createEngineGuard(config, deps.logger, metrics && { refused: (code) => metrics.refused('engine', code), idleClosed: metrics.idleClosed });
   const io = new Server(http.server, {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
     serveClient: false,
@@ -123,7 +133,8 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   });
   if (deps.redis) useRedisAdapter(io, deps.redis);
   // One socket per namespace per connection, checked before the guard spends anything.
-  const admit = oneSocketPerNamespace(createHandshakeGuard({ accounts, config, rateLimits, logger: deps.logger }));
+  const guarded = oneSocketPerNamespace(createHandshakeGuard({ accounts, config, rateLimits, logger: deps.logger }));
+  const admit = metrics ? countRefusals(guarded, metrics) : guarded;
   // The main namespace serves nothing; like every namespace, it admits only signed-in users.
   io.of('/').use(admit);
   const lobby = io.of(NAMESPACES.lobby) as LobbyNamespace;
@@ -145,6 +156,11 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   dm.use(admit);
   registerDm(dm, { dms, rateLimits, logger: deps.logger });
   engineGuard.attach(io, [io.of('/'), lobby, dm]);
+  if (metrics) {
+    metrics.watchServer(io, [io.of('/'), lobby, dm]);
+    countSocketEvents([io.of('/'), lobby, dm], metrics);
+  }
+  let metricsEndpoint: MetricsEndpoint | undefined;
   if (deps.redis) {
     await waitForSubscriptions(deps.redis, [lobby, dm]);
     deps.redis.onSubscriberRecovered(() => void resyncLocalClients({ lobby, dm, presence, logger: deps.logger }));
@@ -157,7 +173,11 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     http,
     io,
     instanceId,
+    metricsPort: () => metricsEndpoint?.port,
     async listen(port, host) {
+      if (metrics && config.metricsPort !== undefined) {
+        metricsEndpoint = await serveMetrics(metrics.registry, { port: config.metricsPort, host: config.metricsHost, token: config.metricsToken, logger: deps.logger });
+      }
       await http.listen({ port, host });
       const address = http.server.address();
       return typeof address === 'object' && address ? address.port : port;
@@ -169,6 +189,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
       stopSessionRecheck();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close();
+      await metricsEndpoint?.close();
       await presenceRegistry.close();
     },
   };

@@ -92,6 +92,16 @@ const envSchema = z.object({
   HTTP_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(100),
   SOCKET_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(50),
   SOCKET_CONNECT_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
+  // Empty or unset: no metrics endpoint.
+  METRICS_PORT: z
+    .union([z.literal(''), z.coerce.number().int().min(0).max(65535)])
+    .transform((v) => (v === '' ? undefined : v))
+    .optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_TOKEN: z
+    .union([z.literal(''), z.string().min(32, { error: 'METRICS_TOKEN must be at least 32 characters' })])
+    .transform((v) => v || undefined)
+    .optional(),
 }).superRefine((e, ctx) => {
   // Node gives up on the whole request at the request timeout, so a longer headers timeout would never apply.
   if (e.HTTP_HEADERS_TIMEOUT_SECONDS > e.HTTP_REQUEST_TIMEOUT_SECONDS) {
@@ -165,6 +175,12 @@ export interface Config {
   socketConnectionsPerAddress: number;
   /** How long an Engine.IO connection may stay open without a socket in any namespace. */
   socketConnectTimeoutMs: number;
+  /** Port of the Prometheus endpoint (its own HTTP server, never the public one); undefined means off. */
+  metricsPort: number | undefined;
+  /** Address the metrics server listens on: loopback by default, so only this machine can scrape it. */
+  metricsHost: string;
+  /** When set, a scrape must send `Authorization: Bearer <token>` (for a metrics port reachable from other hosts). */
+  metricsToken: string | undefined;
 }
 
 /**
@@ -214,6 +230,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     httpConnectionsPerAddress: e.HTTP_CONNECTIONS_PER_ADDRESS,
     socketConnectionsPerAddress: e.SOCKET_CONNECTIONS_PER_ADDRESS,
     socketConnectTimeoutMs: Math.round(e.SOCKET_CONNECT_TIMEOUT_SECONDS * 1000),
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
+    metricsToken: e.METRICS_TOKEN,
   });
 }
 

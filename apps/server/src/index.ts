@@ -42,6 +42,12 @@ const app = await createApp({ stores, logger, ...(redis ? { redis } : {}) }, con
 const port = await app.listen(config.port, config.host);
 const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 logger.info({ port, instance: app.instanceId }, `Confab is listening on http://${shownHost}:${port}`);
+const metricsPort = app.metricsPort();
+if (metricsPort !== undefined) {
+  logger.info({ port: metricsPort, host: config.metricsHost, token: Boolean(config.metricsToken) }, `Prometheus metrics on http://${config.metricsHost}:${metricsPort}/metrics`);
+  const isLoopback = ['127.0.0.1', '::1', 'localhost'].includes(config.metricsHost);
+  if (!isLoopback && !config.metricsToken) logger.warn({ host: config.metricsHost }, 'the metrics endpoint listens beyond this machine without METRICS_TOKEN: keep its port off the public network');
+}
 
 let isStopping = false;
 async function shutdown(signal: string): Promise<void> {

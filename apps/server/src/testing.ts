@@ -15,6 +15,8 @@ export interface RunningServer {
   /** Base URL, `http://127.0.0.1:PORT`. */
   url: string;
   port: number;
+  /** `http://127.0.0.1:PORT/metrics` when the test set `config.metricsPort` (0 picks a free port). */
+  metricsUrl: string | undefined;
   stores: Stores;
   app: App;
   close(): Promise<void>;
@@ -57,6 +59,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    metricsUrl: app.metricsPort() === undefined ? undefined : `http://127.0.0.1:${app.metricsPort()}/metrics`,
     stores,
     app,
     async close() {

@@ -47,8 +47,9 @@ type Limiter = Pick<RateLimiterAbstract, 'consume' | 'delete'> | BurstyRateLimit
  * The server's rate limits, in memory on one instance or in Redis when it runs with Redis, so
  * that the limits hold across instances. While Redis is unreachable each instance falls back
  * to its own memory (an insurance limiter) instead of refusing or waving everything through.
+ * `onLimited` hears of each refusal (the metrics count them by limit).
  */
-export function createRateLimits(rules: RateLimitRules, redis?: RedisClientType) {
+export function createRateLimits(rules: RateLimitRules, redis?: RedisClientType, onLimited?: (name: LimitName) => void) {
   function one(name: string, options: IRateLimiterOptions): RateLimiterAbstract {
     const memory = new RateLimiterMemory(options);
     if (!redis) return memory;
@@ -71,7 +72,10 @@ export function createRateLimits(rules: RateLimitRules, redis?: RedisClientType)
       await limiters[name].consume(key);
       return null;
     } catch (err) {
-      if (err instanceof RateLimiterRes) return { retryAfterMs: Math.max(1, Math.ceil(err.msBeforeNext)) };
+      if (err instanceof RateLimiterRes) {
+        onLimited?.(name);
+        return { retryAfterMs: Math.max(1, Math.ceil(err.msBeforeNext)) };
+      }
       throw err;
     }
   }

@@ -11,13 +11,19 @@ export const TOO_MANY_CONNECTIONS = 'too_many_connections: this address has too 
 type EngineConnection = Server['engine']['clients'][string];
 type GuardConfig = Pick<Config, 'allowedOrigins' | 'trustProxy' | 'socketConnectionsPerAddress' | 'socketConnectTimeoutMs'>;
 
+/** What the guard reports (to the metrics): each refused request by code, each connection closed for idling. */
+export interface EngineGuardEvents {
+  refused(code: 'origin_not_allowed' | 'too_many_connections'): void;
+  idleClosed(): void;
+}
+
 /**
  * Guards Engine.IO connections, below the namespaces: the Origin on every request of a session
  * (not only the handshake), a cap on open connections per address, and closing connections that
  * hold no namespace socket. The per-address limit on namespace CONNECTs alone let one address
  * hold any number of bare connections, each a file descriptor.
  */
-export function createEngineGuard(config: GuardConfig, logger: Logger) {
+export function createEngineGuard(config: GuardConfig, logger: Logger, events?: EngineGuardEvents) {
   const originGate = createOriginGate(config);
   const openPerAddress = new Map<string, number>();
   const addressOf = (request: IncomingMessage) => clientAddress(request.headers, request.socket.remoteAddress, config.trustProxy);
@@ -29,11 +35,15 @@ export function createEngineGuard(config: GuardConfig, logger: Logger) {
    */
   function allowRequest(request: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void): void {
     originGate(request, (err, isAllowed) => {
-      if (!isAllowed) return callback(err, false);
+      if (!isAllowed) {
+        events?.refused('origin_not_allowed');
+        return callback(err, false);
+      }
       const max = config.socketConnectionsPerAddress;
       const address = addressOf(request);
       if (max > 0 && (openPerAddress.get(address) ?? 0) >= max) {
         logger.debug({ address, max }, 'engine handshake refused: too many connections from this address');
+        events?.refused('too_many_connections');
         return callback(TOO_MANY_CONNECTIONS, false);
       }
       callback(null, true);
@@ -49,6 +59,7 @@ export function createEngineGuard(config: GuardConfig, logger: Logger) {
   function checkSessionOrigin(request: IncomingMessage, response: unknown, next: (err?: Error) => void): void {
     const isSessionRequest = new URL(request.url ?? '/', 'http://engine').searchParams.has('sid');
     if (!isSessionRequest || isOriginAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) return next();
+    events?.refused('origin_not_allowed');
     if (response instanceof ServerResponse) {
       response.writeHead(403, { 'Content-Type': 'application/json' });
       response.end(JSON.stringify({ code: 4, message: ORIGIN_REFUSAL }));
@@ -67,7 +78,10 @@ export function createEngineGuard(config: GuardConfig, logger: Logger) {
     const socketsOn = new WeakMap<EngineConnection, { count: number; timer?: NodeJS.Timeout }>();
     const arm = (conn: EngineConnection, state: { count: number; timer?: NodeJS.Timeout }) => {
       clearTimeout(state.timer);
-      state.timer = setTimeout(() => conn.close(), config.socketConnectTimeoutMs);
+      state.timer = setTimeout(() => {
+        events?.idleClosed();
+        conn.close();
+      }, config.socketConnectTimeoutMs);
       state.timer.unref();
     };
 

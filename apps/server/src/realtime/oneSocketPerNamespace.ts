@@ -10,9 +10,6 @@ export const SECOND_SOCKET_REFUSAL: ConnectErrorData = {
   message: 'This connection already has a socket in this namespace; use that one.',
 };
 
-/** Second CONNECTs refused since start-up, for the metrics endpoint to come. */
-export const secondSocketRefusals = { count: 0 };
-
 // Namespaces holding a socket (connected, or still being admitted), per Engine.IO connection.
 const claimed = new WeakMap<object, Set<string>>();
 
@@ -30,7 +27,6 @@ export function oneSocketPerNamespace(admit: Middleware): (socket: Socket, next:
     claimed.set(socket.conn, namespaces);
     const name = socket.nsp.name;
     if (namespaces.has(name)) {
-      secondSocketRefusals.count += 1;
       return next(Object.assign(new Error(SECOND_SOCKET_REFUSAL.message), { data: SECOND_SOCKET_REFUSAL }));
     }
     namespaces.add(name);

@@ -3,6 +3,9 @@ import { createClient, type RedisClientType } from 'redis';
 import type { Namespace, Server } from 'socket.io';
 import type { Logger } from '../logger.js';
 
+export type RedisConnectionName = 'client' | 'publisher' | 'subscriber';
+export type RedisErrorListener = (connection: RedisConnectionName, kind: 'connection_error' | 'broadcast_lost') => void;
+
 export interface RedisConnections {
   /** Commands (presence, readiness); fails at once while Redis is unreachable. */
   client: RedisClientType;
@@ -16,6 +19,8 @@ export interface RedisConnections {
    * subscriptions restored): broadcasts from other instances may have been missed meanwhile.
    */
   onSubscriberRecovered(listener: () => void): void;
+  /** Calls `listener` on each connection error and each cross-instance broadcast lost (the metrics count them). */
+  onError(listener: RedisErrorListener): void;
   close(): Promise<void>;
 }
 
@@ -34,9 +39,12 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCo
   }) as RedisClientType;
   const subscriber = client.duplicate({ disableOfflineQueue: false }) as RedisClientType;
   const publisher = client.duplicate({ disableOfflineQueue: false }) as RedisClientType;
+  const errorListeners: RedisErrorListener[] = [];
+  const reportError: RedisErrorListener = (connection, kind) => errorListeners.forEach((listener) => listener(connection, kind));
   for (const [name, c] of [['client', client], ['publisher', publisher], ['subscriber', subscriber]] as const) {
     let isDown = false;
     c.on('error', (err: Error) => {
+      reportError(name, 'connection_error');
       if (!isDown) logger.warn({ err: err.message, connection: name }, 'Redis connection failed; cross-instance fan-out is paused');
       isDown = true;
     });
@@ -45,7 +53,7 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCo
       isDown = false;
     });
   }
-  handlePublishFailures(publisher, logger);
+  handlePublishFailures(publisher, logger, () => reportError('publisher', 'broadcast_lost'));
   const recoveryListeners: (() => void)[] = [];
   watchRecoveries(subscriber, client, () => recoveryListeners.forEach((listener) => listener()));
   await Promise.all([client.connect(), publisher.connect(), subscriber.connect()]);
@@ -55,6 +63,7 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCo
     subscriber,
     isReady: () => client.isReady && publisher.isReady && subscriber.isReady,
     onSubscriberRecovered: (listener) => void recoveryListeners.push(listener),
+    onError: (listener) => void errorListeners.push(listener),
     async close() {
       await Promise.allSettled([client.close(), publisher.close(), subscriber.close()]);
     },
@@ -85,12 +94,15 @@ function watchRecoveries(subscriber: RedisClientType, client: RedisClientType, o
  * connection resets would be an unhandled rejection. It is a lost broadcast, which clients on
  * other instances recover through seq catch-up: log it and carry on.
  */
-function handlePublishFailures(publisher: RedisClientType, logger: Logger): void {
+function handlePublishFailures(publisher: RedisClientType, logger: Logger, onLost: () => void): void {
   const publish = publisher.publish.bind(publisher);
   // The client's typings declare its commands read-only; replacing one on this instance is safe.
   (publisher as { publish: typeof publish }).publish = ((...args: Parameters<typeof publish>) => {
     const sent = publish(...args);
-    sent.catch((err: Error) => logger.warn({ err: err.message }, 'a cross-instance broadcast was lost; clients catch up by seq'));
+    sent.catch((err: Error) => {
+      onLost();
+      logger.warn({ err: err.message }, 'a cross-instance broadcast was lost; clients catch up by seq');
+    });
     return sent;
   }) as typeof publish;
 }
