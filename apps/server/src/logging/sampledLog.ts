@@ -17,7 +17,7 @@ export interface ClientLogLimit {
 /** 20 lines a minute per socket: enough to see what a client does wrong, too few to flood the log. */
 export const DEFAULT_CLIENT_LOG_LIMIT: ClientLogLimit = { lines: 20, windowMs: 60_000 };
 
-/** Log lines kept out of the log by a client's limit since start-up, for the metrics endpoint to come. */
+/** Log lines kept out of the log by a client's limit since start-up, exported as the metric confab_client_log_lines_suppressed_total. */
 export const suppressedLogLines = { count: 0 };
 
 type Level = 'warn' | 'error';
