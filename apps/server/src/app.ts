@@ -79,6 +79,9 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: LIMITS.maxHttpBodyBytes,
     trustProxy: config.trustProxy,
+    // Two lines per request would let any client write to the log at will; failures (5xx) are
+    // still logged by the error handler, and nginx keeps the access log in front.
+    disableRequestLogging: true,
     ...httpTimeoutOptions(config),
   });
   if (!config.trustProxy) limitConnectionsPerAddress(http.server, config.httpConnectionsPerAddress, deps.logger);

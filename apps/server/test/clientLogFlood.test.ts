@@ -86,6 +86,25 @@ describe('a client flooding the log', () => {
   });
 });
 
+describe('bad HTTP requests', () => {
+  it('300 refused or unknown requests from one client write nothing to the log', async () => {
+    const { url, lines } = await startLoggedServer();
+    const before = lines.length;
+    const statuses: number[] = [];
+    // Three at a time: within the connection cap per address, which is not what this is about.
+    for (let i = 0; i < 100; i += 1) {
+      const answers = await Promise.all([
+        fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: '{bad json' }),
+        fetch(`${url}/nope/${i}`),
+        fetch(`${url}/api/auth/me`),
+      ]);
+      statuses.push(...answers.map((res) => res.status));
+    }
+    expect(new Set(statuses)).toEqual(new Set([400, 404, 401]));
+    expect(lines.slice(before)).toEqual([]);
+  });
+});
+
 describe('createClientLog', () => {
   it('writes the first lines of each window, then one summary per window by level, when the next window starts', () => {
     const { lines, logger } = capturingLogger();

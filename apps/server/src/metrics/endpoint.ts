@@ -18,7 +18,10 @@ export async function serveMetrics(
   registry: Registry,
   options: { port: number; host: string; token: string | undefined; logger: Logger },
 ): Promise<MetricsEndpoint> {
-  const server: Server = createServer((request, response) => {
+  // A scraper needs seconds, not minutes: slow or idle clients are cut off early, checked every
+  // second (Node's default check runs every 30 s).
+  const timeouts = { requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 65_000, connectionsCheckingInterval: 1_000 };
+  const server: Server = createServer(timeouts, (request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found\n');
@@ -36,10 +39,6 @@ export async function serveMetrics(
       },
     );
   });
-  // A scraper needs seconds, not minutes: slow or idle clients are cut off early.
-  server.requestTimeout = 10_000;
-  server.headersTimeout = 5_000;
-  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
