@@ -1,17 +1,9 @@
 import type { PresenceDto } from '@confab/shared';
-import type { Logger } from '../logger.js';
 import { aggregatePresence, groupByUser } from './aggregate.js';
-import type { PresenceRegistry, PublishedPresence } from './registry.js';
+import type { PresenceServiceDeps } from './presenceService.js';
+import type { PublishedPresence } from './registry.js';
 
-export interface PresenceSweepDeps {
-  registry: PresenceRegistry;
-  now: () => Date;
-  awayAfterMs: number;
-  sweepMs: number;
-  publish: (presence: PresenceDto) => void;
-  reannounce: (presences: PresenceDto[]) => void;
-  logger: Logger;
-}
+export type PresenceSweepDeps = Pick<PresenceServiceDeps, 'registry' | 'now' | 'awayAfterMs' | 'sweepMs' | 'publish' | 'reannounce' | 'logger'>;
 
 /** A published state as clients get it. */
 export function toDto(userId: string, p: PublishedPresence): PresenceDto {
