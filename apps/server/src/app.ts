@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import { LIMITS, NAMESPACES } from '@confab/shared';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -34,6 +34,9 @@ import { serveMetrics, type MetricsEndpoint } from './metrics/endpoint.js';
 import { createMetrics } from './metrics/metrics.js';
 import { countRefusals, countSocketEvents } from './metrics/socketMetrics.js';
 import { instrumentStores } from './store/instrumented.js';
+
+/** How long in-flight HTTP requests may take to finish when the server closes. */
+const CLOSE_GRACE_MS = 3_000;
 
 export interface AppDeps {
   stores: Stores;
@@ -81,7 +84,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     trustProxy: config.trustProxy,
     // Two lines per request would let any client write to the log at will; failures (5xx) are
     // still logged by the error handler, and nginx keeps the access log in front.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ...httpTimeoutOptions(config),
   });
   if (!config.trustProxy) limitConnectionsPerAddress(http.server, config.httpConnectionsPerAddress, deps.logger);
@@ -190,7 +193,16 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
       // (to another instance, behind a load balancer); it also closes the HTTP server.
       clearInterval(presenceSweep);
       stopSessionRecheck();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+      // The HTTP server closes once its last connection does. A keep-alive connection that was
+      // mid-request when closing began turns idle afterwards and would linger until its keep-alive
+      // timeout: close idle ones as they appear, and, after a grace period, every one.
+      const idleSweep = setInterval(() => http.server.closeIdleConnections(), 100);
+      const deadline = setTimeout(() => http.server.closeAllConnections(), CLOSE_GRACE_MS);
+      await closed.finally(() => {
+        clearInterval(idleSweep);
+        clearTimeout(deadline);
+      });
       await http.close();
       await metricsEndpoint?.close();
       await presenceRegistry.close();
