@@ -19,7 +19,8 @@ import { oneSocketPerNamespace } from './realtime/oneSocketPerNamespace.js';
 import { createEngineGuard } from './realtime/engineGuard.js';
 import { httpTimeoutOptions, limitConnectionsPerAddress } from './http/connectionLimits.js';
 import { registerDm, type DmNamespace } from './realtime/namespaces/dm.js';
-import { PRESENCE_ROOM, registerLobby, type LobbyNamespace } from './realtime/namespaces/lobby.js';
+import { registerLobby, type LobbyNamespace } from './realtime/namespaces/lobby.js';
+import { createPresenceBroadcast, type PresenceBroadcast } from './realtime/presenceBroadcast.js';
 import { createAccountService } from './services/accountService.js';
 import { createRateLimits } from './limits/rateLimits.js';
 import { MemoryPresenceRegistry } from './presence/memoryRegistry.js';
@@ -145,19 +146,22 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   io.of('/').use(admit);
   const lobby = io.of(NAMESPACES.lobby) as LobbyNamespace;
   lobby.use(admit);
+  // Set right below: the broadcast reads snapshots from the service, which publishes through it.
+  let presenceBroadcast: PresenceBroadcast | undefined;
   const presence = createPresenceService({
     registry: presenceRegistry,
     instanceId,
     now,
     awayAfterMs: config.awayAfterMs,
     sweepMs: config.presenceSweepMs,
-    publish: (update) => lobby.to(PRESENCE_ROOM).emit('presence:update', update),
-    reannounce: (updates) => updates.forEach((update) => lobby.local.to(PRESENCE_ROOM).emit('presence:update', update)),
+    publish: (update) => presenceBroadcast?.publish(update),
+    reannounce: (updates) => presenceBroadcast?.reannounce(updates),
     logger: deps.logger,
   });
+  presenceBroadcast = createPresenceBroadcast({ lobby, snapshot: () => presence.snapshot(), flushMs: config.presenceFlushMs, logger: deps.logger });
   const presenceSweep = setInterval(() => void presence.sweep(), config.presenceSweepMs);
   presenceSweep.unref();
-  registerLobby(lobby, { messages, presence, rateLimits, logger: deps.logger });
+  registerLobby(lobby, { messages, presence, presenceBroadcast, rateLimits, logger: deps.logger });
   const dm = io.of(NAMESPACES.dm) as DmNamespace;
   dm.use(admit);
   registerDm(dm, { dms, rateLimits, logger: deps.logger });
@@ -167,13 +171,17 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     countSocketEvents([io.of('/'), lobby, dm], metrics);
   }
   let metricsEndpoint: MetricsEndpoint | undefined;
+  const sessionRecheck = startSessionRecheck([lobby, dm], { accounts, intervalMs: config.sessionRecheckMs, now, logger: deps.logger });
   if (deps.redis) {
     await waitForSubscriptions(deps.redis, [lobby, dm]);
-    deps.redis.onSubscriberRecovered(() => void resyncLocalClients({ lobby, dm, presence, logger: deps.logger }));
+    deps.redis.onSubscriberRecovered(() => {
+      void resyncLocalClients({ lobby, dm, presence, logger: deps.logger });
+      // A sign-out or password change on another instance may have been among what was missed.
+      void sessionRecheck.recheckAll();
+    });
   }
   endSession = (sessionId) => disconnectSession([lobby, dm], sessionId);
   endUserSessions = (userId, exceptSessionId) => disconnectUser([lobby, dm], userId, exceptSessionId);
-  const stopSessionRecheck = startSessionRecheck([lobby, dm], { accounts, intervalMs: config.sessionRecheckMs, logger: deps.logger });
 
   return {
     http,
@@ -192,7 +200,8 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
       // io.close() ends every engine connection, so clients see "transport close" and reconnect
       // (to another instance, behind a load balancer); it also closes the HTTP server.
       clearInterval(presenceSweep);
-      stopSessionRecheck();
+      presenceBroadcast?.stop();
+      sessionRecheck.stop();
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));
       // The HTTP server closes once its last connection does. A keep-alive connection that was
       // mid-request when closing began turns idle afterwards and would linger until its keep-alive

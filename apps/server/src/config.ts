@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { LIMITS } from '@confab/shared';
 import { trimTrailingSlashes } from './http/origin.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitRules } from './limits/rateLimits.js';
 import { readOrCreateSessionSecret } from './sessionSecretFile.js';
@@ -77,6 +78,7 @@ const envSchema = z.object({
   RECALL_WINDOW_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(120),
   AWAY_AFTER_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
   PRESENCE_SWEEP_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
+  PRESENCE_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(LIMITS.presenceFlushMs),
   PRESENCE_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
   REDIS_URL: z
     .string()
@@ -153,6 +155,8 @@ export interface Config {
   awayAfterMs: number;
   /** How often presence is re-evaluated (idle users become away). */
   presenceSweepMs: number;
+  /** How often presence changes go out to lobby sockets, in one batch (see `LIMITS.presenceFlushMs`). */
+  presenceFlushMs: number;
   /** With Redis: how long an instance's presence lease lives without renewal (a crashed instance's users go offline after it). */
   presenceLeaseMs: number;
   /** Redis URL; set, it switches on the Redis adapter and shared presence (several instances). */
@@ -219,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     recallWindowMs: e.RECALL_WINDOW_SECONDS * 1000,
     awayAfterMs: Math.round(e.AWAY_AFTER_MINUTES * 60_000),
     presenceSweepMs: e.PRESENCE_SWEEP_MS,
+    presenceFlushMs: e.PRESENCE_FLUSH_MS,
     presenceLeaseMs: e.PRESENCE_LEASE_MS,
     redisUrl: e.REDIS_URL,
     mongodbUrl: e.MONGODB_URL,

@@ -1,6 +1,10 @@
 import { LOBBY_ROOM_ID, type MessageDto, type UserDto } from '@confab/shared';
 import { randomUUID } from 'node:crypto';
 import { createApp, type App } from './app.js';
+import { createSessionTokens } from './auth/sessionTokens.js';
+import { SESSION_COOKIE } from './http/sessionCookie.js';
+import { credentialOf } from './services/accountService.js';
+import { toUserDto } from './services/toDto.js';
 import { loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { connectRedis } from './scaleout/redis.js';
@@ -19,6 +23,12 @@ export interface RunningServer {
   metricsUrl: string | undefined;
   stores: Stores;
   app: App;
+  /**
+   * A user and a session cookie made straight in the stores, without hashing a password (which
+   * would dominate a test or benchmark connecting thousands of users). The user cannot sign in
+   * with a password; the cookie works like one from sign-in.
+   */
+  seedUser(username?: string): Promise<{ user: UserDto; cookie: string }>;
   close(): Promise<void>;
 }
 
@@ -45,6 +55,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     // Likewise many connections from one address: the tests of these caps set their own.
     httpConnectionsPerAddress: 0,
     socketConnectionsPerAddress: 0,
+    // Presence batches every 50 ms rather than every second, so tests need not wait for them.
+    presenceFlushMs: 50,
     ...options.config,
     rateLimits: {
       ...(Object.fromEntries(Object.keys(base.rateLimits).map((name) => [name, { points: 1_000_000, durationSeconds: 1 }])) as unknown as Config['rateLimits']),
@@ -56,12 +68,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const redis = options.redisUrl ? await connectRedis(options.redisUrl, logger) : undefined;
   const app = await createApp({ stores, logger, ...(options.now ? { now: options.now } : {}), ...(redis ? { redis } : {}) }, config);
   const port = await app.listen(options.port ?? 0, '127.0.0.1');
+  const tokens = createSessionTokens({ secret: config.sessionSecret, ttlMs: config.sessionTtlMs, now: options.now ?? (() => new Date()) });
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     metricsUrl: app.metricsPort() === undefined ? undefined : `http://127.0.0.1:${app.metricsPort()}/metrics`,
     stores,
     app,
+    async seedUser(username = `seed${randomUUID().replaceAll('-', '').slice(0, 12)}`) {
+      const passwordHash = `seeded:${randomUUID()}`;
+      const created = await stores.users.create({ username, displayName: username, passwordHash, createdAt: new Date() });
+      if (created === 'username_taken') throw new Error(`username ${username} is taken`);
+      const session = await tokens.issue(created.id);
+      await stores.sessions.create({ id: session.sessionId, userId: created.id, expiresAt: session.expiresAt, credential: credentialOf(passwordHash) });
+      return { user: toUserDto(created), cookie: `${SESSION_COOKIE}=${session.token}` };
+    },
     async close() {
       await app.close();
       await redis?.close();

@@ -63,7 +63,7 @@ describe('two instances behind one Redis', () => {
     const presence: PresenceDto[] = [];
     const typing: TypingDto[] = [];
     // The sweep re-sends recent changes with the same rev (clients drop repeats), so count each rev once.
-    observer.on('presence:update', (p) => p.userId === alice.user.id && !presence.some((q) => q.rev === p.rev) && presence.push(p));
+    observer.on('presence:changes', (changes: PresenceDto[]) => changes.forEach((p) => p.userId === alice.user.id && !presence.some((q) => q.rev === p.rev) && presence.push(p)));
     observer.on('typing', (t) => typing.push(t));
 
     const aliceTabs: LobbyClient[] = [harness.track(await connectLobby(a.url, alice)), harness.track(await connectLobby(b.url, alice))];

@@ -57,7 +57,7 @@ describe('presence across two instances', () => {
     const [alice, bob] = [await registerUser(a.url), await registerUser(a.url)];
     const observer = harness.track(await connectLobby(a.url, bob));
     const updates: PresenceDto[] = [];
-    observer.on('presence:update', (p) => p.userId === alice.user.id && updates.push(p));
+    observer.on('presence:changes', (changes: PresenceDto[]) => changes.forEach((p) => p.userId === alice.user.id && updates.push(p)));
 
     let socket = await connectLobby(a.url, alice);
     for (let i = 0; i < 60; i += 1) {

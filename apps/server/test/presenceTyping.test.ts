@@ -1,6 +1,6 @@
 import { dmRoomId, type PresenceDto, type TypingDto } from '@confab/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectLobby, eventually, lobbyClient, registerUser, request, roundTrip, settle, type LobbyClient, type TestUser } from './support/client.js';
+import { eventually, lobbyClient, registerUser, request, roundTrip, settle, type LobbyClient, type TestUser } from './support/client.js';
 import { connectDm, dmRequest, recordDm, type DmClient } from './support/dmClient.js';
 import { useServer } from './support/server.js';
 
@@ -14,11 +14,11 @@ afterEach(() => {
 function recordPresence(socket: LobbyClient) {
   const updates: PresenceDto[] = [];
   const seen = new Set<number>();
-  socket.on('presence:update', (p) => {
+  socket.on('presence:changes', (changes: PresenceDto[]) => changes.forEach((p) => {
     if (seen.has(p.rev)) return;
     seen.add(p.rev);
     updates.push(p);
-  });
+  }));
   return updates;
 }
 
@@ -35,8 +35,13 @@ async function serverWithClock() {
   return { server, advance: (ms: number) => void (now += ms) };
 }
 
+/** A connected lobby socket that has had its presence snapshot: it hears every change after. */
 async function lobby(url: string, user: TestUser): Promise<LobbyClient> {
-  return harness.track(await connectLobby(url, user));
+  const socket = harness.track(lobbyClient(url, { cookie: user.cookie }));
+  const snapshot = new Promise((resolve) => socket.once('presence:snapshot', resolve));
+  socket.connect();
+  await snapshot;
+  return socket;
 }
 
 describe('presence', () => {
@@ -72,11 +77,11 @@ describe('presence', () => {
     const tab = await lobby(server.url, alice);
     const heard: PresenceDto[] = [];
     let hasDropped = false;
-    observer.on('presence:update', (p) => {
+    observer.on('presence:changes', (changes: PresenceDto[]) => changes.forEach((p) => {
       if (p.userId !== alice.user.id || p.state !== 'offline') return;
       if (hasDropped) heard.push(p);
       hasDropped = true;
-    });
+    }));
     tab.disconnect();
     await eventually(() => expect(heard.length).toBeGreaterThan(0), 3_000);
     const truth = await request<PresenceDto[]>(observer, 'presence:get', { userIds: [alice.user.id] });

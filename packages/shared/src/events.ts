@@ -75,17 +75,21 @@ export interface LobbyServerToClientEvents {
   /** Server → every other lobby socket, volatile: someone started or stopped typing. Expire it after `LIMITS.typingExpiryMs`. */
   typing: (typing: TypingDto) => void;
   /**
-   * Server → a socket that just connected (its first presence event), and after a `resync`:
-   * everyone online or away, current as of `meta.rev`. Hold what you have with a higher `rev`;
-   * anyone else absent from it is offline.
+   * Server → a socket that just connected (its first presence event, within about
+   * `LIMITS.presenceFlushMs` of connecting), and after a `resync`: everyone online or away,
+   * current as of `meta.rev`. Hold what you have with a higher `rev`; anyone else absent from it
+   * is offline. Sockets that connect within one flush interval share one encoded snapshot.
    */
   'presence:snapshot': (presence: PresenceDto[], meta: PresenceSnapshotMeta) => void;
   /**
-   * Server → every lobby socket: one user's aggregated presence changed. May arrive out of order
-   * or more than once (the server re-announces recent changes): drop one whose `rev` is not above
-   * the one held for that user or the last snapshot's.
+   * Server → every lobby socket that has had its snapshot, at most once per
+   * `LIMITS.presenceFlushMs` per server instance: the users whose aggregated presence changed
+   * since the last one (coalesced: one entry per user, the latest). Batches may arrive out of
+   * order or repeat entries (the server re-announces recent changes): apply each entry alone,
+   * dropping one whose `rev` is not above the one held for that user or the last snapshot's.
+   * Replaces the per-change `presence:update` of earlier versions.
    */
-  'presence:update': (presence: PresenceDto) => void;
+  'presence:changes': (presences: PresenceDto[]) => void;
   /**
    * Server → every socket of one instance whose link to the other instances (Redis) was
    * interrupted and is back: broadcasts may have been missed. Catch up with `message:sync`.
@@ -163,6 +167,8 @@ export interface SocketData {
   user: UserDto;
   /** The session the handshake presented. */
   sessionId: string;
+  /** When that session expires (ms since the epoch): the server disconnects the socket then. */
+  sessionExpiresAt: number;
 }
 
 /** `data` of the `connect_error` a refused handshake produces. */

@@ -22,6 +22,12 @@ export const LIMITS = {
   typingExpiryMs: 6_000,
   /** A client reports activity with `presence:active` at most this often. */
   presenceActiveThrottleMs: 30_000,
+  /**
+   * How often (ms) a server instance sends its lobby sockets the presence changes it collected,
+   * and newly connected sockets their snapshot: one message per interval instead of one per
+   * change, so a thousand users connecting cost each client one message a second, not a thousand.
+   */
+  presenceFlushMs: 1_000,
   /** Most user ids one `presence:get` may ask about. */
   presenceQueryMax: 100,
   /** Longest client-generated message id (`clientId`). */

@@ -3,6 +3,8 @@ import type { ClaimResult, ConnectionEntry, PresenceRegistry, PresenceState, Pub
 /** The single-instance registry: this process's connections, gone when it stops. */
 export class MemoryPresenceRegistry implements PresenceRegistry {
   readonly #connections = new Map<string, ConnectionEntry>();
+  /** Connection ids by user: a connect reads its own user's, not everyone's. */
+  readonly #byUser = new Map<string, Set<string>>();
   readonly #lastSeen = new Map<string, Date>();
   readonly #versions = new Map<string, number>();
   readonly #published = new Map<string, PublishedPresence>();
@@ -14,6 +16,9 @@ export class MemoryPresenceRegistry implements PresenceRegistry {
 
   async add(entry: ConnectionEntry): Promise<void> {
     this.#connections.set(entry.connectionId, { ...entry });
+    const ids = this.#byUser.get(entry.userId) ?? new Set<string>();
+    ids.add(entry.connectionId);
+    this.#byUser.set(entry.userId, ids);
     this.#bump(entry.userId);
   }
 
@@ -28,14 +33,17 @@ export class MemoryPresenceRegistry implements PresenceRegistry {
     const entry = this.#connections.get(connectionId);
     if (!entry) return;
     this.#connections.delete(connectionId);
+    const ids = this.#byUser.get(entry.userId);
+    ids?.delete(connectionId);
+    if (ids?.size === 0) this.#byUser.delete(entry.userId);
     const previous = this.#lastSeen.get(entry.userId);
     if (!previous || at > previous) this.#lastSeen.set(entry.userId, at);
     this.#bump(entry.userId);
   }
 
   async connections(userIds?: readonly string[]): Promise<ConnectionEntry[]> {
-    const wanted = userIds ? new Set(userIds) : null;
-    return [...this.#connections.values()].filter((c) => !wanted || wanted.has(c.userId)).map((c) => ({ ...c }));
+    if (!userIds) return [...this.#connections.values()].map((c) => ({ ...c }));
+    return [...new Set(userIds)].flatMap((userId) => [...(this.#byUser.get(userId) ?? [])].map((id) => ({ ...this.#connections.get(id)! })));
   }
 
   async lastSeen(userIds?: readonly string[]): Promise<Map<string, Date>> {

@@ -1,17 +1,25 @@
 import type { RedisClientType } from 'redis';
 import type { ClaimResult, ConnectionEntry, PresenceRegistry, PresenceState, PublishedPresence, PublishedStates } from './registry.js';
-import { CLAIM_CHANGE, PRUNE_OFFLINE, PUT_CONNECTION, READ_PUBLISHED, REMOVE_CONNECTION } from './redisScripts.js';
+import { CLAIM_CHANGE, PRUNE_OFFLINE, PUT_USER, READ_PUBLISHED, REAP_INSTANCE } from './redisScripts.js';
 
-interface StoredConnection {
+/** One of this instance's sockets, as it keeps it in memory. */
+interface OwnConnection {
   userId: string;
-  lastActiveAt: string;
+  lastActiveAt: Date;
 }
+
+/** A user's connections on one instance, as stored: connection id → last active (ISO time). */
+type StoredUser = Record<string, string>;
 
 /**
  * Presence shared by every instance through Redis. Each instance keeps its connections in a
- * hash of its own and holds a lease key it renews; when an instance dies its lease expires, and
- * whichever instance reaps first records its users' last-seen time and drops its connections.
- * The next sweep then finds those users offline and publishes it, once.
+ * hash of its own, one field per user holding that user's connections there, and holds a lease
+ * key it renews; when an instance dies its lease expires, and whichever instance reaps first
+ * records its users' last-seen time and drops its hash. The next sweep then finds those users
+ * offline and publishes it, once.
+ *
+ * Reading one user costs one HMGET per live instance, whatever the number online: a connect
+ * reads only its own user, and only the sweep reads everyone.
  *
  * Every change of a user's connections bumps their version, and the published states carry a
  * revision that only grows (see `claimChange`).
@@ -25,7 +33,8 @@ export class RedisPresenceRegistry implements PresenceRegistry {
   readonly #instanceId: string;
   readonly #leaseMs: number;
   readonly #prefix: string;
-  readonly #own = new Map<string, StoredConnection>();
+  readonly #own = new Map<string, OwnConnection>();
+  readonly #ownByUser = new Map<string, Set<string>>();
   #renewal: NodeJS.Timeout | undefined;
 
   constructor(redis: RedisClientType, options: { instanceId: string; leaseMs: number; prefix?: string }) {
@@ -59,60 +68,62 @@ export class RedisPresenceRegistry implements PresenceRegistry {
   async reassert(): Promise<void> {
     await this.#redis.set(this.#key('lease', this.#instanceId), '1', { PX: this.#leaseMs });
     await this.#redis.sAdd(this.#key('instances'), this.#instanceId);
-    if (this.#own.size === 0) return;
-    const entries = Object.fromEntries([...this.#own].map(([id, stored]) => [id, JSON.stringify(stored)]));
-    await this.#redis.hSet(this.#key('connections', this.#instanceId), entries);
-    // A claim read before the loss must not pass: its users' versions move on.
-    for (const userId of new Set([...this.#own.values()].map((c) => c.userId))) await this.#redis.hIncrBy(this.#key('versions'), userId, 1);
+    // Every user again, bumping their versions: a claim read before the loss must not pass.
+    await Promise.all([...this.#ownByUser.keys()].map((userId) => this.#writeUser(userId, '')));
   }
 
   async add(entry: ConnectionEntry): Promise<void> {
-    const value: StoredConnection = { userId: entry.userId, lastActiveAt: entry.lastActiveAt.toISOString() };
-    this.#own.set(entry.connectionId, value);
-    await this.#put(entry.connectionId, value);
+    this.#own.set(entry.connectionId, { userId: entry.userId, lastActiveAt: entry.lastActiveAt });
+    const ids = this.#ownByUser.get(entry.userId) ?? new Set<string>();
+    ids.add(entry.connectionId);
+    this.#ownByUser.set(entry.userId, ids);
+    await this.#writeUser(entry.userId, '');
   }
 
   async markActive(connectionId: string, at: Date): Promise<void> {
-    const stored = this.#own.get(connectionId);
-    if (!stored || at.toISOString() <= stored.lastActiveAt) return;
-    const value = { ...stored, lastActiveAt: at.toISOString() };
-    this.#own.set(connectionId, value);
-    await this.#put(connectionId, value);
-  }
-
-  async #put(connectionId: string, value: StoredConnection): Promise<void> {
-    await this.#redis.eval(PUT_CONNECTION, {
-      keys: [this.#key('connections', this.#instanceId), this.#key('versions')],
-      arguments: [connectionId, JSON.stringify(value), value.userId],
-    });
+    const own = this.#own.get(connectionId);
+    if (!own || at <= own.lastActiveAt) return;
+    own.lastActiveAt = at;
+    await this.#writeUser(own.userId, '');
   }
 
   async remove(connectionId: string, at: Date): Promise<void> {
-    const stored = this.#own.get(connectionId);
-    if (!stored) return;
+    const own = this.#own.get(connectionId);
+    if (!own) return;
     this.#own.delete(connectionId);
-    await this.#removeStored(this.#instanceId, connectionId, stored.userId, at);
+    const ids = this.#ownByUser.get(own.userId);
+    ids?.delete(connectionId);
+    if (ids?.size === 0) this.#ownByUser.delete(own.userId);
+    await this.#writeUser(own.userId, at.toISOString());
   }
 
-  async #removeStored(instanceId: string, connectionId: string, userId: string, at: Date): Promise<void> {
-    await this.#redis.eval(REMOVE_CONNECTION, {
-      keys: [this.#key('connections', instanceId), this.#key('lastSeen'), this.#key('versions')],
-      arguments: [connectionId, userId, at.toISOString()],
+  /** Stores what this instance holds of the user now (from memory, so writes cannot interleave wrongly). */
+  async #writeUser(userId: string, lastSeenAt: string): Promise<void> {
+    const ids = this.#ownByUser.get(userId);
+    const stored: StoredUser = {};
+    for (const id of ids ?? []) stored[id] = this.#own.get(id)!.lastActiveAt.toISOString();
+    await this.#redis.eval(PUT_USER, {
+      keys: [this.#key('users', this.#instanceId), this.#key('versions'), this.#key('lastSeen')],
+      arguments: [userId, ids ? JSON.stringify(stored) : '', lastSeenAt],
     });
   }
 
   async connections(userIds?: readonly string[]): Promise<ConnectionEntry[]> {
-    const wanted = userIds ? new Set(userIds) : null;
-    const entries: ConnectionEntry[] = [];
-    for (const instanceId of await this.#liveInstances()) {
-      const all = await this.#redis.hGetAll(this.#key('connections', instanceId));
-      for (const [connectionId, raw] of Object.entries(all)) {
-        const stored = JSON.parse(raw) as StoredConnection;
-        if (wanted && !wanted.has(stored.userId)) continue;
-        entries.push({ connectionId, userId: stored.userId, instanceId, lastActiveAt: new Date(stored.lastActiveAt) });
-      }
-    }
-    return entries;
+    if (userIds?.length === 0) return [];
+    const instances = await this.#liveInstances();
+    const perInstance = await Promise.all(
+      instances.map(async (instanceId) => {
+        const key = this.#key('users', instanceId);
+        if (!userIds) return Object.entries(await this.#redis.hGetAll(key));
+        const values = await this.#redis.hmGet(key, [...userIds]);
+        return userIds.flatMap((id, i) => (values[i] ? [[id, values[i]!] as const] : []));
+      }),
+    );
+    return perInstance.flatMap((users, i) =>
+      users.flatMap(([userId, raw]) =>
+        Object.entries(JSON.parse(raw) as StoredUser).map(([connectionId, iso]) => ({ connectionId, userId, instanceId: instances[i]!, lastActiveAt: new Date(iso) })),
+      ),
+    );
   }
 
   async #liveInstances(): Promise<string[]> {
@@ -166,13 +177,11 @@ export class RedisPresenceRegistry implements PresenceRegistry {
   async reapExpired(now: Date): Promise<void> {
     const instances = await this.#redis.sMembers(this.#key('instances'));
     for (const instanceId of instances) {
-      if (instanceId === this.#instanceId || (await this.#redis.exists(this.#key('lease', instanceId))) === 1) continue;
-      const key = this.#key('connections', instanceId);
-      for (const [connectionId, raw] of Object.entries(await this.#redis.hGetAll(key))) {
-        await this.#removeStored(instanceId, connectionId, (JSON.parse(raw) as StoredConnection).userId, now);
-      }
-      await this.#redis.del(key);
-      await this.#redis.sRem(this.#key('instances'), instanceId);
+      if (instanceId === this.#instanceId) continue;
+      await this.#redis.eval(REAP_INSTANCE, {
+        keys: [this.#key('users', instanceId), this.#key('lastSeen'), this.#key('versions'), this.#key('instances'), this.#key('lease', instanceId)],
+        arguments: [now.toISOString(), instanceId],
+      });
     }
   }
 
@@ -180,8 +189,9 @@ export class RedisPresenceRegistry implements PresenceRegistry {
   async close(): Promise<void> {
     clearInterval(this.#renewal);
     this.#own.clear();
+    this.#ownByUser.clear();
     try {
-      await this.#redis.del([this.#key('connections', this.#instanceId), this.#key('lease', this.#instanceId)]);
+      await this.#redis.del([this.#key('users', this.#instanceId), this.#key('lease', this.#instanceId)]);
       await this.#redis.sRem(this.#key('instances'), this.#instanceId);
     } catch {
       // Redis is gone; the lease expires by itself.

@@ -16,19 +16,38 @@ local function nowMs()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end`;
 
-/** KEYS: connections hash, versions. ARGV: connectionId, stored JSON, userId. */
-export const PUT_CONNECTION = `
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+/**
+ * KEYS: this instance's users hash, versions, lastSeen. ARGV: userId, the user's connections on
+ * this instance as JSON ('' when none is left), last-seen ISO time ('' unless one was removed).
+ * One field per user (not per connection), so reading one user's connections is one HMGET per
+ * instance rather than a scan of everyone's.
+ */
+export const PUT_USER = `
+if ARGV[2] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+if ARGV[3] ~= '' then
+  local current = redis.call('HGET', KEYS[3], ARGV[1])
+  if (not current) or current < ARGV[3] then redis.call('HSET', KEYS[3], ARGV[1], ARGV[3]) end
+end
+redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 return 0`;
 
-/** KEYS: connections hash, lastSeen, versions. ARGV: connectionId, userId, last-seen ISO time. */
-export const REMOVE_CONNECTION = `
-redis.call('HDEL', KEYS[1], ARGV[1])
-local current = redis.call('HGET', KEYS[2], ARGV[2])
-if (not current) or current < ARGV[3] then redis.call('HSET', KEYS[2], ARGV[2], ARGV[3]) end
-redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
-return 0`;
+/**
+ * KEYS: a crashed instance's users hash, lastSeen, versions, instances set, its lease. ARGV:
+ * last-seen ISO time, the instance id. Unless the lease is back, records every one of its users
+ * as last seen then, bumps their versions and forgets the instance, in one step, so two reapers
+ * cannot both half-do it and a renewal cannot slip in between the check and the reaping.
+ */
+export const REAP_INSTANCE = `
+if redis.call('EXISTS', KEYS[5]) == 1 then return -1 end
+local users = redis.call('HKEYS', KEYS[1])
+for i = 1, #users do
+  local current = redis.call('HGET', KEYS[2], users[i])
+  if (not current) or current < ARGV[1] then redis.call('HSET', KEYS[2], users[i], ARGV[1]) end
+  redis.call('HINCRBY', KEYS[3], users[i], 1)
+end
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[4], ARGV[2])
+return #users`;
 
 /**
  * KEYS: versions, published, rev. ARGV: userId, state, lastSeenAt ('' for none), version read.

@@ -65,6 +65,7 @@ export function createHandshakeGuard(deps: { accounts: AccountService; config: C
       }
       socket.data.user = session.user;
       socket.data.sessionId = session.sessionId;
+      socket.data.sessionExpiresAt = session.expiresAt.getTime();
       next();
     } catch (err) {
       if (err instanceof StoreUnavailableError) deps.logger.warn({ err: err.message, nsp: socket.nsp.name }, 'handshake refused: store unavailable');

@@ -19,37 +19,56 @@ export function disconnectUser(namespaces: readonly Namespace[], userId: string,
   for (const nsp of namespaces) nsp.in(userRoom(userId)).except(sessionRoom(exceptSessionId)).disconnectSockets(true);
 }
 
+type EnforcedSocket = { data: unknown; disconnect(close: boolean): unknown };
+
+function sessionOf(socket: EnforcedSocket): { sessionId?: string; sessionExpiresAt?: number } {
+  return socket.data as { sessionId?: string; sessionExpiresAt?: number };
+}
+
 /**
- * Checks the session of every socket on this instance every `intervalMs`, so a session that
- * expired or was revoked while its socket stayed open ends within that bound, even if the
- * revocation's broadcast was missed (for example during a Redis outage).
+ * Ends sockets whose session ended without a broadcast reaching this instance, at no cost per
+ * idle socket: every `intervalMs` it disconnects the sockets whose session has expired, from the
+ * expiry each socket learnt at its handshake (no store call). Sign-out and password changes reach
+ * every instance as they happen, through the adapter (`disconnectSession`, `disconnectUser`);
+ * only when this instance may have missed such a broadcast (its Redis link was interrupted)
+ * does `recheckAll` ask the store about every session, once.
  */
 export function startSessionRecheck(
   namespaces: readonly Namespace[],
-  deps: { accounts: AccountService; intervalMs: number; logger: Logger },
-): () => void {
-  let isRunning = false;
-  const timer = setInterval(async () => {
-    if (isRunning) return;
-    isRunning = true;
+  deps: { accounts: AccountService; intervalMs: number; now: () => Date; logger: Logger },
+) {
+  const localSockets = () => namespaces.flatMap((nsp) => [...nsp.sockets.values()] as EnforcedSocket[]);
+
+  const timer = setInterval(() => {
+    const now = deps.now().getTime();
+    for (const socket of localSockets()) {
+      const expiresAt = sessionOf(socket).sessionExpiresAt;
+      if (expiresAt !== undefined && expiresAt <= now) socket.disconnect(true);
+    }
+  }, deps.intervalMs);
+  timer.unref();
+
+  let isRechecking = false;
+  /** Asks the store about the session of every socket on this instance; ends those no longer active. */
+  async function recheckAll(): Promise<void> {
+    if (isRechecking) return;
+    isRechecking = true;
     try {
-      const bySession = new Map<string, { disconnect(close: boolean): unknown }[]>();
-      for (const nsp of namespaces) {
-        for (const socket of nsp.sockets.values()) {
-          const sessionId = (socket.data as { sessionId?: string }).sessionId;
-          if (sessionId) bySession.set(sessionId, [...(bySession.get(sessionId) ?? []), socket]);
-        }
+      const bySession = new Map<string, EnforcedSocket[]>();
+      for (const socket of localSockets()) {
+        const { sessionId } = sessionOf(socket);
+        if (sessionId) bySession.set(sessionId, [...(bySession.get(sessionId) ?? []), socket]);
       }
       for (const [sessionId, sockets] of bySession) {
         if (!(await deps.accounts.isSessionActive(sessionId))) sockets.forEach((socket) => socket.disconnect(true));
       }
     } catch (err) {
-      // The store is unreachable: keep the sockets; the next round checks again.
+      // The store is unreachable: keep the sockets; the next recovery checks again.
       deps.logger.warn({ err }, 'session recheck failed');
     } finally {
-      isRunning = false;
+      isRechecking = false;
     }
-  }, deps.intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  }
+
+  return { recheckAll, stop: () => clearInterval(timer) };
 }

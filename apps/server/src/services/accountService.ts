@@ -14,13 +14,14 @@ export interface SignedIn {
 export interface Authenticated {
   user: UserDto;
   sessionId: string;
+  expiresAt: Date;
 }
 
 /**
  * What a session remembers of the password it was issued against. argon2id hashes carry a
  * random salt, so every password change, even to the same password, gives a new fingerprint.
  */
-function credentialOf(passwordHash: string): string {
+export function credentialOf(passwordHash: string): string {
   return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 22);
 }
 
@@ -72,7 +73,7 @@ export function createAccountService(deps: {
     const user = await deps.users.findById(claims.userId);
     // Issued against another password: a change ended it, even one that raced its creation.
     if (!user || session.credential !== credentialOf(user.passwordHash)) return null;
-    return { user: toUserDto(user), sessionId: claims.sessionId };
+    return { user: toUserDto(user), sessionId: claims.sessionId, expiresAt: session.expiresAt };
   }
 
   /** Revokes the token's session; returns its id, so its live sockets can be disconnected. */

@@ -16,10 +16,10 @@ export class PresenceView {
       this.byUserId = mergeSnapshot(this.byUserId, snapshot, meta.rev);
       this.snapshotRev = Math.max(this.snapshotRev, meta.rev);
     });
-    socket.on('presence:update', (p: PresenceDto) => {
+    socket.on('presence:changes', (changes: PresenceDto[]) => changes.forEach((p) => {
       this.events.push('update');
       this.byUserId = mergeUpdate(this.byUserId, p, this.snapshotRev);
-    });
+    }));
   }
 
   stateOf(userId: string): PresenceDto['state'] {

@@ -27,7 +27,7 @@ export function bindPresence(now: () => number = Date.now): () => void {
   const onConnect = () => (lastReportAt = now());
   const onDisconnect = () => presence.markUnknown();
   const onSnapshot = (snapshot: PresenceDto[], meta?: PresenceSnapshotMeta) => presence.applySnapshot(snapshot, meta?.rev ?? 0);
-  const onUpdate = (update: PresenceDto) => presence.applyUpdate(update);
+  const onChanges = (changes: PresenceDto[]) => changes.forEach((change) => presence.applyUpdate(change));
   const onVisibility = () => {
     if (document.visibilityState === 'visible') onActivity();
   };
@@ -35,7 +35,7 @@ export function bindPresence(now: () => number = Date.now): () => void {
   lobbySocket.on('connect', onConnect);
   lobbySocket.on('disconnect', onDisconnect);
   lobbySocket.on('presence:snapshot', onSnapshot);
-  lobbySocket.on('presence:update', onUpdate);
+  lobbySocket.on('presence:changes', onChanges);
   for (const name of ACTIVITY_EVENTS) window.addEventListener(name, onActivity, { capture: true, passive: true });
   document.addEventListener('visibilitychange', onVisibility);
 
@@ -43,7 +43,7 @@ export function bindPresence(now: () => number = Date.now): () => void {
     lobbySocket.off('connect', onConnect);
     lobbySocket.off('disconnect', onDisconnect);
     lobbySocket.off('presence:snapshot', onSnapshot);
-    lobbySocket.off('presence:update', onUpdate);
+    lobbySocket.off('presence:changes', onChanges);
     for (const name of ACTIVITY_EVENTS) window.removeEventListener(name, onActivity, { capture: true });
     document.removeEventListener('visibilitychange', onVisibility);
   };

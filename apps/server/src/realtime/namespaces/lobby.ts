@@ -19,6 +19,7 @@ import type { PresenceService } from '../../presence/presenceService.js';
 import type { MessageService } from '../../services/messageService.js';
 import { createClientLog, type ClientLog, type ClientLogLimit } from '../../logging/sampledLog.js';
 import { handleEvent } from '../handler.js';
+import type { PresenceBroadcast } from '../presenceBroadcast.js';
 import { sessionRoom, userRoom } from '../rooms.js';
 
 export type LobbyNamespace = Namespace<LobbyClientToServerEvents, LobbyServerToClientEvents, InterServerEvents, SocketData>;
@@ -28,16 +29,12 @@ interface LobbyDeps {
   messages: MessageService;
   rateLimits: RateLimits;
   presence: PresenceService;
+  /** Where a new socket waits for its snapshot and then hears presence changes. */
+  presenceBroadcast: Pick<PresenceBroadcast, 'admit'>;
   logger: Logger;
   /** How much one socket may make the server log (default `DEFAULT_CLIENT_LOG_LIMIT`). */
   clientLogLimit?: ClientLogLimit;
 }
-
-/**
- * The room that hears `presence:update`s. A socket joins it when it gets its snapshot, so the
- * snapshot is its first presence event.
- */
-export const PRESENCE_ROOM = 'presence:lobby';
 
 /**
  * `/lobby`: every signed-in user is a member; sends and recalls are broadcast to the whole lobby
@@ -113,17 +110,8 @@ function registerPresenceEvents(lobby: LobbyNamespace, socket: LobbySocket, deps
     handleEvent(logger, 'presence:get', presenceQuerySchema, async (input) => ok(await deps.presence.lookup(input.userIds))),
   );
 
-  void (async () => {
-    try {
-      const snapshot = await deps.presence.snapshot();
-      if (!socket.connected) return;
-      socket.emit('presence:snapshot', snapshot.presences, { rev: snapshot.rev });
-    } catch (err) {
-      // Updates still flow; the next resync (Redis back) brings a snapshot.
-      logger.warn({ err }, 'could not send the presence snapshot');
-    }
-    socket.join(PRESENCE_ROOM);
-  })();
+  // The snapshot comes with the next flush, shared with every socket that connected meanwhile.
+  deps.presenceBroadcast.admit(socket);
 }
 
 /**
