@@ -1,13 +1,18 @@
 import { dmRoomId, type ConversationDto, type ConversationPage, type MessageDto, type MessagePage, type ReadMarkDto, type UserPage } from '@confab/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryStores } from '../src/store/memory/index.js';
+import type { Stores } from '../src/store/ports.js';
 import { connectLobby, eventually, registerUser, request, roundTrip, settle, type TestUser } from './support/client.js';
 import { connectDm, dmRequest, dmRoundTrip, recordDm, type DmClient } from './support/dmClient.js';
+import { freshTestStores } from './support/mongo.js';
 import { useServer } from './support/server.js';
 
 const harness = useServer();
 const sockets: DmClient[] = [];
-afterEach(() => {
+const closing: Stores[] = [];
+afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.disconnect();
+  for (const stores of closing.splice(0)) await stores.close();
 });
 
 async function connect(url: string, user: TestUser): Promise<DmClient> {
@@ -200,5 +205,63 @@ describe('the user directory', () => {
     expect(res).toMatchObject({ ok: true, data: { roomId, peer: bob.user, lastMessage: null, unreadCount: 0 } });
     expect(await dmRequest(aliceTab, 'dm:open', { username: 'nobody-here' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await conversations(aliceTab)).toEqual([]);
+  });
+});
+
+describe.each([
+  ['memory', async () => createMemoryStores()],
+  ['mongodb', () => freshTestStores(import.meta.filename)],
+] as [string, () => Promise<Stores>][])('under concurrency (%s store)', (_kind, makeStores) => {
+  it('sends from every tab of both participants, reads and a recall leave exact unread counts, marks and newest messages in every list and last update', async () => {
+    const stores = await makeStores();
+    closing.push(stores);
+    const server = await harness.start({ stores });
+    const alice = await registerUser(server.url, { displayName: 'Alice' });
+    const bob = await registerUser(server.url, { displayName: 'Bob' });
+    const roomId = dmRoomId(alice.user.id, bob.user.id);
+    const notesId = dmRoomId(alice.user.id, alice.user.id);
+    const tabs = { alice: [await connect(server.url, alice), await connect(server.url, alice)], bob: [await connect(server.url, bob), await connect(server.url, bob)] };
+    const updates = [...tabs.alice, ...tabs.bob].map((tab) => recordDm(tab, 'conversation:update'));
+    const toRecall = await send(tabs.alice[0]!, bob.user.id, 'first', 'to be recalled');
+
+    // Every tab sends at once; Bob reads as messages arrive (each read clamped to the newest then); Alice recalls one and writes notes to self.
+    const sending = [...tabs.alice.map((tab) => [tab, bob.user.id] as const), ...tabs.bob.map((tab) => [tab, alice.user.id] as const)].map(
+      async ([tab, to], t) => {
+        for (let i = 0; i < 6; i += 1) await send(tab, to, `t${t}-${i}`, `tab ${t} #${i}`);
+      },
+    );
+    const reading = (async () => {
+      for (const seq of [3, 9, 5, 14]) expect(await dmRequest(tabs.bob[1]!, 'dm:read', { roomId, seq })).toMatchObject({ ok: true });
+    })();
+    const recalling = dmRequest(tabs.alice[1]!, 'message:recall', { id: toRecall.id });
+    const notes = Promise.all([0, 1, 2].map((i) => send(tabs.alice[i % 2]!, alice.user.id, `note-${i}`, `note ${i}`)));
+    await Promise.all([...sending, reading, recalling, notes]);
+
+    const history = await dmRequest<MessagePage>(tabs.alice[0]!, 'dm:history', { roomId, limit: 100 });
+    const stream = history.ok ? history.data.messages : [];
+    expect(stream.map((m) => m.seq)).toEqual(Array.from({ length: 26 }, (_, i) => i + 1));
+    const recalled = new Set(stream.filter((m) => m.recall).map((m) => m.recall!.messageId));
+    const unreadBy = (readerId: string, mark: number) => stream.filter((m) => m.seq > mark && !m.recall && m.author.id !== readerId && !recalled.has(m.id)).length;
+    const listed = async (tab: DmClient) => {
+      const page = await dmRequest<ConversationPage>(tab, 'dm:conversations', {});
+      return page.ok ? page.data.conversations : [];
+    };
+    const [aliceList, bobList] = [await listed(tabs.alice[0]!), await listed(tabs.bob[0]!)];
+    const [atAlice, atBob] = [aliceList.find((c) => c.roomId === roomId)!, bobList.find((c) => c.roomId === roomId)!];
+    // Each one's mark is at least their own newest message there (writing is reading).
+    const newestOf = (userId: string) => Math.max(...stream.filter((m) => m.author.id === userId && !m.recall).map((m) => m.seq));
+    expect(atAlice.myReadSeq).toBeGreaterThanOrEqual(newestOf(alice.user.id));
+    expect(atBob.myReadSeq).toBeGreaterThanOrEqual(newestOf(bob.user.id));
+    expect(atAlice).toMatchObject({ lastMessage: stream.at(-1), peerReadSeq: atBob.myReadSeq, unreadCount: unreadBy(alice.user.id, atAlice.myReadSeq) });
+    expect(atBob).toMatchObject({ lastMessage: stream.at(-1), peerReadSeq: atAlice.myReadSeq, unreadCount: unreadBy(bob.user.id, atBob.myReadSeq) });
+    expect(aliceList.find((c) => c.roomId === notesId)).toMatchObject({ unreadCount: 0, lastMessage: { clientId: expect.stringMatching(/^note-/) } });
+
+    // The last update every tab heard for the room is what the list says now.
+    const lastFor = (i: number, id: string) => updates[i]!.filter((c) => c.roomId === id).at(-1);
+    await eventually(() => {
+      expect([0, 1].map((i) => lastFor(i, roomId))).toEqual([atAlice, atAlice]);
+      expect([2, 3].map((i) => lastFor(i, roomId))).toEqual([atBob, atBob]);
+      expect([0, 1].map((i) => lastFor(i, notesId))).toEqual([1, 1].map(() => aliceList.find((c) => c.roomId === notesId)));
+    });
   });
 });

@@ -66,6 +66,69 @@ describe('mongodb store, beyond the contract', () => {
     }
   });
 
+  it('two store instances (two servers) interleaving sends in a room that counts authors keep its unread counts exact', async () => {
+    const dbName = testDatabaseName(import.meta.filename);
+    const [one, two] = await Promise.all([openTestStores(dbName), openTestStores(dbName)]);
+    const [alice, bob] = [{ id: 'a'.repeat(24), name: 'Alice' }, { id: 'b'.repeat(24), name: 'Bob' }];
+    const roomId = dmRoomId(alice.id, bob.id);
+    try {
+      // Each instance learns the room's newest entry, then the other moves past it.
+      for (let round = 0; round < 3; round += 1) {
+        await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            (i % 2 ? one : two).messages.append(message(`r${round}-${i}`, { roomId, author: i % 3 ? alice : bob, countAuthors: true })),
+          ),
+        );
+      }
+      const stream = (await one.messages.since(roomId, { afterSeq: 0, limit: 100 })).messages;
+      expect(stream.map((m) => m.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      for (const stores of [one, two]) {
+        for (let after = 0; after <= 30; after += 1) {
+          const bobs = stream.filter((m) => m.seq > after && m.author.id === bob.id).length;
+          expect(await stores.messages.countUnread(roomId, { afterSeq: after, excludeAuthorId: alice.id })).toBe(bobs);
+        }
+      }
+    } finally {
+      await one.close();
+      await two.close();
+      await dropDatabase(dbName);
+    }
+  });
+
+  it('a room stored before it counted authors is counted once, at its next send, and exactly from then on', async () => {
+    const dbName = testDatabaseName(import.meta.filename);
+    const raw = await mongoose.createConnection(mongoUrl(), { dbName }).asPromise();
+    const [alice, bob] = [{ id: 'a'.repeat(24), name: 'Alice' }, { id: 'b'.repeat(24), name: 'Bob' }];
+    const roomId = dmRoomId(alice.id, bob.id);
+    try {
+      const stores = await openTestStores(dbName);
+      try {
+        // As an earlier version stored them: no counts.
+        const old = [bob, bob, alice, bob].map((author, i) => ({ _id: new mongoose.Types.ObjectId(), roomId, seq: i + 1, clientId: `old-${i}`, author, body: `old ${i}`, createdAt: new Date() }));
+        await raw.collection('messages').insertMany(old);
+        await raw.collection('messages').updateOne({ _id: old[1]!._id }, { $set: { body: '', recalledAt: new Date() } });
+        await raw.collection('messages').insertOne({ roomId, seq: 5, clientId: `recall:${old[1]!._id.toHexString()}`, author: bob, body: '', createdAt: new Date(), recall: { messageId: old[1]!._id.toHexString(), seq: 2 } });
+        expect(await stores.messages.countUnread(roomId, { afterSeq: 0, excludeAuthorId: alice.id })).toBe(2);
+
+        await stores.messages.append(message('new-1', { roomId, author: bob, countAuthors: true }));
+        await stores.messages.append(message('new-2', { roomId, author: alice, countAuthors: true }));
+        const stored = await raw.collection('messages').find({ roomId, seq: { $gte: 6 } }).sort({ seq: 1 }).toArray();
+        expect(stored.map((d) => d.counts)).toEqual([
+          { sent: [{ authorId: bob.id, count: 4 }, { authorId: alice.id, count: 1 }], recalls: 1, recentRecalls: [{ seq: 5, target: 2, authorId: bob.id }] },
+          { sent: [{ authorId: bob.id, count: 4 }, { authorId: alice.id, count: 2 }], recalls: 1, recentRecalls: [{ seq: 5, target: 2, authorId: bob.id }] },
+        ]);
+        for (const [after, unread] of [[0, 3], [1, 2], [2, 2], [3, 2], [5, 1], [6, 0], [7, 0]] as const) {
+          expect(await stores.messages.countUnread(roomId, { afterSeq: after, excludeAuthorId: alice.id }), `after ${after}`).toBe(unread);
+        }
+      } finally {
+        await stores.close();
+      }
+    } finally {
+      await raw.close();
+      await dropDatabase(dbName);
+    }
+  });
+
   it('finds users stored before the directory existed by display name', async () => {
     const dbName = testDatabaseName(import.meta.filename);
     const raw = await mongoose.createConnection(mongoUrl(), { dbName }).asPromise();

@@ -22,6 +22,7 @@ import type {
   UserSearchInput,
 } from '../validated.js';
 import type { Admit, MessageService, SendResult } from './messageService.js';
+import { createConversationViews } from './conversationViews.js';
 import { toUserDto } from './toDto.js';
 
 /** One refusal for every room the caller is not in, whether or not it exists, so probing learns nothing. */
@@ -30,6 +31,8 @@ const NOT_A_PARTICIPANT = fail('forbidden', 'You are not a participant of this c
 export interface DmSendResult extends SendResult {
   /** The two participants (the same id twice for notes-to-self). */
   memberIds: readonly [string, string];
+  /** Both participants' users (one for notes-to-self), so their views need no lookup. */
+  members: UserDto[];
 }
 
 export interface ReadResult {
@@ -45,6 +48,7 @@ export interface ReadResult {
  */
 export function createDmService(deps: { stores: Stores; messages: MessageService; now: () => Date }) {
   const { users, conversations, messages: messageStore } = deps.stores;
+  const { findUser, view, viewRoom } = createConversationViews(deps.stores);
 
   function membersOf(user: UserDto, roomId: string): readonly [string, string] | null {
     const members = dmParticipants(roomId);
@@ -58,18 +62,18 @@ export function createDmService(deps: { stores: Stores; messages: MessageService
    * the rest.
    */
   async function send(user: UserDto, input: DmSendInput, admit?: Admit): Promise<Ack<DmSendResult>> {
-    const peer = input.to === user.id ? user : await users.findById(input.to);
+    const peer = input.to === user.id ? user : await findUser(input.to);
     if (!peer) return fail('forbidden', 'You cannot message this user.');
     const roomId = dmRoomId(user.id, peer.id);
     const memberIds = dmParticipants(roomId)!;
-    const sent = await deps.messages.send(user, roomId, { clientId: input.clientId, body: input.body }, admit);
+    const sent = await deps.messages.send(user, roomId, { clientId: input.clientId, body: input.body }, admit, { countAuthors: true });
     if (!sent.ok) return sent;
     const { message } = sent.data;
     // The message's own time: a retry must not move the conversation up again.
     await conversations.touch(roomId, memberIds, new Date(message.createdAt));
     // Writing in a conversation means having read it, as in every chat product.
     await conversations.markRead(roomId, user.id, message.seq);
-    return ok({ ...sent.data, memberIds });
+    return ok({ ...sent.data, memberIds, members: peer.id === user.id ? [user] : [user, peer] });
   }
 
   /** Recalls the caller's DM; a message in a room they are not in is reported as not found. */
@@ -95,37 +99,7 @@ export function createDmService(deps: { stores: Stores; messages: MessageService
     return ok({ mark: { roomId: input.roomId, userId: user.id, seq: result.seq }, moved: result.moved, memberIds });
   }
 
-  async function findUser(id: string): Promise<UserDto | null> {
-    const record = await users.findById(id);
-    return record ? toUserDto(record) : null;
-  }
 
-  /** The conversation as `viewer` sees it: peer, newest message, unread count and both read marks. */
-  async function view(viewer: UserDto, record: ConversationRecord): Promise<ConversationDto | null> {
-    const peerId = record.memberIds[0] === viewer.id ? record.memberIds[1] : record.memberIds[0];
-    const peer = peerId === viewer.id ? viewer : await findUser(peerId);
-    if (!peer) return null;
-    const [newest, myReadSeq, peerReadSeq] = await Promise.all([
-      messageStore.history(record.roomId, { limit: 1 }),
-      conversations.readSeq(record.roomId, viewer.id),
-      conversations.readSeq(record.roomId, peer.id),
-    ]);
-    const unreadCount = await messageStore.countUnread(record.roomId, { afterSeq: myReadSeq, excludeAuthorId: viewer.id });
-    return {
-      roomId: record.roomId,
-      peer,
-      lastMessage: newest.messages[0] ?? null,
-      lastActivityAt: record.lastActivityAt.toISOString(),
-      unreadCount,
-      myReadSeq,
-      peerReadSeq,
-    };
-  }
-
-  async function viewRoom(viewer: UserDto, roomId: string): Promise<ConversationDto | null> {
-    const record = await conversations.find(roomId);
-    return record ? view(viewer, record) : null;
-  }
 
   async function open(user: UserDto, input: DmOpenInput): Promise<Ack<ConversationDto>> {
     const peer = await users.findByUsername(input.username);

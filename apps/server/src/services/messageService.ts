@@ -25,7 +25,14 @@ const admitAll: Admit = async () => null;
 
 /** Posting, recalling and reading messages in a room. Who may use which room is decided by the caller. */
 export function createMessageService(deps: { messages: MessageStore; now: () => Date; recallWindowMs: number }) {
-  async function send(author: UserDto, roomId: string, input: SendMessageInput, admit: Admit = admitAll): Promise<Ack<SendResult>> {
+  /** `countAuthors`: the room keeps per-author counts, for unread counts (see NewMessage). */
+  async function send(
+    author: UserDto,
+    roomId: string,
+    input: SendMessageInput,
+    admit: Admit = admitAll,
+    options: { countAuthors?: boolean } = {},
+  ): Promise<Ack<SendResult>> {
     const refused = await admit();
     if (refused) return refused;
     // The append is also the clientId check: a key used in another room stores nothing.
@@ -36,6 +43,7 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
       author: { id: author.id, name: author.displayName },
       body: input.body,
       createdAt: deps.now(),
+      ...(options.countAuthors ? { countAuthors: true } : {}),
     });
     // The key is per author across rooms; a repeat must come from the same room to be a retry.
     if (result.message.roomId !== roomId) {

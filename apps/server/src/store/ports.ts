@@ -37,6 +37,12 @@ export interface NewMessage {
   createdAt: Date;
   /** Set on a recall entry: the message it recalls. */
   recall?: { messageId: string; seq: number };
+  /**
+   * Keep running counts of each author's messages with the room's entries, so that `countUnread`
+   * reads two entries' counts instead of counting the range between them. For rooms with few
+   * authors (DMs); once a room keeps them, every later entry does, recall entries included.
+   */
+  countAuthors?: boolean;
 }
 
 export interface AppendResult {
@@ -62,10 +68,11 @@ export interface MessageStore {
    */
   erase(id: string, at: Date): Promise<void>;
   /**
-   * How many messages in the room have `seq > afterSeq`, were not written by `excludeAuthorId`,
-   * are not recalled, and are not recall entries.
+   * How many entries in `(afterSeq, throughSeq]` (through the newest when `throughSeq` is not
+   * given) are messages not written by `excludeAuthorId` and not recalled by a recall entry in
+   * that range. Rooms that count authors answer from the counts stored with the two ends.
    */
-  countUnread(roomId: string, query: { afterSeq: number; excludeAuthorId: string }): Promise<number>;
+  countUnread(roomId: string, query: { afterSeq: number; excludeAuthorId: string; throughSeq?: number }): Promise<number>;
 }
 
 /** A DM room's metadata: who is in it and when it last saw activity. */

@@ -1,4 +1,4 @@
-import { LIMITS, dmRoomId } from '@confab/shared';
+import { LIMITS, dmRoomId, type MessageDto } from '@confab/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { NewMessage, Stores } from '../../src/store/ports.js';
 
@@ -323,6 +323,63 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
         expect(await stores.messages.countUnread('dm', { afterSeq: 0, excludeAuthorId: alice.id })).toBe(2);
         expect(await stores.messages.countUnread('dm', { afterSeq: 3, excludeAuthorId: alice.id })).toBe(1);
         expect(await stores.messages.countUnread('dm', { afterSeq: 5, excludeAuthorId: alice.id })).toBe(0);
+      });
+      describe('unread counts in rooms that count authors', () => {
+        const alice = { id: 'a'.repeat(24), name: 'Alice' };
+        const bob = { id: 'b'.repeat(24), name: 'Bob' };
+        const counted = (author: typeof alice, clientId: string, overrides: Partial<NewMessage> = {}) =>
+          newMessage({ roomId: 'counted', clientId, author, countAuthors: true, ...overrides });
+        async function recall(author: typeof alice, target: { id: string; seq: number }) {
+          await stores.messages.erase(target.id, later(1));
+          // As the message service writes it: the entry itself does not ask to count; the room already does.
+          return stores.messages.append(newMessage({ roomId: 'counted', clientId: `recall:${target.id}`, author, body: '', recall: { messageId: target.id, seq: target.seq } }));
+        }
+        /** The definition, by walking the stream: others' messages in (after, through] not recalled by an entry up to `through`. */
+        function walked(stream: MessageDto[], readerId: string, after: number, through: number): number {
+          const upTo = stream.filter((m) => m.seq <= through);
+          const recalled = new Set(upTo.filter((m) => m.recall).map((m) => m.recall!.messageId));
+          return upTo.filter((m) => m.seq > after && !m.recall && m.author.id !== readerId && !recalled.has(m.id)).length;
+        }
+        /** countUnread from every mark to every later seq, for both readers, against the walk. */
+        async function expectEveryRangeCounted() {
+          const stream = (await stores.messages.since('counted', { afterSeq: 0, limit: 1000 })).messages;
+          const newest = stream.length;
+          for (const reader of [alice, bob]) {
+            const ranges = Array.from({ length: newest }, (_, i) => Array.from({ length: i + 2 }, (_, after) => ({ after, through: i + 1 }))).flat();
+            const counts = await Promise.all(
+              ranges.map(({ after, through }) => stores.messages.countUnread('counted', { afterSeq: after, excludeAuthorId: reader.id, throughSeq: through })),
+            );
+            expect(counts).toEqual(ranges.map(({ after, through }) => walked(stream, reader.id, after, through)));
+            expect(await stores.messages.countUnread('counted', { afterSeq: 0, excludeAuthorId: reader.id })).toBe(walked(stream, reader.id, 0, newest));
+          }
+        }
+
+        it('counts from any mark through any seq; a recall counts from its entry on', async () => {
+          const sent = [];
+          for (const [i, author] of [alice, bob, bob, alice, bob, bob].entries()) sent.push((await stores.messages.append(counted(author, `m${i}`))).message);
+          await recall(bob, sent[2]!);
+          await stores.messages.append(counted(alice, 'after-recall'));
+          await recall(alice, sent[3]!);
+          await expectEveryRangeCounted();
+          // Through seq 6 the recall of seq 3 (entry 7) has not happened: Alice still has it unread.
+          expect(await stores.messages.countUnread('counted', { afterSeq: 0, excludeAuthorId: alice.id, throughSeq: 6 })).toBe(4);
+          expect(await stores.messages.countUnread('counted', { afterSeq: 0, excludeAuthorId: alice.id })).toBe(3);
+        });
+
+        it('stays exact past many recalls between the mark and the newest entry', async () => {
+          const sent = [];
+          for (let i = 0; i < 14; i += 1) sent.push((await stores.messages.append(counted(i % 4 === 0 ? alice : bob, `m${i}`))).message);
+          for (const message of sent.filter((m) => m.author.id === bob.id).slice(0, 10)) await recall(bob, message);
+          await stores.messages.append(counted(bob, 'last'));
+          await expectEveryRangeCounted();
+        });
+
+        it('40 concurrent sends by both authors leave counts that agree with the stream', async () => {
+          await Promise.all(Array.from({ length: 40 }, (_, i) => stores.messages.append(counted(i % 3 ? bob : alice, `race-${i}`))));
+          const page = await stores.messages.since('counted', { afterSeq: 0, limit: 100 });
+          expect(page.messages.map((m) => m.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+          await expectEveryRangeCounted();
+        });
       });
     });
 

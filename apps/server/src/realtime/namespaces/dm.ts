@@ -16,14 +16,27 @@ import {
   type InterServerEvents,
   type MessageDto,
   type SocketData,
+  type UserDto,
 } from '@confab/shared';
 import type { Namespace } from 'socket.io';
 import type { Logger } from '../../logger.js';
 import type { RateLimits } from '../../limits/rateLimits.js';
 import type { DmService } from '../../services/dmService.js';
 import { createClientLog, type ClientLog, type ClientLogLimit } from '../../logging/sampledLog.js';
+import { createCoalesceByKey } from '../coalesceByKey.js';
 import { handleEvent } from '../handler.js';
 import { sessionRoom, userRoom } from '../rooms.js';
+
+// A conversation list that catches up within a tenth of a second looks live; the messages
+// themselves are delivered at once, and the first change in a quiet room is announced at once.
+const LIST_UPDATE_INTERVAL_MS = 100;
+
+/** A request to tell `viewers` about a room; `known` are users the requester already has. */
+interface Announcement {
+  viewers: readonly string[];
+  known: readonly UserDto[];
+  logger: ClientLog;
+}
 
 export type DmNamespace = Namespace<DmClientToServerEvents, DmServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -40,24 +53,29 @@ interface DmDeps {
  * to the participants' personal rooms, so there is no DM room a client could ask to join.
  */
 export function registerDm(dm: DmNamespace, deps: DmDeps): void {
-  /** Sends each participant their own view of the conversation (unread counts differ). */
-  async function announceConversation(roomId: string, memberIds: readonly string[], logger: ClientLog): Promise<void> {
-    for (const memberId of new Set(memberIds)) {
-      try {
-        const viewer = await deps.dms.findUser(memberId);
-        const conversation = viewer && (await deps.dms.viewRoom(viewer, roomId));
-        if (conversation) dm.to(userRoom(memberId)).emit('conversation:update', conversation);
-      } catch (err) {
-        // The message is stored and delivered; a missed list update heals on the next list fetch.
-        logger.warn({ err, roomId }, 'could not announce a conversation update');
+  /**
+   * Sends participants their own view of a room (unread counts differ), one reading of the room
+   * at a time and at most one per LIST_UPDATE_INTERVAL_MS: updates asked for meanwhile are sent
+   * together from the next reading, so the last update anyone gets here was read after the last
+   * change made here, and a busy room costs a few readings a second, not one per message.
+   */
+  const announce = createCoalesceByKey<Announcement>(LIST_UPDATE_INTERVAL_MS, async (roomId, requests) => {
+    const viewers = [...new Set(requests.flatMap((r) => r.viewers))];
+    const known = requests.flatMap((r) => r.known);
+    try {
+      for (const { userId, conversation } of await deps.dms.viewRoom(roomId, viewers, known)) {
+        dm.to(userRoom(userId)).emit('conversation:update', conversation);
       }
+    } catch (err) {
+      // The message is stored and delivered; a missed list update heals on the next list fetch.
+      requests[0]!.logger.warn({ err, roomId }, 'could not announce a conversation update');
     }
-  }
+  });
 
   /** A new entry in a room's stream (message or recall) reaches every socket of both participants, then their lists. */
-  function deliver(message: MessageDto, memberIds: readonly string[], logger: ClientLog): void {
+  function deliver(message: MessageDto, memberIds: readonly string[], known: readonly UserDto[], logger: ClientLog): void {
     dm.to([...new Set(memberIds)].map(userRoom)).emit('dm:message', message);
-    void announceConversation(message.roomId, memberIds, logger);
+    announce(message.roomId, { viewers: memberIds, known, logger });
   }
 
   dm.on('connection', (socket) => {
@@ -73,8 +91,8 @@ export function registerDm(dm: DmNamespace, deps: DmDeps): void {
       handleEvent(logger, 'dm:send', dmSendSchema, async (input) => {
         const result = await deps.dms.send(user, input, admitMessage);
         if (!result.ok) return result;
-        const { message, isNew, memberIds } = result.data;
-        if (isNew) deliver(message, memberIds, logger);
+        const { message, isNew, memberIds, members } = result.data;
+        if (isNew) deliver(message, memberIds, members, logger);
         return ok(message);
       }),
     );
@@ -87,7 +105,7 @@ export function registerDm(dm: DmNamespace, deps: DmDeps): void {
         const { mark, moved, memberIds } = result.data;
         if (moved) {
           dm.to([...new Set(memberIds)].map(userRoom)).emit('dm:read', mark);
-          void announceConversation(mark.roomId, [user.id], logger);
+          announce(mark.roomId, { viewers: [user.id], known: [user], logger });
         }
         return ok(mark);
       }),
@@ -99,7 +117,7 @@ export function registerDm(dm: DmNamespace, deps: DmDeps): void {
         const result = await deps.dms.recall(user, input.id, admitMessage);
         if (!result.ok) return result;
         const { entry, isNew } = result.data;
-        if (isNew) deliver(entry, dmParticipants(entry.roomId) ?? [user.id], logger);
+        if (isNew) deliver(entry, dmParticipants(entry.roomId) ?? [user.id], [user], logger);
         return ok(entry);
       }),
     );

@@ -7,9 +7,33 @@ function copy(message: MessageDto): MessageDto {
   return { ...message, author: { ...message.author }, ...(message.recall ? { recall: { ...message.recall } } : {}) };
 }
 
+/** One room's stream, with what `countUnread` needs to answer without walking it. */
+interface Room {
+  /** The entries in seq order: entries[seq - 1] holds seq. */
+  entries: MessageDto[];
+  /** Each author's messages (recall entries excluded), as ascending seqs. */
+  sentSeqs: Map<string, number[]>;
+  /** The recall entries, ascending by seq. */
+  recalls: { seq: number; target: number; authorId: string }[];
+}
+
+/** How many of `items`, ascending by `seqOf`, have a seq of at most `limit`. */
+function countUpTo<T>(items: readonly T[], limit: number, seqOf: (item: T) => number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (seqOf(items[mid]!) <= limit) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+const itself = (seq: number) => seq;
+const recallSeq = (recall: Room['recalls'][number]) => recall.seq;
+
 export class MemoryMessageStore implements MessageStore {
-  // Each room's messages in seq order: rooms[roomId][seq - 1] holds seq.
-  readonly #rooms = new Map<string, MessageDto[]>();
+  readonly #rooms = new Map<string, Room>();
   readonly #byAuthorClientId = new Map<string, MessageDto>();
   readonly #byId = new Map<string, MessageDto>();
   readonly #onChange: () => void;
@@ -17,63 +41,94 @@ export class MemoryMessageStore implements MessageStore {
   constructor(options: MemoryStoreOptions<readonly MessageDto[]> = {}) {
     this.#onChange = options.onChange ?? (() => {});
     for (const message of [...(options.saved ?? [])].sort((a, b) => a.seq - b.seq).map(copy)) {
-      const room = this.#rooms.get(message.roomId) ?? [];
-      this.#rooms.set(message.roomId, room);
+      const room = this.#room(message.roomId);
       // The seq is the position in the room: a gap or a repeat would make history lie.
-      if (message.seq !== room.length + 1) throw new Error(`room ${message.roomId} has seq ${message.seq} where ${room.length + 1} belongs`);
+      if (message.seq !== room.entries.length + 1) throw new Error(`room ${message.roomId} has seq ${message.seq} where ${room.entries.length + 1} belongs`);
       const key = `${message.author.id}\u0000${message.clientId}`;
       if (this.#byAuthorClientId.has(key) || this.#byId.has(message.id)) throw new Error(`message ${message.id} appears twice`);
-      room.push(message);
+      this.#add(room, message);
       this.#byAuthorClientId.set(key, message);
-      this.#byId.set(message.id, message);
     }
   }
 
   /** Every message, room by room in seq order, for writing out; read it before the next await. */
   saved(): readonly MessageDto[] {
-    return [...this.#rooms.values()].flat();
+    return [...this.#rooms.values()].flatMap((room) => room.entries);
+  }
+
+  #room(roomId: string): Room {
+    let room = this.#rooms.get(roomId);
+    if (!room) {
+      room = { entries: [], sentSeqs: new Map(), recalls: [] };
+      this.#rooms.set(roomId, room);
+    }
+    return room;
+  }
+
+  #add(room: Room, message: MessageDto): void {
+    room.entries.push(message);
+    this.#byId.set(message.id, message);
+    if (message.recall) {
+      room.recalls.push({ seq: message.seq, target: message.recall.seq, authorId: message.author.id });
+    } else {
+      const seqs = room.sentSeqs.get(message.author.id) ?? [];
+      room.sentSeqs.set(message.author.id, seqs);
+      seqs.push(message.seq);
+    }
   }
 
   async append(input: NewMessage): Promise<AppendResult> {
     const key = `${input.author.id}\u0000${input.clientId}`;
     const existing = this.#byAuthorClientId.get(key);
     if (existing) return { message: copy(existing), isNew: false };
-    const room = this.#rooms.get(input.roomId) ?? [];
-    this.#rooms.set(input.roomId, room);
+    const room = this.#room(input.roomId);
     const message: MessageDto = {
       id: newObjectIdHex(),
       roomId: input.roomId,
-      seq: room.length + 1,
+      seq: room.entries.length + 1,
       clientId: input.clientId,
       author: { ...input.author },
       body: input.body,
       createdAt: input.createdAt.toISOString(),
       ...(input.recall ? { recall: { ...input.recall } } : {}),
     };
-    room.push(message);
+    this.#add(room, message);
     this.#byAuthorClientId.set(key, message);
-    this.#byId.set(message.id, message);
     this.#onChange();
     return { message: copy(message), isNew: true };
   }
 
   async history(roomId: string, query: { beforeSeq?: number; limit: number }): Promise<MessagePage> {
-    const room = this.#rooms.get(roomId) ?? [];
+    const room = this.#rooms.get(roomId)?.entries ?? [];
     const end = Math.min(query.beforeSeq === undefined ? room.length : query.beforeSeq - 1, room.length);
     const start = Math.max(0, end - query.limit);
     return { messages: room.slice(start, end).map(copy), hasMore: start > 0 };
   }
 
   async since(roomId: string, query: { afterSeq: number; limit: number }): Promise<MessagePage> {
-    const room = this.#rooms.get(roomId) ?? [];
+    const room = this.#rooms.get(roomId)?.entries ?? [];
     const start = Math.min(query.afterSeq, room.length);
     const end = Math.min(start + query.limit, room.length);
     return { messages: room.slice(start, end).map(copy), hasMore: end < room.length };
   }
 
-  async countUnread(roomId: string, query: { afterSeq: number; excludeAuthorId: string }): Promise<number> {
-    const room = this.#rooms.get(roomId) ?? [];
-    return room.slice(query.afterSeq).filter((m) => m.author.id !== query.excludeAuthorId && !m.recalledAt && !m.recall).length;
+  /** From each author's seqs and the recall entries: no walk over the range. */
+  async countUnread(roomId: string, query: { afterSeq: number; excludeAuthorId: string; throughSeq?: number }): Promise<number> {
+    const room = this.#rooms.get(roomId);
+    if (!room) return 0;
+    const after = query.afterSeq;
+    const through = Math.min(query.throughSeq ?? room.entries.length, room.entries.length);
+    if (through <= after) return 0;
+    let unread = 0;
+    for (const [authorId, seqs] of room.sentSeqs) {
+      if (authorId !== query.excludeAuthorId) unread += countUpTo(seqs, through, itself) - countUpTo(seqs, after, itself);
+    }
+    // A recall entry comes after the message it recalls, so one recalling a message in the range lies in it too.
+    for (let i = countUpTo(room.recalls, after, recallSeq); i < countUpTo(room.recalls, through, recallSeq); i += 1) {
+      const recall = room.recalls[i]!;
+      if (recall.target > after && recall.authorId !== query.excludeAuthorId) unread -= 1;
+    }
+    return unread;
   }
 
   async findById(id: string): Promise<MessageDto | null> {

@@ -1,5 +1,6 @@
 import { LIMITS, type MessageDto } from '@confab/shared';
 import { Schema, type Connection, type Types } from 'mongoose';
+import type { StreamCounts } from './streamCounts.js';
 
 export interface MessageDoc {
   _id: Types.ObjectId;
@@ -11,6 +12,8 @@ export interface MessageDoc {
   createdAt: Date;
   recalledAt?: Date;
   recall?: { messageId: string; seq: number };
+  /** Rooms that count authors: the stream's counts up to this entry (see streamCounts.ts). */
+  counts?: StreamCounts;
 }
 
 const authorSchema = new Schema<MessageDoc['author']>(
@@ -30,6 +33,19 @@ const recallSchema = new Schema<NonNullable<MessageDoc['recall']>>(
   { _id: false, strict: 'throw' },
 );
 
+const seqType = { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } } as const;
+const countType = { type: Number, required: true, min: 0, validate: { validator: Number.isSafeInteger, message: 'counts must be integers' } } as const;
+const userIdType = { type: String, required: true, match: /^[0-9a-f]{24}$/ } as const;
+
+const countsSchema = new Schema<StreamCounts>(
+  {
+    sent: [new Schema({ authorId: userIdType, count: countType }, { _id: false, strict: 'throw' })],
+    recalls: countType,
+    recentRecalls: [new Schema({ seq: seqType, target: seqType, authorId: userIdType }, { _id: false, strict: 'throw' })],
+  },
+  { _id: false, strict: 'throw' },
+);
+
 const messageSchema = new Schema<MessageDoc>(
   {
     roomId: { type: String, required: true, minlength: 1, maxlength: 128 },
@@ -45,6 +61,7 @@ const messageSchema = new Schema<MessageDoc>(
     createdAt: { type: Date, required: true },
     recalledAt: { type: Date },
     recall: { type: recallSchema },
+    counts: { type: countsSchema },
   },
   { collection: 'messages', strict: 'throw', strictQuery: 'throw', versionKey: false },
 );

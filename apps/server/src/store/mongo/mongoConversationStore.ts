@@ -26,14 +26,15 @@ async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
  *
  * Read marks are documents that are only ever inserted, one per (room, user, seq), under a unique
  * index; the mark is the highest. Inserts cannot lose each other, so the mark never goes back. The
- * call whose insert succeeded reports `moved`, so whoever stored the final mark reports it (two
- * racing calls may both report, which only costs a repeated broadcast; none can be missed).
+ * call whose insert succeeded and which then finds its mark the highest reports `moved`, so
+ * whoever stored the final mark reports it (two racing calls may both report, which only costs a
+ * repeated broadcast; none can be missed).
  *
  * Activity times are likewise inserted, one per (room, at), never updated. The conversation
- * document that the listing sorts on is then brought up to the highest of them, and re-checked
- * against them after every write, until it is at least that high. Whoever's write is the last to
- * change it re-checks after that write, and any activity it cannot see yet was inserted by a
- * writer that re-checks later still; so a stale write is always repaired by someone.
+ * document that the listing sorts on is then raised to the caller's time, and re-checked against
+ * the highest activity after every write, until it is at least that high. Whoever's write is the
+ * last to change it re-checks after that write, and any activity it cannot see yet was inserted by
+ * a writer that re-checks later still; so a stale write is always repaired by someone.
  *
  * Superseded marks and activity documents (strictly below one that exists) are deleted after each
  * call: the highest is never deleted, so the collections hold about one document per room (and
@@ -55,23 +56,27 @@ export class MongoConversationStore implements ConversationStore {
   touch(roomId: string, memberIds: readonly [string, string], at: Date): Promise<void> {
     return this.#guarded(async () => {
       await insertOnce(() => this.#activity.create({ roomId, at }));
-      for (let attempt = 1; ; attempt += 1) {
-        const latest = await this.#activity.findOne({ roomId }, { at: 1 }).sort({ at: -1 }).lean<Pick<ActivityDoc, 'at'>>();
+      for (let attempt = 1, target = at; ; attempt += 1) {
+        await this.#raise(roomId, memberIds, target);
+        // Re-check after writing: a racing writer's stale update may have undone ours (see above).
+        const [latest, older] = await this.#activity.find({ roomId }, { at: 1 }).sort({ at: -1 }).limit(2).lean<Pick<ActivityDoc, 'at'>[]>();
         if (!latest) throw new Error('the activity just recorded is missing');
         const stored = await this.#conversations.findById(roomId, { lastActivityAt: 1 }).lean<Pick<ConversationDoc, 'lastActivityAt'>>();
         if (stored && stored.lastActivityAt.getTime() >= latest.at.getTime()) {
-          await this.#activity.deleteMany({ roomId, at: mongoose.trusted({ $lt: latest.at }) });
+          if (older) await this.#activity.deleteMany({ roomId, at: mongoose.trusted({ $lt: latest.at }) });
           return;
         }
         if (attempt >= MAX_ATTEMPTS) throw new Error(`room activity still moving after ${MAX_ATTEMPTS} attempts`);
-        if (stored) {
-          await this.#conversations.updateOne({ _id: roomId }, { $max: { lastActivityAt: latest.at } });
-        } else {
-          // Concurrent upserts of one _id fail on FerretDB, so a new room is an insert; losing it is fine.
-          await insertOnce(() => this.#conversations.create({ _id: roomId, memberIds: [...memberIds], lastActivityAt: latest.at }));
-        }
+        target = latest.at;
       }
     });
+  }
+
+  /** Moves the room's record up to `at` (never down), creating it if it is new. */
+  async #raise(roomId: string, memberIds: readonly [string, string], at: Date): Promise<void> {
+    const { matchedCount } = await this.#conversations.updateOne({ _id: roomId }, { $max: { lastActivityAt: at } });
+    // Concurrent upserts of one _id fail on FerretDB, so a new room is an insert; losing it is fine.
+    if (matchedCount === 0) await insertOnce(() => this.#conversations.create({ _id: roomId, memberIds: [...memberIds], lastActivityAt: at }));
   }
 
   find(roomId: string): Promise<ConversationRecord | null> {
@@ -101,13 +106,13 @@ export class MongoConversationStore implements ConversationStore {
 
   markRead(roomId: string, userId: string, seq: number): Promise<{ seq: number; moved: boolean }> {
     return this.#guarded(async () => {
-      const current = await this.#highestMark(roomId, userId);
-      if (seq <= current) return { seq: current, moved: false };
-      const moved = await insertOnce(() => this.#readMarks.create({ roomId, userId, seq }));
-      // Re-read: a racing call may have stored a higher mark, which is then the mark now stored.
-      const now = await this.#highestMark(roomId, userId);
-      await this.#readMarks.deleteMany({ roomId, userId, seq: mongoose.trusted({ $lt: now }) });
-      return { seq: now, moved };
+      if (!(seq >= 1)) return { seq: await this.#highestMark(roomId, userId), moved: false };
+      const inserted = await insertOnce(() => this.#readMarks.create({ roomId, userId, seq }));
+      // The highest is the mark, whoever stored it; what lies below it is superseded.
+      const [highest, lower] = await this.#readMarks.find({ roomId, userId }, { seq: 1 }).sort({ seq: -1 }).limit(2).lean<Pick<ReadMarkDoc, 'seq'>[]>();
+      const now = highest?.seq ?? seq;
+      if (lower) await this.#readMarks.deleteMany({ roomId, userId, seq: mongoose.trusted({ $lt: now }) });
+      return { seq: now, moved: inserted && now === seq };
     });
   }
 

@@ -1,0 +1,125 @@
+import { dmRoomId } from '@confab/shared';
+import mongoose from 'mongoose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDmService } from '../src/services/dmService.js';
+import { createMessageService } from '../src/services/messageService.js';
+import type { Stores, UserRecord } from '../src/store/ports.js';
+import { servingIndex, type IndexKey } from './support/indexCoverage.js';
+import { dropDatabase, mongoUrl, openTestStores, testDatabaseName } from './support/mongo.js';
+import { filteredOps, recordOps, type RecordedOp } from './support/mongoOps.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Two store instances on one fresh database (two servers), and a plain connection to look inside it. */
+async function database() {
+  const dbName = testDatabaseName(import.meta.filename);
+  const [stores, otherServer] = await Promise.all([openTestStores(dbName), openTestStores(dbName)]);
+  const raw = await mongoose.createConnection(mongoUrl(), { dbName }).asPromise();
+  cleanups.push(async () => {
+    await Promise.all([stores.close(), otherServer.close(), raw.close()]);
+    await dropDatabase(dbName);
+  });
+  return { stores, otherServer, raw };
+}
+
+async function createUser(stores: Stores, username: string): Promise<UserRecord> {
+  const user = await stores.users.create({ username, displayName: username, passwordHash: 'hash', createdAt: new Date() });
+  if (user === 'username_taken') throw new Error('unexpected');
+  return user;
+}
+
+function describeOp(op: RecordedOp): string {
+  return `${op.collection}.${op.method}(${JSON.stringify(op.filter)}${op.options.sort ? `, sort ${JSON.stringify(op.options.sort)}` : ''})`;
+}
+
+/** Walks an explain plan (MongoDB's `queryPlanner.winningPlan`) for its stage names. */
+function stagesOf(plan: unknown): string[] {
+  if (typeof plan !== 'object' || plan === null) return [];
+  const node = plan as Record<string, unknown>;
+  const own = typeof node.stage === 'string' ? [node.stage] : [];
+  return [...own, ...['inputStage', 'queryPlan'].flatMap((k) => stagesOf(node[k])), ...((node.inputStages as unknown[]) ?? []).flatMap(stagesOf)];
+}
+
+describe('the database path', () => {
+  it('every query of sending, history, sync, unread counts, read marks and the conversation list is served by an index', async () => {
+    const { stores, otherServer, raw } = await database();
+    const now = () => new Date();
+    const messages = createMessageService({ messages: stores.messages, now, recallWindowMs: 120_000 });
+    const dms = createDmService({ stores, messages, now });
+    const [alice, bob, carol] = [await createUser(stores, 'alice'), await createUser(stores, 'bob'), await createUser(stores, 'carol')];
+    const roomId = dmRoomId(alice.id, bob.id);
+
+    const { ops } = await recordOps(async () => {
+      // The lobby: sends, history pages, catch-up; a send from a server that has not seen the room yet.
+      for (let i = 0; i < 3; i += 1) await messages.send(alice, 'lobby', { clientId: `lobby-${i}`, body: 'hi' });
+      await otherServer.messages.append({ roomId: 'lobby', clientId: 'cold', author: { id: bob.id, name: 'bob' }, body: 'hi', createdAt: now() });
+      await messages.history('lobby', { limit: 50 });
+      await messages.history('lobby', { beforeSeq: 3, limit: 50 });
+      await messages.sync('lobby', { afterSeq: 1 });
+      // DMs: sends both ways, a read mark, the views the participants are sent, lists and paging, a recall.
+      const first = await dms.send(alice, { to: bob.id, clientId: 'dm-1', body: 'hi bob' });
+      await dms.send(bob, { to: alice.id, clientId: 'dm-2', body: 'hi alice' });
+      // A retry, answered with the original.
+      await dms.send(bob, { to: alice.id, clientId: 'dm-2', body: 'hi alice' });
+      await dms.send(alice, { to: carol.id, clientId: 'dm-3', body: 'hi carol' });
+      await dms.send(alice, { to: alice.id, clientId: 'dm-4', body: 'note' });
+      await dms.markRead(bob, { roomId, seq: 1 });
+      await dms.viewRoom(roomId, [alice.id, bob.id]);
+      const page = await dms.list(alice, { limit: 1 });
+      await dms.list(alice, { limit: 50, cursor: page.ok ? page.data.nextCursor : undefined });
+      await dms.open(alice, { username: 'bob' });
+      await dms.history(alice, { roomId, limit: 50 });
+      await dms.sync(bob, { roomId, afterSeq: 0 });
+      if (first.ok) await dms.recall(alice, first.data.message.id);
+      // Unread counts read by a server that has seen neither end, and in a room without counts.
+      await otherServer.messages.countUnread(roomId, { afterSeq: 1, excludeAuthorId: bob.id });
+      await otherServer.messages.countUnread('lobby', { afterSeq: 1, excludeAuthorId: bob.id });
+    });
+
+    const indexes = new Map<string, { name: string; key: IndexKey }[]>();
+    for (const { name } of await raw.db!.listCollections().toArray()) indexes.set(name, (await raw.collection(name).indexes()) as { name: string; key: IndexKey }[]);
+    const queries = filteredOps(ops);
+    expect(new Set(queries.map((op) => op.collection))).toEqual(new Set(['messages', 'conversations', 'conversationActivity', 'readMarks', 'users']));
+    const unserved = queries.filter((op) => !servingIndex(op.filter, op.options.sort as Record<string, number> | undefined, indexes.get(op.collection) ?? []));
+    expect(unserved.map(describeOp)).toEqual([]);
+
+    // What the server itself says of the reads.
+    for (const op of queries.filter((q) => ['find', 'findOne', 'countDocuments'].includes(q.method))) {
+      const command =
+        op.method === 'countDocuments'
+          ? { count: op.collection, query: op.filter }
+          : { find: op.collection, filter: op.filter, ...(op.options.sort ? { sort: op.options.sort } : {}), ...(op.method === 'findOne' ? { limit: 1 } : op.options.limit ? { limit: op.options.limit } : {}) };
+      const explained = await raw.db!.command({ explain: command, verbosity: 'queryPlanner' });
+      if (explained.serverInfo?.ferretdbVersion) {
+        // FerretDB 1.x reads its SQL tables without using the indexes it creates; it can only say
+        // which conditions it passed down. An `_id` lookup is the one it answers by key.
+        if (Object.keys(op.filter).join() === '_id') expect(explained.filterPushdown, describeOp(op)).toBe(true);
+        expect(explained.queryPlanner, describeOp(op)).toBeDefined();
+      } else {
+        const stages = stagesOf(explained.queryPlanner?.winningPlan);
+        expect(stages, describeOp(op)).not.toContain('COLLSCAN');
+        expect(stages, describeOp(op)).not.toContain('SORT');
+      }
+    }
+  });
+
+  it('an append to a long room is one insert: its newest seq is read once, newest first through the (roomId, seq) index', async () => {
+    const { stores, raw } = await database();
+    const author = { id: 'a'.repeat(24), name: 'Alice' };
+    const seeded = Array.from({ length: 2_000 }, (_, i) => ({ roomId: 'lobby', seq: i + 1, clientId: `seed-${i}`, author, body: 'seed', createdAt: new Date() }));
+    await raw.collection('messages').insertMany(seeded);
+
+    const { ops } = await recordOps(async () => {
+      for (let i = 0; i < 5; i += 1) await stores.messages.append({ roomId: 'lobby', clientId: `new-${i}`, author, body: 'hi', createdAt: new Date() });
+    });
+
+    const onMessages = ops.filter((op) => op.collection === 'messages');
+    expect(onMessages.map((op) => op.method)).toEqual(['findOne', 'insertOne', 'insertOne', 'insertOne', 'insertOne', 'insertOne']);
+    expect(onMessages[0]).toMatchObject({ filter: { roomId: 'lobby' }, options: { sort: { seq: -1 } } });
+    expect(servingIndex(onMessages[0]!.filter, { seq: -1 }, (await raw.collection('messages').indexes()) as { name: string; key: IndexKey }[])?.name).toBe('roomId_1_seq_1');
+    expect((await stores.messages.history('lobby', { limit: 5 })).messages.map((m) => m.seq)).toEqual([2_001, 2_002, 2_003, 2_004, 2_005]);
+  });
+});
