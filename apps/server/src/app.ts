@@ -155,10 +155,12 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     awayAfterMs: config.awayAfterMs,
     sweepMs: config.presenceSweepMs,
     publish: (update) => presenceBroadcast?.publish(update),
-    reannounce: (updates) => presenceBroadcast?.reannounce(updates),
+    reannounce: (updates, since) => presenceBroadcast?.reannounce(updates, since),
     logger: deps.logger,
   });
-  presenceBroadcast = createPresenceBroadcast({ lobby, snapshot: () => presence.snapshot(), flushMs: config.presenceFlushMs, logger: deps.logger });
+  presenceBroadcast = createPresenceBroadcast({ lobby, snapshot: () => presence.snapshot(), flushMs: config.presenceFlushMs, hasPeers: deps.redis !== undefined, logger: deps.logger });
+  // Other instances' batches arrive as server-side events (through Redis), for this instance's sockets.
+  lobby.on('presence:changes', (batch) => presenceBroadcast?.receive(batch));
   const presenceSweep = setInterval(() => void presence.sweep(), config.presenceSweepMs);
   presenceSweep.unref();
   registerLobby(lobby, { messages, presence, presenceBroadcast, rateLimits, logger: deps.logger });

@@ -1,7 +1,7 @@
 import { dmRoomId, type MessageDto, type PresenceDto, type TypingDto } from '@confab/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryStores } from '../src/testing.js';
-import { connectLobby, eventually, recordMessages, registerUser, request, roundTrip, settle, type LobbyClient } from './support/client.js';
+import { connectLobby, connectObserver, eventually, recordMessages, registerUser, request, roundTrip, settle, type LobbyClient } from './support/client.js';
 import { LobbyView } from './support/clusterClients.js';
 import { connectDm, dmRequest, recordDm, type DmClient } from './support/dmClient.js';
 import { useRedisServer } from './support/redisServer.js';
@@ -59,7 +59,7 @@ describe('two instances behind one Redis', () => {
     const { a, b } = await twoInstances();
     const alice = await registerUser(a.url, { displayName: 'Alice' });
     const carol = await registerUser(b.url);
-    const observer = harness.track(await connectLobby(b.url, carol));
+    const observer = harness.track(await connectObserver(b.url, carol));
     const presence: PresenceDto[] = [];
     const typing: TypingDto[] = [];
     // The sweep re-sends recent changes with the same rev (clients drop repeats), so count each rev once.

@@ -1,7 +1,7 @@
 import type { PresenceDto } from '@confab/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStores, type RunningServer } from '../src/testing.js';
-import { connectLobby, eventually, registerUser, request, settle, type LobbyClient, type TestUser } from './support/client.js';
+import { connectLobby, connectObserver, eventually, registerUser, request, settle, type LobbyClient, type TestUser } from './support/client.js';
 import { startLatencyProxy, type LatencyProxy } from './support/latencyProxy.js';
 import { PresenceView } from './support/presenceView.js';
 import { useRedisServer } from './support/redisServer.js';
@@ -55,7 +55,7 @@ describe('presence across two instances', () => {
     // B's writes land later than its clients' packets.
     const [a, b] = await twoInstances(['direct', { minMs: 5, maxMs: 15 }]);
     const [alice, bob] = [await registerUser(a.url), await registerUser(a.url)];
-    const observer = harness.track(await connectLobby(a.url, bob));
+    const observer = harness.track(await connectObserver(a.url, bob));
     const updates: PresenceDto[] = [];
     observer.on('presence:changes', (changes: PresenceDto[]) => changes.forEach((p) => p.userId === alice.user.id && updates.push(p)));
 

@@ -1,5 +1,7 @@
 import { dmRoomId, type PresenceDto, type TypingDto } from '@confab/shared';
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryStores } from '../src/testing.js';
 import { eventually, lobbyClient, registerUser, request, roundTrip, settle, type LobbyClient, type TestUser } from './support/client.js';
 import { connectDm, dmRequest, recordDm, type DmClient } from './support/dmClient.js';
 import { useServer } from './support/server.js';
@@ -68,24 +70,49 @@ describe('presence', () => {
     expect(updates()[1]!.rev).toBeGreaterThan(updates()[0]!.rev);
   });
 
-  it('repairs an update an observer lost: the next sweep tells it again, with the same rev', async () => {
-    // Pub/sub between instances can drop a message (a Redis reconnect); here the observer itself
-    // throws the first one away, and must still end up with what presence:get says.
-    const server = await harness.start({ config: { presenceSweepMs: 200 } });
-    const [alice, carol] = await Promise.all([registerUser(server.url), registerUser(server.url)]);
-    const observer = await lobby(server.url, carol);
-    const tab = await lobby(server.url, alice);
+  it('repairs a batch lost between instances: the next sweep sends it to the sockets that missed it, with the same rev', async () => {
+    // Pub/sub between instances can drop a message (a Redis reconnect); here instance B loses
+    // the batch that says Alice went offline, and its observer must still end up with the truth.
+    const stores = createMemoryStores();
+    const config = { presenceSweepMs: 200, sessionSecret: randomBytes(32).toString('base64url') };
+    const a = await harness.start({ stores, config, redisUrl: 'redis://127.0.0.1:6379' });
+    const b = await harness.start({ stores, config, redisUrl: 'redis://127.0.0.1:6379' });
+    const [alice, carol] = await Promise.all([registerUser(a.url), registerUser(a.url)]);
+    const observer = await lobby(b.url, carol);
+    const tab = await lobby(a.url, alice);
+    await eventually(async () => expect(await request(observer, 'presence:get', { userIds: [alice.user.id] })).toMatchObject({ ok: true, data: [{ state: 'online' }] }));
+
+    const lobbyOfB = b.app.io.of('/lobby');
+    const [receive] = lobbyOfB.listeners('presence:changes') as ((batch: PresenceDto[]) => void)[];
+    lobbyOfB.removeAllListeners('presence:changes');
+    let lost = 0;
+    lobbyOfB.on('presence:changes', (batch: PresenceDto[]) => {
+      if (lost === 0 && batch.some((p) => p.userId === alice.user.id && p.state === 'offline')) lost += 1;
+      else receive!(batch);
+    });
     const heard: PresenceDto[] = [];
-    let hasDropped = false;
-    observer.on('presence:changes', (changes: PresenceDto[]) => changes.forEach((p) => {
-      if (p.userId !== alice.user.id || p.state !== 'offline') return;
-      if (hasDropped) heard.push(p);
-      hasDropped = true;
-    }));
+    observer.on('presence:changes', (changes: PresenceDto[]) => changes.forEach((p) => p.userId === alice.user.id && p.state === 'offline' && heard.push(p)));
     tab.disconnect();
     await eventually(() => expect(heard.length).toBeGreaterThan(0), 3_000);
+    expect(lost).toBe(1);
+    // An offline user is answered with the revision the server read at: the change's, or later.
     const truth = await request<PresenceDto[]>(observer, 'presence:get', { userIds: [alice.user.id] });
-    expect(truth.ok && truth.data[0]).toMatchObject({ state: 'offline', rev: heard[0]!.rev });
+    expect(truth.ok && truth.data[0]).toMatchObject({ state: 'offline' });
+    expect(truth.ok && truth.data[0]!.rev).toBeGreaterThanOrEqual(heard[0]!.rev);
+  });
+
+  it('re-sends nothing to sockets that heard every change: a quiet server writes nothing', async () => {
+    const server = await harness.start({ config: { presenceSweepMs: 50 } });
+    const [alice, carol] = await Promise.all([registerUser(server.url), registerUser(server.url)]);
+    const observer = await lobby(server.url, carol);
+    const batches: PresenceDto[][] = [];
+    observer.on('presence:changes', (changes: PresenceDto[]) => batches.push(changes));
+    await lobby(server.url, alice);
+    await eventually(() => expect(batches.flat().map((p) => p.userId)).toContain(alice.user.id));
+    const heardSoFar = batches.length;
+    // Several sweeps, each of which used to re-send the changes of the last two intervals.
+    await settle(500);
+    expect(batches.slice(heardSoFar)).toEqual([]);
   });
 
   it('sends a snapshot on connect, then changes only', async () => {

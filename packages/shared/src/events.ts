@@ -158,8 +158,14 @@ export interface DmServerToClientEvents {
   resync: () => void;
 }
 
-/** Events between server instances (none yet). */
-export type InterServerEvents = Record<never, never>;
+/**
+ * Events between server instances (`serverSideEmit`, through the Redis adapter). Not part of
+ * the client protocol.
+ */
+export interface InterServerEvents {
+  /** An instance's batch of presence changes, for the others to pass on to their `/lobby` sockets. */
+  'presence:changes': (presences: PresenceDto[]) => void;
+}
 
 /** What the server keeps on each authenticated socket. */
 export interface SocketData {

@@ -13,8 +13,11 @@ export interface PresenceServiceDeps {
   sweepMs: number;
   /** Called once per change of a user's aggregated state, to broadcast it to every instance's clients. */
   publish: (presence: PresenceDto) => void;
-  /** Sends recent changes again to this instance's own clients (they ignore what they have). */
-  reannounce: (presences: PresenceDto[]) => void;
+  /**
+   * Recent changes (claimed at or after `since`, ms on the registry's clock), to send again to
+   * this instance's own clients where they may have missed them (they ignore what they have).
+   */
+  reannounce: (presences: PresenceDto[], since: number) => void;
   logger: Logger;
 }
 

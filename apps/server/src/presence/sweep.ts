@@ -14,8 +14,9 @@ export function toDto(userId: string, p: PublishedPresence): PresenceDto {
  * One pass over everyone: reads the connections, versions and published states once (not per
  * user), claims only the states that differ from what is published (idle users turn away, the
  * users of a crashed instance offline, a claim that a stale read got wrong is put right), and
- * re-announces to this instance's clients what changed within the last two sweeps, so a
- * broadcast lost or overtaken between instances is repaired by the next sweep.
+ * offers this instance's clients again what changed within the last two sweeps (the broadcast
+ * passes on only what they never got), so a message lost between instances is repaired by the
+ * next sweep.
  */
 export function createPresenceSweep(deps: PresenceSweepDeps) {
   return async function sweep(): Promise<void> {
@@ -41,7 +42,7 @@ export function createPresenceSweep(deps: PresenceSweepDeps) {
 
       const recentSince = published.now - 2 * deps.sweepMs;
       const recent = [...published.states].filter(([, p]) => p.at >= recentSince);
-      if (recent.length > 0) deps.reannounce(recent.map(([id, p]) => toDto(id, p)));
+      deps.reannounce(recent.map(([id, p]) => toDto(id, p)), recentSince);
       // Offline states are kept a while so the re-announcement can carry them; the revision covers them after.
       const pruneBefore = published.now - 4 * deps.sweepMs;
       if ([...published.states.values()].some((p) => p.state === 'offline' && p.at < pruneBefore)) await deps.registry.pruneOffline(pruneBefore);

@@ -73,6 +73,22 @@ export async function connectLobby(baseUrl: string, user: TestUser, headers: Rec
   return socket;
 }
 
+/**
+ * Connects a lobby socket and resolves once it has its presence snapshot: from then on it hears
+ * every presence change (one made before is in the snapshot, not in a batch).
+ */
+export async function connectObserver(baseUrl: string, user: TestUser): Promise<LobbyClient> {
+  const socket = lobbyClient(baseUrl, { cookie: user.cookie });
+  const snapshot = new Promise<void>((resolve) => socket.once('presence:snapshot', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (err) => reject(err));
+    socket.connect();
+  });
+  await snapshot;
+  return socket;
+}
+
 /** The `connect_error` a refused handshake produces. */
 export function connectError(socket: LobbyClient): Promise<Error & { data?: { code: string; message: string } }> {
   return new Promise((resolve, reject) => {
