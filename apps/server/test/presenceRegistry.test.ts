@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryPresenceRegistry } from '../src/presence/memoryRegistry.js';
 import { RedisPresenceRegistry } from '../src/presence/redisRegistry.js';
 import type { PresenceRegistry, PresenceState } from '../src/presence/registry.js';
-import { eventually } from './support/client.js';
+import { eventually, settle } from './support/client.js';
 import { startRedisServer, type RedisServer } from './support/redisServer.js';
 
 let redisServer: RedisServer;
@@ -105,6 +105,29 @@ describe('the Redis registry across instances', () => {
     await survivor.reapExpired(at(30));
     expect(await survivor.lastSeen(['u9'])).toEqual(new Map([['u9', at(30)]]));
     await survivor.close();
+  });
+
+  it("leaves no ghost when a removal's write is lost in a blip: the next renewal replaces the hash with what the instance holds", async () => {
+    const prefix = `test:${randomUUID()}`;
+    // A lease that outlives the blip: only the failed write can bring the rewrite about.
+    const registry = await redisRegistry('blinker', prefix, 3_000);
+    const observer = await redisRegistry('watcher', prefix);
+    const admin = await redisClient();
+    await registry.add({ connectionId: 'b1', userId: 'u1', instanceId: 'blinker', lastActiveAt: at(1) });
+    await registry.add({ connectionId: 'b2', userId: 'u2', instanceId: 'blinker', lastActiveAt: at(2) });
+
+    // The removal's script waits behind paused writes; then the connection resets under it.
+    await admin.sendCommand(['CLIENT', 'PAUSE', '2000', 'WRITE']);
+    const removal = registry.remove('b1', at(3)).then(() => 'written', (err: unknown) => err);
+    await settle(200);
+    await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']);
+    await admin.sendCommand(['CLIENT', 'UNPAUSE']);
+    expect(await removal).toBeInstanceOf(Error);
+
+    await eventually(async () => expect((await observer.connections()).map((c) => c.connectionId)).toEqual(['b2']), 3_000);
+    expect((await observer.lastSeen(['u1'])).has('u1')).toBe(true);
+    await registry.close();
+    await observer.close();
   });
 
   it('writes its own connections back when Redis loses its data, at the next lease renewal', async () => {

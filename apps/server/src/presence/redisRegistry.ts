@@ -1,6 +1,6 @@
 import type { RedisClientType } from 'redis';
 import type { ClaimResult, ConnectionEntry, PresenceRegistry, PresenceState, PublishedPresence, PublishedStates } from './registry.js';
-import { CLAIM_CHANGE, PRUNE_OFFLINE, PUT_USER, READ_PUBLISHED, REAP_INSTANCE } from './redisScripts.js';
+import { CLAIM_CHANGE, PRUNE_OFFLINE, PUT_USER, READ_PUBLISHED, REAP_INSTANCE, REPLACE_USERS } from './redisScripts.js';
 
 /** One of this instance's sockets, as it keeps it in memory. */
 interface OwnConnection {
@@ -26,7 +26,8 @@ type StoredUser = Record<string, string>;
  *
  * Each instance also keeps its own connections in memory, the source of truth for its hash: if
  * Redis loses its data (a restart without persistence) or the instance was reaped after a long
- * stall, its next lease renewal finds the lease gone and writes everything back.
+ * stall, its next lease renewal finds the lease gone and writes everything back; if one of its
+ * writes failed (a blip on the connection), the next renewal replaces its hash with what it holds.
  */
 export class RedisPresenceRegistry implements PresenceRegistry {
   readonly #redis: RedisClientType;
@@ -36,6 +37,8 @@ export class RedisPresenceRegistry implements PresenceRegistry {
   readonly #own = new Map<string, OwnConnection>();
   readonly #ownByUser = new Map<string, Set<string>>();
   #renewal: NodeJS.Timeout | undefined;
+  // A write of ours failed: Redis may hold a user we no longer do (a ghost) or miss one.
+  #isOutOfStep = false;
 
   constructor(redis: RedisClientType, options: { instanceId: string; leaseMs: number; prefix?: string }) {
     this.#redis = redis;
@@ -61,15 +64,32 @@ export class RedisPresenceRegistry implements PresenceRegistry {
     // A reaper that read our lease as expired just before a reassert can still delete what the
     // reassert wrote, and drop us from the instance set: then the lease is back but we are not.
     const isMember = renewed === 'OK' && (await this.#redis.sIsMember(this.#key('instances'), this.#instanceId));
-    if (!isMember) await this.reassert();
+    if (!isMember || this.#isOutOfStep) await this.reassert();
   }
 
   /** Writes this instance's lease, membership and connections (again). */
   async reassert(): Promise<void> {
     await this.#redis.set(this.#key('lease', this.#instanceId), '1', { PX: this.#leaseMs });
     await this.#redis.sAdd(this.#key('instances'), this.#instanceId);
-    // Every user again, bumping their versions: a claim read before the loss must not pass.
-    await Promise.all([...this.#ownByUser.keys()].map((userId) => this.#writeUser(userId, '')));
+    // Cleared first: a write failing from here on asks for another pass.
+    this.#isOutOfStep = false;
+    const held = [...this.#ownByUser.keys()].flatMap((userId) => [userId, this.#storedUser(userId)]);
+    try {
+      await this.#redis.eval(REPLACE_USERS, {
+        keys: [this.#key('users', this.#instanceId), this.#key('versions'), this.#key('lastSeen')],
+        arguments: [new Date().toISOString(), ...held],
+      });
+    } catch (err) {
+      this.#isOutOfStep = true;
+      throw err;
+    }
+  }
+
+  /** The user's connections on this instance as stored, from memory. */
+  #storedUser(userId: string): string {
+    const stored: StoredUser = {};
+    for (const id of this.#ownByUser.get(userId) ?? []) stored[id] = this.#own.get(id)!.lastActiveAt.toISOString();
+    return JSON.stringify(stored);
   }
 
   async add(entry: ConnectionEntry): Promise<void> {
@@ -99,13 +119,15 @@ export class RedisPresenceRegistry implements PresenceRegistry {
 
   /** Stores what this instance holds of the user now (from memory, so writes cannot interleave wrongly). */
   async #writeUser(userId: string, lastSeenAt: string): Promise<void> {
-    const ids = this.#ownByUser.get(userId);
-    const stored: StoredUser = {};
-    for (const id of ids ?? []) stored[id] = this.#own.get(id)!.lastActiveAt.toISOString();
-    await this.#redis.eval(PUT_USER, {
-      keys: [this.#key('users', this.#instanceId), this.#key('versions'), this.#key('lastSeen')],
-      arguments: [userId, ids ? JSON.stringify(stored) : '', lastSeenAt],
-    });
+    try {
+      await this.#redis.eval(PUT_USER, {
+        keys: [this.#key('users', this.#instanceId), this.#key('versions'), this.#key('lastSeen')],
+        arguments: [userId, this.#ownByUser.has(userId) ? this.#storedUser(userId) : '', lastSeenAt],
+      });
+    } catch (err) {
+      this.#isOutOfStep = true;
+      throw err;
+    }
   }
 
   async connections(userIds?: readonly string[]): Promise<ConnectionEntry[]> {

@@ -32,6 +32,30 @@ redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 return 0`;
 
 /**
+ * KEYS: this instance's users hash, versions, lastSeen. ARGV: last-seen ISO time, then userId and
+ * connections JSON for every user the instance holds. Replaces the hash with exactly those users:
+ * one it no longer holds (its removal was lost, say in a Redis blip) is recorded as last seen now.
+ * Every user touched gets a new version, so no claim read before this passes.
+ */
+export const REPLACE_USERS = `
+local held = {}
+for i = 2, #ARGV, 2 do held[ARGV[i]] = ARGV[i + 1] end
+local stored = redis.call('HKEYS', KEYS[1])
+for i = 1, #stored do
+  if not held[stored[i]] then
+    local current = redis.call('HGET', KEYS[3], stored[i])
+    if (not current) or current < ARGV[1] then redis.call('HSET', KEYS[3], stored[i], ARGV[1]) end
+    redis.call('HINCRBY', KEYS[2], stored[i], 1)
+  end
+end
+redis.call('DEL', KEYS[1])
+for userId, connections in pairs(held) do
+  redis.call('HSET', KEYS[1], userId, connections)
+  redis.call('HINCRBY', KEYS[2], userId, 1)
+end
+return #stored`;
+
+/**
  * KEYS: a crashed instance's users hash, lastSeen, versions, instances set, its lease. ARGV:
  * last-seen ISO time, the instance id. Unless the lease is back, records every one of its users
  * as last seen then, bumps their versions and forgets the instance, in one step, so two reapers
