@@ -109,6 +109,10 @@ const envSchema = z.object({
   if (e.HTTP_HEADERS_TIMEOUT_SECONDS > e.HTTP_REQUEST_TIMEOUT_SECONDS) {
     ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_SECONDS'], message: 'HTTP_HEADERS_TIMEOUT_SECONDS must not exceed HTTP_REQUEST_TIMEOUT_SECONDS' });
   }
+  // A change must reach clients before the sweep that would repair it comes round.
+  if (e.PRESENCE_FLUSH_MS > e.PRESENCE_SWEEP_MS) {
+    ctx.addIssue({ code: 'custom', path: ['PRESENCE_FLUSH_MS'], message: 'PRESENCE_FLUSH_MS must not exceed PRESENCE_SWEEP_MS' });
+  }
   // A generated secret is per machine: replicas would reject each other's sessions. Production says which one to use.
   if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'SESSION_SECRET is required when NODE_ENV=production (at least 32 characters)' });
@@ -147,7 +151,7 @@ export interface Config {
   webDist: string;
   /** Rate limits: the defaults with `RATE_LIMITS` applied. */
   rateLimits: RateLimitRules;
-  /** How often each open socket's session is checked again (expired or revoked ones are disconnected). */
+  /** How often open sockets are checked for an expired session (from the expiry read at the handshake). */
   sessionRecheckMs: number;
   /** How long after sending an author may recall a message. */
   recallWindowMs: number;

@@ -1,14 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { createSessionTokens } from '../../src/auth/sessionTokens.js';
 import { SESSION_COOKIE } from '../../src/http/sessionCookie.js';
+import { credentialOf } from '../../src/services/accountService.js';
 import type { Stores } from '../../src/store/ports.js';
 import type { SeededUser } from './spec.js';
-
-/** As accountService's `credentialOf`: a session is bound to the password hash it was issued against. */
-function credentialOf(passwordHash: string): string {
-  return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 22);
-}
 
 /**
  * Creates users, each with a session, straight through the store, as registration would but

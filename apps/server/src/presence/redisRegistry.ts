@@ -201,7 +201,14 @@ export class RedisPresenceRegistry implements PresenceRegistry {
     for (const instanceId of instances) {
       if (instanceId === this.#instanceId) continue;
       await this.#redis.eval(REAP_INSTANCE, {
-        keys: [this.#key('users', instanceId), this.#key('lastSeen'), this.#key('versions'), this.#key('instances'), this.#key('lease', instanceId)],
+        keys: [
+          this.#key('users', instanceId),
+          this.#key('lastSeen'),
+          this.#key('versions'),
+          this.#key('instances'),
+          this.#key('lease', instanceId),
+          this.#key('connections', instanceId),
+        ],
         arguments: [now.toISOString(), instanceId],
       });
     }

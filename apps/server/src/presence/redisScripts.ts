@@ -56,7 +56,8 @@ end
 return #stored`;
 
 /**
- * KEYS: a crashed instance's users hash, lastSeen, versions, instances set, its lease. ARGV:
+ * KEYS: a crashed instance's users hash, lastSeen, versions, instances set, its lease, its
+ * connections hash as versions before the per-user layout wrote it (dropped too). ARGV:
  * last-seen ISO time, the instance id. Unless the lease is back, records every one of its users
  * as last seen then, bumps their versions and forgets the instance, in one step, so two reapers
  * cannot both half-do it and a renewal cannot slip in between the check and the reaping.
@@ -69,7 +70,7 @@ for i = 1, #users do
   if (not current) or current < ARGV[1] then redis.call('HSET', KEYS[2], users[i], ARGV[1]) end
   redis.call('HINCRBY', KEYS[3], users[i], 1)
 end
-redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[6])
 redis.call('SREM', KEYS[4], ARGV[2])
 return #users`;
 

@@ -65,13 +65,11 @@ export function createPresenceBroadcast(deps: {
     }
   }
 
+  /** One batch to this instance's sockets (claimed and re-announced together), the claimed part to the other instances. */
   function flush(): void {
-    if (claimed.size > 0) {
-      const batch = [...claimed.values()];
-      claimed.clear();
-      if (deps.hasPeers) deps.lobby.serverSideEmit('presence:changes', batch);
-      forwardLocally(batch);
-    }
+    if (claimed.size > 0 && deps.hasPeers) deps.lobby.serverSideEmit('presence:changes', [...claimed.values()]);
+    for (const presence of claimed.values()) keepNewest(reannounced, presence);
+    claimed.clear();
     forwardLocally([...reannounced.values()]);
     reannounced.clear();
   }
