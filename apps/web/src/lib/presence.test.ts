@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PresenceDto } from '@confab/shared';
-import { connectedUsers, mergeSnapshot, mergeUpdate, presenceLabel, type PresenceMap } from './presence';
+import { connectedUsers, mergeSnapshot, mergeUpdate, mergeUpdates, presenceLabel, type PresenceMap } from './presence';
 
 const SEEN = '2026-03-01T12:00:00.000Z';
 const p = (userId: string, state: PresenceDto['state'], lastSeenAt: string | null = SEEN, rev = 1): PresenceDto => ({ userId, state, lastSeenAt, rev });
@@ -40,6 +40,36 @@ describe('presence merging', () => {
   it('a presence:get answer at the snapshot\'s revision refreshes an offline user\'s last-seen time', () => {
     const map = mergeSnapshot({ a: p('a', 'online', SEEN, 3) }, [], 10);
     expect(mergeUpdate(map, p('a', 'offline', '2026-03-01T12:09:00.000Z', 10), 10).a).toEqual(p('a', 'offline', '2026-03-01T12:09:00.000Z', 10));
+  });
+
+  it('a batch applies each entry by the same rules: stale ones are dropped, one at the held revision never changes the state', () => {
+    const held: PresenceMap = { a: p('a', 'online', SEEN, 12), b: p('b', 'offline', SEEN, 11) };
+    const later = '2026-03-01T12:09:00.000Z';
+    const next = mergeUpdates(
+      held,
+      [
+        p('a', 'offline', SEEN, 11), // below the held revision
+        p('z', 'online', SEEN, 9), // below the snapshot's
+        p('a', 'away', SEEN, 12), // the held revision with another state
+        p('b', 'offline', later, 11), // the held revision repeated: refreshes the last-seen time
+      ],
+      10,
+    );
+    expect(next).toEqual({ a: held.a, b: p('b', 'offline', later, 11) });
+    // Nothing new in the batch: the map stays as it was, and the held one is never changed in place.
+    expect(mergeUpdates(held, [p('a', 'online', SEEN, 12), p('a', 'offline', SEEN, 4)], 0)).toBe(held);
+    expect(held).toEqual({ a: p('a', 'online', SEEN, 12), b: p('b', 'offline', SEEN, 11) });
+  });
+
+  it('a batch applies every user it lists, and of two entries for one user the newest revision wins, in either order', () => {
+    const held: PresenceMap = { a: p('a', 'online', SEEN, 4) };
+    const everyone = mergeUpdates(held, [p('a', 'away', SEEN, 11), p('b', 'online', SEEN, 12), p('c', 'offline', SEEN, 13)], 10);
+    expect(everyone).toEqual({ a: p('a', 'away', SEEN, 11), b: p('b', 'online', SEEN, 12), c: p('c', 'offline', SEEN, 13) });
+    const offline = p('a', 'offline', SEEN, 5);
+    const online = p('a', 'online', SEEN, 6);
+    expect(mergeUpdates(held, [online, offline], 0).a).toEqual(online);
+    expect(mergeUpdates(held, [offline, online], 0).a).toEqual(online);
+    expect(held.a).toEqual(p('a', 'online', SEEN, 4));
   });
 
   it('the online list puts online before away, by name, and leaves offline people out', () => {

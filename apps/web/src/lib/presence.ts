@@ -33,15 +33,32 @@ export function mergeSnapshot(current: PresenceMap, snapshot: readonly PresenceD
   return next;
 }
 
-/** One user's change, unless it is stale (see `isCurrent`); an answer to `presence:get` goes through here too. */
+/**
+ * The map after a `presence:changes` batch (or a `presence:get` answer): each entry is taken
+ * alone, in order, unless it is stale (see `isCurrent`), so of two entries for one user the
+ * newest revision wins. One pass: the map is copied at most once, and returned as it was if
+ * nothing changed.
+ */
+export function mergeUpdates(current: PresenceMap, updates: readonly PresenceDto[], floorRev: number): PresenceMap {
+  let next: Record<string, PresenceDto> | undefined;
+  for (const update of updates) {
+    const held = (next ?? current)[update.userId];
+    if (!isCurrent(held, update, floorRev)) continue;
+    if (held && held.state === update.state && held.lastSeenAt === update.lastSeenAt && held.rev === update.rev) continue;
+    next ??= { ...current };
+    next[update.userId] = update;
+  }
+  return next ?? current;
+}
+
+/** One user's change: `mergeUpdates` with a batch of one. */
 export function mergeUpdate(current: PresenceMap, update: PresenceDto, floorRev: number): PresenceMap {
-  const held = current[update.userId];
-  if (!isCurrent(held, update, floorRev)) return current;
-  if (held && held.state === update.state && held.lastSeenAt === update.lastSeenAt && held.rev === update.rev) return current;
-  return { ...current, [update.userId]: update };
+  return mergeUpdates(current, [update], floorRev);
 }
 
 const ORDER: Record<PresenceState, number> = { online: 0, away: 1, offline: 2 };
+// The default locale's order, as `localeCompare` gives it, without building a collator per comparison.
+const byName = new Intl.Collator().compare;
 
 /**
  * Online then away, each by name; offline users are left out. Not `isKnown` (the tab is not
@@ -54,7 +71,7 @@ export function connectedUsers(
 ): { userId: string; name: string; state: ShownPresenceState }[] {
   return Object.values(presence)
     .filter((p) => p.state !== 'offline')
-    .sort((a, b) => ORDER[a.state] - ORDER[b.state] || (names[a.userId] ?? '').localeCompare(names[b.userId] ?? ''))
+    .sort((a, b) => ORDER[a.state] - ORDER[b.state] || byName(names[a.userId] ?? '', names[b.userId] ?? ''))
     .map((p) => ({ userId: p.userId, name: names[p.userId] ?? '', state: isKnown ? p.state : 'unknown' }));
 }
 

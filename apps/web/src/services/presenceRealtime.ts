@@ -27,7 +27,7 @@ export function bindPresence(now: () => number = Date.now): () => void {
   const onConnect = () => (lastReportAt = now());
   const onDisconnect = () => presence.markUnknown();
   const onSnapshot = (snapshot: PresenceDto[], meta?: PresenceSnapshotMeta) => presence.applySnapshot(snapshot, meta?.rev ?? 0);
-  const onChanges = (changes: PresenceDto[]) => changes.forEach((change) => presence.applyUpdate(change));
+  const onChanges = (changes: PresenceDto[]) => presence.applyUpdates(changes);
   const onVisibility = () => {
     if (document.visibilityState === 'visible') onActivity();
   };

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
+import { watch } from 'vue';
 import type { PresenceDto } from '@confab/shared';
 import { searchUsers } from '../services/dm';
 import { fetchPresence } from '../services/lobby';
@@ -10,6 +11,7 @@ vi.mock('../services/lobby', () => ({ fetchPresence: vi.fn() }));
 vi.mock('../services/dm', () => ({ searchUsers: vi.fn() }));
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+const many = (count: number, prefix: string, rev: (i: number) => number) => Array.from({ length: count }, (_, i) => p(`${prefix}${i}`, 'online', null, rev(i)));
 const p = (userId: string, state: PresenceDto['state'], lastSeenAt: string | null = null, rev = 1): PresenceDto => ({ userId, state, lastSeenAt, rev });
 
 describe('presence store', () => {
@@ -74,6 +76,37 @@ describe('presence store', () => {
     await flush();
     expect(presence.online.map((u) => u.name)).toEqual([ALICE_USER.displayName, BOB_USER.displayName]);
     expect(vi.mocked(searchUsers)).toHaveBeenCalledTimes(2);
+  });
+
+  it('a 5,000-user snapshot and a 1,000-entry batch are one assignment each, and the batch starts no name lookup while one runs', () => {
+    vi.mocked(searchUsers).mockReturnValue(new Promise(() => {}));
+    vi.mocked(fetchPresence).mockResolvedValue({ ok: true, data: [] });
+    const presence = usePresenceStore();
+    let assignments = 0;
+    watch(() => presence.byUserId, () => (assignments += 1), { flush: 'sync' });
+
+    presence.applySnapshot(many(5000, 'u', () => 1), 1);
+    expect(assignments).toBe(1);
+    // An instance restarted: a thousand people connect within one batch, as a thousand changes.
+    presence.applyUpdates([...many(1000, 'v', (i) => 10 + i), p('u0', 'offline', null, 2_000)]);
+    expect(assignments).toBe(2);
+    expect(presence.onlineCount).toBe(5999);
+    expect(vi.mocked(searchUsers)).toHaveBeenCalledTimes(1);
+  });
+
+  it('presence:get answers for 5,000 people who left while the tab was away are one assignment per answer', async () => {
+    const presence = usePresenceStore();
+    presence.applySnapshot(many(5000, 'u', () => 1), 1);
+    let assignments = 0;
+    watch(() => presence.byUserId, () => (assignments += 1), { flush: 'sync' });
+    vi.mocked(fetchPresence).mockImplementation(async (userIds) => ({ ok: true, data: userIds.map((id) => p(id, 'offline', '2026-03-01T11:00:00.000Z', 2)) }));
+
+    presence.applySnapshot([], 2);
+    await flush();
+    // Asked 100 at a time: the snapshot's assignment, then one per answer.
+    expect(vi.mocked(fetchPresence)).toHaveBeenCalledTimes(50);
+    expect(assignments).toBe(1 + 50);
+    expect(presence.byUserId.u4999?.lastSeenAt).toBe('2026-03-01T11:00:00.000Z');
   });
 
   it('shows everyone as unknown from a disconnect until the next snapshot', () => {

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 import { LIMITS, type PresenceDto, type UserDto } from '@confab/shared';
-import { connectedUsers, mergeSnapshot, mergeUpdate, type PresenceMap, type ShownPresenceState } from '../lib/presence';
+import { connectedUsers, mergeSnapshot, mergeUpdates, type PresenceMap, type ShownPresenceState } from '../lib/presence';
 import { searchUsers } from '../services/dm';
 import { fetchPresence } from '../services/lobby';
 
@@ -14,8 +14,10 @@ const MAX_NAME_PAGES = 20;
  * connection drops; meanwhile everyone shows as `unknown`.
  */
 export const usePresenceStore = defineStore('presence', () => {
-  const byUserId = ref<PresenceMap>({});
-  const names = ref<Readonly<Record<string, string>>>({});
+  // Shallow: both maps are replaced whole, never changed in place. A deep ref would put a proxy
+  // around every entry read, which made a 1,000-entry batch take seconds with 5,000 people held.
+  const byUserId = shallowRef<PresenceMap>({});
+  const names = shallowRef<Readonly<Record<string, string>>>({});
   const isKnown = ref(false);
   // The last snapshot's revision: anything older is stale.
   let snapshotRev = 0;
@@ -53,9 +55,14 @@ export const usePresenceStore = defineStore('presence', () => {
     void resolveNames();
   }
 
+  /** One `presence:changes` batch: one pass, one assignment, at most one name lookup. */
+  function applyUpdates(updates: readonly PresenceDto[]): void {
+    byUserId.value = mergeUpdates(byUserId.value, updates, snapshotRev);
+    if (updates.some((u) => u.state !== 'offline' && !names.value[u.userId])) void resolveNames();
+  }
+
   function applyUpdate(update: PresenceDto): void {
-    byUserId.value = mergeUpdate(byUserId.value, update, snapshotRev);
-    if (update.state !== 'offline' && !names.value[update.userId]) void resolveNames();
+    applyUpdates([update]);
   }
 
   function learnNames(users: readonly Pick<UserDto, 'id' | 'displayName'>[]): void {
@@ -73,15 +80,20 @@ export const usePresenceStore = defineStore('presence', () => {
       const res = await fetchPresence(missing.slice(i, i + LIMITS.presenceQueryMax));
       if (gen !== generation || !res.ok) return;
       // Revisions decide: an update that arrived while we asked is newer than the answer.
-      for (const p of res.data) byUserId.value = mergeUpdate(byUserId.value, p, snapshotRev);
+      byUserId.value = mergeUpdates(byUserId.value, res.data, snapshotRev);
     }
+  }
+
+  function hasNameless(): boolean {
+    for (const p of Object.values(byUserId.value)) if (p.state !== 'offline' && !names.value[p.userId]) return true;
+    return false;
   }
 
   /** One pass over the directory pages, until every online person has a name. */
   async function readDirectory(gen: number): Promise<void> {
     let cursor: string | undefined;
     for (let page = 0; page < MAX_NAME_PAGES; page += 1) {
-      if (!online.value.some((u) => !names.value[u.userId])) return;
+      if (!hasNameless()) return;
       const res = await searchUsers({ query: '', limit: LIMITS.userSearchPageMax, ...(cursor ? { cursor } : {}) });
       if (gen !== generation || !res.ok) return;
       learnNames(res.data.users);
@@ -123,5 +135,5 @@ export const usePresenceStore = defineStore('presence', () => {
     isNameRunStale = false;
   }
 
-  return { byUserId, names, isKnown, online, onlineCount, stateOf, markUnknown, applySnapshot, applyUpdate, learnNames, ensure, resolveNames, reset };
+  return { byUserId, names, isKnown, online, onlineCount, stateOf, markUnknown, applySnapshot, applyUpdates, applyUpdate, learnNames, ensure, resolveNames, reset };
 });
