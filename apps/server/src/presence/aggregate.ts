@@ -15,9 +15,10 @@ export function aggregatePresence(
   now: Date,
   awayAfterMs: number,
 ): UnclaimedPresence {
-  const mine = connections.filter((c) => c.userId === userId);
-  if (mine.length === 0) return { userId, state: 'offline', lastSeenAt: lastSeen?.toISOString() ?? null };
-  const lastActive = new Date(Math.max(...mine.map((c) => c.lastActiveAt.getTime())));
+  let lastActiveMs = -Infinity;
+  for (const c of connections) if (c.userId === userId && c.lastActiveAt.getTime() > lastActiveMs) lastActiveMs = c.lastActiveAt.getTime();
+  if (lastActiveMs === -Infinity) return { userId, state: 'offline', lastSeenAt: lastSeen?.toISOString() ?? null };
+  const lastActive = new Date(lastActiveMs);
   const isAway = now.getTime() - lastActive.getTime() >= awayAfterMs;
   return { userId, state: isAway ? 'away' : 'online', lastSeenAt: lastActive.toISOString() };
 }

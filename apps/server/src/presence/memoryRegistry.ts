@@ -42,7 +42,8 @@ export class MemoryPresenceRegistry implements PresenceRegistry {
   }
 
   async connections(userIds?: readonly string[]): Promise<ConnectionEntry[]> {
-    if (!userIds) return [...this.#connections.values()].map((c) => ({ ...c }));
+    // Everyone's (the sweep): the entries themselves, not copies; callers only read them.
+    if (!userIds) return [...this.#connections.values()];
     return [...new Set(userIds)].flatMap((userId) => [...(this.#byUser.get(userId) ?? [])].map((id) => ({ ...this.#connections.get(id)! })));
   }
 

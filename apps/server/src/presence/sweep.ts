@@ -30,12 +30,16 @@ export function createPresenceSweep(deps: PresenceSweepDeps) {
       const lastSeen = await deps.registry.lastSeen(goneButShown);
       const now = deps.now();
 
+      // Decided without awaiting, so a sweep of thousands of unchanged users allocates no promise per user.
+      const changed = [];
+      for (const userId of new Set([...byUser.keys(), ...goneButShown])) {
+        const presence = aggregatePresence(userId, byUser.get(userId) ?? [], lastSeen.get(userId), now, deps.awayAfterMs);
+        if ((published.states.get(userId)?.state ?? 'offline') !== presence.state) changed.push(presence);
+      }
       await Promise.all(
-        [...new Set([...byUser.keys(), ...goneButShown])].map(async (userId) => {
-          const presence = aggregatePresence(userId, byUser.get(userId) ?? [], lastSeen.get(userId), now, deps.awayAfterMs);
-          if ((published.states.get(userId)?.state ?? 'offline') === presence.state) return;
+        changed.map(async (presence) => {
           // Stale: the user's connections changed since the read, and that change recomputes them.
-          const claim = await deps.registry.claimChange(presence, versions.get(userId) ?? 0);
+          const claim = await deps.registry.claimChange(presence, versions.get(presence.userId) ?? 0);
           if (claim.kind === 'claimed') deps.publish({ ...presence, rev: claim.rev });
         }),
       );
