@@ -26,7 +26,7 @@ import { createRateLimits } from './limits/rateLimits.js';
 import { MemoryPresenceRegistry } from './presence/memoryRegistry.js';
 import { createPresenceService } from './presence/presenceService.js';
 import { RedisPresenceRegistry } from './presence/redisRegistry.js';
-import { disconnectSession, disconnectUser, startSessionRecheck } from './realtime/sessionEnforcement.js';
+import { startSessionEnforcement } from './realtime/sessionEnforcement.js';
 import { useRedisAdapter, waitForSubscriptions, type RedisConnections } from './scaleout/redis.js';
 import { resyncLocalClients } from './scaleout/resync.js';
 import { createDmService } from './services/dmService.js';
@@ -118,8 +118,8 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   registerHealthRoutes(http, { stores: deps.stores, instanceId, ...(deps.redis ? { isRedisReady: deps.redis.isReady } : {}) });
   registerSettingsRoute(http, config, now);
   // Set once the namespaces exist; sign-out can only happen after listen, so it is always set by then.
-  let endSession = (_sessionId: string): void => {};
-  let endUserSessions = (_userId: string, _exceptSessionId: string): void => {};
+  let endSession = async (_sessionId: string): Promise<void> => {};
+  let endUserSessions = async (_userId: string, _exceptSessionId: string): Promise<void> => {};
   registerAuthRoutes(http, {
     accounts,
     config,
@@ -173,17 +173,17 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     countSocketEvents([io.of('/'), lobby, dm], metrics);
   }
   let metricsEndpoint: MetricsEndpoint | undefined;
-  const sessionRecheck = startSessionRecheck([lobby, dm], { accounts, intervalMs: config.sessionRecheckMs, now, logger: deps.logger });
+  const sessionRecheck = startSessionEnforcement([lobby, dm], { accounts, intervalMs: config.sessionRecheckMs, now, logger: deps.logger, ...(deps.redis ? { redis: deps.redis.client } : {}) });
   if (deps.redis) {
     await waitForSubscriptions(deps.redis, [lobby, dm]);
     deps.redis.onSubscriberRecovered(() => {
       void resyncLocalClients({ lobby, dm, presence, logger: deps.logger });
       // A sign-out or password change on another instance may have been among what was missed.
-      void sessionRecheck.recheckAll();
+      sessionRecheck.recheckAll();
     });
   }
-  endSession = (sessionId) => disconnectSession([lobby, dm], sessionId);
-  endUserSessions = (userId, exceptSessionId) => disconnectUser([lobby, dm], userId, exceptSessionId);
+  endSession = (sessionId) => sessionRecheck.endSession(sessionId);
+  endUserSessions = (userId, exceptSessionId) => sessionRecheck.endUserSessions(userId, exceptSessionId);
 
   return {
     http,

@@ -27,8 +27,10 @@ export function registerAuthRoutes(
     accounts: AccountService;
     config: Config;
     rateLimits: RateLimits;
-    onSessionEnded: (sessionId: string) => void;
-    onUserSessionsEnded: (userId: string, exceptSessionId: string) => void;
+    /** Ends the session's sockets everywhere; resolves once the end is in the revocation feed (or queued for it while Redis is unreachable). */
+    onSessionEnded: (sessionId: string) => Promise<void>;
+    /** Likewise for every session of the user but the new one. */
+    onUserSessionsEnded: (userId: string, exceptSessionId: string) => Promise<void>;
   },
 ): void {
   const { accounts, config, rateLimits } = deps;
@@ -69,7 +71,9 @@ export function registerAuthRoutes(
 
   app.post('/api/auth/logout', async (request, reply) => {
     const sessionId = await accounts.signOut(request.cookies[SESSION_COOKIE]);
-    if (sessionId) deps.onSessionEnded(sessionId);
+    // Answered only once the end is on its way to every instance: an instance that dies before
+    // fails the request, and the client signs out again (revoking twice is harmless).
+    if (sessionId) await deps.onSessionEnded(sessionId);
     clearSessionCookie(request, reply, config);
     return reply.code(204).send();
   });
@@ -92,7 +96,7 @@ export function registerAuthRoutes(
     // The answer (with the new cookie) goes out first: every socket, this tab's included,
     // belonged to an ended session, and this tab reconnects with the cookie it carries.
     reply.send({ user: result.data.user } satisfies SessionResponse);
-    deps.onUserSessionsEnded(session.user.id, result.data.session.sessionId);
+    await deps.onUserSessionsEnded(session.user.id, result.data.session.sessionId);
     return reply;
   });
 

@@ -7,7 +7,7 @@ export type RedisConnectionName = 'client' | 'publisher' | 'subscriber';
 export type RedisErrorListener = (connection: RedisConnectionName, kind: 'connection_error' | 'broadcast_lost') => void;
 
 export interface RedisConnections {
-  /** Commands (presence, readiness); fails at once while Redis is unreachable. */
+  /** Commands (presence, readiness, the revocation feed); fails at once while Redis is unreachable. */
   client: RedisClientType;
   /** The adapter's publisher. */
   publisher: RedisClientType;

@@ -87,7 +87,8 @@ export function createAccountService(deps: {
   /**
    * Sets a new password for the signed-in user who proves the current one, then ends every
    * session of theirs (a stolen session dies with the old password) and starts a fresh one for
-   * the caller. Its caller disconnects the user's sockets.
+   * the caller. Its caller disconnects the user's sockets (`endUserSessions` in
+   * realtime/sessionEnforcement.ts).
    */
   async function changePassword(session: Authenticated, input: ChangePasswordInput): Promise<Ack<SignedIn>> {
     const user = await deps.users.findById(session.user.id);
@@ -96,8 +97,8 @@ export function createAccountService(deps: {
       return fail('invalid_credentials', 'The current password is wrong.', { field: 'currentPassword' });
     }
     const passwordHash = await hashPassword(input.newPassword);
-    // The new hash alone ends every session issued against the old one (see `authenticate`);
-    // deleting them is housekeeping, and lets the periodic socket check notice.
+    // The new hash alone ends every session issued against the old one (see `authenticate` and
+    // `isSessionActive`); deleting them is housekeeping.
     if (!(await deps.users.setPasswordHash(user.id, passwordHash))) return fail('unauthorized', 'Sign in first.');
     await deps.sessions.revokeAllForUser(user.id);
     return ok(await startSession({ ...user, passwordHash }));
