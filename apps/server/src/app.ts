@@ -204,6 +204,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
       clearInterval(presenceSweep);
       presenceBroadcast?.stop();
       sessionRecheck.stop();
+      dms.close();
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));
       // The HTTP server closes once its last connection does. A keep-alive connection that was
       // mid-request when closing began turns idle afterwards and would linger until its keep-alive

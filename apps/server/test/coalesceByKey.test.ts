@@ -12,13 +12,13 @@ describe('coalescing requests by key', () => {
   function recorder() {
     const runs: [string, number[]][] = [];
     const pending: (() => void)[] = [];
-    const coalesce = createCoalesceByKey<number>(100, async (key, requests) => {
+    const coalescer = createCoalesceByKey<number>(100, async (key, requests) => {
       runs.push([key, requests]);
       await new Promise<void>((resolve) => pending.push(resolve));
     });
     /** Lets every run going now finish. */
     const release = () => pending.splice(0).forEach((resolve) => resolve());
-    return { runs, coalesce, release };
+    return { runs, coalesce: coalescer.request, close: coalescer.close, release };
   }
 
   it('runs a quiet key at once, then merges what comes during the run and the interval into one more run after it', async () => {
@@ -38,7 +38,7 @@ describe('coalescing requests by key', () => {
   it('many requests to a busy key cost one run per interval, and the last run comes after the last request', async () => {
     let runs = 0;
     let lastSeen = 0;
-    const coalesce = createCoalesceByKey<number>(100, async (_key, requests) => {
+    const { request: coalesce } = createCoalesceByKey<number>(100, async (_key, requests) => {
       runs += 1;
       lastSeen = requests.at(-1)!;
     });
@@ -58,5 +58,22 @@ describe('coalescing requests by key', () => {
     await vi.advanceTimersByTimeAsync(100);
     coalesce('room', 2);
     expect(runs).toEqual([['room', [1]], ['room', [2]]]);
+  });
+
+  it('runs nothing more once closed: what was waiting is dropped, a run going finishes, and later requests are ignored', async () => {
+    const { runs, coalesce, close, release } = recorder();
+    coalesce('room', 1);
+    coalesce('room', 2);
+    coalesce('quiet', 5);
+    release();
+    await vi.advanceTimersByTimeAsync(50);
+    coalesce('busy', 7);
+    close();
+    coalesce('room', 3);
+    coalesce('new', 9);
+    release();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(runs).toEqual([['room', [1]], ['quiet', [5]], ['busy', [7]]]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -82,7 +82,7 @@ describe('the database path', () => {
     const indexes = new Map<string, { name: string; key: IndexKey }[]>();
     for (const { name } of await raw.db!.listCollections().toArray()) indexes.set(name, (await raw.collection(name).indexes()) as { name: string; key: IndexKey }[]);
     const queries = filteredOps(ops);
-    expect(new Set(queries.map((op) => op.collection))).toEqual(new Set(['messages', 'conversations', 'conversationActivity', 'readMarks', 'users']));
+    expect(new Set(queries.map((op) => op.collection))).toEqual(new Set(['messages', 'conversations', 'conversationActivity', 'readMarks', 'users', 'pendingRecalls']));
     const unserved = queries.filter((op) => !servingIndex(op.filter, op.options.sort as Record<string, number> | undefined, indexes.get(op.collection) ?? []));
     expect(unserved.map(describeOp)).toEqual([]);
 
@@ -106,7 +106,7 @@ describe('the database path', () => {
     }
   });
 
-  it('an append to a long room is one insert: its newest seq is read once, newest first through the (roomId, seq) index', async () => {
+  it('an append to a long room is one insert: a room this server never saw is tried at seq 1, then its newest seq is read once, newest first through the (roomId, seq) index', async () => {
     const { stores, raw } = await database();
     const author = { id: 'a'.repeat(24), name: 'Alice' };
     const seeded = Array.from({ length: 2_000 }, (_, i) => ({ roomId: 'lobby', seq: i + 1, clientId: `seed-${i}`, author, body: 'seed', createdAt: new Date() }));
@@ -117,9 +117,9 @@ describe('the database path', () => {
     });
 
     const onMessages = ops.filter((op) => op.collection === 'messages');
-    expect(onMessages.map((op) => op.method)).toEqual(['findOne', 'insertOne', 'insertOne', 'insertOne', 'insertOne', 'insertOne']);
-    expect(onMessages[0]).toMatchObject({ filter: { roomId: 'lobby' }, options: { sort: { seq: -1 } } });
-    expect(servingIndex(onMessages[0]!.filter, { seq: -1 }, (await raw.collection('messages').indexes()) as { name: string; key: IndexKey }[])?.name).toBe('roomId_1_seq_1');
+    expect(onMessages.map((op) => op.method)).toEqual(['insertOne', 'findOne', 'insertOne', 'insertOne', 'insertOne', 'insertOne', 'insertOne']);
+    expect(onMessages[1]).toMatchObject({ filter: { roomId: 'lobby' }, options: { sort: { seq: -1 } } });
+    expect(servingIndex(onMessages[1]!.filter, { seq: -1 }, (await raw.collection('messages').indexes()) as { name: string; key: IndexKey }[])?.name).toBe('roomId_1_seq_1');
     expect((await stores.messages.history('lobby', { limit: 5 })).messages.map((m) => m.seq)).toEqual([2_001, 2_002, 2_003, 2_004, 2_005]);
   });
 });

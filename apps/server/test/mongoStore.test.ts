@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createMongoStores } from '../src/store/mongo/index.js';
 import type { NewMessage } from '../src/store/ports.js';
+import { recordOps } from './support/mongoOps.js';
 import { describeStoreContract } from './support/storeContract.js';
 import { dropDatabase, freshTestStores, mongoUrl, openTestStores, quietLogger, snapshotDatabase, testDatabaseName } from './support/mongo.js';
 
@@ -110,7 +111,10 @@ describe('mongodb store, beyond the contract', () => {
         await raw.collection('messages').insertOne({ roomId, seq: 5, clientId: `recall:${old[1]!._id.toHexString()}`, author: bob, body: '', createdAt: new Date(), recall: { messageId: old[1]!._id.toHexString(), seq: 2 } });
         expect(await stores.messages.countUnread(roomId, { afterSeq: 0, excludeAuthorId: alice.id })).toBe(2);
 
-        await stores.messages.append(message('new-1', { roomId, author: bob, countAuthors: true }));
+        const { ops } = await recordOps(() => stores.messages.append(message('new-1', { roomId, author: bob, countAuthors: true })));
+        // Counted from the stream in batches, never held whole: a room may be long.
+        const recount = ops.filter((op) => op.collection === 'messages' && op.method === 'find');
+        expect(recount).toMatchObject([{ filter: { roomId }, options: { batchSize: 1_000 } }]);
         await stores.messages.append(message('new-2', { roomId, author: alice, countAuthors: true }));
         const stored = await raw.collection('messages').find({ roomId, seq: { $gte: 6 } }).sort({ seq: 1 }).toArray();
         expect(stored.map((d) => d.counts)).toEqual([

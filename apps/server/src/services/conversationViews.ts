@@ -37,7 +37,7 @@ export function createConversationViews(stores: Pick<Stores, 'users' | 'messages
   async function viewsOf(record: ConversationRecord, members: readonly UserDto[], viewers: readonly string[]): Promise<ConversationView[]> {
     const { roomId } = record;
     const marks = new Map(await Promise.all(members.map(async (u) => [u.id, await conversations.readSeq(roomId, u.id)] as const)));
-    const newest = (await messageStore.history(roomId, { limit: 1 })).messages[0] ?? null;
+    const newest = await messageStore.newest(roomId);
     return Promise.all(
       members
         .filter((u) => viewers.includes(u.id))

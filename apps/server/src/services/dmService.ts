@@ -49,6 +49,7 @@ export interface ReadResult {
 export function createDmService(deps: { stores: Stores; messages: MessageService; now: () => Date }) {
   const { users, conversations, messages: messageStore } = deps.stores;
   const { findUser, view, viewRoom } = createConversationViews(deps.stores);
+  const closers: (() => void)[] = [];
 
   function membersOf(user: UserDto, roomId: string): readonly [string, string] | null {
     const members = dmParticipants(roomId);
@@ -94,8 +95,8 @@ export function createDmService(deps: { stores: Stores; messages: MessageService
   async function markRead(user: UserDto, input: DmReadInput): Promise<Ack<ReadResult>> {
     const memberIds = membersOf(user, input.roomId);
     if (!memberIds) return NOT_A_PARTICIPANT;
-    const newest = (await messageStore.history(input.roomId, { limit: 1 })).messages[0]?.seq ?? 0;
-    const result = await conversations.markRead(input.roomId, user.id, Math.min(input.seq, newest));
+    // No mark past the newest message; a store that knows the room has the seq reads nothing.
+    const result = await conversations.markRead(input.roomId, user.id, await messageStore.upToNewest(input.roomId, input.seq));
     return ok({ mark: { roomId: input.roomId, userId: user.id, seq: result.seq }, moved: result.moved, memberIds });
   }
 
@@ -131,7 +132,17 @@ export function createDmService(deps: { stores: Stores; messages: MessageService
     return ok({ users: page, ...(found.length > input.limit && last ? { nextCursor: last.username.toLowerCase() } : {}) });
   }
 
-  return { send, recall, history, sync, markRead, viewRoom, findUser, open, list, searchUsers };
+  /** Runs `stop` when the service closes: for work its callers left for later (coalesced conversation updates). */
+  function onClose(stop: () => void): void {
+    closers.push(stop);
+  }
+
+  /** The app is closing: work left for later must not reach the stores, which close next. */
+  function close(): void {
+    for (const stop of closers.splice(0)) stop();
+  }
+
+  return { send, recall, history, sync, markRead, viewRoom, findUser, open, list, searchUsers, onClose, close };
 }
 
 export type DmService = ReturnType<typeof createDmService>;

@@ -57,6 +57,13 @@ export interface MessageStore {
    * `(author.id, clientId)`: a repeat returns the original and consumes no sequence number.
    */
   append(message: NewMessage): Promise<AppendResult>;
+  /** The room's newest entry (message or recall entry); null for an empty room. */
+  newest(roomId: string): Promise<MessageDto | null>;
+  /**
+   * The lower of `seq` and the room's newest seq (0 for an empty room). A store that knows the
+   * room holds `seq` answers without reading it.
+   */
+  upToNewest(roomId: string, seq: number): Promise<number>;
   /** Up to `limit` messages with `seq < beforeSeq` (or the newest), oldest first; `hasMore` if older exist. */
   history(roomId: string, query: { beforeSeq?: number; limit: number }): Promise<MessagePage>;
   /** Up to `limit` messages with `seq > afterSeq`, oldest first; `hasMore` if newer exist. */
@@ -69,8 +76,9 @@ export interface MessageStore {
   erase(id: string, at: Date): Promise<void>;
   /**
    * How many entries in `(afterSeq, throughSeq]` (through the newest when `throughSeq` is not
-   * given) are messages not written by `excludeAuthorId` and not recalled by a recall entry in
-   * that range. Rooms that count authors answer from the counts stored with the two ends.
+   * given) are messages not written by `excludeAuthorId`, not recalled by a recall entry in that
+   * range, and not erased without any recall entry (a recall the store failed to finish). Rooms
+   * that count authors answer from the counts stored with the two ends.
    */
   countUnread(roomId: string, query: { afterSeq: number; excludeAuthorId: string; throughSeq?: number }): Promise<number>;
 }

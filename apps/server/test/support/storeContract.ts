@@ -267,6 +267,19 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
         expect(await stores.messages.since('lobby', { afterSeq: 12, limit: 5 })).toEqual({ messages: [], hasMore: false });
       });
 
+      it('gives a room\'s newest entry, and caps a seq at it; an empty, unknown or smuggled room has none', async () => {
+        expect(await stores.messages.newest('lobby')).toBeNull();
+        expect(await stores.messages.upToNewest('lobby', 3)).toBe(0);
+        await fill('lobby', 3);
+        await fill('other', 5);
+        expect(await stores.messages.newest('lobby')).toEqual((await stores.messages.history('lobby', { limit: 1 })).messages[0]);
+        expect(await Promise.all([0, 1, 3, 4, 99].map((seq) => stores.messages.upToNewest('lobby', seq)))).toEqual([0, 1, 3, 3, 3]);
+        const newest = await outcome(() => stores.messages.newest(smuggled({ $ne: null })));
+        expect(newest.refused || newest.value === null).toBe(true);
+        const capped = await outcome(() => stores.messages.upToNewest(smuggled({ $ne: null }), 4));
+        expect(capped.refused || capped.value === 0).toBe(true);
+      });
+
       it('a recall entry is stored with what it recalls, an empty body and a seq of its own', async () => {
         const target = await stores.messages.append(newMessage({ clientId: 'target' }));
         const recall = { messageId: target.message.id, seq: target.message.seq };
@@ -324,6 +337,29 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
         expect(await stores.messages.countUnread('dm', { afterSeq: 3, excludeAuthorId: alice.id })).toBe(1);
         expect(await stores.messages.countUnread('dm', { afterSeq: 5, excludeAuthorId: alice.id })).toBe(0);
       });
+      it('an erased message whose recall entry was never stored (the store failed in between) does not count as unread, in rooms that count authors or not', async () => {
+        const alice = { id: 'a'.repeat(24), name: 'Alice' };
+        const bob = { id: 'b'.repeat(24), name: 'Bob' };
+        for (const countAuthors of [true, false]) {
+          const roomId = countAuthors ? 'counted' : 'plain';
+          const sent: MessageDto[] = [];
+          for (const [i, author] of [bob, bob, alice, bob].entries()) {
+            sent.push((await stores.messages.append(newMessage({ roomId, clientId: `${roomId}-${i}`, author, ...(countAuthors ? { countAuthors } : {}) }))).message);
+          }
+          const unread = (afterSeq: number, throughSeq?: number, reader = alice) =>
+            stores.messages.countUnread(roomId, { afterSeq, excludeAuthorId: reader.id, ...(throughSeq ? { throughSeq } : {}) });
+          await stores.messages.erase(sent[0]!.id, later(1));
+          // History shows it recalled, and the count agrees.
+          expect((await stores.messages.history(roomId, { limit: 10 })).messages[0]!.recalledAt).toBeDefined();
+          expect([await unread(0), await unread(0, 2), await unread(1), await unread(0, undefined, bob)], roomId).toEqual([2, 1, 2, 1]);
+          // A retried recall stores the entry: from then on the entry decides, as for every recall.
+          await stores.messages.append(newMessage({ roomId, clientId: `recall:${sent[0]!.id}`, author: bob, body: '', recall: { messageId: sent[0]!.id, seq: 1 } }));
+          expect([await unread(0), await unread(0, 5), await unread(1)], roomId).toEqual([2, 2, 2]);
+          // Through seq 4 the entry (seq 5) is not there yet: as the live clients saw it then.
+          expect(await unread(0, 4), roomId).toBe(3);
+        }
+      });
+
       describe('unread counts in rooms that count authors', () => {
         const alice = { id: 'a'.repeat(24), name: 'Alice' };
         const bob = { id: 'b'.repeat(24), name: 'Bob' };

@@ -59,7 +59,7 @@ export function registerDm(dm: DmNamespace, deps: DmDeps): void {
    * together from the next reading, so the last update anyone gets here was read after the last
    * change made here, and a busy room costs a few readings a second, not one per message.
    */
-  const announce = createCoalesceByKey<Announcement>(LIST_UPDATE_INTERVAL_MS, async (roomId, requests) => {
+  const announcements = createCoalesceByKey<Announcement>(LIST_UPDATE_INTERVAL_MS, async (roomId, requests) => {
     const viewers = [...new Set(requests.flatMap((r) => r.viewers))];
     const known = requests.flatMap((r) => r.known);
     try {
@@ -75,7 +75,7 @@ export function registerDm(dm: DmNamespace, deps: DmDeps): void {
   /** A new entry in a room's stream (message or recall) reaches every socket of both participants, then their lists. */
   function deliver(message: MessageDto, memberIds: readonly string[], known: readonly UserDto[], logger: ClientLog): void {
     dm.to([...new Set(memberIds)].map(userRoom)).emit('dm:message', message);
-    announce(message.roomId, { viewers: memberIds, known, logger });
+    announcements.request(message.roomId, { viewers: memberIds, known, logger });
   }
 
   dm.on('connection', (socket) => {
@@ -105,7 +105,7 @@ export function registerDm(dm: DmNamespace, deps: DmDeps): void {
         const { mark, moved, memberIds } = result.data;
         if (moved) {
           dm.to([...new Set(memberIds)].map(userRoom)).emit('dm:read', mark);
-          announce(mark.roomId, { viewers: [user.id], known: [user], logger });
+          announcements.request(mark.roomId, { viewers: [user.id], known: [user], logger });
         }
         return ok(mark);
       }),
@@ -144,4 +144,7 @@ export function registerDm(dm: DmNamespace, deps: DmDeps): void {
     socket.on('dm:conversations', handleEvent(logger, 'dm:conversations', conversationListSchema, (input) => deps.dms.list(user, input)));
     socket.on('user:search', handleEvent(logger, 'user:search', userSearchSchema, (input) => deps.dms.searchUsers(input)));
   });
+
+  // Updates still waiting for their interval would read the stores after the app closed them.
+  deps.dms.onClose(() => announcements.close());
 }

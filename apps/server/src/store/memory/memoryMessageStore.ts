@@ -15,6 +15,8 @@ interface Room {
   sentSeqs: Map<string, number[]>;
   /** The recall entries, ascending by seq. */
   recalls: { seq: number; target: number; authorId: string }[];
+  /** Erased messages whose recall entry was never appended (a recall the caller did not finish). */
+  erasedWithoutEntry: Set<MessageDto>;
 }
 
 /** How many of `items`, ascending by `seqOf`, have a seq of at most `limit`. */
@@ -31,6 +33,7 @@ function countUpTo<T>(items: readonly T[], limit: number, seqOf: (item: T) => nu
 
 const itself = (seq: number) => seq;
 const recallSeq = (recall: Room['recalls'][number]) => recall.seq;
+const clientKey = (authorId: string, clientId: string) => `${authorId}\u0000${clientId}`;
 
 export class MemoryMessageStore implements MessageStore {
   readonly #rooms = new Map<string, Room>();
@@ -44,11 +47,18 @@ export class MemoryMessageStore implements MessageStore {
       const room = this.#room(message.roomId);
       // The seq is the position in the room: a gap or a repeat would make history lie.
       if (message.seq !== room.entries.length + 1) throw new Error(`room ${message.roomId} has seq ${message.seq} where ${room.entries.length + 1} belongs`);
-      const key = `${message.author.id}\u0000${message.clientId}`;
+      const key = clientKey(message.author.id, message.clientId);
       if (this.#byAuthorClientId.has(key) || this.#byId.has(message.id)) throw new Error(`message ${message.id} appears twice`);
       this.#add(room, message);
       this.#byAuthorClientId.set(key, message);
     }
+    for (const message of this.#byId.values()) {
+      if (message.recalledAt && !message.recall && !this.#hasRecallEntry(message)) this.#room(message.roomId).erasedWithoutEntry.add(message);
+    }
+  }
+
+  #hasRecallEntry(message: MessageDto): boolean {
+    return this.#byAuthorClientId.has(clientKey(message.author.id, `recall:${message.id}`));
   }
 
   /** Every message, room by room in seq order, for writing out; read it before the next await. */
@@ -59,7 +69,7 @@ export class MemoryMessageStore implements MessageStore {
   #room(roomId: string): Room {
     let room = this.#rooms.get(roomId);
     if (!room) {
-      room = { entries: [], sentSeqs: new Map(), recalls: [] };
+      room = { entries: [], sentSeqs: new Map(), recalls: [], erasedWithoutEntry: new Set() };
       this.#rooms.set(roomId, room);
     }
     return room;
@@ -70,6 +80,8 @@ export class MemoryMessageStore implements MessageStore {
     this.#byId.set(message.id, message);
     if (message.recall) {
       room.recalls.push({ seq: message.seq, target: message.recall.seq, authorId: message.author.id });
+      const target = this.#byId.get(message.recall.messageId);
+      if (target) room.erasedWithoutEntry.delete(target);
     } else {
       const seqs = room.sentSeqs.get(message.author.id) ?? [];
       room.sentSeqs.set(message.author.id, seqs);
@@ -78,7 +90,7 @@ export class MemoryMessageStore implements MessageStore {
   }
 
   async append(input: NewMessage): Promise<AppendResult> {
-    const key = `${input.author.id}\u0000${input.clientId}`;
+    const key = clientKey(input.author.id, input.clientId);
     const existing = this.#byAuthorClientId.get(key);
     if (existing) return { message: copy(existing), isNew: false };
     const room = this.#room(input.roomId);
@@ -96,6 +108,15 @@ export class MemoryMessageStore implements MessageStore {
     this.#byAuthorClientId.set(key, message);
     this.#onChange();
     return { message: copy(message), isNew: true };
+  }
+
+  async newest(roomId: string): Promise<MessageDto | null> {
+    const last = this.#rooms.get(roomId)?.entries.at(-1);
+    return last ? copy(last) : null;
+  }
+
+  async upToNewest(roomId: string, seq: number): Promise<number> {
+    return Math.min(seq, this.#rooms.get(roomId)?.entries.length ?? 0);
   }
 
   async history(roomId: string, query: { beforeSeq?: number; limit: number }): Promise<MessagePage> {
@@ -128,6 +149,9 @@ export class MemoryMessageStore implements MessageStore {
       const recall = room.recalls[i]!;
       if (recall.target > after && recall.authorId !== query.excludeAuthorId) unread -= 1;
     }
+    for (const erased of room.erasedWithoutEntry) {
+      if (erased.seq > after && erased.seq <= through && erased.author.id !== query.excludeAuthorId) unread -= 1;
+    }
     return unread;
   }
 
@@ -141,6 +165,7 @@ export class MemoryMessageStore implements MessageStore {
     if (!message) return;
     message.body = '';
     message.recalledAt ??= at.toISOString();
+    if (!message.recall && !this.#hasRecallEntry(message)) this.#room(message.roomId).erasedWithoutEntry.add(message);
     this.#onChange();
   }
 }

@@ -33,6 +33,15 @@ export function isDuplicateKeyError(err: unknown): boolean {
   return err instanceof mongo.MongoServerError && err.code === 11000;
 }
 
+/**
+ * The fields of the unique index that refused an insert, as MongoDB reports them; null when the
+ * server does not say (FerretDB 1.x).
+ */
+export function duplicateKeyFields(err: unknown): string[] | null {
+  const keyPattern = isDuplicateKeyError(err) ? (err as InstanceType<typeof mongo.MongoServerError>).keyPattern : undefined;
+  return keyPattern && typeof keyPattern === 'object' ? Object.keys(keyPattern) : null;
+}
+
 /** The server does not implement a command or option (FerretDB, for TTL indexes among others). */
 export function isNotImplementedError(err: unknown): boolean {
   // 238 NotImplemented, 115 CommandNotSupported, 59 CommandNotFound

@@ -5,14 +5,18 @@ import { createAvailabilityGuard } from './availability.js';
 import { connectWithRetry } from './connect.js';
 import { activityModel, conversationModel } from './conversationModel.js';
 import { ensureIndexes } from './indexes.js';
+import { watchForLostWrites } from './lostWrites.js';
 import { messageModel } from './messageModel.js';
 import { backfillDisplayNameKeys } from './migrations.js';
 import { MongoConversationStore } from './mongoConversationStore.js';
 import { MongoMessageStore } from './mongoMessageStore.js';
 import { MongoSessionStore } from './mongoSessionStore.js';
 import { MongoUserStore } from './mongoUserStore.js';
+import { pendingRecallModel } from './pendingRecallModel.js';
+import { PendingRecalls } from './pendingRecalls.js';
 import { readMarkModel } from './readMarkModel.js';
 import { sessionModel } from './sessionModel.js';
+import { StreamCache } from './streamCache.js';
 import { userModel } from './userModel.js';
 
 export interface MongoStoresOptions {
@@ -46,13 +50,18 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
         conversations: conversationModel(c),
         activity: activityModel(c),
         readMarks: readMarkModel(c),
+        pendingRecalls: pendingRecallModel(c),
       };
       await ensureIndexes(models, options.logger);
       await backfillDisplayNameKeys(models.users, options.logger);
       return models;
     },
   );
-  const guarded = createAvailabilityGuard(connection);
+  // What the message store remembers of the stream holds only while the database keeps every
+  // write it acknowledged: forgotten whenever it may not have.
+  const streamCache = new StreamCache();
+  watchForLostWrites(connection, () => streamCache.clear());
+  const guarded = createAvailabilityGuard(connection, () => streamCache.clear());
   let isClosing = false;
   connection.on('disconnected', () => {
     if (!isClosing) options.logger.warn('lost the connection to MongoDB; sends are answered `unavailable` until it returns');
@@ -62,7 +71,12 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
   return {
     kind: 'mongodb',
     users: new MongoUserStore(models.users, guarded),
-    messages: new MongoMessageStore(models.messages, guarded),
+    messages: new MongoMessageStore({
+      messages: models.messages,
+      guarded,
+      cache: streamCache,
+      pendingRecalls: new PendingRecalls(models.pendingRecalls, models.messages),
+    }),
     sessions: new MongoSessionStore(models.sessions, guarded),
     conversations: new MongoConversationStore(models, guarded),
     async isReady() {

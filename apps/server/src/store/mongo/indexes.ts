@@ -2,6 +2,7 @@ import type { Logger } from '../../logger.js';
 import type { ActivityModel, ConversationModel } from './conversationModel.js';
 import { isNotImplementedError } from './driverErrors.js';
 import type { MessageModel } from './messageModel.js';
+import type { PendingRecallModel } from './pendingRecallModel.js';
 import type { ReadMarkModel } from './readMarkModel.js';
 import type { SessionModel } from './sessionModel.js';
 import type { UserModel } from './userModel.js';
@@ -18,6 +19,7 @@ export async function ensureIndexes(
     conversations: ConversationModel;
     activity: ActivityModel;
     readMarks: ReadMarkModel;
+    pendingRecalls: PendingRecallModel;
   },
   logger: Logger,
 ): Promise<void> {
@@ -26,6 +28,7 @@ export async function ensureIndexes(
   await models.conversations.createIndexes();
   await models.activity.createIndexes();
   await models.readMarks.createIndexes();
+  await models.pendingRecalls.createIndexes();
   await models.sessions.createIndexes();
   try {
     await models.sessions.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' });

@@ -35,13 +35,14 @@ const recallSchema = new Schema<NonNullable<MessageDoc['recall']>>(
 
 const seqType = { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } } as const;
 const countType = { type: Number, required: true, min: 0, validate: { validator: Number.isSafeInteger, message: 'counts must be integers' } } as const;
-const userIdType = { type: String, required: true, match: /^[0-9a-f]{24}$/ } as const;
+/** A user's or message's id as stored in strings: an ObjectId's 24 hex digits. */
+export const objectIdHexType = { type: String, required: true, match: /^[0-9a-f]{24}$/ } as const;
 
 const countsSchema = new Schema<StreamCounts>(
   {
-    sent: [new Schema({ authorId: userIdType, count: countType }, { _id: false, strict: 'throw' })],
+    sent: [new Schema({ authorId: objectIdHexType, count: countType }, { _id: false, strict: 'throw' })],
     recalls: countType,
-    recentRecalls: [new Schema({ seq: seqType, target: seqType, authorId: userIdType }, { _id: false, strict: 'throw' })],
+    recentRecalls: [new Schema({ seq: seqType, target: seqType, authorId: objectIdHexType }, { _id: false, strict: 'throw' })],
   },
   { _id: false, strict: 'throw' },
 );

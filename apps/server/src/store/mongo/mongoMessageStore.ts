@@ -1,30 +1,33 @@
 import type { MessageDto, MessagePage } from '@confab/shared';
 import mongoose from 'mongoose';
 import type { AppendResult, MessageStore, NewMessage } from '../ports.js';
-import { RecentlyUsed } from '../recentlyUsed.js';
 import type { AvailabilityGuard } from './availability.js';
-import { isDuplicateKeyError } from './driverErrors.js';
+import { duplicateKeyFields, isDuplicateKeyError } from './driverErrors.js';
 import { toMessageDto, type MessageDoc, type MessageModel } from './messageModel.js';
+import type { PendingRecalls } from './pendingRecalls.js';
 import { createSerialByKey } from './serialByKey.js';
-import { EMPTY_COUNTS, countsAfter, countsOf, unreadBetween, type StreamCounts } from './streamCounts.js';
+import type { Head, StreamCache } from './streamCache.js';
+import { EMPTY_COUNTS, countsAfter, type StreamCounts } from './streamCounts.js';
+import { UnreadCounts } from './unreadCounts.js';
 
 // Each failed attempt means another instance stored a message in this room meanwhile, so the
 // room makes progress; the bound only stops one send from starving under extreme contention.
 const MAX_ATTEMPTS = 50;
 
-// Rooms whose newest entry this process remembers, and entries whose counts it remembers: a few
-// hundred bytes each. Past these, a send reads its room's newest entry through the index again.
-const REMEMBERED_ROOMS = 10_000;
-const REMEMBERED_COUNTS = 30_000;
+// How many seqs past a remembered head an append tries before it reads the head: the other
+// instances usually wrote a message or two since this one last did.
+const STEPS_PAST_HEAD = 4;
+
+const NEW_ROOM: Head = { seq: 0, counts: null };
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
-/** The newest entry of a room as this process last saw it. */
-interface Head {
-  /** 0 for an empty room. */
-  seq: number;
-  /** Null in rooms that do not count authors (and in rooms stored before they did). */
-  counts: StreamCounts | null;
+/** Which unique index refused an insert; `either` when the server does not say (FerretDB). */
+type Refusal = 'seq' | 'clientId' | 'either';
+
+function refusalOf(err: unknown): Refusal {
+  const fields = duplicateKeyFields(err);
+  return fields?.includes('seq') ? 'seq' : fields?.includes('clientId') ? 'clientId' : 'either';
 }
 
 /*
@@ -34,8 +37,10 @@ interface Head {
  * refuses the insert if another writer took that seq first, and the unique index on
  * (author.id, clientId) refuses a repeat. A seq is therefore only ever "used" by a message that
  * was actually stored, so a room can have no gap and no repeat whatever races or crashes happen,
- * and a repeated clientId consumes nothing. On a duplicate-key error we look the clientId up: if
- * it is there, that is the original to return; if not, we lost a seq race and try again.
+ * and a repeated clientId consumes nothing. A refused insert is either a lost seq race (try again
+ * after the newest entry) or a repeat (return the original); MongoDB says which index refused,
+ * FerretDB does not, and then the clientId is looked up once an insert right after a freshly read
+ * newest entry is refused.
  *
  * Why not `findOneAndUpdate` with `$inc` on a counters collection: a seq taken from a counter is
  * lost when the insert that follows fails (a repeat that races its original, a crash), which
@@ -43,11 +48,13 @@ interface Head {
  * concurrent `$inc`s hand out the same number. Only unique indexes are enforced atomically by
  * both servers.
  *
- * The last stored seq is read once per room (newest first through the (roomId, seq) index) and
- * then remembered: since seqs have no gaps, a free seq right after a stored one is the room's next,
- * so an append is one insert however long the room is. A stale memory (another instance wrote)
- * only costs the insert that the unique index refuses, and a fresh read. This matters most on
- * FerretDB 1.x, which serves no query but an `_id` lookup from an index (see docs/operations.md).
+ * The newest seq is remembered (StreamCache), so an append is one insert however long the room
+ * is. A room this process never saw is first taken for new: seq 1 needs no predecessor. When the
+ * remembered head is stale (another instance wrote), the refused seq is taken, or the clientId is
+ * and every later insert is refused the same way, so an insert at the next seq cannot leave a
+ * gap: entries without counts (the lobby) step forward a few seqs before reading the head again;
+ * entries with counts need the counts of the entry before them, so they read it. Reads of the
+ * head matter most on FerretDB 1.x, which serves no query but an `_id` lookup from an index.
  *
  * Appends to one room are also queued within this process, so that concurrent sends here do not
  * race each other for the same seq; the retry loop only handles races between instances.
@@ -55,89 +62,134 @@ interface Head {
 export class MongoMessageStore implements MessageStore {
   readonly #messages: MessageModel;
   readonly #guarded: AvailabilityGuard;
+  readonly #cache: StreamCache;
+  readonly #pendingRecalls: PendingRecalls;
+  readonly #unread: UnreadCounts;
   readonly #serial = createSerialByKey();
-  readonly #heads = new RecentlyUsed<string, Head>(REMEMBERED_ROOMS);
-  // Keyed `${roomId}\u0000${seq}`; an entry's counts never change, so this is never stale.
-  readonly #counts = new RecentlyUsed<string, StreamCounts>(REMEMBERED_COUNTS);
 
-  constructor(messages: MessageModel, guarded: AvailabilityGuard) {
-    this.#messages = messages;
-    this.#guarded = guarded;
+  constructor(deps: { messages: MessageModel; guarded: AvailabilityGuard; cache: StreamCache; pendingRecalls: PendingRecalls }) {
+    this.#messages = deps.messages;
+    this.#guarded = deps.guarded;
+    this.#cache = deps.cache;
+    this.#pendingRecalls = deps.pendingRecalls;
+    this.#unread = new UnreadCounts(deps);
   }
 
-  append(input: NewMessage): Promise<AppendResult> {
+  async append(input: NewMessage): Promise<AppendResult> {
     // The guard runs inside the queue, so sends queued behind an outage are refused at once too.
-    return this.#serial(String(input.roomId), () => this.#guarded(() => this.#insertNext(input)));
+    const result = await this.#serial(String(input.roomId), () => this.#guarded(() => this.#insertNext(input)));
+    if (input.recall) await this.#pendingRecalls.end(input.recall.messageId);
+    return result;
   }
 
   async #insertNext(input: NewMessage): Promise<AppendResult> {
-    const isRoomId = typeof input.roomId === 'string';
+    const rememberedEra = this.#cache.era;
+    const remembered = typeof input.roomId === 'string' ? this.#cache.head(input.roomId) : undefined;
+    let head = remembered ?? NEW_ROOM;
+    let basis: 'remembered' | 'guessed' | 'read' = remembered ? 'remembered' : 'guessed';
+    let steps = 0;
     for (let attempt = 1; ; attempt += 1) {
-      const remembered = isRoomId ? this.#heads.get(input.roomId) : undefined;
-      const last = remembered ?? (await this.#readHead(input.roomId));
-      const seq = last.seq + 1;
-      const counts = input.countAuthors || last.counts ? countsAfter(last.counts ?? (await this.#countsBefore(input.roomId, seq)), { seq, ...input }) : null;
-      try {
-        const doc = await this.#messages.create({
-          roomId: input.roomId,
-          seq,
-          clientId: input.clientId,
-          author: { id: input.author.id, name: input.author.name },
-          body: input.body,
-          createdAt: input.createdAt,
-          ...(input.recall ? { recall: { messageId: input.recall.messageId, seq: input.recall.seq } } : {}),
-          ...(counts ? { counts } : {}),
-        });
-        this.#remember(input.roomId, seq, counts);
-        return { message: toMessageDto(doc.toObject()), isNew: true };
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
+      const era = this.#cache.era;
+      const seq = head.seq + 1;
+      const counts = input.countAuthors || head.counts ? countsAfter(head.counts ?? (await this.#countsBefore(input.roomId, seq)), { seq, ...input }) : null;
+      const refusal = await this.#insert(input, seq, counts);
+      if (typeof refusal !== 'string') {
+        this.#cache.rememberHead(input.roomId, { seq, counts }, era);
+        return { message: refusal, isNew: true };
       }
-      if (isRoomId) this.#heads.delete(input.roomId);
-      const original = await this.#messages.findOne({ 'author.id': input.author.id, clientId: input.clientId }).lean<MessageDoc>();
-      if (original) return { message: toMessageDto(original), isNew: false };
+      if (refusal === 'clientId' || (refusal === 'either' && basis === 'read')) {
+        const original = await this.#messages.findOne({ 'author.id': input.author.id, clientId: input.clientId }).lean<MessageDoc>();
+        if (original) return { message: toMessageDto(original), isNew: false };
+      }
       if (attempt >= MAX_ATTEMPTS) throw new Error(`no free seq in room after ${MAX_ATTEMPTS} attempts`);
-      // A remembered head that another instance moved past is no contention: read it again at once.
-      if (!remembered) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
+      // Stepping on from what was remembered holds only while the database has lost nothing since.
+      // A recall entry may join a room that counts (from a remembered head without counts, during
+      // a rolling upgrade), where every entry must carry counts: it reads the head instead.
+      const mayStep = basis === 'remembered' && this.#cache.era === rememberedEra && !input.recall;
+      if (mayStep && refusal !== 'clientId' && counts === null && steps < STEPS_PAST_HEAD) {
+        head = { seq, counts: null };
+        steps += 1;
+        continue;
+      }
+      // Refused right after a head read just now: another instance is writing here too.
+      if (basis === 'read') await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
+      head = await this.#readHead(input.roomId);
+      basis = 'read';
     }
   }
 
-  /** The room's newest entry, read newest-first through the (roomId, seq) index. */
+  /** The stored message, or which unique index refused it. */
+  async #insert(input: NewMessage, seq: number, counts: StreamCounts | null): Promise<MessageDto | Refusal> {
+    try {
+      const doc = await this.#messages.create({
+        roomId: input.roomId,
+        seq,
+        clientId: input.clientId,
+        author: { id: input.author.id, name: input.author.name },
+        body: input.body,
+        createdAt: input.createdAt,
+        ...(input.recall ? { recall: { messageId: input.recall.messageId, seq: input.recall.seq } } : {}),
+        ...(counts ? { counts } : {}),
+      });
+      return toMessageDto(doc.toObject());
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      return refusalOf(err);
+    }
+  }
+
+  /** The room's newest entry's seq and counts, read newest-first through the (roomId, seq) index. */
   async #readHead(roomId: string): Promise<Head> {
-    const doc = await this.#messages.findOne({ roomId }, { seq: 1, counts: 1 }).sort({ seq: -1 }).lean<Pick<MessageDoc, 'seq' | 'counts'>>();
-    if (!doc) return { seq: 0, counts: null };
-    this.#remember(roomId, doc.seq, doc.counts ?? null);
-    return { seq: doc.seq, counts: doc.counts ?? null };
+    const doc = await this.#readNewest<Pick<MessageDoc, 'seq' | 'counts'>>(roomId, { seq: 1, counts: 1 });
+    return { seq: doc?.seq ?? 0, counts: doc?.counts ?? null };
+  }
+
+  /** The room's newest entry, which becomes the remembered head. */
+  async #readNewest<T extends Pick<MessageDoc, 'seq' | 'counts'>>(roomId: string, projection: Record<string, 1>): Promise<T | null> {
+    const era = this.#cache.era;
+    const known = this.#cache.head(roomId);
+    const doc = await this.#messages.findOne({ roomId }, projection).sort({ seq: -1 }).lean<T>();
+    const seq = doc?.seq ?? 0;
+    // Seqs are never taken back: fewer entries than this process saw stored before this read
+    // began means the database lost writes (a restore, a rollback), and nothing remembered holds.
+    if (known && known.seq > seq) this.#cache.clear();
+    else this.#cache.rememberHead(roomId, { seq, counts: doc?.counts ?? null }, era);
+    return doc;
   }
 
   /**
    * The counts before `seq` in a room that starts counting authors only now (stored before it
-   * did): counted from the stream once, then carried forward by every later entry.
+   * did): counted from the stream once, then carried forward by every later entry. Streamed, so
+   * a long room is never held in memory at once.
    */
   async #countsBefore(roomId: string, seq: number): Promise<StreamCounts> {
     if (seq === 1) return EMPTY_COUNTS;
-    const docs = await this.#messages
+    let counts = EMPTY_COUNTS;
+    const entries = this.#messages
       .find({ roomId, seq: mongoose.trusted({ $lt: seq }) }, { seq: 1, 'author.id': 1, recall: 1 })
       .sort({ seq: 1 })
-      .lean<Pick<MessageDoc, 'seq' | 'author' | 'recall'>[]>();
-    return countsOf(docs);
+      .lean<Pick<MessageDoc, 'seq' | 'author' | 'recall'>>()
+      .cursor({ batchSize: 1_000 });
+    for await (const entry of entries) counts = countsAfter(counts, entry);
+    return counts;
   }
 
-  #remember(roomId: string, seq: number, counts: StreamCounts | null): void {
-    if (typeof roomId !== 'string') return;
-    const known = this.#heads.get(roomId);
-    if (!known || known.seq <= seq) this.#heads.set(roomId, { seq, counts });
-    if (counts) this.#counts.set(`${roomId}\u0000${seq}`, counts);
+  newest(roomId: string): Promise<MessageDto | null> {
+    return this.#guarded(async () => {
+      if (typeof roomId !== 'string') return null;
+      // With its counts, so that the unread count through it, asked for next, reads nothing more.
+      const doc = await this.#readNewest<MessageDoc>(roomId, {});
+      return doc ? toMessageDto(doc) : null;
+    });
   }
 
-  /** The counts stored with an entry: remembered, or read through the (roomId, seq) index. Null if it has none. */
-  async #countsAt(roomId: string, seq: number): Promise<StreamCounts | null> {
-    if (seq === 0) return EMPTY_COUNTS;
-    const known = this.#counts.get(`${roomId}\u0000${seq}`);
-    if (known) return known;
-    const doc = await this.#messages.findOne({ roomId, seq }, { counts: 1 }).lean<Pick<MessageDoc, 'counts'>>();
-    if (doc?.counts) this.#counts.set(`${roomId}\u0000${seq}`, doc.counts);
-    return doc?.counts ?? null;
+  upToNewest(roomId: string, seq: number): Promise<number> {
+    return this.#guarded(async () => {
+      if (typeof roomId !== 'string') return 0;
+      // Seqs have no gaps: one at or below a stored seq is stored.
+      if (seq <= (this.#cache.head(roomId)?.seq ?? 0)) return seq;
+      return Math.min(seq, (await this.#readHead(roomId)).seq);
+    });
   }
 
   history(roomId: string, query: { beforeSeq?: number; limit: number }): Promise<MessagePage> {
@@ -159,7 +211,7 @@ export class MongoMessageStore implements MessageStore {
   findById(id: string): Promise<MessageDto | null> {
     return this.#guarded(async () => {
       if (typeof id !== 'string' || !OBJECT_ID.test(id)) return null;
-      const doc = await this.#messages.findById(id).lean<MessageDoc>();
+      const doc = await this.#messages.findById(id, { counts: 0 }).lean<MessageDoc>();
       return doc ? toMessageDto(doc) : null;
     });
   }
@@ -167,6 +219,9 @@ export class MongoMessageStore implements MessageStore {
   erase(id: string, at: Date): Promise<void> {
     return this.#guarded(async () => {
       if (typeof id !== 'string' || !OBJECT_ID.test(id)) return;
+      const target = await this.#messages.findById(id, { roomId: 1, seq: 1, author: 1, recalledAt: 1, recall: 1 }).lean<MessageDoc>();
+      if (!target) return;
+      if (!target.recalledAt && !target.recall) await this.#pendingRecalls.begin(target);
       // One write sets both, so a message is never recalled with its body still there. The body is
       // never written after creation except to empty it, so even FerretDB's unisolated updates
       // cannot bring it back; racing first erases there may keep either's time.
@@ -177,23 +232,8 @@ export class MongoMessageStore implements MessageStore {
   countUnread(roomId: string, query: { afterSeq: number; excludeAuthorId: string; throughSeq?: number }): Promise<number> {
     return this.#guarded(async () => {
       if (typeof roomId !== 'string') return 0;
-      const { afterSeq, excludeAuthorId } = query;
       const throughSeq = query.throughSeq ?? (await this.#readHead(roomId)).seq;
-      if (throughSeq <= afterSeq) return 0;
-      const [head, mark] = await Promise.all([this.#countsAt(roomId, throughSeq), this.#countsAt(roomId, afterSeq)]);
-      const counted = head && mark ? unreadBetween({ seq: afterSeq, counts: mark }, { seq: throughSeq, counts: head }, excludeAuthorId) : null;
-      return counted ?? (await this.#countRange(roomId, { afterSeq, throughSeq, excludeAuthorId }));
+      return this.#unread.count(roomId, { afterSeq: query.afterSeq, excludeAuthorId: query.excludeAuthorId, throughSeq });
     });
-  }
-
-  /** countUnread by counting the range: rooms without counts, or with many recalls since the mark. */
-  async #countRange(roomId: string, query: { afterSeq: number; throughSeq: number; excludeAuthorId: string }): Promise<number> {
-    const inRange = { roomId, seq: mongoose.trusted({ $gt: query.afterSeq, $lte: query.throughSeq }), 'author.id': mongoose.trusted({ $ne: query.excludeAuthorId }) };
-    const [messages, recalled] = await Promise.all([
-      // null matches an absent field too: only recall entries carry `recall`.
-      this.#messages.countDocuments({ ...inRange, recall: null }),
-      this.#messages.countDocuments({ ...inRange, 'recall.seq': mongoose.trusted({ $gt: query.afterSeq }) }),
-    ]);
-    return messages - recalled;
   }
 }
