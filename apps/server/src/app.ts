@@ -154,6 +154,8 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     now,
     awayAfterMs: config.awayAfterMs,
     sweepMs: config.presenceSweepMs,
+    // Other instances notice a lost lease at their next renewal, a third of the lease.
+    reassertWaitMs: deps.redis ? Math.ceil(config.presenceLeaseMs / 3) + 200 : 0,
     publish: (update) => presenceBroadcast?.publish(update),
     reannounce: (updates, since) => presenceBroadcast?.reannounce(updates, since),
     logger: deps.logger,

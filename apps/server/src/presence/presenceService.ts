@@ -18,6 +18,12 @@ export interface PresenceServiceDeps {
    * this instance's own clients where they may have missed them (they ignore what they have).
    */
   reannounce: (presences: PresenceDto[], since: number) => void;
+  /**
+   * After a Redis gap, how long the other instances may take to write their entries back (their
+   * next lease renewal): until then nobody missing from the registry is claimed offline, and the
+   * fresh snapshot waits for it. 0 with one instance.
+   */
+  reassertWaitMs?: number;
   logger: Logger;
 }
 
@@ -103,11 +109,21 @@ export function createPresenceService(deps: PresenceServiceDeps) {
     });
   }
 
-  const sweep = createPresenceSweep(deps);
+  // Until then a user without connections may only be one whose instance has not written its entries back yet.
+  let holdOfflineUntil = 0;
+  const sweep = createPresenceSweep({ ...deps, holdsOffline: () => Date.now() < holdOfflineUntil });
 
-  /** After the shared registry may have lost its data: this instance's entries go back, then every state is claimed again. */
+  /**
+   * After the shared registry may have lost its data: this instance's entries go back, the other
+   * instances get one lease renewal to write theirs back (nobody is claimed offline meanwhile),
+   * then every state is claimed again and read.
+   */
   async function resyncSnapshot(): Promise<PresenceSnapshot> {
+    const waitMs = deps.reassertWaitMs ?? 0;
+    holdOfflineUntil = Date.now() + waitMs;
     await deps.registry.reassert();
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
+    holdOfflineUntil = 0;
     await sweep();
     return snapshot();
   }

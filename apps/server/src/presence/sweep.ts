@@ -3,7 +3,10 @@ import { aggregatePresence, groupByUser } from './aggregate.js';
 import type { PresenceServiceDeps } from './presenceService.js';
 import type { PublishedPresence } from './registry.js';
 
-export type PresenceSweepDeps = Pick<PresenceServiceDeps, 'registry' | 'now' | 'awayAfterMs' | 'sweepMs' | 'publish' | 'reannounce' | 'logger'>;
+export type PresenceSweepDeps = Pick<PresenceServiceDeps, 'registry' | 'now' | 'awayAfterMs' | 'sweepMs' | 'publish' | 'reannounce' | 'logger'> & {
+  /** While true, users without connections are not claimed offline (their instance may not have re-written them yet). */
+  holdsOffline?: () => boolean;
+};
 
 /** A published state as clients get it. */
 export function toDto(userId: string, p: PublishedPresence): PresenceDto {
@@ -34,6 +37,7 @@ export function createPresenceSweep(deps: PresenceSweepDeps) {
       const changed = [];
       for (const userId of new Set([...byUser.keys(), ...goneButShown])) {
         const presence = aggregatePresence(userId, byUser.get(userId) ?? [], lastSeen.get(userId), now, deps.awayAfterMs);
+        if (presence.state === 'offline' && deps.holdsOffline?.()) continue;
         if ((published.states.get(userId)?.state ?? 'offline') !== presence.state) changed.push(presence);
       }
       await Promise.all(
