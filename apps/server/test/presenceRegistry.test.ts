@@ -74,6 +74,25 @@ describe.each([
     await registry.close();
   });
 
+  it('forgets a pruned offline user\'s version, but not one whose connection is still held', async () => {
+    const registry = await make();
+    await registry.add({ connectionId: 'g1', userId: 'gone', instanceId: 'i1', lastActiveAt: at(1) });
+    await registry.remove('g1', at(2));
+    const goneVersion = (await registry.versions(['gone'])).get('gone')!;
+    expect(await registry.claimChange({ userId: 'gone', state: 'offline', lastSeenAt: at(2).toISOString() }, goneVersion)).toMatchObject({ kind: 'unchanged' });
+    await registry.claimChange({ userId: 'gone', state: 'online', lastSeenAt: null }, goneVersion);
+    await registry.claimChange({ userId: 'gone', state: 'offline', lastSeenAt: at(2).toISOString() }, goneVersion);
+    await registry.add({ connectionId: 'h1', userId: 'held', instanceId: 'i1', lastActiveAt: at(3) });
+    const heldVersion = (await registry.versions(['held'])).get('held')!;
+    await registry.claimChange({ userId: 'held', state: 'online', lastSeenAt: null }, heldVersion);
+    await registry.claimChange({ userId: 'held', state: 'offline', lastSeenAt: null }, heldVersion);
+
+    await registry.pruneOffline(Date.now() + 60_000);
+    expect([...(await registry.versions()).keys()]).toEqual(['held']);
+    expect((await registry.published()).states.size).toBe(0);
+    await registry.close();
+  });
+
   it('refuses a claim computed before the user\'s connections changed', async () => {
     const registry = await make();
     const before = (await registry.versions(['u1'])).get('u1') ?? 0;

@@ -70,7 +70,12 @@ export class MemoryPresenceRegistry implements PresenceRegistry {
   }
 
   async pruneOffline(before: number): Promise<void> {
-    for (const [userId, p] of this.#published) if (p.state === 'offline' && p.at < before) this.#published.delete(userId);
+    for (const [userId, p] of this.#published) {
+      if (p.state !== 'offline' || p.at >= before) continue;
+      this.#published.delete(userId);
+      // The sweep copies every version: they must not pile up with everyone who ever connected.
+      if (!this.#byUser.has(userId)) this.#versions.delete(userId);
+    }
   }
 
   /** One instance: there is nobody else's lease to expire. */

@@ -193,7 +193,10 @@ export class RedisPresenceRegistry implements PresenceRegistry {
   }
 
   async pruneOffline(before: number): Promise<void> {
-    await this.#redis.eval(PRUNE_OFFLINE, { keys: [this.#key('published')], arguments: [String(before)] });
+    await this.#redis.eval(PRUNE_OFFLINE, {
+      keys: [this.#key('published'), this.#key('versions'), this.#key('instances')],
+      arguments: [String(before), this.#prefix],
+    });
   }
 
   async reapExpired(now: Date): Promise<void> {

@@ -112,12 +112,26 @@ else
 end
 return out`;
 
-/** KEYS: published. ARGV: ms. Drops offline states claimed before it. */
+/**
+ * KEYS: published, versions, instances. ARGV: ms, the registry's key prefix. Drops offline states
+ * claimed before that time, and the versions of those users unless some instance holds a
+ * connection of theirs: the sweep reads every version, so they must not pile up with everyone
+ * who ever connected. (A claim still in flight for such a user finds its version gone, is
+ * refused as stale and recomputed.)
+ */
 export const PRUNE_OFFLINE = `${DECODE}
 local all = redis.call('HGETALL', KEYS[1])
 local cutoff = tonumber(ARGV[1])
+local instances = redis.call('SMEMBERS', KEYS[3])
 for i = 1, #all, 2 do
   local value = decode(all[i + 1])
-  if value.state == 'offline' and (tonumber(value.at) or 0) < cutoff then redis.call('HDEL', KEYS[1], all[i]) end
+  if value.state == 'offline' and (tonumber(value.at) or 0) < cutoff then
+    redis.call('HDEL', KEYS[1], all[i])
+    local isHeld = false
+    for j = 1, #instances do
+      if redis.call('HEXISTS', ARGV[2] .. ':users:' .. instances[j], all[i]) == 1 then isHeld = true end
+    end
+    if not isHeld then redis.call('HDEL', KEYS[2], all[i]) end
+  end
 end
 return 0`;

@@ -59,7 +59,11 @@ export interface PresenceRegistry {
   claimChange(presence: { userId: string; state: PresenceState; lastSeenAt: string | null }, version: number): Promise<ClaimResult>;
   /** The published states (offline ones until pruned) and the revision, read at one instant. */
   published(userIds?: readonly string[]): Promise<PublishedStates>;
-  /** Forgets published `offline` states claimed before `before` (ms): the revision covers them. */
+  /**
+   * Forgets published `offline` states claimed before `before` (ms): the revision covers them;
+   * and those users' versions, unless a connection of theirs is held (a claim in flight for one
+   * is then refused as stale and recomputed).
+   */
   pruneOffline(before: number): Promise<void>;
   /** Drops the connections of instances whose lease expired (they crashed), recording their users' last-seen. */
   reapExpired(now: Date): Promise<void>;

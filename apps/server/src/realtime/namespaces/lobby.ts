@@ -1,5 +1,7 @@
 import {
+  LIMITS,
   LOBBY_ROOM_ID,
+  fail,
   emptySchema,
   historySchema,
   presenceQuerySchema,
@@ -95,19 +97,46 @@ function registerMessageEvents(lobby: LobbyNamespace, socket: LobbySocket, deps:
   socket.on('typing:stop', handleEvent(logger, 'typing:stop', emptySchema, typing(false)));
 }
 
+/** Reports of activity closer together than this change nothing (clients send one every 30 s at most). */
+const ACTIVE_EVERY_MS = LIMITS.presenceActiveThrottleMs / 3;
+/** `presence:get`s one socket may have waiting for the registry at once; more are refused. */
+const MAX_LOOKUPS_IN_FLIGHT = 4;
+
+/**
+ * Presence events cost registry (Redis) commands, which share a connection with the instance's
+ * lease renewal: a flood from one socket must not delay the renewal past the lease, or other
+ * instances reap this one and show all of its users offline. So a socket's activity reports are
+ * taken at most every `ACTIVE_EVERY_MS` (the rest are acked and cost nothing), and its lookups
+ * are capped in flight.
+ */
 function registerPresenceEvents(lobby: LobbyNamespace, socket: LobbySocket, deps: LobbyDeps, logger: ClientLog): void {
   const user = socket.data.user;
+  let lastActiveAt = -Infinity;
+  let lookupsInFlight = 0;
 
   socket.on(
     'presence:active',
     handleEvent(logger, 'presence:active', emptySchema, async () => {
+      const at = Date.now();
+      if (at - lastActiveAt < ACTIVE_EVERY_MS) return ok(null);
+      lastActiveAt = at;
       await deps.presence.active(user.id, socket.id);
       return ok(null);
     }),
   );
   socket.on(
     'presence:get',
-    handleEvent(logger, 'presence:get', presenceQuerySchema, async (input) => ok(await deps.presence.lookup(input.userIds))),
+    handleEvent(logger, 'presence:get', presenceQuerySchema, async (input) => {
+      if (lookupsInFlight >= MAX_LOOKUPS_IN_FLIGHT) {
+        return fail('rate_limited', `Wait for your earlier presence:get answers (at most ${MAX_LOOKUPS_IN_FLIGHT} at once).`, { retryAfterMs: 100 });
+      }
+      lookupsInFlight += 1;
+      try {
+        return ok(await deps.presence.lookup(input.userIds));
+      } finally {
+        lookupsInFlight -= 1;
+      }
+    }),
   );
 
   // The snapshot comes with the next flush, shared with every socket that connected meanwhile.
