@@ -19,6 +19,7 @@ import { oneSocketPerNamespace } from './realtime/oneSocketPerNamespace.js';
 import { createEngineGuard } from './realtime/engineGuard.js';
 import { httpTimeoutOptions, limitConnectionsPerAddress } from './http/connectionLimits.js';
 import { registerDm, type DmNamespace } from './realtime/namespaces/dm.js';
+import { createRoomDelivery, type RoomDelivery } from './realtime/roomDelivery.js';
 import { registerLobby, type LobbyNamespace } from './realtime/namespaces/lobby.js';
 import { createPresenceBroadcast, type PresenceBroadcast } from './realtime/presenceBroadcast.js';
 import { createAccountService } from './services/accountService.js';
@@ -31,6 +32,7 @@ import { useRedisAdapter, waitForSubscriptions, type RedisConnections } from './
 import { resyncLocalClients } from './scaleout/resync.js';
 import { createDmService } from './services/dmService.js';
 import { createMessageService } from './services/messageService.js';
+import { createRoomServices, type RoomEffects } from './services/rooms/index.js';
 import { serveMetrics, type MetricsEndpoint } from './metrics/endpoint.js';
 import { createMetrics } from './metrics/metrics.js';
 import { countRefusals, countSocketEvents } from './metrics/socketMetrics.js';
@@ -71,6 +73,25 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   const accounts = createAccountService({ users: deps.stores.users, sessions: deps.stores.sessions, tokens, now });
   const messages = createMessageService({ messages: deps.stores.messages, now, recallWindowMs: config.recallWindowMs });
   const dms = createDmService({ stores: deps.stores, messages, now });
+  // The rooms' transport needs the namespaces, made below; the services ask it only once running.
+  let delivery: RoomDelivery | undefined;
+  const effects: RoomEffects = {
+    deliver: (...args) => delivery?.effects.deliver(...args),
+    addSockets: (...args) => delivery?.effects.addSockets(...args),
+    removeSockets: (...args) => delivery?.effects.removeSockets(...args),
+    notifyUpdate: (...args) => delivery?.effects.notifyUpdate(...args),
+    notifyRemoved: (...args) => delivery?.effects.notifyRemoved(...args),
+    notifyRead: (...args) => delivery?.effects.notifyRead(...args),
+    relayTyping: (...args) => delivery?.effects.relayTyping(...args),
+  };
+  const rooms = createRoomServices({
+    stores: deps.stores,
+    messages,
+    dms,
+    effects,
+    now,
+    limits: { roomsPerUserMax: config.roomsPerUserMax, groupMembersMax: config.groupMembersMax, channelNameMaxLength: config.channelNameMaxLength },
+  });
   const instanceId = randomUUID();
   const rateLimits = createRateLimits(config.rateLimits, deps.redis?.client, metrics?.rateLimited);
   if (metrics) deps.redis?.onError(metrics.redisError);
@@ -165,10 +186,11 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   lobby.on('presence:changes', (batch) => presenceBroadcast?.receive(batch));
   const presenceSweep = setInterval(() => void presence.sweep(), config.presenceSweepMs);
   presenceSweep.unref();
-  registerLobby(lobby, { messages, presence, presenceBroadcast, rateLimits, logger: deps.logger });
+  registerLobby(lobby, { messaging: rooms.messaging, roomStore: deps.stores.rooms, presence, presenceBroadcast, rateLimits, logger: deps.logger });
   const dm = io.of(NAMESPACES.dm) as DmNamespace;
   dm.use(admit);
-  registerDm(dm, { dms, rateLimits, logger: deps.logger });
+  delivery = createRoomDelivery({ lobby, dm, dms, logger: deps.logger });
+  registerDm(dm, { dms, rooms, roomStore: deps.stores.rooms, delivery, rateLimits, logger: deps.logger });
   engineGuard.attach(io, [io.of('/'), lobby, dm]);
   if (metrics) {
     metrics.watchServer(io, [io.of('/'), lobby, dm]);
@@ -206,6 +228,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
       clearInterval(presenceSweep);
       presenceBroadcast?.stop();
       sessionRecheck.stop();
+      delivery?.close();
       dms.close();
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));
       // The HTTP server closes once its last connection does. A keep-alive connection that was

@@ -53,6 +53,7 @@ const rateLimitsSchema = z
       signInPerAddress: limitRuleSchema.optional(),
       registrationsPerAddress: limitRuleSchema.optional(),
       connectionsPerAddress: limitRuleSchema.optional(),
+      invites: limitRuleSchema.optional(),
     }),
   );
 
@@ -79,6 +80,9 @@ const envSchema = z.object({
   AWAY_AFTER_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
   PRESENCE_SWEEP_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
   PRESENCE_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(LIMITS.presenceFlushMs),
+  ROOMS_PER_USER_MAX: z.coerce.number().int().min(1).max(10_000).default(LIMITS.roomsPerUserDefault),
+  GROUP_MEMBERS_MAX: z.coerce.number().int().min(LIMITS.groupMembersMin).max(LIMITS.groupMembersMax).default(LIMITS.groupMembersMax),
+  CHANNEL_NAME_MAX_LENGTH: z.coerce.number().int().min(1).max(LIMITS.channelNameMaxLength).default(LIMITS.channelNameMaxLength),
   PRESENCE_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
   REDIS_URL: z
     .string()
@@ -161,6 +165,12 @@ export interface Config {
   presenceSweepMs: number;
   /** How often presence changes go out to lobby sockets, in one batch (see `LIMITS.presenceFlushMs`). */
   presenceFlushMs: number;
+  /** Channels and groups one user may be a member of (`ROOMS_PER_USER_MAX`); the lobby and DMs do not count. */
+  roomsPerUserMax: number;
+  /** Most people in a group conversation (`GROUP_MEMBERS_MAX`, 3 to `LIMITS.groupMembersMax`). */
+  groupMembersMax: number;
+  /** Longest channel name in code points (`CHANNEL_NAME_MAX_LENGTH`, at most `LIMITS.channelNameMaxLength`). */
+  channelNameMaxLength: number;
   /** With Redis: how long an instance's presence lease lives without renewal (a crashed instance's users go offline after it). */
   presenceLeaseMs: number;
   /** Redis URL; set, it switches on the Redis adapter and shared presence (several instances). */
@@ -228,6 +238,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     awayAfterMs: Math.round(e.AWAY_AFTER_MINUTES * 60_000),
     presenceSweepMs: e.PRESENCE_SWEEP_MS,
     presenceFlushMs: e.PRESENCE_FLUSH_MS,
+    roomsPerUserMax: e.ROOMS_PER_USER_MAX,
+    groupMembersMax: e.GROUP_MEMBERS_MAX,
+    channelNameMaxLength: e.CHANNEL_NAME_MAX_LENGTH,
     presenceLeaseMs: e.PRESENCE_LEASE_MS,
     redisUrl: e.REDIS_URL,
     mongodbUrl: e.MONGODB_URL,

@@ -136,6 +136,48 @@ describe("another pair's DM room", () => {
   });
 });
 
+describe("another pair's private channel", () => {
+  const NO_SUCH_CHANNEL = 'c:0123456789abcdef01234567';
+  const operations: [string, '/dm' | '/lobby', string, (roomId: string, w: World) => unknown][] = [
+    ['reads its history', '/dm', 'dm:history', (roomId) => ({ roomId })],
+    ['reads its history through /lobby', '/lobby', 'message:history', (roomId) => ({ roomId })],
+    ['catches up on it', '/dm', 'dm:sync', (roomId) => ({ roomId, afterSeq: 0 })],
+    ['catches up on it through /lobby', '/lobby', 'message:sync', (roomId) => ({ roomId, afterSeq: 0 })],
+    ['sends into it', '/dm', 'dm:send', (roomId) => ({ roomId, clientId: 'sneak-private', body: 'let me in' })],
+    ['sends into it through /lobby', '/lobby', 'message:send', (roomId) => ({ roomId, clientId: 'sneak-private-lobby', body: 'let me in' })],
+    ['marks it read', '/dm', 'dm:read', (roomId) => ({ roomId, seq: 1 })],
+    ['types into it', '/dm', 'typing:start', (roomId) => ({ roomId })],
+    ['types into it through /lobby', '/lobby', 'typing:start', (roomId) => ({ roomId })],
+    ['joins it', '/dm', 'room:join', (roomId) => ({ roomId })],
+    ['leaves it', '/dm', 'room:leave', (roomId) => ({ roomId })],
+    ['invites herself', '/dm', 'room:invite', (roomId, w) => ({ roomId, userIds: [w.mallory.user.id] })],
+    ['removes Bob', '/dm', 'room:remove', (roomId, w) => ({ roomId, userId: w.bob.user.id })],
+    ['renames it', '/dm', 'channel:edit', (roomId) => ({ roomId, name: 'mallorys' })],
+    ['sets its topic', '/dm', 'channel:edit', (roomId) => ({ roomId, topic: 'owned' })],
+    ['lists its members', '/dm', 'room:members', (roomId) => ({ roomId })],
+  ];
+
+  it.each(operations)('an outsider who %s is refused exactly as for a channel that does not exist, and changes nothing', async (_name, nsp, event, payload) => {
+    const w = await world();
+    const socket = nsp === '/dm' ? w.malloryDm : w.malloryLobby;
+    expect(await ask(socket, event, payload(w.privateRoom, w))).toEqual(NOT_A_PARTICIPANT);
+    expect(await ask(socket, event, payload(NO_SUCH_CHANNEL, w))).toEqual(NOT_A_PARTICIPANT);
+    await w.expectNoEffect();
+  });
+
+  it('an outsider cannot recall a message in it, on either namespace, and it never shows in her browse or list', async () => {
+    const w = await world();
+    const message = w.privateMessages.find((m) => !m.event)!;
+    for (const socket of [w.malloryDm, w.malloryLobby]) {
+      expect(await ask(socket, 'message:recall', { id: message.id })).toEqual({ ok: false, error: { code: 'not_found', message: 'There is no such message.' } });
+    }
+    const listed = succeeded(await ask<{ rooms: { room: { id: string } }[] }>(w.malloryDm, 'room:list', {})).rooms.map((r) => r.room.id);
+    expect(listed).not.toContain(w.privateRoom);
+    expect(JSON.stringify(succeeded(await ask(w.malloryDm, 'channel:browse', { query: 'alice' })))).not.toContain(w.privateRoom);
+    await w.expectNoEffect();
+  });
+});
+
 describe('naming another user as the author', () => {
   it.each(['author', 'authorId', 'from', 'userId', 'sender'])('an extra %s key is invalid_payload in message:send and dm:send', async (key) => {
     const w = await world();

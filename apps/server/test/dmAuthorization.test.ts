@@ -46,7 +46,7 @@ describe('an outsider to a DM room', () => {
     ] as const) {
       expect(await dmRequest(carolTab, event, payload)).toEqual({
         ok: false,
-        error: { code: 'forbidden', message: 'You are not a participant of this conversation.' },
+        error: { code: 'forbidden', message: 'You are not a member of this room.' },
       });
     }
   });
@@ -66,7 +66,10 @@ describe('an outsider to a DM room', () => {
     const before = await roomState(aliceTab, bobTab, roomId);
     const atBob = recordDm(bobTab, 'dm:message');
 
-    expect(await dmRequest(carolTab, 'dm:send', { roomId, clientId: 'x1', body: 'let me in' })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    expect(await dmRequest(carolTab, 'dm:send', { roomId, clientId: 'x1', body: 'let me in' })).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: 'You are not a member of this room.' },
+    });
     expect(await dmRequest(carolTab, 'dm:send', { to: alice.user.id, author: { id: alice.user.id }, clientId: 'x2', body: 'I am Alice' })).toMatchObject({
       ok: false,
       error: { code: 'invalid_payload' },

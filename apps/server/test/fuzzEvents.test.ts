@@ -8,6 +8,9 @@
 // default), so every refusal is the payload's.
 import {
   ERROR_CODES,
+  channelBrowseSchema,
+  channelCreateSchema,
+  channelEditSchema,
   conversationListSchema,
   dmHistorySchema,
   dmOpenSchema,
@@ -16,9 +19,15 @@ import {
   dmSyncSchema,
   dmTypingSchema,
   emptySchema,
+  groupOpenSchema,
   historySchema,
+  lobbyTypingSchema,
   presenceQuerySchema,
   recallSchema,
+  roomInviteSchema,
+  roomMembersSchema,
+  roomRefSchema,
+  roomRemoveSchema,
   sendMessageSchema,
   syncSchema,
   userSearchSchema,
@@ -51,8 +60,8 @@ const LOBBY_EVENTS = {
   'message:history': historySchema,
   'message:sync': syncSchema,
   'message:recall': recallSchema,
-  'typing:start': emptySchema,
-  'typing:stop': emptySchema,
+  'typing:start': lobbyTypingSchema,
+  'typing:stop': lobbyTypingSchema,
   'presence:active': emptySchema,
   'presence:get': presenceQuerySchema,
 } satisfies Record<keyof LobbyClientToServerEvents, z.ZodObject>;
@@ -68,6 +77,16 @@ const DM_EVENTS = {
   'message:recall': recallSchema,
   'typing:start': dmTypingSchema,
   'typing:stop': dmTypingSchema,
+  'room:list': emptySchema,
+  'channel:create': channelCreateSchema,
+  'channel:browse': channelBrowseSchema,
+  'room:join': roomRefSchema,
+  'room:leave': roomRefSchema,
+  'room:invite': roomInviteSchema,
+  'room:remove': roomRemoveSchema,
+  'channel:edit': channelEditSchema,
+  'group:open': groupOpenSchema,
+  'room:members': roomMembersSchema,
 } satisfies Record<keyof DmClientToServerEvents, z.ZodObject>;
 
 type Surface = { nsp: '/lobby' | '/dm'; events: Record<string, z.ZodObject>; socket: Socket; barrier: [string, unknown] };

@@ -3,12 +3,24 @@ import mongoose from 'mongoose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDmService } from '../src/services/dmService.js';
 import { createMessageService } from '../src/services/messageService.js';
+import { createRoomServices, type RoomEffects } from '../src/services/rooms/index.js';
 import type { Stores, UserRecord } from '../src/store/ports.js';
 import { servingIndex, type IndexKey } from './support/indexCoverage.js';
 import { dropDatabase, mongoUrl, openTestStores, testDatabaseName } from './support/mongo.js';
 import { filteredOps, recordOps, type RecordedOp } from './support/mongoOps.js';
 
 const cleanups: (() => Promise<void>)[] = [];
+
+// Which sockets hear what is not what this test is about: the room services run without a transport.
+const NO_TRANSPORT: RoomEffects = {
+  deliver() {},
+  addSockets() {},
+  removeSockets() {},
+  notifyUpdate() {},
+  notifyRemoved() {},
+  notifyRead() {},
+  relayTyping() {},
+};
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
@@ -71,18 +83,39 @@ describe('the database path', () => {
       const page = await dms.list(alice, { limit: 1 });
       await dms.list(alice, { limit: 50, cursor: page.ok ? page.data.nextCursor : undefined });
       await dms.open(alice, { username: 'bob' });
-      await dms.history(alice, { roomId, limit: 50 });
-      await dms.sync(bob, { roomId, afterSeq: 0 });
+      await messages.history(roomId, { limit: 50 });
+      await messages.sync(roomId, { afterSeq: 0 });
       if (first.ok) await dms.recall(alice, first.data.message.id);
       // Unread counts read by a server that has seen neither end, and in a room without counts.
       await otherServer.messages.countUnread(roomId, { afterSeq: 1, excludeAuthorId: bob.id });
       await otherServer.messages.countUnread('lobby', { afterSeq: 1, excludeAuthorId: bob.id });
+      // Rooms: every operation of the room services, through the same stores.
+      const user = (record: { id: string; username: string; displayName: string }) => ({ id: record.id, username: record.username, displayName: record.displayName });
+      const [a, b, c] = [user(alice), user(bob), user(carol)];
+      const { membership, messaging } = createRoomServices({ stores, messages, dms, effects: NO_TRANSPORT, now, limits: { roomsPerUserMax: 500, groupMembersMax: 9, channelNameMaxLength: 80 } });
+      const channel = await membership.create(a, { name: 'design', topic: '', private: false });
+      if (!channel.ok) throw new Error(channel.error.message);
+      const channelId = channel.data.room.id;
+      await membership.browse(b, { query: 'des', limit: 50 });
+      await membership.join(b, channelId);
+      await messaging.send(b, channelId, { clientId: 'in-channel', body: 'hi' });
+      await messaging.history(c, channelId, { limit: 50 });
+      await messaging.sync(b, channelId, { afterSeq: 0 });
+      await messaging.markRead(a, channelId, 2);
+      await membership.invite(a, { roomId: channelId, userIds: [c.id] }, async () => null);
+      await membership.members(a, { roomId: channelId, limit: 100 });
+      await membership.edit(a, { roomId: channelId, name: 'ux', topic: 'pixels' });
+      await membership.remove(a, { roomId: channelId, userId: c.id });
+      await membership.leave(a, channelId);
+      await membership.openGroup(a, { userIds: [b.id, c.id] });
+      const listed = await membership.list(b);
+      expect(listed.ok && listed.data.rooms.map((r) => r.room.kind)).toEqual(['lobby', 'public_channel', 'group']);
     });
 
     const indexes = new Map<string, { name: string; key: IndexKey }[]>();
     for (const { name } of await raw.db!.listCollections().toArray()) indexes.set(name, (await raw.collection(name).indexes()) as { name: string; key: IndexKey }[]);
     const queries = filteredOps(ops);
-    expect(new Set(queries.map((op) => op.collection))).toEqual(new Set(['messages', 'conversations', 'conversationActivity', 'readMarks', 'users', 'pendingRecalls']));
+    expect(new Set(queries.map((op) => op.collection))).toEqual(new Set(['messages', 'conversations', 'conversationActivity', 'readMarks', 'users', 'pendingRecalls', 'rooms', 'memberships']));
     const unserved = queries.filter((op) => !servingIndex(op.filter, op.options.sort as Record<string, number> | undefined, indexes.get(op.collection) ?? []));
     expect(unserved.map(describeOp)).toEqual([]);
 

@@ -225,7 +225,7 @@ describe('typing', () => {
     expect(await dmRequest(aliceDm!, 'typing:start', { roomId })).toEqual({ ok: true, data: null });
     expect(await dmRequest(carolDm!, 'typing:start', { roomId })).toEqual({
       ok: false,
-      error: { code: 'forbidden', message: 'You are not a participant of this conversation.' },
+      error: { code: 'forbidden', message: 'You are not a member of this room.' },
     });
 
     await eventually(() => expect(atBob).toEqual([expect.objectContaining({ roomId, isTyping: true, user: expect.objectContaining({ id: alice.user.id }) })]));

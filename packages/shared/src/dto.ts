@@ -41,6 +41,32 @@ export interface MessageDto {
    * and do not show it as a message.
    */
   recall?: { messageId: string; seq: number };
+  /**
+   * Present only on a room event entry: a change to the room itself (someone joined, left, was
+   * added or removed, the channel was created or renamed, its topic changed), recorded in the
+   * room's stream with its own seq so members who were offline learn of it in order. Its `body`
+   * is empty and its author is who made the change. Clients show it as a line of its own, not
+   * as a message; it counts as unread like a message (as Slack's join lines do).
+   */
+  event?: RoomEventDto;
+}
+
+/** What a room event entry (`MessageDto.event`) records. */
+export interface RoomEventDto {
+  /**
+   * `created`: the author created the channel (named `name`, topic `topic`);
+   * `joined` / `left`: the author joined or left;
+   * `added` / `removed`: the author added or removed `user`;
+   * `renamed`: the author renamed the channel to `name`;
+   * `topic`: the author set the topic to `topic` (empty: cleared).
+   */
+  type: 'created' | 'joined' | 'left' | 'added' | 'removed' | 'renamed' | 'topic';
+  /** With `added` and `removed`: who. */
+  user?: AuthorDto;
+  /** With `created` and `renamed`: the channel's name from then on. */
+  name?: string;
+  /** With `created` and `topic`: the topic from then on. */
+  topic?: string;
 }
 
 /** A page of messages, oldest first. */
@@ -83,7 +109,95 @@ export interface UserPage {
   nextCursor?: string;
 }
 
-/** A participant's read position in a DM room. */
+/**
+ * What kind of room: `lobby` (public, everyone is a member, cannot be left), `public_channel`
+ * (anyone signed in can find, read and join it), `private_channel` (named, invitation only,
+ * invisible to non-members), `group` (an unnamed conversation among 3 to 9 people; the same set
+ * finds the same room) or `dm` (two people, or one for notes to self). Public rooms' traffic
+ * goes over `/lobby`, private rooms' over `/dm`.
+ */
+export type RoomKind = 'lobby' | 'public_channel' | 'private_channel' | 'group' | 'dm';
+
+/** A room member's role: the `owner` (the channel's creator) may invite, remove and rename. */
+export type MemberRole = 'owner' | 'member';
+
+/** A room as its members see it. */
+export interface RoomDto {
+  /** `lobby`; `dm:<userId>:<userId>`; `c:<24 hex>` for channels; `g:<24 hex>` for groups. Never changes. */
+  id: string;
+  kind: RoomKind;
+  /** The channel's name (without `#`); null for groups and DMs. The lobby's is `lobby`. */
+  name: string | null;
+  /** The channel's topic; empty when none. */
+  topic: string;
+  /** How many members it has (the lobby: every registered user). */
+  memberCount: number;
+  /** With `group`: every member, the caller included, ordered by username. */
+  members?: UserDto[];
+  /** The caller's role in it; `member` in the lobby and DMs. */
+  myRole: MemberRole;
+  /** Server time of creation, ISO 8601 in UTC. */
+  createdAt: string;
+}
+
+/**
+ * One of the caller's rooms in `room:list` and `room:update`: the room, its newest entry and the
+ * caller's read state. Compare `lastSeq` with the newest seq you hold to learn whether to sync it.
+ */
+export interface RoomSummaryDto {
+  room: RoomDto;
+  /** The newest entry (message, recall or room event), or null in an empty room. */
+  lastMessage: MessageDto | null;
+  /** The newest entry's seq (0 in an empty room). */
+  lastSeq: number;
+  /** Server time of the newest entry (or of creation), ISO 8601 in UTC. */
+  lastActivityAt: string;
+  /** Entries after `myReadSeq` that others wrote and that are not recalled. Never negative. */
+  unreadCount: number;
+  /** Unread entries that mention the caller. Always 0 until mentions exist (the rich-messages work). */
+  mentionCount: number;
+  /** Highest seq the caller has marked read (0 for none). */
+  myReadSeq: number;
+}
+
+/** A public channel as `channel:browse` lists it, for anyone signed in. */
+export interface ChannelListingDto {
+  id: string;
+  name: string;
+  topic: string;
+  memberCount: number;
+  /** Whether the caller is a member. */
+  joined: boolean;
+}
+
+/** A page of `channel:browse`, ordered by lower-cased name. */
+export interface ChannelPage {
+  channels: ChannelListingDto[];
+  /** Pass as `cursor` to get the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** A member of a room. */
+export interface MemberDto {
+  user: UserDto;
+  role: MemberRole;
+}
+
+/** A page of `room:members`: channels and groups by user id, the lobby by lower-cased username. */
+export interface MemberPage {
+  members: MemberDto[];
+  /** Pass as `cursor` to get the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** Sent with `room:removed`: the caller is no longer a member of `roomId` and must forget its messages. */
+export interface RoomRemovedDto {
+  roomId: string;
+  /** `left`: the caller left (in another tab); `removed`: the owner removed them. */
+  reason: 'left' | 'removed';
+}
+
+/** A reader's read position in a room. */
 export interface ReadMarkDto {
   roomId: string;
   /** Who read. */

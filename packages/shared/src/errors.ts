@@ -16,6 +16,10 @@ export const ERROR_CODES = [
   'invalid_credentials',
   /** Registration with a username that exists (compared case-insensitively). */
   'username_taken',
+  /** `channel:create` or a rename with a channel name that exists (compared case-insensitively). */
+  'name_taken',
+  /** A limit on rooms was reached (rooms per user, members per group); the message says which. Nothing changed. */
+  'limit_reached',
   /** A recall after the recall window closed; nothing changed. */
   'recall_window_expired',
   /** Too many requests; `retryAfterMs` says when to try again. */

@@ -2,11 +2,16 @@ import type { AckFn, ErrorCode } from './errors.js';
 import type {
   ConversationDto,
   ConversationPage,
+  ChannelPage,
+  MemberPage,
   MessageDto,
   MessagePage,
   PresenceDto,
   PresenceSnapshotMeta,
   ReadMarkDto,
+  RoomDto,
+  RoomRemovedDto,
+  RoomSummaryDto,
   TypingDto,
   UserDto,
   UserPage,
@@ -21,30 +26,48 @@ import type {
   DmTypingPayload,
   EmptyPayload,
   HistoryPayload,
+  LobbyTypingPayload,
   PresenceQueryPayload,
   RecallPayload,
   SendMessagePayload,
   SyncPayload,
   UserSearchPayload,
 } from './schemas.js';
+import type {
+  ChannelBrowsePayload,
+  ChannelCreatePayload,
+  ChannelEditPayload,
+  GroupOpenPayload,
+  RoomInvitePayload,
+  RoomMembersPayload,
+  RoomRefPayload,
+  RoomRemovePayload,
+} from './roomSchemas.js';
 
 /** Socket.IO namespace paths. */
 export const NAMESPACES = {
-  /** The public lobby: every signed-in user. */
+  /** Public rooms' traffic: the lobby (every signed-in user) and public channels. */
   lobby: '/lobby',
-  /** Direct messages: one private room per pair of users. */
+  /**
+   * Private rooms' traffic (DMs, groups, private channels), plus each user's own events: their
+   * room list, read marks, joins and removals.
+   */
   dm: '/dm',
 } as const;
 
-/** The room id of the lobby, as it appears in `MessageDto.roomId`. */
-export const LOBBY_ROOM_ID = 'lobby';
 
-/** Events a client emits on `/lobby`. Each takes a payload and an ack callback. */
+/**
+ * Events a client emits on `/lobby`. Each takes a payload and an ack callback. Every event that
+ * names a room takes an optional `roomId`, the lobby when absent: any room the caller is a member
+ * of (`message:history` also a public channel they have not joined, as a preview). A room the
+ * caller may not use is refused with `forbidden`, exactly like one that does not exist.
+ */
 export interface LobbyClientToServerEvents {
   /**
-   * Client → server: post a message to the lobby. Ack: the stored message.
-   * Everyone in the lobby (the sender's other tabs too) hears `message:new`, except on a retry
-   * with a `clientId` the author already used, which acks the original message and broadcasts nothing.
+   * Client → server: post a message to a room (the lobby by default). Ack: the stored message.
+   * Every member's sockets (the sender's other tabs too) hear `message:new` (on `/dm` as
+   * `dm:message` for a private room), except on a retry with a `clientId` the author already
+   * used, which acks the original message and broadcasts nothing.
    */
   'message:send': (payload: SendMessagePayload, ack: AckFn<MessageDto>) => void;
   /** Client → server: a page of older messages, oldest first. Ack: a page whose `hasMore` says older ones exist. Nobody else hears anything. */
@@ -58,10 +81,10 @@ export interface LobbyClientToServerEvents {
    * `recall_window_expired`.
    */
   'message:recall': (payload: RecallPayload, ack: AckFn<MessageDto>) => void;
-  /** Client → server: the user is typing (send at most every `LIMITS.typingThrottleMs`). Relayed to the other lobby members. */
-  'typing:start': (payload: EmptyPayload, ack: AckFn<null>) => void;
+  /** Client → server: the user is typing in a public room (send at most every `LIMITS.typingThrottleMs`). Relayed to the room's other members. */
+  'typing:start': (payload: LobbyTypingPayload, ack: AckFn<null>) => void;
   /** Client → server: the user stopped typing (sent, blurred, or cleared the input). */
-  'typing:stop': (payload: EmptyPayload, ack: AckFn<null>) => void;
+  'typing:stop': (payload: LobbyTypingPayload, ack: AckFn<null>) => void;
   /** Client → server: the user interacted with this tab (at most every `LIMITS.presenceActiveThrottleMs`), keeping them `online`. */
   'presence:active': (payload: EmptyPayload, ack: AckFn<null>) => void;
   /** Client → server: the presence of given users, including offline ones' last-seen time. */
@@ -70,9 +93,9 @@ export interface LobbyClientToServerEvents {
 
 /** Events the server emits on `/lobby`. */
 export interface LobbyServerToClientEvents {
-  /** Server → every socket in the lobby room: a message (or a recall entry) was stored. */
+  /** Server → every member socket of a public room (the lobby, a public channel): an entry (message, recall or room event) was stored. */
   'message:new': (message: MessageDto) => void;
-  /** Server → every other lobby socket, volatile: someone started or stopped typing. Expire it after `LIMITS.typingExpiryMs`. */
+  /** Server → the public room's other members' sockets, volatile: someone started or stopped typing. Expire it after `LIMITS.typingExpiryMs`. */
   typing: (typing: TypingDto) => void;
   /**
    * Server → a socket that just connected (its first presence event, within about
@@ -110,15 +133,19 @@ export function dmParticipants(roomId: string): [string, string] | null {
 
 /**
  * Events a client emits on `/dm`. Each takes a payload and an ack callback. There is nothing to
- * join: the server delivers each user's DM traffic to all of that user's sockets. Any request
- * naming a room the caller is not a participant of is refused with `forbidden`, and so is one
- * naming a room or user that does not exist, so refusals reveal nothing.
+ * join: the server puts each socket in the rooms its user is a member of and keeps that true as
+ * membership changes, on every instance. Any request naming a room the caller is not a member of
+ * is refused with `forbidden`, and so is one naming a room or user that does not exist, so
+ * refusals reveal nothing. The `dm:` events keep their names from when `/dm` carried only DMs:
+ * they work in every room the caller is a member of.
  */
 export interface DmClientToServerEvents {
   /**
-   * Client → server: send a DM to user `to` (yourself: notes-to-self). Ack: the stored message.
-   * Both participants' sockets hear `dm:message` and `conversation:update`; a retry with a used
-   * `clientId` acks the original and emits nothing.
+   * Client → server: send a DM to user `to` (yourself: notes-to-self), or a message into room
+   * `roomId` (a group or channel the caller is in). Ack: the stored message. Every member's
+   * sockets hear it (`dm:message`; `message:new` on `/lobby` for a public room), then
+   * `conversation:update` (DMs) or `room:update` (other rooms); a retry with a used `clientId`
+   * acks the original and emits nothing.
    */
   'dm:send': (payload: DmSendPayload, ack: AckFn<MessageDto>) => void;
   /** Client → server: a page of older messages in a room, oldest first. */
@@ -126,8 +153,10 @@ export interface DmClientToServerEvents {
   /** Client → server: a room's messages after `afterSeq`, for catch-up. */
   'dm:sync': (payload: DmSyncPayload, ack: AckFn<MessagePage>) => void;
   /**
-   * Client → server: mark a room read up to `seq` (clamped to the room's newest; never moves
-   * back). Ack: the caller's read mark. Both participants' sockets hear `dm:read` when it moved.
+   * Client → server: mark any room the caller is in (the lobby and channels too) read up to
+   * `seq` (clamped to the room's newest; never moves back). Ack: the caller's read mark. When it
+   * moved, the caller's sockets hear `dm:read` and `room:update` (DMs: both participants hear
+   * `dm:read`, which shows "Seen"); in other rooms marks are private.
    */
   'dm:read': (payload: DmReadPayload, ack: AckFn<ReadMarkDto>) => void;
   /** Client → server: the conversation with a user, by username (case-insensitive); `not_found` if there is no such user (the directory is public to signed-in users). */
@@ -138,10 +167,68 @@ export interface DmClientToServerEvents {
   'user:search': (payload: UserSearchPayload, ack: AckFn<UserPage>) => void;
   /** Client → server: recall one's own DM, as `message:recall` on `/lobby`; both participants hear the recall entry as `dm:message`. */
   'message:recall': (payload: RecallPayload, ack: AckFn<MessageDto>) => void;
-  /** Client → server: typing in a DM room; relayed to the other participant only. */
+  /** Client → server: typing in a private room; relayed to its other members only. */
   'typing:start': (payload: DmTypingPayload, ack: AckFn<null>) => void;
   /** Client → server: stopped typing in a DM room. */
   'typing:stop': (payload: DmTypingPayload, ack: AckFn<null>) => void;
+  /**
+   * Client → server: every room the caller is a member of except one-to-one DMs (those page in
+   * `dm:conversations`): the lobby, channels and groups, each with its newest entry, `lastSeq`
+   * and the caller's unread count. At most `ROOMS_PER_USER_MAX` + 1 entries. On reconnect, sync
+   * only the rooms whose `lastSeq` is above the newest seq you hold, and forget rooms absent from it.
+   */
+  'room:list': (payload: EmptyPayload, ack: AckFn<{ rooms: RoomSummaryDto[] }>) => void;
+  /**
+   * Client → server: create a channel; the caller is its owner and only member. Ack: its summary.
+   * Refusals: `name_taken` (case-insensitively, public and private share one namespace),
+   * `limit_reached` (rooms per user), `rate_limited`. The caller's sockets hear `room:update`.
+   */
+  'channel:create': (payload: ChannelCreatePayload, ack: AckFn<RoomSummaryDto>) => void;
+  /** Client → server: a page of public channels whose name starts with `query` (case-insensitive), with member counts. Private channels never appear. */
+  'channel:browse': (payload: ChannelBrowsePayload, ack: AckFn<ChannelPage>) => void;
+  /**
+   * Client → server: join a public channel. Ack: its summary. Idempotent. The room hears a
+   * `joined` event entry; all the caller's sockets on every instance join it and hear
+   * `room:update`. Refusals: `forbidden` (not a public channel, or no such room: one answer),
+   * `limit_reached`.
+   */
+  'room:join': (payload: RoomRefPayload, ack: AckFn<RoomSummaryDto>) => void;
+  /**
+   * Client → server: leave a channel or group (not the lobby or a DM: `forbidden`). Ack: null.
+   * The room hears a `left` entry; all the caller's sockets leave it and hear `room:removed`.
+   * When a channel's owner leaves, the member who joined earliest becomes its owner (a `joined`
+   * entry is not written for that; `room:update` tells everyone the roles changed).
+   */
+  'room:leave': (payload: RoomRefPayload, ack: AckFn<null>) => void;
+  /**
+   * Client → server: add users to a private channel (its owner only) or a public channel (any
+   * member). Ack: the room. Each user added gets an `added` entry in the room's stream, and all
+   * their sockets join it and hear `room:update`. Users already in are skipped. Refusals:
+   * `forbidden`, `not_found` (a user id that does not exist; nobody is added), `limit_reached`
+   * (an invitee is in too many rooms), `rate_limited` (invitations per minute).
+   */
+  'room:invite': (payload: RoomInvitePayload, ack: AckFn<RoomDto>) => void;
+  /**
+   * Client → server: remove a member from a channel (its owner only; not the owner themself).
+   * Ack: null. The room hears a `removed` entry; the user's sockets leave the room at once on
+   * every instance and hear `room:removed`; from then on they are refused its history and sync.
+   */
+  'room:remove': (payload: RoomRemovePayload, ack: AckFn<null>) => void;
+  /**
+   * Client → server: rename a channel (its owner only) and/or set its topic (any member). Ack:
+   * the room. Each change is a `renamed` or `topic` entry in its stream, and every member hears
+   * `room:update`. Refusals: `forbidden`, `name_taken`.
+   */
+  'channel:edit': (payload: ChannelEditPayload, ack: AckFn<RoomDto>) => void;
+  /**
+   * Client → server: the group conversation of the caller and `userIds` (3 to 9 people in all),
+   * created if new. The same set finds the same room, from whoever opens it, even at once on two
+   * instances; anyone of the set who had left is added back. Ack: its summary. Refusals:
+   * `not_found` (a user id that does not exist), `limit_reached`.
+   */
+  'group:open': (payload: GroupOpenPayload, ack: AckFn<RoomSummaryDto>) => void;
+  /** Client → server: a page of a room's members with their roles (members only). */
+  'room:members': (payload: RoomMembersPayload, ack: AckFn<MemberPage>) => void;
 }
 
 /** Events the server emits on `/dm`, to every socket of the users concerned. */
@@ -154,7 +241,17 @@ export interface DmServerToClientEvents {
   'dm:read': (mark: ReadMarkDto) => void;
   /** The other participant started or stopped typing (volatile). Expire it after `LIMITS.typingExpiryMs`. */
   typing: (typing: TypingDto) => void;
-  /** As on `/lobby`: broadcasts may have been missed. Refresh `dm:conversations` and `dm:sync` open rooms. */
+  /**
+   * One of the user's rooms (not a one-to-one DM) as this user sees it, after they created or
+   * joined it, were added to it or made its owner, or moved their read mark in it: the full
+   * summary; replace what you hold. Not sent for new entries (count those from `message:new` /
+   * `dm:message`, which every member receives), nor for renames and topics (apply the `renamed`
+   * and `topic` entries).
+   */
+  'room:update': (summary: RoomSummaryDto) => void;
+  /** The user left a room (in another tab) or was removed from it: drop it and its messages. */
+  'room:removed': (removed: RoomRemovedDto) => void;
+  /** As on `/lobby`: broadcasts may have been missed. Refresh `room:list`, `dm:conversations` and sync open rooms. */
   resync: () => void;
 }
 

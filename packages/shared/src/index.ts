@@ -1,6 +1,7 @@
 export * from './limits.js';
 export * from './errors.js';
 export * from './schemas.js';
+export * from './roomSchemas.js';
 export * from './dto.js';
 export * from './events.js';
 export * from './validate.js';

@@ -42,6 +42,22 @@ export const LIMITS = {
   passwordMaxLength: 256,
   /** Largest Socket.IO frame the server accepts, in bytes: a maximal body plus envelope, far under socket.io's 1 MB default. */
   maxFrameBytes: 64 * 1024,
+  /** Longest channel name, in code points after NFKC normalisation (Slack's limit is 80 too). */
+  channelNameMaxLength: 80,
+  /** Longest channel topic, in code points after NFC normalisation and trimming (Slack's limit is 250). */
+  topicMaxLength: 250,
+  /** Fewest people in a group conversation, the opener included (two are a DM). */
+  groupMembersMin: 3,
+  /** Most people in a group conversation, the opener included (Slack's group DMs stop at 9). */
+  groupMembersMax: 9,
+  /** Default for the server setting `ROOMS_PER_USER_MAX`: channels and groups one user may be a member of (the lobby and DMs do not count). */
+  roomsPerUserDefault: 500,
+  /** Most channels one `channel:browse` answer carries. */
+  channelBrowsePageMax: 50,
+  /** Most members one `room:members` answer carries. */
+  memberPageMax: 100,
+  /** Most users one `room:invite` may add. */
+  inviteBatchMax: 20,
   /** Largest JSON request body the HTTP API accepts, in bytes. */
   maxHttpBodyBytes: 16 * 1024,
 } as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
+import { LOBBY_ROOM_ID, roomIdSchema } from './roomSchemas.js';
 import { userName, userText } from './text.js';
 
 /** A username: letters, digits, `.`, `_` and `-`; unique case-insensitively. */
@@ -56,14 +57,19 @@ export const bodySchema = userText(LIMITS.bodyMaxLength, 'body');
 /** A room sequence number: 1 for a room's first message. */
 const seqSchema = z.int({ error: 'must be an integer' }).min(0, { error: 'must not be negative' }).max(Number.MAX_SAFE_INTEGER);
 
+/** On `/lobby`: the room an event is about; the lobby when absent (what clients before rooms send). */
+const lobbyRoomIdSchema = roomIdSchema.default(LOBBY_ROOM_ID);
+
 /** `message:send` payload. */
 export const sendMessageSchema = z.strictObject({
+  roomId: lobbyRoomIdSchema,
   clientId: clientIdSchema,
   body: bodySchema,
 });
 
 /** `message:history` payload: the page of messages just before `beforeSeq` (the newest page without it). */
 export const historySchema = z.strictObject({
+  roomId: lobbyRoomIdSchema,
   beforeSeq: seqSchema.min(1, { error: 'beforeSeq must be at least 1' }).optional(),
   limit: z
     .int({ error: 'limit must be an integer' })
@@ -74,6 +80,7 @@ export const historySchema = z.strictObject({
 
 /** `message:sync` payload: everything after `afterSeq` (0 for the whole room), oldest first. */
 export const syncSchema = z.strictObject({
+  roomId: lobbyRoomIdSchema,
   afterSeq: seqSchema,
 });
 
@@ -93,18 +100,24 @@ export type ChangePasswordPayload = z.input<typeof changePasswordSchema>;
 /** A user id: 24 lowercase hex digits. Checked by format before any lookup. */
 export const userIdSchema = z.string({ error: 'must be a string' }).regex(/^[0-9a-f]{24}$/, { error: 'must be a user id (24 hex digits)' });
 
-/** A DM room id: `dm:` and the two participants' user ids in ascending order (see `dmRoomId`). */
-export const dmRoomIdSchema = z
-  .string({ error: 'roomId must be a string' })
-  .regex(/^dm:[0-9a-f]{24}:[0-9a-f]{24}$/, { error: 'roomId must be a DM room id (dm:<userId>:<userId>)' })
-  .refine((id) => id.slice(3, 27) <= id.slice(28), { error: 'roomId must list the user ids in ascending order' });
+/**
+ * A room id on `/dm`, where it names any room the caller is a member of (a DM, group or private
+ * channel, or a public room: history, sync, read marks and typing work for every kind there).
+ */
+export const dmRoomIdSchema = roomIdSchema;
 
-/** `dm:send` payload: a message to the user with id `to` (yourself for notes-to-self). */
-export const dmSendSchema = z.strictObject({
-  to: userIdSchema,
-  clientId: clientIdSchema,
-  body: bodySchema,
-});
+/**
+ * `dm:send` payload: a message to the user with id `to` (yourself for notes-to-self), or into the
+ * room `roomId` the caller is a member of (a group or channel). Exactly one of the two.
+ */
+export const dmSendSchema = z
+  .strictObject({
+    to: userIdSchema.optional(),
+    roomId: roomIdSchema.optional(),
+    clientId: clientIdSchema,
+    body: bodySchema,
+  })
+  .refine((send) => (send.to === undefined) !== (send.roomId === undefined), { error: 'name exactly one of to and roomId', path: ['to'] });
 
 /** `dm:history` payload: like `message:history`, in one DM room. */
 export const dmHistorySchema = z.strictObject({
@@ -177,6 +190,9 @@ export const recallSchema = z.strictObject({ id: messageIdSchema });
 /** A payload that carries nothing: `{}`. */
 export const emptySchema = z.strictObject({});
 
+/** `/lobby` `typing:start` and `typing:stop` payload: the room (the lobby when absent). */
+export const lobbyTypingSchema = z.strictObject({ roomId: lobbyRoomIdSchema });
+
 /** `/dm` `typing:start` and `typing:stop` payload. */
 export const dmTypingSchema = z.strictObject({ roomId: dmRoomIdSchema });
 
@@ -189,6 +205,8 @@ export const presenceQuerySchema = z.strictObject({
 
 /** What a client sends with `message:recall`. */
 export type RecallPayload = z.input<typeof recallSchema>;
+/** What a client sends with `/lobby` typing events. */
+export type LobbyTypingPayload = z.input<typeof lobbyTypingSchema>;
 /** What a client sends with `/dm` typing events. */
 export type DmTypingPayload = z.input<typeof dmTypingSchema>;
 /** What a client sends with `presence:get`. */

@@ -12,9 +12,10 @@ describe('DM room ids', () => {
     expect(dmParticipants(dmRoomId(alice, alice))).toEqual([alice, alice]);
   });
 
-  it('refuse anything but the canonical form', () => {
+  it('refuse anything but the canonical form (on /dm any room id is accepted, the lobby too)', () => {
     expect(validate(dmRoomIdSchema, dmRoomId(alice, bob)).ok).toBe(true);
-    for (const bad of [`dm:${alice}:${bob}`, 'lobby', `dm:${bob}`, `dm:${bob}:${alice}x`, `DM:${bob}:${alice}`, { $gt: '' }]) {
+    expect(validate(dmRoomIdSchema, 'lobby').ok).toBe(true);
+    for (const bad of [`dm:${alice}:${bob}`, 'lobbyx', `dm:${bob}`, `dm:${bob}:${alice}x`, `DM:${bob}:${alice}`, { $gt: '' }]) {
       expect(validate(dmRoomIdSchema, bad)).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
     }
     expect(dmParticipants('lobby')).toBeNull();
@@ -27,6 +28,14 @@ describe('DM payloads', () => {
     expect(validate(dmSendSchema, { to: 'bob', clientId: 'c1', body: 'hi' })).toMatchObject({ ok: false, error: { field: 'to' } });
     expect(validate(dmSendSchema, { to: bob, clientId: 'c1', body: 'hi', author: alice })).toMatchObject({ ok: false, error: { field: '' } });
     expect(validate(dmSendSchema, { to: { $ne: null }, clientId: 'c1', body: 'hi' })).toMatchObject({ ok: false, error: { field: 'to' } });
+  });
+
+  it('dm:send takes a room id instead of a user, never both and never neither', () => {
+    const roomId = `c:${bob}`;
+    expect(validate(dmSendSchema, { roomId, clientId: 'c1', body: 'hi' })).toEqual({ ok: true, data: { roomId, clientId: 'c1', body: 'hi' } });
+    expect(validate(dmSendSchema, { roomId, to: bob, clientId: 'c1', body: 'hi' })).toMatchObject({ ok: false, error: { field: 'to' } });
+    expect(validate(dmSendSchema, { clientId: 'c1', body: 'hi' })).toMatchObject({ ok: false, error: { field: 'to' } });
+    expect(validate(dmSendSchema, { roomId: 'c:nothex', clientId: 'c1', body: 'hi' })).toMatchObject({ ok: false, error: { field: 'roomId' } });
   });
 
   it('dm:read needs a whole, non-negative seq', () => {

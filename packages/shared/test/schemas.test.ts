@@ -4,7 +4,7 @@ import { LIMITS, historySchema, registerSchema, sendMessageSchema, syncSchema, v
 describe('message:send payloads', () => {
   it('normalise the body to NFC, fold CRLF, and trim it', () => {
     const res = validate(sendMessageSchema, { clientId: 'abc-1', body: '  Cafe\u0301\r\nline two  ' });
-    expect(res).toEqual({ ok: true, data: { clientId: 'abc-1', body: 'Caf\u00e9\nline two' } });
+    expect(res).toEqual({ ok: true, data: { roomId: 'lobby', clientId: 'abc-1', body: 'Caf\u00e9\nline two' } });
   });
 
   it('accept a body of exactly the limit and refuse one past it', () => {
@@ -21,7 +21,7 @@ describe('message:send payloads', () => {
 
   it('keep HTML as plain text: it is data, not markup', () => {
     const body = '<img src=x onerror=alert(1)>';
-    expect(validate(sendMessageSchema, { clientId: 'a', body })).toEqual({ ok: true, data: { clientId: 'a', body } });
+    expect(validate(sendMessageSchema, { clientId: 'a', body })).toEqual({ ok: true, data: { roomId: 'lobby', clientId: 'a', body } });
   });
 
   it('refuse unknown keys, including __proto__ and constructor', () => {
@@ -38,7 +38,7 @@ describe('message:send payloads', () => {
 
 describe('history and sync payloads', () => {
   it('default the history page size and bound it', () => {
-    expect(validate(historySchema, {})).toEqual({ ok: true, data: { limit: LIMITS.historyPageDefault } });
+    expect(validate(historySchema, {})).toEqual({ ok: true, data: { roomId: 'lobby', limit: LIMITS.historyPageDefault } });
     expect(validate(historySchema, { limit: LIMITS.historyPageMax + 1 })).toMatchObject({ ok: false, error: { field: 'limit' } });
     expect(validate(historySchema, { beforeSeq: 0 })).toMatchObject({ ok: false, error: { field: 'beforeSeq' } });
   });

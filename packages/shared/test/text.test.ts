@@ -105,7 +105,7 @@ describe('text with nothing visible', () => {
 
   it('keeps emoji, CJK, right-to-left text, joining scripts and visible text around joiners', () => {
     const bodies = ['👩🏽\u200D💻', '❤️', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '漢字かな', 'שלום', 'می\u200Cخواهم', 'hi\u200B', '\u200Bhi\u200D', '⠀⠁⠀', '\u0301', '\uE000', '\u0378'];
-    for (const body of bodies) expect(send(body), JSON.stringify(body)).toEqual({ ok: true, data: { clientId: 'a', body: body.normalize('NFC') } });
+    for (const body of bodies) expect(send(body), JSON.stringify(body)).toEqual({ ok: true, data: { roomId: 'lobby', clientId: 'a', body: body.normalize('NFC') } });
   });
 
   it('still calls an empty or whitespace-only body empty, not invisible', () => {

@@ -27,6 +27,8 @@ export interface RateLimitRules {
   signInPerAddress: LimitRule;
   registrationsPerAddress: LimitRule;
   connectionsPerAddress: LimitRule;
+  /** Users added to channels (`room:invite`), per inviter: each invited user takes one point. */
+  invites: LimitRule;
 }
 
 export type LimitName = keyof RateLimitRules;
@@ -39,6 +41,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   signInPerAddress: { points: 30, durationSeconds: 15 * 60, blockSeconds: 15 * 60 },
   registrationsPerAddress: { points: 10, durationSeconds: 60 * 60 },
   connectionsPerAddress: { points: 60, durationSeconds: 60 },
+  invites: { points: 30, durationSeconds: 60 },
 };
 
 type Limiter = Pick<RateLimiterAbstract, 'consume' | 'delete'> | BurstyRateLimiter;
@@ -66,10 +69,10 @@ export function createRateLimits(rules: RateLimitRules, redis?: RedisClientType,
 
   const limiters = Object.fromEntries((Object.keys(rules) as LimitName[]).map((name) => [name, build(name)])) as Record<LimitName, Limiter>;
 
-  /** Takes one point for `key`; null when allowed, else how long to wait. */
-  async function take(name: LimitName, key: string): Promise<{ retryAfterMs: number } | null> {
+  /** Takes `points` (one by default) for `key`; null when allowed, else how long to wait. */
+  async function take(name: LimitName, key: string, points = 1): Promise<{ retryAfterMs: number } | null> {
     try {
-      await limiters[name].consume(key);
+      await limiters[name].consume(key, points);
       return null;
     } catch (err) {
       if (err instanceof RateLimiterRes) {
@@ -81,8 +84,8 @@ export function createRateLimits(rules: RateLimitRules, redis?: RedisClientType,
   }
 
   /** As `take`, answered as the `rate_limited` ack a client shows. */
-  async function check(name: LimitName, key: string): Promise<{ ok: false; error: AckError } | null> {
-    const limited = await take(name, key);
+  async function check(name: LimitName, key: string, points = 1): Promise<{ ok: false; error: AckError } | null> {
+    const limited = await take(name, key, points);
     if (!limited) return null;
     const seconds = Math.ceil(limited.retryAfterMs / 1000);
     return fail('rate_limited', `Too many requests; try again in ${seconds} second${seconds === 1 ? '' : 's'}.`, { retryAfterMs: limited.retryAfterMs });

@@ -6,7 +6,6 @@ import {
   type Ack,
   type ConversationDto,
   type ConversationPage,
-  type MessagePage,
   type ReadMarkDto,
   type UserDto,
   type UserPage,
@@ -14,19 +13,16 @@ import {
 import type { ConversationRecord, Stores } from '../store/ports.js';
 import type {
   ConversationListInput,
-  DmHistoryInput,
   DmOpenInput,
   DmReadInput,
   DmSendInput,
-  DmSyncInput,
   UserSearchInput,
 } from '../validated.js';
 import type { Admit, MessageService, SendResult } from './messageService.js';
 import { createConversationViews } from './conversationViews.js';
 import { toUserDto } from './toDto.js';
 
-/** One refusal for every room the caller is not in, whether or not it exists, so probing learns nothing. */
-const NOT_A_PARTICIPANT = fail('forbidden', 'You are not a participant of this conversation.');
+import { NOT_A_MEMBER } from './rooms/refusals.js';
 
 export interface DmSendResult extends SendResult {
   /** The two participants (the same id twice for notes-to-self). */
@@ -62,7 +58,7 @@ export function createDmService(deps: { stores: Stores; messages: MessageService
    * fails between the writes, the client's retry (same clientId) finds the message and writes
    * the rest.
    */
-  async function send(user: UserDto, input: DmSendInput, admit?: Admit): Promise<Ack<DmSendResult>> {
+  async function send(user: UserDto, input: Pick<DmSendInput, 'clientId' | 'body'> & { to: string }, admit?: Admit): Promise<Ack<DmSendResult>> {
     const peer = input.to === user.id ? user : await findUser(input.to);
     if (!peer) return fail('forbidden', 'You cannot message this user.');
     const roomId = dmRoomId(user.id, peer.id);
@@ -82,19 +78,9 @@ export function createDmService(deps: { stores: Stores; messages: MessageService
     return deps.messages.recall(user, messageId, (roomId) => membersOf(user, roomId) !== null, admit);
   }
 
-  async function history(user: UserDto, input: DmHistoryInput): Promise<Ack<MessagePage>> {
-    if (!membersOf(user, input.roomId)) return NOT_A_PARTICIPANT;
-    return deps.messages.history(input.roomId, { beforeSeq: input.beforeSeq, limit: input.limit });
-  }
-
-  async function sync(user: UserDto, input: DmSyncInput): Promise<Ack<MessagePage>> {
-    if (!membersOf(user, input.roomId)) return NOT_A_PARTICIPANT;
-    return deps.messages.sync(input.roomId, { afterSeq: input.afterSeq });
-  }
-
   async function markRead(user: UserDto, input: DmReadInput): Promise<Ack<ReadResult>> {
     const memberIds = membersOf(user, input.roomId);
-    if (!memberIds) return NOT_A_PARTICIPANT;
+    if (!memberIds) return NOT_A_MEMBER;
     // No mark past the newest message; a store that knows the room has the seq reads nothing.
     const result = await conversations.markRead(input.roomId, user.id, await messageStore.upToNewest(input.roomId, input.seq));
     return ok({ mark: { roomId: input.roomId, userId: user.id, seq: result.seq }, moved: result.moved, memberIds });
@@ -142,7 +128,7 @@ export function createDmService(deps: { stores: Stores; messages: MessageService
     for (const stop of closers.splice(0)) stop();
   }
 
-  return { send, recall, history, sync, markRead, viewRoom, findUser, open, list, searchUsers, onClose, close };
+  return { send, recall, markRead, viewRoom, findUser, open, list, searchUsers, onClose, close };
 }
 
 export type DmService = ReturnType<typeof createDmService>;

@@ -1,4 +1,5 @@
-import { LIMITS, fail, ok, type Ack, type AckError, type MessageDto, type MessagePage, type UserDto } from '@confab/shared';
+import { randomBytes } from 'node:crypto';
+import { LIMITS, fail, ok, type Ack, type AckError, type MessageDto, type MessagePage, type RoomEventDto, type UserDto } from '@confab/shared';
 import type { MessageStore } from '../store/ports.js';
 import type { HistoryInput, SendMessageInput, SyncInput } from '../validated.js';
 
@@ -29,7 +30,7 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
   async function send(
     author: UserDto,
     roomId: string,
-    input: SendMessageInput,
+    input: Pick<SendMessageInput, 'clientId' | 'body'>,
     admit: Admit = admitAll,
     options: { countAuthors?: boolean } = {},
   ): Promise<Ack<SendResult>> {
@@ -52,11 +53,27 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
     return ok(result);
   }
 
-  async function history(roomId: string, input: HistoryInput): Promise<Ack<MessagePage>> {
+  /**
+   * Records a change to the room (a join, a rename…) as an entry of its stream. Its clientId holds
+   * a ':', which clients may not send, so it can never collide with a message's.
+   */
+  async function recordEvent(actor: UserDto, roomId: string, event: RoomEventDto): Promise<MessageDto> {
+    const { message } = await deps.messages.append({
+      roomId,
+      clientId: `event:${randomBytes(12).toString('hex')}`,
+      author: { id: actor.id, name: actor.displayName },
+      body: '',
+      createdAt: deps.now(),
+      event,
+    });
+    return message;
+  }
+
+  async function history(roomId: string, input: Pick<HistoryInput, 'beforeSeq' | 'limit'>): Promise<Ack<MessagePage>> {
     return ok(await deps.messages.history(roomId, { beforeSeq: input.beforeSeq, limit: input.limit }));
   }
 
-  async function sync(roomId: string, input: SyncInput): Promise<Ack<MessagePage>> {
+  async function sync(roomId: string, input: Pick<SyncInput, 'afterSeq'>): Promise<Ack<MessagePage>> {
     return ok(await deps.messages.since(roomId, { afterSeq: input.afterSeq, limit: LIMITS.syncPageMax }));
   }
 
@@ -67,10 +84,15 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
    * two writes) finds the same entry. The ':' in it is outside what clients may send as a
    * clientId, so no message of the author's can take the entry's place.
    */
-  async function recall(user: UserDto, messageId: string, canSee: (roomId: string) => boolean, admit: Admit = admitAll): Promise<Ack<RecallResult>> {
+  async function recall(
+    user: UserDto,
+    messageId: string,
+    canSee: (roomId: string) => boolean | Promise<boolean>,
+    admit: Admit = admitAll,
+  ): Promise<Ack<RecallResult>> {
     const target = await deps.messages.findById(messageId);
     // A message in a room the caller cannot see is reported exactly like a missing one.
-    if (!target || !canSee(target.roomId) || target.recall) return fail('not_found', 'There is no such message.');
+    if (!target || target.recall || target.event || !(await canSee(target.roomId))) return fail('not_found', 'There is no such message.');
     if (target.author.id !== user.id) return fail('forbidden', 'Only the author can recall a message.');
     const age = deps.now().getTime() - Date.parse(target.createdAt);
     if (!target.recalledAt && age > deps.recallWindowMs) {
@@ -90,7 +112,7 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
     return ok({ entry: message, isNew });
   }
 
-  return { send, recall, history, sync };
+  return { send, recall, recordEvent, history, sync };
 }
 
 export type MessageService = ReturnType<typeof createMessageService>;

@@ -1,4 +1,4 @@
-import type { AuthorDto, MessageDto, MessagePage, UserDto } from '@confab/shared';
+import type { AuthorDto, MemberRole, MessageDto, MessagePage, RoomEventDto, UserDto } from '@confab/shared';
 
 /** A user as stored: the public fields plus the password hash, which never leaves the server. */
 export interface UserRecord extends UserDto {
@@ -25,6 +25,8 @@ export interface UserStore {
    * after `afterUsername` (a lower-cased username) when given. An empty prefix matches everyone.
    */
   search(query: { prefix: string; afterUsername?: string; limit: number }): Promise<UserRecord[]>;
+  /** How many users are registered (the lobby's member count). */
+  count(): Promise<number>;
   /** Replaces the user's password hash; false when there is no such user. */
   setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
 }
@@ -37,6 +39,8 @@ export interface NewMessage {
   createdAt: Date;
   /** Set on a recall entry: the message it recalls. */
   recall?: { messageId: string; seq: number };
+  /** Set on a room event entry (join, leave, rename…): what changed. */
+  event?: RoomEventDto;
   /**
    * Keep running counts of each author's messages with the room's entries, so that `countUnread`
    * reads two entries' counts instead of counting the range between them. For rooms with few
@@ -112,6 +116,79 @@ export interface ConversationStore {
   readSeq(roomId: string, userId: string): Promise<number>;
 }
 
+/** The kinds of room a RoomStore holds records for (DMs are ConversationRecords, the lobby is implied). */
+export type StoredRoomKind = 'public_channel' | 'private_channel' | 'group';
+
+/** A channel's or group's record. */
+export interface RoomRecord {
+  /** `c:<24 hex>` for channels, `g:<24 hex>` for groups. */
+  id: string;
+  kind: StoredRoomKind;
+  /** Channels: the name as stored (NFKC, trimmed); null for groups. */
+  name: string | null;
+  /** Channels: the topic; empty when none (and for groups). */
+  topic: string;
+  /** Groups: the defining set of user ids, ascending (the id is derived from it). Empty for channels. */
+  memberSet: string[];
+  createdBy: string;
+  createdAt: Date;
+}
+
+export interface NewChannel {
+  id: string;
+  kind: 'public_channel' | 'private_channel';
+  name: string;
+  topic: string;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export interface MembershipRecord {
+  roomId: string;
+  userId: string;
+  role: MemberRole;
+  joinedAt: Date;
+}
+
+export interface RoomStore {
+  /**
+   * Creates a channel and makes its creator the owner; `'name_taken'` when a channel with the
+   * same name key (`channelNameKey`) exists, public or private. Safe against concurrent creates.
+   */
+  createChannel(channel: NewChannel): Promise<RoomRecord | 'name_taken'>;
+  /**
+   * The group for this set of users (ascending ids), created if new: concurrent calls with the
+   * same id and set return the same record. Does not change memberships.
+   */
+  openGroup(group: { id: string; memberSet: string[]; createdBy: string; createdAt: Date }): Promise<RoomRecord>;
+  find(id: string): Promise<RoomRecord | null>;
+  /** The channel whose name key (`channelNameKey`) is `nameKey`, public or private. */
+  findByName(nameKey: string): Promise<RoomRecord | null>;
+  /**
+   * Public channels whose name key starts with `prefix` (plain text, never a pattern), ordered by
+   * name key, strictly after `afterNameKey` when given.
+   */
+  browse(query: { prefix: string; afterNameKey?: string; limit: number }): Promise<RoomRecord[]>;
+  /** Sets a channel's name and/or topic; `'name_taken'` if the new name's key belongs to another channel; null if there is no such room. */
+  update(id: string, change: { name?: string; topic?: string }): Promise<RoomRecord | 'name_taken' | null>;
+  /** Adds a member (keeps an existing membership as it is); true when this call added them. */
+  addMember(membership: MembershipRecord): Promise<boolean>;
+  /** Removes a member; true when this call removed them. */
+  removeMember(roomId: string, userId: string): Promise<boolean>;
+  /** Changes a member's role; false when they are not a member. */
+  setRole(roomId: string, userId: string, role: MemberRole): Promise<boolean>;
+  membership(roomId: string, userId: string): Promise<MembershipRecord | null>;
+  /** Members ordered by user id, strictly after `afterUserId` when given. */
+  members(roomId: string, query: { afterUserId?: string; limit: number }): Promise<MembershipRecord[]>;
+  /** The remaining member who joined first (ties: lower user id), or null in an empty room. */
+  earliestMember(roomId: string): Promise<MembershipRecord | null>;
+  memberCount(roomId: string): Promise<number>;
+  /** Every room the user is a member of (channels and groups), in no particular order. */
+  roomsOf(userId: string): Promise<MembershipRecord[]>;
+  /** How many rooms the user is a member of (channels and groups). */
+  countRoomsOf(userId: string): Promise<number>;
+}
+
 export interface SessionRecord {
   id: string;
   userId: string;
@@ -135,6 +212,7 @@ export interface Stores {
   messages: MessageStore;
   sessions: SessionStore;
   conversations: ConversationStore;
+  rooms: RoomStore;
   /** Whether the backing database answers now (for `/readyz`). */
   isReady(): Promise<boolean>;
   /** Human name of the implementation, for logs and `/readyz`. */

@@ -1,4 +1,4 @@
-import { dmRoomId, type Ack, type MessageDto, type MessagePage } from '@confab/shared';
+import { dmRoomId, type Ack, type MessageDto, type MessagePage, type RoomSummaryDto } from '@confab/shared';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { afterEach, expect } from 'vitest';
@@ -136,7 +136,8 @@ export function outcome(ack: Ack<unknown>): string {
 
 export const invalid = (field: string) => ({ ok: false, error: { code: 'invalid_payload', field, message: expect.any(String) } });
 
-export const NOT_A_PARTICIPANT = { ok: false, error: { code: 'forbidden', message: 'You are not a participant of this conversation.' } };
+/** The one answer to a request about a room the caller is not a member of, whether or not it exists. */
+export const NOT_A_PARTICIPANT = { ok: false, error: { code: 'forbidden', message: 'You are not a member of this room.' } };
 
 /** Every server→client event of these names, as `event payload-json`, in arrival order. */
 function record(socket: Socket, events: string[], into: string[]): void {
@@ -164,6 +165,9 @@ export interface World {
   pairRoom: string;
   lobbyMessages: MessageDto[];
   pairMessages: MessageDto[];
+  /** Alice's private channel, to which she invited Bob, and what it legitimately holds (its event entries included). */
+  privateRoom: string;
+  privateMessages: MessageDto[];
   /** What Bob's lobby socket and Alice's and Bob's DM sockets have heard since the seed. */
   heard: string[];
   /**
@@ -200,13 +204,18 @@ export async function createWorld(
   const pairRoom = dmRoomId(alice!.user.id, bob!.user.id);
   const lobbyMessages = [succeeded(await ask<MessageDto>(aliceLobby!, 'message:send', { clientId: 'seed-lobby', body: 'hello lobby' }))];
   const pairMessages = [succeeded(await ask<MessageDto>(aliceDm!, 'dm:send', { to: bob!.user.id, clientId: 'seed-dm', body: 'secret for Bob' }))];
+  const privateRoom = succeeded(await ask<RoomSummaryDto>(aliceDm!, 'channel:create', { name: 'alice-bob', topic: 'just us', private: true })).room.id;
+  succeeded(await ask(aliceDm!, 'room:invite', { roomId: privateRoom, userIds: [bob!.user.id] }));
+  // Bob writes it: Alice's seed and fence take exactly the points the rate-limit test gives her.
+  succeeded(await ask<MessageDto>(bobDm!, 'dm:send', { roomId: privateRoom, clientId: 'seed-private', body: 'private plans' }));
+  const privateMessages = await sync(aliceDm!, privateRoom);
   // The seed's own broadcasts must be in before recording starts.
   await eventually(async () => expect((await sync(bobLobby!)).map((m) => m.id)).toEqual(lobbyMessages.map((m) => m.id)));
   await settle();
 
   const heard: string[] = [];
   record(bobLobby!, ['message:new', 'typing'], heard);
-  for (const socket of [aliceDm!, bobDm!]) record(socket, ['dm:message', 'dm:read', 'typing', 'conversation:update'], heard);
+  for (const socket of [aliceDm!, bobDm!]) record(socket, ['dm:message', 'dm:read', 'typing', 'conversation:update', 'room:update', 'room:removed'], heard);
 
   let fences = 0;
   let baseline: VisibleState;
@@ -227,6 +236,8 @@ export async function createWorld(
     pairRoom,
     lobbyMessages,
     pairMessages,
+    privateRoom,
+    privateMessages,
     heard,
     async rebaseline() {
       await settle();

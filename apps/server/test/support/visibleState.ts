@@ -1,4 +1,4 @@
-import { LOBBY_ROOM_ID, dmRoomId, type ConversationPage, type MessageDto, type PresenceDto } from '@confab/shared';
+import { LOBBY_ROOM_ID, dmRoomId, type ChannelPage, type ConversationPage, type MessageDto, type PresenceDto, type RoomSummaryDto } from '@confab/shared';
 import { expect } from 'vitest';
 import { ask, succeeded, type World } from './attack.js';
 
@@ -23,6 +23,15 @@ export interface VisibleState {
   messages: Record<string, MessageDto[]>;
   /** Each user's read mark in each of those DM rooms. */
   readMarks: Record<string, number>;
+  /**
+   * Alice's and Bob's rooms as `room:list` gives them (names, topics, members, roles, newest entries,
+   * unread counts), the lobby's member count left out (it counts registrations).
+   */
+  rooms: Record<string, RoomSummaryDto[]>;
+  /** Every channel and group each user is a member of, with their role. */
+  memberships: Record<string, string[]>;
+  /** The public channels anyone can find. */
+  channels: ChannelPage;
   /** Each user's presence; an offline user's `rev` is only the revision it was read at, so it is left out. */
   presence: Record<string, Omit<PresenceDto, 'rev'> & { rev?: number }>;
 }
@@ -41,7 +50,7 @@ export async function visibleState(w: World): Promise<VisibleState> {
   named.forEach(([nameA, a], i) => named.slice(i).forEach(([nameB, b]) => rooms.push([`${nameA}+${nameB}`, dmRoomId(a.user.id, b.user.id)])));
   const { conversations, messages } = w.stores;
 
-  const state: VisibleState = { conversations: {}, lists: {}, messages: {}, readMarks: {}, presence: {} };
+  const state: VisibleState = { conversations: {}, lists: {}, messages: {}, readMarks: {}, rooms: {}, memberships: {}, channels: { channels: [] }, presence: {} };
   for (const [name, { user }] of named) {
     state.conversations[name] = await Promise.all(
       (await conversations.listForUser(user.id, { limit: 100 })).map(async (record) => {
@@ -58,6 +67,18 @@ export async function visibleState(w: World): Promise<VisibleState> {
   }
   state.lists.alice = succeeded(await ask<ConversationPage>(w.aliceDm, 'dm:conversations', { limit: 50 }));
   state.lists.bob = succeeded(await ask<ConversationPage>(w.bobDm, 'dm:conversations', { limit: 50 }));
+  // Alice's and Bob's as their apps get them; Mallory's from the stores, since some cases close her sockets.
+  for (const [name, socket] of Object.entries({ alice: w.aliceDm, bob: w.bobDm })) {
+    const listed = succeeded(await ask<{ rooms: RoomSummaryDto[] }>(socket, 'room:list', {})).rooms;
+    state.rooms[name] = listed.map((s) => (s.room.kind === 'lobby' ? { ...s, room: { ...s.room, memberCount: -1 } } : s));
+  }
+  state.memberships = {};
+  for (const [name, { user }] of named) {
+    const memberships = (await w.stores.rooms.roomsOf(user.id)).sort((x, y) => x.roomId.localeCompare(y.roomId));
+    state.memberships[name] = memberships.map((m) => `${m.roomId} ${m.role}`);
+    for (const { roomId } of memberships) if (!rooms.some(([, id]) => id === roomId)) rooms.push([roomId, roomId]);
+  }
+  state.channels = succeeded(await ask<ChannelPage>(w.aliceDm, 'channel:browse', {}));
   for (const [label, roomId] of rooms) {
     state.messages[label] = (await messages.since(roomId, { afterSeq: 0, limit: 500 })).messages;
     if (roomId === LOBBY_ROOM_ID) continue;

@@ -4,6 +4,7 @@ import {
   fail,
   emptySchema,
   historySchema,
+  lobbyTypingSchema,
   presenceQuerySchema,
   recallSchema,
   sendMessageSchema,
@@ -18,17 +19,21 @@ import type { Namespace, Socket } from 'socket.io';
 import type { Logger } from '../../logger.js';
 import type { RateLimits } from '../../limits/rateLimits.js';
 import type { PresenceService } from '../../presence/presenceService.js';
-import type { MessageService } from '../../services/messageService.js';
+import type { RoomMessaging } from '../../services/rooms/roomMessaging.js';
+import type { RoomStore } from '../../store/ports.js';
 import { createClientLog, type ClientLog, type ClientLogLimit } from '../../logging/sampledLog.js';
 import { handleEvent } from '../handler.js';
 import type { PresenceBroadcast } from '../presenceBroadcast.js';
+import { joinMemberRooms } from '../roomDelivery.js';
 import { sessionRoom, userRoom } from '../rooms.js';
 
 export type LobbyNamespace = Namespace<LobbyClientToServerEvents, LobbyServerToClientEvents, InterServerEvents, SocketData>;
 type LobbySocket = Socket<LobbyClientToServerEvents, LobbyServerToClientEvents, InterServerEvents, SocketData>;
 
 interface LobbyDeps {
-  messages: MessageService;
+  /** Messaging in any room: the lobby, and the channels and groups the caller is in. */
+  messaging: RoomMessaging;
+  roomStore: Pick<RoomStore, 'roomsOf'>;
   rateLimits: RateLimits;
   presence: PresenceService;
   /** Where a new socket waits for its snapshot and then hears presence changes. */
@@ -39,9 +44,9 @@ interface LobbyDeps {
 }
 
 /**
- * `/lobby`: every signed-in user is a member; sends and recalls are broadcast to the whole lobby
- * room. A lobby connection is also what makes its user present. Register after the handshake
- * guard: its middleware needs `socket.data.user`.
+ * `/lobby`: public rooms' traffic. Every signed-in user is in the lobby; a socket also joins the
+ * rooms of its user's channels. A lobby connection is also what makes its user present. Register
+ * after the handshake guard: its middleware needs `socket.data.user`.
  */
 export function registerLobby(lobby: LobbyNamespace, deps: LobbyDeps): void {
   lobby.use((socket, next) => void recordPresence(socket, deps).then(() => next()));
@@ -50,51 +55,31 @@ export function registerLobby(lobby: LobbyNamespace, deps: LobbyDeps): void {
     const logger = createClientLog(deps.logger.child({ nsp: '/lobby', socketId: socket.id, userId: user.id }), deps.clientLogLimit);
     socket.once('disconnect', () => logger.flush());
     socket.join([LOBBY_ROOM_ID, userRoom(user.id), sessionRoom(socket.data.sessionId)]);
-    registerMessageEvents(lobby, socket, deps, logger);
+    void joinMemberRooms(socket, user.id, deps.roomStore).catch((err: unknown) => logger.warn({ err }, 'could not join the member rooms'));
+    registerMessageEvents(socket, deps, logger);
     registerPresenceEvents(lobby, socket, deps, logger);
   });
 }
 
-function registerMessageEvents(lobby: LobbyNamespace, socket: LobbySocket, deps: LobbyDeps, logger: ClientLog): void {
+function registerMessageEvents(socket: LobbySocket, deps: LobbyDeps, logger: ClientLog): void {
   const user = socket.data.user;
+  const { messaging } = deps;
   // Taken only once every other check has passed: a refused send or recall spends no point.
   const admitMessage = () => deps.rateLimits.check('messages', user.id);
+  const admitTyping = () => deps.rateLimits.check('typing', user.id);
 
   socket.on(
     'message:send',
     handleEvent(logger, 'message:send', sendMessageSchema, async (input) => {
-      const result = await deps.messages.send(user, LOBBY_ROOM_ID, input, admitMessage);
-      if (!result.ok) return result;
-      if (result.data.isNew) lobby.to(LOBBY_ROOM_ID).emit('message:new', result.data.message);
-      return ok(result.data.message);
+      const sent = await messaging.send(user, input.roomId, input, admitMessage);
+      return sent.ok ? ok(sent.data.message) : sent;
     }),
   );
-
-  socket.on(
-    'message:recall',
-    handleEvent(logger, 'message:recall', recallSchema, async (input) => {
-      const result = await deps.messages.recall(user, input.id, (roomId) => roomId === LOBBY_ROOM_ID, admitMessage);
-      if (!result.ok) return result;
-      if (result.data.isNew) lobby.to(LOBBY_ROOM_ID).emit('message:new', result.data.entry);
-      return ok(result.data.entry);
-    }),
-  );
-
-  socket.on('message:history', handleEvent(logger, 'message:history', historySchema, (input) => deps.messages.history(LOBBY_ROOM_ID, input)));
-  socket.on('message:sync', handleEvent(logger, 'message:sync', syncSchema, (input) => deps.messages.sync(LOBBY_ROOM_ID, input)));
-
-  const typing = (isTyping: boolean) => async () => {
-    const limited = await deps.rateLimits.check('typing', user.id);
-    if (limited) return limited;
-    // Volatile: a typing signal that cannot be delivered now is worthless later.
-    lobby
-      .to(LOBBY_ROOM_ID)
-      .except(userRoom(user.id))
-      .volatile.emit('typing', { roomId: LOBBY_ROOM_ID, user: { id: user.id, name: user.displayName }, isTyping });
-    return ok(null);
-  };
-  socket.on('typing:start', handleEvent(logger, 'typing:start', emptySchema, typing(true)));
-  socket.on('typing:stop', handleEvent(logger, 'typing:stop', emptySchema, typing(false)));
+  socket.on('message:recall', handleEvent(logger, 'message:recall', recallSchema, (input) => messaging.recall(user, input.id, admitMessage)));
+  socket.on('message:history', handleEvent(logger, 'message:history', historySchema, (input) => messaging.history(user, input.roomId, input)));
+  socket.on('message:sync', handleEvent(logger, 'message:sync', syncSchema, (input) => messaging.sync(user, input.roomId, input)));
+  socket.on('typing:start', handleEvent(logger, 'typing:start', lobbyTypingSchema, (input) => messaging.typing(user, input.roomId, true, admitTyping)));
+  socket.on('typing:stop', handleEvent(logger, 'typing:stop', lobbyTypingSchema, (input) => messaging.typing(user, input.roomId, false, admitTyping)));
 }
 
 /** Reports of activity closer together than this change nothing (clients send one every 30 s at most). */

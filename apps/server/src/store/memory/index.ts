@@ -2,6 +2,7 @@ import type { MessageDto } from '@confab/shared';
 import type { SessionRecord, Stores, UserRecord } from '../ports.js';
 import { MemoryConversationStore, type SavedConversations } from './memoryConversationStore.js';
 import { MemoryMessageStore } from './memoryMessageStore.js';
+import { MemoryRoomStore, type SavedRooms } from './memoryRoomStore.js';
 import { MemorySessionStore } from './memorySessionStore.js';
 import type { MemoryStoreOptions } from './memoryStoreOptions.js';
 import { MemoryUserStore } from './memoryUserStore.js';
@@ -12,6 +13,7 @@ export interface SavedStores {
   sessions: readonly SessionRecord[];
   messages: readonly MessageDto[];
   conversations: SavedConversations;
+  rooms: SavedRooms;
 }
 
 export interface MemoryStores extends Stores {
@@ -26,14 +28,22 @@ export function createMemoryStores(options: MemoryStoreOptions<SavedStores> = {}
   const messages = new MemoryMessageStore({ saved: saved?.messages, onChange });
   const sessions = new MemorySessionStore({ saved: saved?.sessions, onChange });
   const conversations = new MemoryConversationStore({ saved: saved?.conversations, onChange });
+  const rooms = new MemoryRoomStore({ saved: saved?.rooms, onChange });
   return {
     kind: 'memory',
     users,
     messages,
     sessions,
     conversations,
+    rooms,
     isReady: async () => true,
     close: async () => {},
-    saved: () => ({ users: users.saved(), sessions: sessions.saved(), messages: messages.saved(), conversations: conversations.saved() }),
+    saved: () => ({
+      users: users.saved(),
+      sessions: sessions.saved(),
+      messages: messages.saved(),
+      conversations: conversations.saved(),
+      rooms: rooms.saved(),
+    }),
   };
 }

@@ -1,17 +1,26 @@
-import type { MessageDto, MessagePage } from '@confab/shared';
+import type { MessageDto, MessagePage, RoomEventDto } from '@confab/shared';
 import type { AppendResult, MessageStore, NewMessage } from '../ports.js';
 import { newObjectIdHex } from '../ids.js';
 import type { MemoryStoreOptions } from './memoryStoreOptions.js';
 
+function copyEvent(event: RoomEventDto): RoomEventDto {
+  return { ...event, ...(event.user ? { user: { ...event.user } } : {}) };
+}
+
 function copy(message: MessageDto): MessageDto {
-  return { ...message, author: { ...message.author }, ...(message.recall ? { recall: { ...message.recall } } : {}) };
+  return {
+    ...message,
+    author: { ...message.author },
+    ...(message.recall ? { recall: { ...message.recall } } : {}),
+    ...(message.event ? { event: copyEvent(message.event) } : {}),
+  };
 }
 
 /** One room's stream, with what `countUnread` needs to answer without walking it. */
 interface Room {
   /** The entries in seq order: entries[seq - 1] holds seq. */
   entries: MessageDto[];
-  /** Each author's messages (recall entries excluded), as ascending seqs. */
+  /** Each author's messages and room events (recall entries excluded), as ascending seqs. */
   sentSeqs: Map<string, number[]>;
   /** The recall entries, ascending by seq. */
   recalls: { seq: number; target: number; authorId: string }[];
@@ -103,6 +112,7 @@ export class MemoryMessageStore implements MessageStore {
       body: input.body,
       createdAt: input.createdAt.toISOString(),
       ...(input.recall ? { recall: { ...input.recall } } : {}),
+      ...(input.event ? { event: copyEvent(input.event) } : {}),
     };
     this.#add(room, message);
     this.#byAuthorClientId.set(key, message);

@@ -47,6 +47,10 @@ export class MemoryUserStore implements UserStore {
       .map((u) => ({ ...u }));
   }
 
+  async count(): Promise<number> {
+    return this.#byId.size;
+  }
+
   async setPasswordHash(id: string, passwordHash: string): Promise<boolean> {
     const record = this.#byId.get(id);
     if (!record) return false;

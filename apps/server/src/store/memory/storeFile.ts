@@ -27,12 +27,39 @@ const fileSchema = z.strictObject({
       createdAt: z.iso.datetime(),
       recalledAt: z.iso.datetime().optional(),
       recall: z.looseObject({ messageId: z.string(), seq: z.int().min(1) }).optional(),
+      event: z
+        .looseObject({
+          type: z.enum(['created', 'joined', 'left', 'added', 'removed', 'renamed', 'topic']),
+          user: z.looseObject({ id: z.string(), name: z.string() }).optional(),
+          name: z.string().optional(),
+          topic: z.string().optional(),
+        })
+        .optional(),
     }),
   ),
   conversations: z.strictObject({
     rooms: z.array(z.looseObject({ roomId: z.string(), memberIds: z.tuple([z.string(), z.string()]), lastActivityAt: isoDate })),
     readMarks: z.array(z.looseObject({ roomId: z.string(), userId: z.string(), seq: z.int().min(0) })),
   }),
+  // Added after version 1 without a bump: a file without it was written before channels and
+  // groups existed and holds none, while a Confab from before refuses a file with it (an unknown
+  // key) rather than load it and drop the rooms.
+  rooms: z
+    .strictObject({
+      records: z.array(
+        z.looseObject({
+          id: z.string(),
+          kind: z.enum(['public_channel', 'private_channel', 'group']),
+          name: z.string().nullable(),
+          topic: z.string(),
+          memberSet: z.array(z.string()),
+          createdBy: z.string(),
+          createdAt: isoDate,
+        }),
+      ),
+      memberships: z.array(z.looseObject({ roomId: z.string(), userId: z.string(), role: z.enum(['owner', 'member']), joinedAt: isoDate })),
+    })
+    .default({ records: [], memberships: [] }),
 });
 
 /** The message for a file Confab cannot load: start-up stops, and the file is left as it is. */

@@ -6,15 +6,18 @@ import { connectWithRetry } from './connect.js';
 import { activityModel, conversationModel } from './conversationModel.js';
 import { ensureIndexes } from './indexes.js';
 import { watchForLostWrites } from './lostWrites.js';
+import { membershipModel } from './membershipModel.js';
 import { messageModel } from './messageModel.js';
 import { backfillDisplayNameKeys } from './migrations.js';
 import { MongoConversationStore } from './mongoConversationStore.js';
 import { MongoMessageStore } from './mongoMessageStore.js';
+import { MongoRoomStore } from './mongoRoomStore.js';
 import { MongoSessionStore } from './mongoSessionStore.js';
 import { MongoUserStore } from './mongoUserStore.js';
 import { pendingRecallModel } from './pendingRecallModel.js';
 import { PendingRecalls } from './pendingRecalls.js';
 import { readMarkModel } from './readMarkModel.js';
+import { roomModel } from './roomModel.js';
 import { sessionModel } from './sessionModel.js';
 import { StreamCache } from './streamCache.js';
 import { userModel } from './userModel.js';
@@ -51,6 +54,8 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
         activity: activityModel(c),
         readMarks: readMarkModel(c),
         pendingRecalls: pendingRecallModel(c),
+        rooms: roomModel(c),
+        memberships: membershipModel(c),
       };
       await ensureIndexes(models, options.logger);
       await backfillDisplayNameKeys(models.users, options.logger);
@@ -79,6 +84,7 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
     }),
     sessions: new MongoSessionStore(models.sessions, guarded),
     conversations: new MongoConversationStore(models, guarded),
+    rooms: new MongoRoomStore(models, guarded),
     async isReady() {
       if (connection.readyState !== mongoose.ConnectionStates.connected) return false;
       try {

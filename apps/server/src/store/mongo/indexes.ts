@@ -1,9 +1,11 @@
 import type { Logger } from '../../logger.js';
 import type { ActivityModel, ConversationModel } from './conversationModel.js';
 import { isNotImplementedError } from './driverErrors.js';
+import type { MembershipModel } from './membershipModel.js';
 import type { MessageModel } from './messageModel.js';
 import type { PendingRecallModel } from './pendingRecallModel.js';
 import type { ReadMarkModel } from './readMarkModel.js';
+import type { RoomModel } from './roomModel.js';
 import type { SessionModel } from './sessionModel.js';
 import type { UserModel } from './userModel.js';
 
@@ -20,6 +22,8 @@ export async function ensureIndexes(
     activity: ActivityModel;
     readMarks: ReadMarkModel;
     pendingRecalls: PendingRecallModel;
+    rooms: RoomModel;
+    memberships: MembershipModel;
   },
   logger: Logger,
 ): Promise<void> {
@@ -29,6 +33,8 @@ export async function ensureIndexes(
   await models.activity.createIndexes();
   await models.readMarks.createIndexes();
   await models.pendingRecalls.createIndexes();
+  await models.rooms.createIndexes();
+  await models.memberships.createIndexes();
   await models.sessions.createIndexes();
   try {
     await models.sessions.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' });

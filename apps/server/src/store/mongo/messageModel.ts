@@ -1,4 +1,4 @@
-import { LIMITS, type MessageDto } from '@confab/shared';
+import { LIMITS, type MessageDto, type RoomEventDto } from '@confab/shared';
 import { Schema, type Connection, type Types } from 'mongoose';
 import type { StreamCounts } from './streamCounts.js';
 
@@ -12,6 +12,8 @@ export interface MessageDoc {
   createdAt: Date;
   recalledAt?: Date;
   recall?: { messageId: string; seq: number };
+  /** Room event entries: what changed (see RoomEventDto). */
+  event?: RoomEventDto;
   /** Rooms that count authors: the stream's counts up to this entry (see streamCounts.ts). */
   counts?: StreamCounts;
 }
@@ -29,6 +31,18 @@ const recallSchema = new Schema<NonNullable<MessageDoc['recall']>>(
   {
     messageId: { type: String, required: true, match: /^[0-9a-f]{24}$/ },
     seq: { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } },
+  },
+  { _id: false, strict: 'throw' },
+);
+
+const ROOM_EVENT_TYPES: RoomEventDto['type'][] = ['created', 'joined', 'left', 'added', 'removed', 'renamed', 'topic'];
+
+const eventSchema = new Schema<RoomEventDto>(
+  {
+    type: { type: String, required: true, enum: ROOM_EVENT_TYPES },
+    user: { type: authorSchema },
+    name: { type: String, maxlength: LIMITS.channelNameMaxLength * 2 },
+    topic: { type: String, maxlength: LIMITS.topicMaxLength * 2 },
   },
   { _id: false, strict: 'throw' },
 );
@@ -53,15 +67,16 @@ const messageSchema = new Schema<MessageDoc>(
     seq: { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } },
     clientId: { type: String, required: true, minlength: 1, maxlength: LIMITS.clientIdMaxLength },
     author: { type: authorSchema, required: true },
-    // A recalled message keeps its place in the stream with an empty body; a recall entry has none.
+    // A recalled message keeps its place in the stream with an empty body; recall and room event entries have none.
     body: {
       type: String,
       maxlength: LIMITS.bodyMaxLength * 2,
-      required: [function (this: MessageDoc) { return this.recalledAt == null && this.recall == null; }, 'body is required'],
+      required: [function (this: MessageDoc) { return this.recalledAt == null && this.recall == null && this.event == null; }, 'body is required'],
     },
     createdAt: { type: Date, required: true },
     recalledAt: { type: Date },
     recall: { type: recallSchema },
+    event: { type: eventSchema },
     counts: { type: countsSchema },
   },
   { collection: 'messages', strict: 'throw', strictQuery: 'throw', versionKey: false },
@@ -88,5 +103,16 @@ export function toMessageDto(doc: MessageDoc): MessageDto {
     createdAt: doc.createdAt.toISOString(),
     ...(doc.recalledAt ? { recalledAt: doc.recalledAt.toISOString() } : {}),
     ...(doc.recall ? { recall: { messageId: doc.recall.messageId, seq: doc.recall.seq } } : {}),
+    ...(doc.event ? { event: toRoomEventDto(doc.event) } : {}),
+  };
+}
+
+/** Only the fields the event has: a cleared topic (`''`) is kept, an absent one stays absent. */
+export function toRoomEventDto(event: RoomEventDto): RoomEventDto {
+  return {
+    type: event.type,
+    ...(event.user ? { user: { id: event.user.id, name: event.user.name } } : {}),
+    ...(event.name != null ? { name: event.name } : {}),
+    ...(event.topic != null ? { topic: event.topic } : {}),
   };
 }

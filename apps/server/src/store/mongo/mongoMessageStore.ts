@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import type { AppendResult, MessageStore, NewMessage } from '../ports.js';
 import type { AvailabilityGuard } from './availability.js';
 import { duplicateKeyFields, isDuplicateKeyError } from './driverErrors.js';
-import { toMessageDto, type MessageDoc, type MessageModel } from './messageModel.js';
+import { toMessageDto, toRoomEventDto, type MessageDoc, type MessageModel } from './messageModel.js';
 import type { PendingRecalls } from './pendingRecalls.js';
 import { createSerialByKey } from './serialByKey.js';
 import type { Head, StreamCache } from './streamCache.js';
@@ -129,6 +129,9 @@ export class MongoMessageStore implements MessageStore {
         body: input.body,
         createdAt: input.createdAt,
         ...(input.recall ? { recall: { messageId: input.recall.messageId, seq: input.recall.seq } } : {}),
+        // An event entry is otherwise an ordinary entry: it takes a seq, and counts (countsAfter,
+        // countUnread's `recall: null`) as a message by its author.
+        ...(input.event ? { event: toRoomEventDto(input.event) } : {}),
         ...(counts ? { counts } : {}),
       });
       return toMessageDto(doc.toObject());

@@ -13,7 +13,7 @@ const OBJECT_ID = /^[0-9a-f]{24}$/;
  * prefix with its last code point incremented (`prefix + '\uffff'` would miss names continuing with
  * an emoji or any other code point above U+FFFF); open-ended when no string is greater.
  */
-function prefixRange(prefix: string): { $gte: string; $lt?: string } {
+export function prefixRange(prefix: string): { $gte: string; $lt?: string } {
   const codePoints = [...prefix].map((c) => c.codePointAt(0)!);
   while (codePoints.length > 0) {
     const next = codePoints.pop()! + 1;
@@ -69,6 +69,12 @@ export class MongoUserStore implements UserStore {
       const { matchedCount } = await this.#users.updateOne({ _id: id }, { $set: { passwordHash: String(passwordHash) } });
       return matchedCount === 1;
     });
+  }
+
+  count(): Promise<number> {
+    // From the collection's metadata, not a scan: exact on a standalone server and after clean
+    // shutdowns, which is all a member count shown to users needs.
+    return this.#guarded(() => this.#users.estimatedDocumentCount());
   }
 
   search(query: { prefix: string; afterUsername?: string; limit: number }): Promise<UserRecord[]> {

@@ -1,0 +1,31 @@
+import type { UserDto } from '@confab/shared';
+import type { Stores } from '../../store/ports.js';
+import type { DmService } from '../dmService.js';
+import type { MessageService } from '../messageService.js';
+import { createRoomAccess } from './roomAccess.js';
+import type { RoomEffects } from './roomEffects.js';
+import { createRoomMembership, type RoomLimits } from './roomMembership.js';
+import { createRoomMessaging } from './roomMessaging.js';
+import { createRoomViews } from './roomViews.js';
+
+export type { RoomEffects } from './roomEffects.js';
+export type { RoomLimits } from './roomMembership.js';
+
+/** Rooms of every kind: messaging in any of them, and channels' and groups' membership. */
+export function createRoomServices(deps: {
+  stores: Stores;
+  messages: MessageService;
+  dms: Pick<DmService, 'send' | 'findUser'>;
+  effects: RoomEffects;
+  now: () => Date;
+  limits: RoomLimits;
+}) {
+  const findUser = (id: string): Promise<UserDto | null> => deps.dms.findUser(id);
+  const access = createRoomAccess(deps.stores);
+  const views = createRoomViews({ stores: deps.stores, findUser });
+  const messaging = createRoomMessaging({ stores: deps.stores, messages: deps.messages, dms: deps.dms, access, views, effects: deps.effects });
+  const membership = createRoomMembership({ stores: deps.stores, messages: deps.messages, access, views, effects: deps.effects, findUser, now: deps.now, limits: deps.limits });
+  return { access, views, messaging, membership };
+}
+
+export type RoomServices = ReturnType<typeof createRoomServices>;

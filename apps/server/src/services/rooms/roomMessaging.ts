@@ -1,0 +1,96 @@
+import { ok, type Ack, type MessageDto, type MessagePage, type ReadMarkDto, type UserDto } from '@confab/shared';
+import type { Stores } from '../../store/ports.js';
+import type { DmService } from '../dmService.js';
+import type { Admit, MessageService } from '../messageService.js';
+import type { RoomAccess, RoomAccessCheck } from './roomAccess.js';
+import type { RoomEffects } from './roomEffects.js';
+import { NOT_A_MEMBER } from './refusals.js';
+import type { RoomViews } from './roomViews.js';
+
+
+export interface RoomSendResult {
+  message: MessageDto;
+  /** False for a retry of a message already stored: nothing was delivered. */
+  isNew: boolean;
+}
+
+/**
+ * Messages in any room, for members only: sending, reading, syncing, marking read, recalling and
+ * typing. The lobby needs no store read to admit a member; DMs keep their own path (conversation
+ * records, "Seen" marks) in the DM service.
+ */
+export function createRoomMessaging(deps: {
+  stores: Pick<Stores, 'messages' | 'conversations'>;
+  messages: MessageService;
+  dms: Pick<DmService, 'send'>;
+  access: RoomAccessCheck;
+  views: RoomViews;
+  effects: RoomEffects;
+}) {
+  const { access, effects } = deps;
+
+  async function send(user: UserDto, roomId: string, input: { clientId: string; body: string }, admit?: Admit): Promise<Ack<RoomSendResult>> {
+    const room = await access.asMember(user, roomId);
+    if (!room) return NOT_A_MEMBER;
+    if (room.dmMembers) {
+      const peer = room.dmMembers.find((id) => id !== user.id) ?? user.id;
+      const sent = await deps.dms.send(user, { to: peer, clientId: input.clientId, body: input.body }, admit);
+      if (!sent.ok) return sent;
+      const { message, isNew, memberIds, members } = sent.data;
+      if (isNew) effects.deliver(message, 'dm', { dmMembers: memberIds, known: members });
+      return ok({ message, isNew });
+    }
+    const sent = await deps.messages.send(user, roomId, input, admit);
+    if (!sent.ok) return sent;
+    if (sent.data.isNew) effects.deliver(sent.data.message, room.kind, {});
+    return ok(sent.data);
+  }
+
+  async function history(user: UserDto, roomId: string, input: { beforeSeq?: number; limit: number }): Promise<Ack<MessagePage>> {
+    if (!(await access.canRead(user, roomId))) return NOT_A_MEMBER;
+    return deps.messages.history(roomId, input);
+  }
+
+  async function sync(user: UserDto, roomId: string, input: { afterSeq: number }): Promise<Ack<MessagePage>> {
+    if (!(await access.asMember(user, roomId))) return NOT_A_MEMBER;
+    return deps.messages.sync(roomId, input);
+  }
+
+  /** Read marks outside DMs: private to the reader, whose tabs hear `dm:read` and `room:update`. */
+  async function markRead(user: UserDto, roomId: string, seq: number): Promise<Ack<ReadMarkDto>> {
+    const room = await access.asMember(user, roomId);
+    if (!room || room.dmMembers) return NOT_A_MEMBER;
+    const { messages, conversations } = deps.stores;
+    const result = await conversations.markRead(roomId, user.id, await messages.upToNewest(roomId, seq));
+    const mark = { roomId, userId: user.id, seq: result.seq };
+    if (result.moved) {
+      effects.notifyRead(user.id, mark);
+      effects.notifyUpdate(user.id, await deps.views.summary(user, room.record, room.role));
+    }
+    return ok(mark);
+  }
+
+  /** Recalls the caller's message in any room they are in; one in a room they are not in is reported as not found. */
+  async function recall(user: UserDto, messageId: string, admit?: Admit): Promise<Ack<MessageDto>> {
+    let room: RoomAccess | null = null;
+    const result = await deps.messages.recall(user, messageId, async (roomId) => (room = await access.asMember(user, roomId)) !== null, admit);
+    if (!result.ok) return result;
+    const { entry, isNew } = result.data;
+    const where = room as RoomAccess | null;
+    if (isNew && where) effects.deliver(entry, where.kind, { ...(where.dmMembers ? { dmMembers: where.dmMembers } : {}), known: [user] });
+    return ok(entry);
+  }
+
+  async function typing(user: UserDto, roomId: string, isTyping: boolean, admit: Admit): Promise<Ack<null>> {
+    const room = await access.asMember(user, roomId);
+    if (!room) return NOT_A_MEMBER;
+    const refused = await admit();
+    if (refused) return refused;
+    effects.relayTyping(room, user, isTyping);
+    return ok(null);
+  }
+
+  return { send, history, sync, markRead, recall, typing };
+}
+
+export type RoomMessaging = ReturnType<typeof createRoomMessaging>;

@@ -1,0 +1,54 @@
+import { LOBBY_ROOM_ID, type MemberRole, type RoomDto, type RoomSummaryDto, type UserDto } from '@confab/shared';
+import type { RoomRecord, Stores } from '../../store/ports.js';
+
+// The lobby has always existed; it has no record to date it.
+const LOBBY_CREATED_AT = new Date(0).toISOString();
+
+/** Rooms and room summaries as one member sees them. */
+export function createRoomViews(deps: { stores: Pick<Stores, 'rooms' | 'users' | 'messages' | 'conversations'>; findUser: (id: string) => Promise<UserDto | null> }) {
+  const { rooms, users, messages, conversations } = deps.stores;
+
+  /** A group's current members, by username; members whose account is gone are left out. */
+  async function groupMembers(roomId: string): Promise<UserDto[]> {
+    const memberships = await rooms.members(roomId, { limit: 100 });
+    const found = await Promise.all(memberships.map((m) => deps.findUser(m.userId)));
+    return found.filter((u): u is UserDto => u !== null).sort((a, b) => a.username.toLowerCase().localeCompare(b.username.toLowerCase()));
+  }
+
+  async function roomDto(record: RoomRecord | null, myRole: MemberRole): Promise<RoomDto> {
+    if (!record) {
+      return { id: LOBBY_ROOM_ID, kind: 'lobby', name: 'lobby', topic: '', memberCount: await users.count(), myRole: 'member', createdAt: LOBBY_CREATED_AT };
+    }
+    const base = { id: record.id, kind: record.kind, name: record.name, topic: record.topic, myRole, createdAt: record.createdAt.toISOString() };
+    if (record.kind === 'group') {
+      const members = await groupMembers(record.id);
+      return { ...base, memberCount: members.length, members };
+    }
+    return { ...base, memberCount: await rooms.memberCount(record.id) };
+  }
+
+  /**
+   * The room with its newest entry and the viewer's read state. The read mark is read before the
+   * newest entry, so the mark is never ahead of the entry shown with it.
+   */
+  async function summary(viewer: UserDto, record: RoomRecord | null, myRole: MemberRole): Promise<RoomSummaryDto> {
+    const roomId = record?.id ?? LOBBY_ROOM_ID;
+    const [room, myReadSeq] = await Promise.all([roomDto(record, myRole), conversations.readSeq(roomId, viewer.id)]);
+    const newest = await messages.newest(roomId);
+    const unreadCount =
+      newest && newest.seq > myReadSeq ? await messages.countUnread(roomId, { afterSeq: myReadSeq, excludeAuthorId: viewer.id, throughSeq: newest.seq }) : 0;
+    return {
+      room,
+      lastMessage: newest,
+      lastSeq: newest?.seq ?? 0,
+      lastActivityAt: newest?.createdAt ?? room.createdAt,
+      unreadCount,
+      mentionCount: 0,
+      myReadSeq,
+    };
+  }
+
+  return { roomDto, summary };
+}
+
+export type RoomViews = ReturnType<typeof createRoomViews>;
