@@ -2,10 +2,11 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postMessage } from '@confab/server';
-import { dmRoomId } from '@confab/shared';
+import { dmRoomId, type RoomSummaryDto } from '@confab/shared';
 import { account, bodies, eventually, registerViaApi, send } from './support/app';
 import { useHarness } from './support/harness';
 import { postDirectMessage, unreadBadge } from './support/dm';
+import { channelUnread, createChannelAs, roomClient } from './support/rooms';
 import { ARTIFACTS_DIR, REPO_ROOT } from './support/paths';
 
 const harness = useHarness();
@@ -16,10 +17,10 @@ function pngSize(png: Buffer): { width: number; height: number } {
 }
 
 describe('the lobby, as the README shows it', () => {
-  it('renders a conversation between three people, with direct messages in the sidebar, and saves a 1280×800 screenshot', async () => {
+  it('renders a conversation between three people, with channels and direct messages in the sidebar, and saves a 1280×800 screenshot', async () => {
     const server = await harness.startServer();
     const maya = await registerViaApi(server.url, account('maya', 'Maya Chen'));
-    const { user: jonas } = await registerViaApi(server.url, account('jonas', 'Jonas Berg'));
+    const { user: jonas, token: jonasToken } = await registerViaApi(server.url, account('jonas', 'Jonas Berg'));
     const { user: priya } = await registerViaApi(server.url, account('priya', 'Priya Natarajan'));
     const { user: sam } = await registerViaApi(server.url, account('sam', 'Sam Okafor'));
 
@@ -31,6 +32,19 @@ describe('the lobby, as the README shows it', () => {
     await postDirectMessage(server.stores, maya.user, priya, 'Thanks, those look great', minutesAgo(38));
     await postDirectMessage(server.stores, jonas, maya.user, 'Got a minute to pair on the release notes?', minutesAgo(6));
     await postDirectMessage(server.stores, jonas, maya.user, 'No rush, after lunch works too.', minutesAgo(5));
+
+    // Channels: #design, where Jonas has written twice since Maya last looked, and a private one of hers.
+    const design = await createChannelAs(server.url, jonasToken, 'design', false, 'Mockups, type and pixels');
+    const mayaClient = await roomClient(server.url, maya.token);
+    const joined = await mayaClient.ask<RoomSummaryDto>('room:join', { roomId: design.room.id });
+    await mayaClient.ask('dm:read', { roomId: design.room.id, seq: joined.lastSeq });
+    mayaClient.close();
+    const jonasClient = await roomClient(server.url, jonasToken);
+    for (const [i, body] of ['New sidebar mockups are in Figma.', 'Feedback welcome before Thursday.'].entries()) {
+      await jonasClient.ask('dm:send', { roomId: design.room.id, clientId: `shot-design-${i}`, body });
+    }
+    jonasClient.close();
+    await createChannelAs(server.url, maya.token, 'release-crew', true);
 
     const script: [typeof jonas, string][] = [
       [jonas, 'Morning all! The 0.4 release branch is cut.'],
@@ -60,6 +74,8 @@ describe('the lobby, as the README shows it', () => {
     ]);
     expect(await unreadBadge(page, jonas.username)).toBe('2');
     expect(await page.getByTestId('dm-unread').count()).toBe(1);
+    expect(await page.getByTestId('channel-item-name').allTextContents()).toEqual(['lobby', 'design', 'release-crew']);
+    expect(await channelUnread(page, 'design')).toBe('2');
     await page.mouse.move(0, 0);
 
     await mkdir(ARTIFACTS_DIR, { recursive: true });

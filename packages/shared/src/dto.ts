@@ -152,7 +152,10 @@ export interface RoomSummaryDto {
   lastSeq: number;
   /** Server time of the newest entry (or of creation), ISO 8601 in UTC. */
   lastActivityAt: string;
-  /** Entries after `myReadSeq` that others wrote and that are not recalled. Never negative. */
+  /**
+   * Entries after `myReadSeq` that others wrote and that are not recalled, counted among the
+   * room's newest `LIMITS.unreadCountWindow` entries: that many means "that many or more".
+   */
   unreadCount: number;
   /** Unread entries that mention the caller. Always 0 until mentions exist (the rich-messages work). */
   mentionCount: number;

@@ -143,9 +143,9 @@ export interface DmClientToServerEvents {
   /**
    * Client → server: send a DM to user `to` (yourself: notes-to-self), or a message into room
    * `roomId` (a group or channel the caller is in). Ack: the stored message. Every member's
-   * sockets hear it (`dm:message`; `message:new` on `/lobby` for a public room), then
-   * `conversation:update` (DMs) or `room:update` (other rooms); a retry with a used `clientId`
-   * acks the original and emits nothing.
+   * sockets hear it (`dm:message`; `message:new` on `/lobby` for a public room), and for a DM
+   * both participants then hear `conversation:update` (other rooms' members count unread from
+   * the entries themselves); a retry with a used `clientId` acks the original and emits nothing.
    */
   'dm:send': (payload: DmSendPayload, ack: AckFn<MessageDto>) => void;
   /** Client → server: a page of older messages in a room, oldest first. */
@@ -216,8 +216,8 @@ export interface DmClientToServerEvents {
   'room:remove': (payload: RoomRemovePayload, ack: AckFn<null>) => void;
   /**
    * Client → server: rename a channel (its owner only) and/or set its topic (any member). Ack:
-   * the room. Each change is a `renamed` or `topic` entry in its stream, and every member hears
-   * `room:update`. Refusals: `forbidden`, `name_taken`.
+   * the room. Each change is a `renamed` or `topic` entry in its stream, which is how members
+   * learn of it (they all receive the entry). Refusals: `forbidden`, `name_taken`.
    */
   'channel:edit': (payload: ChannelEditPayload, ack: AckFn<RoomDto>) => void;
   /**

@@ -52,6 +52,12 @@ export const LIMITS = {
   groupMembersMax: 9,
   /** Default for the server setting `ROOMS_PER_USER_MAX`: channels and groups one user may be a member of (the lobby and DMs do not count). */
   roomsPerUserDefault: 500,
+  /**
+   * Room summaries count unread entries among at most this many newest entries of a room, so a
+   * user back after a month in a busy channel costs one bounded count: a count of this value
+   * means "this many or more" (show it as 999+).
+   */
+  unreadCountWindow: 1000,
   /** Most channels one `channel:browse` answer carries. */
   channelBrowsePageMax: 50,
   /** Most members one `room:members` answer carries. */

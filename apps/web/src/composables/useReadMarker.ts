@@ -1,5 +1,4 @@
 import { computed, getCurrentScope, onScopeDispose, watch, type Ref } from 'vue';
-import type { ConversationDto } from '@confab/shared';
 import type { RoomMessages } from '../lib/roomMessages';
 import { readTarget, shouldMarkRead } from '../lib/readState';
 import { useAttentionStore } from '../stores/attention';
@@ -9,14 +8,28 @@ import { useSessionStore } from '../stores/session';
 /** Waits this long for things to settle (a burst of messages, a scroll) before telling the server. */
 export const READ_DEBOUNCE_MS = 250;
 
+/** Where a room's read position comes from: a DM conversation or a room summary, both carry these. */
+export interface ReadPosition {
+  roomId: string;
+  myReadSeq: number;
+}
+
+/** How marks reach the server: `dm:read` for every room, sent while `/dm` is connected. */
+export interface ReadChannel {
+  isConnected(): boolean;
+  markRead(roomId: string, seq: number): Promise<boolean>;
+}
+
 /**
- * Marks the open DM room read up to its newest message while someone is looking at it: the tab
+ * Marks the open room read up to its newest message while someone is looking at it: the tab
  * visible, the window focused and the list scrolled to the bottom. Never from a hidden tab.
+ * DM rooms by default; other rooms pass their store's channel.
  */
-export function useReadMarker(room: Ref<RoomMessages | null>, conversation: Ref<ConversationDto | undefined>, isAtBottom: Ref<boolean>) {
+export function useReadMarker(room: Ref<RoomMessages | null>, conversation: Ref<ReadPosition | undefined>, isAtBottom: Ref<boolean>, channel?: ReadChannel) {
   const attention = useAttentionStore();
   const dm = useDmStore();
   const session = useSessionStore();
+  const via: ReadChannel = channel ?? { isConnected: () => dm.isConnected, markRead: (roomId, seq) => dm.markRead(roomId, seq) };
   // The highest seq we asked to mark, so a slow ack is not answered with the same request again.
   let sentSeq = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -25,7 +38,7 @@ export function useReadMarker(room: Ref<RoomMessages | null>, conversation: Ref<
     room.value && conversation.value ? readTarget(room.value.messages, session.user?.id, conversation.value.myReadSeq) : null,
   );
   const isDue = () =>
-    dm.isConnected && shouldMarkRead({ isAttentive: attention.isAttentive, isAtBottom: isAtBottom.value, target: target.value, sentSeq });
+    via.isConnected() && shouldMarkRead({ isAttentive: attention.isAttentive, isAtBottom: isAtBottom.value, target: target.value, sentSeq });
 
   function clear(): void {
     if (timer) clearTimeout(timer);
@@ -39,7 +52,7 @@ export function useReadMarker(room: Ref<RoomMessages | null>, conversation: Ref<
     if (!roomId || seq === null || !isDue()) return;
     sentSeq = seq;
     // A refused or lost mark is asked for again on the next change (reconnect, new message).
-    if (!(await dm.markRead(roomId, seq)) && sentSeq === seq) sentSeq = 0;
+    if (!(await via.markRead(roomId, seq)) && sentSeq === seq) sentSeq = 0;
   }
 
   watch(
@@ -50,7 +63,7 @@ export function useReadMarker(room: Ref<RoomMessages | null>, conversation: Ref<
     },
   );
   watch(
-    [() => attention.isAttentive, isAtBottom, target, () => dm.isConnected],
+    [() => attention.isAttentive, isAtBottom, target, () => via.isConnected()],
     () => {
       clear();
       if (isDue()) timer = setTimeout(() => void fire(), READ_DEBOUNCE_MS);

@@ -25,7 +25,7 @@ export function fieldErrors(result: ParseResult): Record<string, string> {
 }
 
 /** Splits a server error into a field error (when it names one of the form's fields) or a form-level one. */
-export function placeServerError(error: AckError, fields: readonly string[]): { field: string | null; message: string } {
+export function placeServerError(error: Omit<AckError, 'code'> & { code: string }, fields: readonly string[]): { field: string | null; message: string } {
   const field = error.field && fields.includes(error.field) ? error.field : null;
   const message = field && error.message.startsWith(`${field}: `) ? error.message.slice(field.length + 2) : error.message;
   return { field, message: sentence(message) };

@@ -1,4 +1,4 @@
-import { isolateText, type ConversationDto, type MessageDto } from '@confab/shared';
+import { isolateText, type MessageDto } from '@confab/shared';
 import { oneLine, truncate } from './graphemes';
 
 /** Longest notification body, in characters (grapheme clusters): platforms cut around here anyway, and a preview is enough. */
@@ -36,11 +36,17 @@ export function notificationTitle(authorName: string): string {
   return isolateText(authorName);
 }
 
+/** A room's unread count as the title needs it: a DM conversation, or a room summary's id and count. */
+export interface UnreadEntry {
+  roomId: string;
+  unreadCount: number;
+}
+
 /**
- * Unread messages worth a count in the tab title: all of them, except in the conversation the
- * reader is looking at right now (it is being read; counting it would flash "(1)" on every reply).
+ * Unread messages worth a count in the tab title: all of them, in every room, except in the room
+ * the reader is looking at right now (it is being read; counting it would flash "(1)" on every reply).
  */
-export function titleUnread(conversations: Iterable<ConversationDto>, activeRoomId: string | null, isAttentive: boolean): number {
+export function titleUnread(conversations: Iterable<UnreadEntry>, activeRoomId: string | null, isAttentive: boolean): number {
   let total = 0;
   for (const c of conversations) {
     if (isAttentive && c.roomId === activeRoomId) continue;
@@ -49,7 +55,7 @@ export function titleUnread(conversations: Iterable<ConversationDto>, activeRoom
   return total;
 }
 
-/** `#lobby · Confab`, with `(3) ` in front while there are unread direct messages. */
+/** `#lobby · Confab`, with `(3) ` in front while there are unread messages. */
 export function documentTitle(pageTitle: string | null, unread: number): string {
   const base = pageTitle ? `${pageTitle} · Confab` : 'Confab';
   return unread > 0 ? `(${unread > 99 ? '99+' : unread}) ${base}` : base;

@@ -5,9 +5,26 @@ import { buildTimeline, countNewMessages, GROUP_WINDOW_MS, type TimelineEntry, t
 const now = new Date(2026, 2, 10, 15, 0);
 const at = (day: number, hour: number, minute = 0, second = 0) => new Date(2026, 2, day, hour, minute, second).toISOString();
 const rows = (entries: TimelineEntry[]) => entries.filter((e): e is TimelineMessage => e.kind === 'message');
-const shape = (entries: TimelineEntry[]) => entries.map((e) => (e.kind === 'day' ? `day:${e.label}` : `${e.body}${e.isGroupStart ? ' *' : ''}`));
+const shape = (entries: TimelineEntry[]) =>
+  entries.map((e) => (e.kind === 'day' ? `day:${e.label}` : e.kind === 'event' ? `event:${e.event.type}` : `${e.body}${e.isGroupStart ? ' *' : ''}`));
 
 describe('buildTimeline', () => {
+  it('shows a room event as a line of its own that no message groups across, and never as a message', () => {
+    const entries = buildTimeline(
+      [
+        message(1, { author: ALICE, body: 'a1', createdAt: at(10, 9, 0) }),
+        message(2, { author: BOB, body: '', event: { type: 'joined' }, createdAt: at(10, 9, 1) }),
+        message(3, { author: ALICE, body: 'a2', createdAt: at(10, 9, 2) }),
+      ],
+      [],
+      ALICE,
+      now,
+    );
+    expect(shape(entries)).toEqual(['day:Today', 'a1 *', 'event:joined', 'a2 *']);
+    expect(rows(entries).map((r) => r.seq)).toEqual([1, 3]);
+    expect(countNewMessages(entries, 0)).toBe(0);
+  });
+
   it('groups consecutive messages by one author within the window', () => {
     const entries = buildTimeline(
       [

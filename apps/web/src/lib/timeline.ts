@@ -1,4 +1,4 @@
-import type { MessageDto } from '@confab/shared';
+import type { AuthorDto, MessageDto, RoomEventDto } from '@confab/shared';
 import { isRecallEntry, type OutboxItem } from './messages';
 
 /** Consecutive messages by one author closer together than this share one header. */
@@ -33,7 +33,17 @@ export interface TimelineMessage {
   isGroupStart: boolean;
 }
 
-export type TimelineEntry = TimelineDay | TimelineMessage;
+/** A change to the room (someone joined, a new topic): a centred line of its own, never a message. */
+export interface TimelineEvent {
+  kind: 'event';
+  key: string;
+  seq: number;
+  author: AuthorDto;
+  event: RoomEventDto;
+  createdAt: string;
+}
+
+export type TimelineEntry = TimelineDay | TimelineMessage | TimelineEvent;
 
 export interface Me {
   id: string;
@@ -62,31 +72,36 @@ export function dayLabel(date: Date, now: Date): string {
   });
 }
 
+function storedRow(m: MessageDto, me: Me | null): TimelineMessage | TimelineEvent {
+  if (m.event) return { kind: 'event', key: `e:${m.id}`, seq: m.seq, author: m.author, event: m.event, createdAt: m.createdAt };
+  return {
+    kind: 'message',
+    key: `c:${m.author.id}:${m.clientId}`,
+    clientId: m.clientId,
+    id: m.id,
+    seq: m.seq,
+    authorId: m.author.id,
+    authorName: m.author.name,
+    body: m.body,
+    createdAt: m.createdAt,
+    status: 'sent',
+    errorMessage: null,
+    heldUntil: null,
+    isOwn: m.author.id === me?.id,
+    isRecalled: m.recalledAt !== undefined,
+    isGroupStart: true,
+  };
+}
+
 /**
  * Flattens stored messages and the outbox into what the list renders: day separators, and
  * messages marked as the start of a group or a continuation. Unacked messages come last, in the
  * order they were written, because the server has not placed them yet.
  */
 export function buildTimeline(messages: readonly MessageDto[], outbox: readonly OutboxItem[], me: Me | null, now: Date): TimelineEntry[] {
-  const rows: TimelineMessage[] = [
+  const rows: (TimelineMessage | TimelineEvent)[] = [
     // Recall entries only turn their target into a tombstone (roomMessages did that already).
-    ...messages.filter((m) => !isRecallEntry(m)).map((m): TimelineMessage => ({
-      kind: 'message',
-      key: `c:${m.author.id}:${m.clientId}`,
-      clientId: m.clientId,
-      id: m.id,
-      seq: m.seq,
-      authorId: m.author.id,
-      authorName: m.author.name,
-      body: m.body,
-      createdAt: m.createdAt,
-      status: 'sent',
-      errorMessage: null,
-      heldUntil: null,
-      isOwn: m.author.id === me?.id,
-      isRecalled: m.recalledAt !== undefined,
-      isGroupStart: true,
-    })),
+    ...messages.filter((m) => !isRecallEntry(m)).map((m) => storedRow(m, me)),
     ...outbox.map((o): TimelineMessage => ({
       kind: 'message',
       key: `c:${me?.id ?? ''}:${o.clientId}`,
@@ -116,6 +131,12 @@ export function buildTimeline(messages: readonly MessageDto[], outbox: readonly 
       entries.push({ kind: 'day', key: `d:${day}`, label: dayLabel(date, now) });
       previousDay = day;
       previous = null;
+    }
+    // A room event stands apart: the message after it starts a new group.
+    if (row.kind === 'event') {
+      entries.push(row);
+      previous = null;
+      continue;
     }
     // A tombstone stands on its own line, and so does whatever follows it.
     if (previous && previous.authorId === row.authorId && !row.isRecalled && !previous.isRecalled) {

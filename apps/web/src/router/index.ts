@@ -5,6 +5,7 @@ import { useSessionStore } from '../stores/session';
 import AccountView from '../views/AccountView.vue';
 import DmView from '../views/DmView.vue';
 import LobbyView from '../views/LobbyView.vue';
+import RoomView from '../views/RoomView.vue';
 import SignInView from '../views/SignInView.vue';
 import SignUpView from '../views/SignUpView.vue';
 import { safeRedirect } from './redirect';
@@ -32,6 +33,9 @@ export function createAppRouter(): Router {
         children: [
           { path: '', name: 'lobby', component: LobbyView, meta: { title: '#lobby' } },
           { path: 'dm/:username', name: 'dm', component: DmView, meta: { title: 'Direct message' } },
+          // Channels by name (as people say them), groups by id (they have no name).
+          { path: 'c/:name', name: 'channel', component: RoomView, meta: { title: 'Channel' } },
+          { path: 'g/:roomId', name: 'group', component: RoomView, meta: { title: 'Conversation' } },
           { path: 'account', name: 'account', component: AccountView, meta: { title: 'Account' } },
         ],
       },

@@ -2,8 +2,11 @@ import type { ConnectErrorData } from '@confab/shared';
 import { useConversationsStore } from '../stores/conversations';
 import { useDmStore } from '../stores/dm';
 import { usePresenceStore } from '../stores/presence';
+import { useRoomMessagesStore } from '../stores/roomMessages';
+import { useRoomsStore } from '../stores/rooms';
 import { useTypingStore } from '../stores/typing';
 import type { Notifier } from './notifier';
+import type { RoomsRealtime } from './roomsRealtime';
 import { KICK_RETRY_MS, REFUSED_RETRY_MS, createRetryTimer, RESYNC_SPREAD_MS, afterRandomDelay } from './retryTimer';
 import { dmSocket, isOriginRefusal, listenAll } from './socket';
 
@@ -14,13 +17,15 @@ export interface DmLink {
 }
 
 /**
- * Maps `/dm` socket events to the DM stores. On every (re)connect it refetches the conversation
- * list (updates sent while we were away are lost) and catches up the rooms this tab holds before
- * releasing their outboxes, as the lobby does. The transport's retries and the banner belong to
- * the lobby socket, which shares this socket's connection.
+ * Maps `/dm` socket events to the DM and room stores. On every (re)connect it refetches the
+ * conversation and room lists (updates sent while we were away are lost) and catches up the rooms
+ * this tab holds before releasing their outboxes, as the lobby does. The transport's retries and
+ * the banner belong to the lobby socket, which shares this socket's connection.
  */
-export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => void }): DmLink {
+export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => void; rooms: RoomsRealtime }): DmLink {
   const dm = useDmStore();
+  const rooms = useRoomsStore();
+  const roomMessages = useRoomMessagesStore();
   const conversations = useConversationsStore();
   const typing = useTypingStore();
   const presence = usePresenceStore();
@@ -34,14 +39,18 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     const current = ++epoch;
     clearRetry();
     dm.markConnected();
+    roomMessages.markConnected('dm');
     // Online people still unnamed: the directory lookup needs this socket.
     void presence.resolveNames();
-    await Promise.all([conversations.refresh(), dm.catchUpAll(() => current === epoch && dmSocket.connected)]);
+    const isCurrent = () => current === epoch && dmSocket.connected;
+    await Promise.all([conversations.refresh(), dm.catchUpAll(isCurrent), deps.rooms.onDmConnect(isCurrent)]);
   }
 
   function onDisconnect(reason: string): void {
     epoch += 1;
     dm.markDisconnected();
+    rooms.markStale();
+    roomMessages.markDisconnected('dm');
     // The manager reconnects transport failures by itself; a server-side kick (the session
     // ended) it does not: connect again soon, so that an ended session is refused and noticed.
     if (reason === 'io server disconnect') retryLater(KICK_RETRY_MS);
@@ -54,8 +63,10 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     else if (!dmSocket.active && !isOriginRefusal(err)) retryLater(data?.code === 'rate_limited' && data.retryAfterMs ? data.retryAfterMs : undefined);
   }
 
+  // Every private room's entries: DMs, groups and private channels.
   const onMessage = (message: Parameters<typeof dm.receiveLive>[0]) => {
-    dm.receiveLive(message);
+    if (message.roomId.startsWith('dm:')) dm.receiveLive(message);
+    else deps.rooms.onEntry(message);
     if (!message.recall) typing.clearUser(message.roomId, message.author.id);
     deps.notifier.onDirectMessage(message);
   };
@@ -65,9 +76,14 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     afterRandomDelay(() => {
       void conversations.refresh();
       void dm.fillGaps();
+      void deps.rooms.onDmResync();
     }, RESYNC_SPREAD_MS);
   const onConversation = (conversation: Parameters<typeof conversations.upsert>[0]) => conversations.upsert(conversation);
-  const onRead = (mark: Parameters<typeof conversations.applyMark>[0]) => conversations.applyMark(mark);
+  // Our own marks reach every tab of ours, whatever the room; a DM peer's marks show "Seen".
+  const onRead = (mark: Parameters<typeof conversations.applyMark>[0]) => {
+    conversations.applyMark(mark);
+    deps.rooms.onMark(mark);
+  };
 
   const unlisten = listenAll(dmSocket, [
     ['connect', onConnect],
@@ -78,6 +94,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     ['dm:read', onRead],
     ['typing', typing.apply],
     ['resync', onResync],
+    ...deps.rooms.dmListeners,
   ]);
 
   return {

@@ -22,8 +22,9 @@ export function recallMessage(payload: { id: string }): Promise<Result<MessageDt
   return request('message:recall', payload);
 }
 
-export function sendLobbyTyping(isTyping: boolean): Promise<Result<null>> {
-  return request(isTyping ? 'typing:start' : 'typing:stop', {});
+/** Typing in a public room: the lobby, or a public channel named by `roomId`. */
+export function sendLobbyTyping(isTyping: boolean, roomId?: string): Promise<Result<null>> {
+  return request(isTyping ? 'typing:start' : 'typing:stop', roomId ? { roomId } : {});
 }
 
 export function reportActive(): Promise<Result<null>> {

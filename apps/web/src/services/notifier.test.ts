@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { nextTick } from 'vue';
 import { createMemoryHistory, createRouter } from 'vue-router';
-import { ALICE, ALICE_BOB_ROOM, ALICE_USER, BOB, conversation, message } from '../testing/factories';
+import { ALICE, ALICE_BOB_ROOM, ALICE_USER, BOB, DESIGN_ROOM, GROUP_ROOM, conversation, message, roomSummary } from '../testing/factories';
 import { useAttentionStore } from '../stores/attention';
 import { useConversationsStore } from '../stores/conversations';
 import { useDmStore } from '../stores/dm';
+import { useRoomsStore } from '../stores/rooms';
 import { useSessionStore } from '../stores/session';
 import { startNotifier, type Notifier } from './notifier';
 
@@ -103,5 +104,22 @@ describe('notifier', () => {
     conversations.applyMark({ roomId: ALICE_BOB_ROOM, userId: ALICE.id, seq: 3 });
     await nextTick();
     expect(document.title).toBe('#lobby · Confab');
+  });
+
+  it('counts unread entries of every room in the title, except the room being read, and notifies for groups but not channels', async () => {
+    const rooms = useRoomsStore();
+    useConversationsStore().upsert(conversation({ unreadCount: 1, lastMessage: fromBob(1) }));
+    rooms.upsert(roomSummary({ room: { id: 'lobby', kind: 'lobby', name: 'lobby' }, lastSeq: 9, unreadCount: 4 }));
+    rooms.upsert(roomSummary({ lastSeq: 2, unreadCount: 2 }));
+    await nextTick();
+    expect(document.title).toBe('(7) #lobby · Confab');
+    rooms.setViewed('lobby');
+    await nextTick();
+    expect(document.title).toBe('(3) #lobby · Confab');
+
+    notifier.onDirectMessage(message(3, { roomId: DESIGN_ROOM, author: BOB }));
+    expect(FakeNotification.shown).toHaveLength(0);
+    notifier.onDirectMessage(message(1, { roomId: GROUP_ROOM, author: BOB, body: 'group hello' }));
+    expect(FakeNotification.shown.map((n) => n.options.tag)).toEqual([GROUP_ROOM]);
   });
 });

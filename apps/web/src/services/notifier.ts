@@ -5,10 +5,12 @@ import { documentTitle, notificationBody, notificationTitle, shouldNotify, title
 import { useAttentionStore } from '../stores/attention';
 import { useConversationsStore } from '../stores/conversations';
 import { useDmStore } from '../stores/dm';
+import { useRoomMessagesStore } from '../stores/roomMessages';
+import { useRoomsStore } from '../stores/rooms';
 import { useSessionStore } from '../stores/session';
 
 export interface Notifier {
-  /** Called by the realtime edge for every `dm:message`: raises a notification if it deserves one. */
+  /** Called by the realtime edge for every `dm:message` (DMs and groups): raises a notification if it deserves one. */
   onDirectMessage(message: MessageDto): void;
   /** Closes every notification and undoes the listeners and watchers. */
   stop(): void;
@@ -16,14 +18,20 @@ export interface Notifier {
 
 /**
  * The edge between the tab and the reader's attention: tracks visibility and focus, keeps the
- * tab title's unread count, and raises one system notification per DM room (tagged by room, so
- * a newer one replaces it), closing it once the room is opened or read elsewhere.
+ * tab title's unread count (every room), and raises one system notification per DM or group
+ * (tagged by room, so a newer one replaces it), closing it once the room is opened or read elsewhere.
+ * Channels do not notify: anyone may post there, and their unread counts say enough.
  */
 export function startNotifier(router: Router): Notifier {
   const attention = useAttentionStore();
   const conversations = useConversationsStore();
   const dm = useDmStore();
+  const roomMessages = useRoomMessagesStore();
+  const rooms = useRoomsStore();
   const session = useSessionStore();
+  const isGroup = (roomId: string) => roomId.startsWith('g:');
+  const openRoomId = (roomId: string) => (isGroup(roomId) ? roomMessages.activeRoomId : dm.activeRoomId);
+  const readSeq = (roomId: string) => (isGroup(roomId) ? rooms.byId[roomId]?.myReadSeq : conversations.byRoomId[roomId]?.myReadSeq) ?? 0;
   // The objects we raised, by room, with the seq they announced: the only handle that can take a
   // notification down again. Reactive (entries only), so the watcher that closes them sees new ones.
   const shown = shallowReactive(new Map<string, { notification: Notification; seq: number }>());
@@ -43,9 +51,10 @@ export function startNotifier(router: Router): Notifier {
       if (shown.get(message.roomId)?.seq === message.recall.seq) close(message.roomId);
       return;
     }
+    if (message.event || !(message.roomId.startsWith('dm:') || isGroup(message.roomId))) return;
     const context = {
       myId: session.user?.id,
-      activeRoomId: dm.activeRoomId,
+      activeRoomId: openRoomId(message.roomId),
       isAttentive: attention.isAttentive,
       permission: attention.notificationPermission,
     };
@@ -56,7 +65,8 @@ export function startNotifier(router: Router): Notifier {
       notification.onclick = () => {
         window.focus();
         const peer = conversations.byRoomId[message.roomId]?.peer;
-        void router.push(peer ? { name: 'dm', params: { username: peer.username } } : { name: 'lobby' });
+        if (isGroup(message.roomId)) void router.push({ name: 'group', params: { roomId: message.roomId } });
+        else void router.push(peer ? { name: 'dm', params: { username: peer.username } } : { name: 'lobby' });
         close(message.roomId);
       };
       shown.set(message.roomId, { notification, seq: message.seq });
@@ -72,8 +82,13 @@ export function startNotifier(router: Router): Notifier {
   window.addEventListener('focus', onFocus);
   window.addEventListener('blur', onBlur);
 
+  const roomUnread = () => Object.values(rooms.byId).map((s) => ({ roomId: s.room.id, unreadCount: s.unreadCount }));
   const stopTitle = watch(
-    () => documentTitle(attention.pageTitle, titleUnread(conversations.list, dm.activeRoomId, attention.isAttentive)),
+    () =>
+      documentTitle(
+        attention.pageTitle,
+        titleUnread(conversations.list, dm.activeRoomId, attention.isAttentive) + titleUnread(roomUnread(), rooms.viewedRoomId, attention.isAttentive),
+      ),
     (title) => {
       document.title = title;
     },
@@ -86,7 +101,7 @@ export function startNotifier(router: Router): Notifier {
   const stopClosing = watch(
     () =>
       [...shown.entries()]
-        .filter(([roomId, { seq }]) => (attention.isAttentive && dm.activeRoomId === roomId) || (conversations.byRoomId[roomId]?.myReadSeq ?? 0) >= seq)
+        .filter(([roomId, { seq }]) => (attention.isAttentive && openRoomId(roomId) === roomId) || readSeq(roomId) >= seq)
         .map(([roomId]) => roomId),
     (done) => done.forEach(close),
   );

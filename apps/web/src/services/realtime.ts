@@ -1,16 +1,19 @@
 import { watch } from 'vue';
 import type { Router } from 'vue-router';
-import type { ConnectErrorData } from '@confab/shared';
+import { LOBBY_ROOM_ID, type ConnectErrorData } from '@confab/shared';
 import { useConnectionStore } from '../stores/connection';
 import { useConversationsStore } from '../stores/conversations';
 import { useDmStore } from '../stores/dm';
 import { useLobbyStore } from '../stores/lobby';
 import { usePresenceStore } from '../stores/presence';
+import { useRoomMessagesStore } from '../stores/roomMessages';
+import { useRoomsStore } from '../stores/rooms';
 import { useSessionStore } from '../stores/session';
 import { useSettingsStore } from '../stores/settings';
 import { useTypingStore } from '../stores/typing';
 import { bindDmSocket } from './dmRealtime';
 import { bindPresence } from './presenceRealtime';
+import { createRoomsRealtime } from './roomsRealtime';
 import type { Notifier } from './notifier';
 import { KICK_RETRY_MS, REFUSED_RETRY_MS, RESYNC_SPREAD_MS, afterRandomDelay, createRetryTimer } from './retryTimer';
 import { ORIGIN_REFUSAL_MESSAGE, expectUser, isOriginRefusal, listenAll, lobbySocket, onReconnectDelay } from './socket';
@@ -31,6 +34,9 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
   const typing = useTypingStore();
   const presence = usePresenceStore();
   const settings = useSettingsStore();
+  const rooms = useRoomsStore();
+  const roomMessages = useRoomMessagesStore();
+  const roomsLink = createRoomsRealtime();
   // Bumped on every connect and disconnect: a catch-up that outlived its connection must not resume sends.
   let epoch = 0;
   const retry = createRetryTimer(() => {
@@ -50,13 +56,20 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     connection.markConnected();
     // The device clock may have changed while we were away: measure the server's again.
     void settings.load();
-    await lobby.catchUp();
-    if (current === epoch && lobbySocket.connected) lobby.resume();
+    const isCurrent = () => current === epoch && lobbySocket.connected;
+    await Promise.all([
+      (async () => {
+        await lobby.catchUp();
+        if (isCurrent()) lobby.resume();
+      })(),
+      roomsLink.onLobbyConnect(isCurrent),
+    ]);
   }
 
   function onDisconnect(reason: string): void {
     epoch += 1;
     lobby.pause();
+    roomMessages.markDisconnected('lobby');
     if (reason === 'io client disconnect') connection.stop();
     // The server ends sockets whose session ended, and socket.io does not reconnect those by itself.
     else if (reason === 'io server disconnect') reconnectAfterKick();
@@ -81,7 +94,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     void router.replace({ name: 'signin', query: { ...(redirect === '/' ? {} : { redirect }), expired: '1' } });
   }
 
-  const dmLink = bindDmSocket({ notifier, onUnauthorized });
+  const dmLink = bindDmSocket({ notifier, onUnauthorized, rooms: roomsLink });
 
   function onConnectError(err: Error): void {
     const data = (err as Error & { data?: ConnectErrorData }).data;
@@ -104,11 +117,20 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
   function onMessage(message: Parameters<typeof lobby.receiveLive>[0]): void {
     // Their message arrived: whatever they were typing has been sent.
     if (!message.recall) typing.clearUser(message.roomId, message.author.id);
-    if (lobby.receiveLive(message)) void lobby.catchUp();
+    // The lobby and public channels share this event; the lobby keeps its own store.
+    if (message.roomId !== LOBBY_ROOM_ID) roomsLink.onEntry(message);
+    else {
+      rooms.noteMessage(message);
+      if (lobby.receiveLive(message)) void lobby.catchUp();
+    }
   }
 
   // The server's instance missed other instances' broadcasts for a while: fill the gap by seq.
-  const onResync = () => afterRandomDelay(() => void lobby.catchUp(), RESYNC_SPREAD_MS);
+  const onResync = () =>
+    afterRandomDelay(() => {
+      void lobby.catchUp();
+      void roomMessages.fillGaps('lobby');
+    }, RESYNC_SPREAD_MS);
   const onAttempt = () => connection.markConnecting();
   const onBrowserOnline = () => connection.setBrowserOnline(navigator.onLine);
 
@@ -136,6 +158,8 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
       lobby.reset();
       dm.reset();
       conversations.reset();
+      rooms.reset();
+      roomMessages.reset();
       typing.reset();
       presence.reset();
       // A new user needs a new handshake: the old one carried the previous session. Both sockets
@@ -148,6 +172,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
       // What this user left unsent here (before a reload or an ended session) goes out after the first catch-up.
       lobby.restore();
       dm.restore();
+      roomMessages.restore();
       void settings.load();
       presence.learnNames([session.user!]);
       connection.markConnecting();

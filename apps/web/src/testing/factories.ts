@@ -1,4 +1,4 @@
-import type { ConversationDto, MessageDto } from '@confab/shared';
+import type { ConversationDto, MessageDto, RoomDto, RoomSummaryDto } from '@confab/shared';
 import type { OutboxItem } from '../lib/messages';
 
 export const ALICE = { id: 'a'.repeat(24), name: 'Alice Archer' };
@@ -38,5 +38,28 @@ export function conversation(overrides: Partial<ConversationDto> = {}): Conversa
     myReadSeq: 0,
     peerReadSeq: 1,
     ...overrides,
+  };
+}
+
+export const CAROL_USER = { id: 'c'.repeat(24), username: 'carol', displayName: 'Carol Chu' };
+/** A public channel's, a private channel's and a group's room ids. */
+export const DESIGN_ROOM = `c:${'1'.repeat(24)}`;
+export const SECRET_ROOM = `c:${'2'.repeat(24)}`;
+export const GROUP_ROOM = `g:${'3'.repeat(24)}`;
+
+/** Alice's summary of a room (the public channel #design unless overridden): `lastSeq` entries, none unread. */
+export function roomSummary(overrides: Omit<Partial<RoomSummaryDto>, 'room'> & { room?: Partial<RoomDto> } = {}): RoomSummaryDto {
+  const { room, ...rest } = overrides;
+  const id = room?.id ?? DESIGN_ROOM;
+  const lastSeq = rest.lastSeq ?? 0;
+  return {
+    room: { id, kind: 'public_channel', name: 'design', topic: '', memberCount: 2, myRole: 'member', createdAt: new Date(Date.UTC(2026, 2, 1)).toISOString(), ...room },
+    lastMessage: lastSeq > 0 ? message(lastSeq, { roomId: id }) : null,
+    lastSeq,
+    lastActivityAt: new Date(Date.UTC(2026, 2, 1, 12, 0, lastSeq)).toISOString(),
+    unreadCount: 0,
+    mentionCount: 0,
+    myReadSeq: lastSeq,
+    ...rest,
   };
 }

@@ -57,7 +57,7 @@ const isChannel = (record: RoomRecord | null): record is RoomRecord => record?.k
  * `joined` entry and so on), then its effect on sockets is asked of the transport.
  */
 export function createRoomMembership(deps: {
-  stores: Pick<Stores, 'rooms' | 'users'>;
+  stores: Pick<Stores, 'rooms' | 'users' | 'conversations'>;
   messages: MessageService;
   access: RoomAccessCheck;
   views: RoomViews;
@@ -87,9 +87,29 @@ export function createRoomMembership(deps: {
     );
   }
 
-  /** Records an event entry and delivers it to the room's members. */
-  async function announce(actor: UserDto, record: RoomRecord, event: Parameters<MessageService['recordEvent']>[2]): Promise<void> {
-    effects.deliver(await deps.messages.recordEvent(actor, record.id, event), record.kind, {});
+  /** Records an event entry and delivers it to the room's members; answers its seq. */
+  async function announce(actor: UserDto, record: RoomRecord, event: Parameters<MessageService['recordEvent']>[2]): Promise<number> {
+    const entry = await deps.messages.recordEvent(actor, record.id, event);
+    effects.deliver(entry, record.kind, {});
+    return entry.seq;
+  }
+
+  /**
+   * A group is named by its members, so when they change every member hears the new summary
+   * (at most GROUP_MEMBERS_MAX of them); channels' members learn of changes from the entries.
+   */
+  async function retellGroup(record: RoomRecord, except: string | null = null): Promise<void> {
+    const memberships = await rooms.members(record.id, { limit: limits.groupMembersMax });
+    for (const { userId } of memberships) {
+      if (userId === except) continue;
+      const member = await deps.findUser(userId);
+      if (member) effects.notifyUpdate(userId, await views.summary(member, record, 'member'));
+    }
+  }
+
+  /** A newcomer has read everything up to their arrival, as in Slack: only what follows is unread. */
+  async function readUpTo(roomId: string, userId: string, seq: number): Promise<void> {
+    if (seq > 0) await deps.stores.conversations.markRead(roomId, userId, seq);
   }
 
   async function create(user: UserDto, input: z.output<typeof channelCreateSchema>): Promise<Ack<RoomSummaryDto>> {
@@ -99,7 +119,7 @@ export function createRoomMembership(deps: {
     const created = await rooms.createChannel({ id: `c:${newObjectIdHex()}`, kind, name: input.name, topic: input.topic, createdBy: user.id, createdAt: deps.now() });
     if (created === 'name_taken') return fail('name_taken', `A channel named "${input.name}" exists already.`, { field: 'name' });
     effects.addSockets(user.id, created.id);
-    await announce(user, created, { type: 'created', name: input.name, topic: input.topic });
+    await readUpTo(created.id, user.id, await announce(user, created, { type: 'created', name: input.name, topic: input.topic }));
     const summary = await views.summary(user, created, 'owner');
     effects.notifyUpdate(user.id, summary);
     return ok(summary);
@@ -128,7 +148,7 @@ export function createRoomMembership(deps: {
       if (refused) return refused;
       if (await rooms.addMember({ roomId, userId: user.id, role: 'member', joinedAt: deps.now() })) {
         effects.addSockets(user.id, roomId);
-        await announce(user, record, { type: 'joined' });
+        await readUpTo(roomId, user.id, await announce(user, record, { type: 'joined' }));
       }
     }
     const summary = await views.summary(user, record, existing?.role ?? 'member');
@@ -145,6 +165,7 @@ export function createRoomMembership(deps: {
     effects.notifyRemoved(user.id, { roomId, reason: 'left' });
     await announce(user, room.record, { type: 'left' });
     if (room.role === 'owner') await handOver(room.record);
+    if (room.record.kind === 'group') await retellGroup(room.record);
     return ok(null);
   }
 
@@ -174,7 +195,7 @@ export function createRoomMembership(deps: {
     for (const newcomer of newcomers) {
       if (!(await rooms.addMember({ roomId: record.id, userId: newcomer.id, role: 'member', joinedAt: deps.now() }))) continue;
       effects.addSockets(newcomer.id, record.id);
-      await announce(user, record, { type: 'added', user: { id: newcomer.id, name: newcomer.displayName } });
+      await readUpTo(record.id, newcomer.id, await announce(user, record, { type: 'added', user: { id: newcomer.id, name: newcomer.displayName } }));
       effects.notifyUpdate(newcomer.id, await views.summary(newcomer, record, 'member'));
     }
     return ok(await views.roomDto(record, room.role));
@@ -226,12 +247,15 @@ export function createRoomMembership(deps: {
     const record = await rooms.openGroup({ id, memberSet: ids, createdBy: user.id, createdAt: deps.now() });
     // Someone of the set who had left is added back, and the others see it in the stream.
     const isReopening = newcomers.length < ids.length;
+    const added: UserDto[] = [];
     for (const newcomer of newcomers) {
       if (!(await rooms.addMember({ roomId: id, userId: newcomer.id, role: 'member', joinedAt: deps.now() }))) continue;
       effects.addSockets(newcomer.id, id);
-      if (isReopening) await announce(user, record, { type: 'added', user: { id: newcomer.id, name: newcomer.displayName } });
-      if (newcomer.id !== user.id) effects.notifyUpdate(newcomer.id, await views.summary(newcomer, record, 'member'));
+      added.push(newcomer);
+      if (isReopening) await readUpTo(id, newcomer.id, await announce(user, record, { type: 'added', user: { id: newcomer.id, name: newcomer.displayName } }));
     }
+    // Told once everyone is in, so that each summary lists every member.
+    if (added.length > 0) await retellGroup(record, user.id);
     const summary = await views.summary(user, record, 'member');
     effects.notifyUpdate(user.id, summary);
     return ok(summary);

@@ -1,4 +1,4 @@
-import { LOBBY_ROOM_ID, type MemberRole, type RoomDto, type RoomSummaryDto, type UserDto } from '@confab/shared';
+import { LIMITS, LOBBY_ROOM_ID, type MemberRole, type RoomDto, type RoomSummaryDto, type UserDto } from '@confab/shared';
 import type { RoomRecord, Stores } from '../../store/ports.js';
 
 // The lobby has always existed; it has no record to date it.
@@ -35,8 +35,9 @@ export function createRoomViews(deps: { stores: Pick<Stores, 'rooms' | 'users' |
     const roomId = record?.id ?? LOBBY_ROOM_ID;
     const [room, myReadSeq] = await Promise.all([roomDto(record, myRole), conversations.readSeq(roomId, viewer.id)]);
     const newest = await messages.newest(roomId);
-    const unreadCount =
-      newest && newest.seq > myReadSeq ? await messages.countUnread(roomId, { afterSeq: myReadSeq, excludeAuthorId: viewer.id, throughSeq: newest.seq }) : 0;
+    // Counted among the newest entries only (LIMITS.unreadCountWindow): a bounded read however long the viewer was away.
+    const afterSeq = newest ? Math.max(myReadSeq, newest.seq - LIMITS.unreadCountWindow) : myReadSeq;
+    const unreadCount = newest && newest.seq > afterSeq ? await messages.countUnread(roomId, { afterSeq, excludeAuthorId: viewer.id, throughSeq: newest.seq }) : 0;
     return {
       room,
       lastMessage: newest,

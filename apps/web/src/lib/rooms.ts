@@ -1,0 +1,156 @@
+import { LOBBY_ROOM_ID, channelNameKey, isolateText, type MessageDto, type ReadMarkDto, type RoomDto, type RoomKind, type RoomSummaryDto } from '@confab/shared';
+import { oneLine } from './graphemes';
+import { eventText } from './roomEvents';
+
+/** Which namespace carries a room's messages: public rooms talk on `/lobby`, private ones on `/dm`. */
+export type RoomTransport = 'lobby' | 'dm';
+
+/**
+ * The namespace of a room's traffic. A channel whose kind is unknown here can only be one shown
+ * as a preview, which only public channels allow.
+ */
+export function roomTransport(roomId: string, kind: RoomKind | undefined): RoomTransport {
+  if (roomId === LOBBY_ROOM_ID || kind === 'public_channel') return 'lobby';
+  if (kind === undefined && roomId.startsWith('c:')) return 'lobby';
+  return 'dm';
+}
+
+/** Rooms whose messages the rooms stores hold (the lobby and DMs have stores of their own). */
+export function isHeldRoomId(roomId: string): boolean {
+  return roomId.startsWith('c:') || roomId.startsWith('g:');
+}
+
+export function isChannel(room: Pick<RoomDto, 'kind'>): boolean {
+  return room.kind === 'lobby' || room.kind === 'public_channel' || room.kind === 'private_channel';
+}
+
+/** The sidebar's channels: the lobby first, then by name as the server orders them (case-insensitively). */
+export function sortChannels(summaries: Iterable<RoomSummaryDto>): RoomSummaryDto[] {
+  const key = (s: RoomSummaryDto) => (s.room.kind === 'lobby' ? '' : channelNameKey(s.room.name ?? ''));
+  return [...summaries].filter((s) => isChannel(s.room)).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** A group's label: the other members' names, in the server's order (by username). */
+export function groupName(room: Pick<RoomDto, 'members'>, myId: string | undefined): string {
+  const others = (room.members ?? []).filter((m) => m.id !== myId);
+  return others.map((m) => m.displayName).join(', ') || 'Group';
+}
+
+/** How a room is named in headers and the sidebar: the channel's name (no `#`), or a group's members. */
+export function roomName(room: RoomDto, myId: string | undefined): string {
+  return room.kind === 'group' ? groupName(room, myId) : (room.name ?? '');
+}
+
+/**
+ * A one-line preview of a room's newest entry, names isolated: "You: hi", "Alice Archer: hi",
+ * "Bob Baker joined", "Alice Archer recalled a message"; empty in an empty room.
+ */
+export function summaryPreview(summary: RoomSummaryDto, myId: string | undefined): string {
+  const last = summary.lastMessage;
+  if (!last) return '';
+  const isMine = last.author.id === myId;
+  const who = isMine ? 'You' : isolateText(last.author.name);
+  if (last.event) return eventText(last.event, isMine ? { ...last.author, name: 'You' } : last.author);
+  if (last.recall || last.recalledAt) return `${who} recalled a message`;
+  return `${who}: ${oneLine(last.body)}`;
+}
+
+/** What the user typed as a channel name, without a leading `#` (people write channels that way). */
+export function stripHash(name: string): string {
+  return name.trim().replace(/^#+/, '');
+}
+
+const lastSeq = (s: RoomSummaryDto) => s.lastSeq;
+
+/**
+ * The summary to keep when a snapshot arrives (from `room:list`, `room:update` or an ack). Every
+ * counter in it only grows (newest seq, read mark), so a snapshot behind on both is stale. One
+ * behind on the newest entry only (a coalesced update read before a message we already noted)
+ * takes the room and read mark from the snapshot and keeps the newer entry.
+ */
+export function mergeSummary(current: RoomSummaryDto | undefined, incoming: RoomSummaryDto): RoomSummaryDto {
+  if (!current) return incoming;
+  const myReadSeq = Math.max(incoming.myReadSeq, current.myReadSeq);
+  if (lastSeq(incoming) >= lastSeq(current)) {
+    // Our mark moved past what the snapshot knew (another tab read meanwhile).
+    const isReadSince = myReadSeq > incoming.myReadSeq && myReadSeq >= incoming.lastSeq;
+    return { ...incoming, myReadSeq, unreadCount: isReadSince ? 0 : incoming.unreadCount };
+  }
+  if (incoming.myReadSeq <= current.myReadSeq) return current;
+  const unreadCount = myReadSeq >= current.lastSeq ? 0 : Math.min(current.unreadCount, incoming.unreadCount + (current.lastSeq - incoming.lastSeq));
+  return { ...incoming, lastMessage: current.lastMessage, lastSeq: current.lastSeq, lastActivityAt: current.lastActivityAt, myReadSeq, unreadCount };
+}
+
+/**
+ * A live entry (`message:new` or `dm:message`) noted in its room's summary at once, ahead of the
+ * coalesced `room:update` that follows: newest entry, and one more unread when someone else wrote
+ * it. Entries at or below the newest seq held were counted already.
+ */
+export function noteEntry(summary: RoomSummaryDto, message: MessageDto, myId: string | undefined): RoomSummaryDto {
+  if (message.roomId !== summary.room.id || message.seq <= summary.lastSeq) return summary;
+  const isUnread = message.author.id !== myId && !message.recall && message.seq > summary.myReadSeq;
+  let room = summary.room;
+  if (message.event?.type === 'renamed' && message.event.name) room = { ...room, name: message.event.name };
+  if (message.event?.type === 'topic') room = { ...room, topic: message.event.topic ?? '' };
+  return {
+    ...summary,
+    room,
+    lastMessage: message,
+    lastSeq: message.seq,
+    lastActivityAt: message.createdAt,
+    unreadCount: summary.unreadCount + (isUnread ? 1 : 0),
+  };
+}
+
+/**
+ * Applies our own read mark (this tab's ack, or `dm:read` from another tab). A mark that covers the
+ * newest entry clears the count; a partial one leaves it to the `room:update` that follows.
+ */
+export function applyRoomMark(summary: RoomSummaryDto, mark: ReadMarkDto, myId: string | undefined): RoomSummaryDto {
+  if (mark.roomId !== summary.room.id || mark.userId !== myId || mark.seq <= summary.myReadSeq) return summary;
+  return { ...summary, myReadSeq: mark.seq, unreadCount: mark.seq >= summary.lastSeq ? 0 : summary.unreadCount };
+}
+
+/** What a tab holds of one room, for deciding its catch-up. */
+export interface HeldRoom {
+  roomId: string;
+  /** The newest seq held without a gap. */
+  syncedSeq: number;
+  /** Whether any page has been loaded (otherwise the newest page is fetched on catch-up). */
+  isLoaded: boolean;
+}
+
+export interface CatchUpPlan {
+  /** Behind the list's `lastSeq`, or never loaded: fetch what is missing. */
+  sync: string[];
+  /** Nothing new: its outbox may go at once, without a request. */
+  resume: string[];
+  /** Absent from the list (left or removed while away): forget it and its messages. */
+  drop: string[];
+}
+
+/**
+ * After a reconnect's `room:list`: which held rooms to sync, which are up to date, which to
+ * forget. Only rooms that changed cost a request. Previews (public channels shown to a
+ * non-member) are never in the list; they are synced when loaded and kept.
+ */
+export function planCatchUp(held: readonly HeldRoom[], summaries: Readonly<Record<string, RoomSummaryDto>>, previews: ReadonlySet<string>): CatchUpPlan {
+  const plan: CatchUpPlan = { sync: [], resume: [], drop: [] };
+  for (const room of held) {
+    const summary = summaries[room.roomId];
+    if (!summary) {
+      if (!previews.has(room.roomId)) plan.drop.push(room.roomId);
+      else if (!room.isLoaded) plan.sync.push(room.roomId);
+      else plan.resume.push(room.roomId);
+    } else if (!room.isLoaded || summary.lastSeq > room.syncedSeq) plan.sync.push(room.roomId);
+    else plan.resume.push(room.roomId);
+  }
+  return plan;
+}
+
+/** Unread entries summed over summaries, skipping the room being read right now (null: none). */
+export function totalRoomUnread(summaries: Iterable<RoomSummaryDto>, readingRoomId: string | null = null): number {
+  let total = 0;
+  for (const s of summaries) if (s.room.id !== readingRoomId) total += s.unreadCount;
+  return total;
+}

@@ -1,0 +1,64 @@
+import type { MessageDto, ReadMarkDto, RoomRemovedDto, RoomSummaryDto } from '@confab/shared';
+import { useRoomMessagesStore } from '../stores/roomMessages';
+import { useRoomsStore } from '../stores/rooms';
+import type { Listener } from './socket';
+
+/**
+ * The rooms half of the realtime edge: what both namespaces' handlers do for channels and groups.
+ * The lobby and DM stores keep their own paths; every entry also updates its room's summary.
+ */
+export function createRoomsRealtime() {
+  const rooms = useRoomsStore();
+  const roomMessages = useRoomMessagesStore();
+
+  /** A live entry of any room but a DM: its summary, and its messages if this tab holds them. */
+  function onEntry(message: MessageDto): void {
+    rooms.noteMessage(message);
+    roomMessages.receiveLive(message);
+  }
+
+  function forget(roomId: string): void {
+    rooms.remove(roomId);
+    roomMessages.drop(roomId);
+  }
+
+  /**
+   * After `/dm` connected: the room list first (what changed while away), then only the rooms
+   * that changed are synced, and rooms no longer ours are forgotten.
+   */
+  async function onDmConnect(isCurrent: () => boolean): Promise<void> {
+    const dropped = await rooms.refresh();
+    if (!dropped || !isCurrent()) return;
+    for (const roomId of dropped) forget(roomId);
+    await roomMessages.catchUpChanged(isCurrent);
+  }
+
+  /** After a `resync` on `/dm`: the list again (forgetting rooms no longer ours), and the gaps in private rooms; outboxes untouched. */
+  async function onDmResync(): Promise<void> {
+    const dropped = await rooms.refresh();
+    for (const roomId of dropped ?? []) forget(roomId);
+    await roomMessages.fillGaps('dm');
+  }
+
+  /** After `/lobby` connected: public channels held here catch up, if the list already told which changed. */
+  function onLobbyConnect(isCurrent: () => boolean): Promise<void> {
+    roomMessages.markConnected('lobby');
+    return roomMessages.catchUpChanged(isCurrent);
+  }
+
+  const dmListeners: Listener[] = [
+    ['room:update', (summary: RoomSummaryDto) => rooms.upsert(summary)],
+    ['room:removed', (removed: RoomRemovedDto) => forget(removed.roomId)],
+  ];
+
+  return {
+    onEntry,
+    onMark: (mark: ReadMarkDto) => rooms.applyMark(mark),
+    onDmConnect,
+    onDmResync,
+    onLobbyConnect,
+    dmListeners,
+  };
+}
+
+export type RoomsRealtime = ReturnType<typeof createRoomsRealtime>;

@@ -1,0 +1,75 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import type { RoomSummaryDto } from '@confab/shared';
+import { listRooms } from '../services/rooms';
+import type { Result } from '../services/request';
+import { ALICE, ALICE_USER, BOB, DESIGN_ROOM, GROUP_ROOM, SECRET_ROOM, message, roomSummary } from '../testing/factories';
+import { useRoomsStore } from './rooms';
+import { useSessionStore } from './session';
+
+vi.mock('../services/rooms', () => ({ listRooms: vi.fn() }));
+
+const lobby = (overrides: Parameters<typeof roomSummary>[0] = {}) => roomSummary({ room: { id: 'lobby', kind: 'lobby', name: 'lobby', memberCount: 40 }, ...overrides });
+const secret = (overrides: Parameters<typeof roomSummary>[0] = {}) => roomSummary({ room: { id: SECRET_ROOM, kind: 'private_channel', name: 'secret' }, ...overrides });
+const group = (overrides: Parameters<typeof roomSummary>[0] = {}) => roomSummary({ room: { id: GROUP_ROOM, kind: 'group', name: null }, ...overrides });
+const list = (...rooms: RoomSummaryDto[]): Result<{ rooms: RoomSummaryDto[] }> => ({ ok: true, data: { rooms } });
+
+describe('rooms store', () => {
+  let rooms: ReturnType<typeof useRoomsStore>;
+
+  beforeEach(() => {
+    vi.resetAllMocks();
+    setActivePinia(createPinia());
+    useSessionStore().user = ALICE_USER;
+    rooms = useRoomsStore();
+  });
+
+  it('takes the list, says which rooms it no longer holds, and keeps one that arrived while the list was on its way', async () => {
+    vi.mocked(listRooms).mockResolvedValueOnce(list(lobby(), roomSummary(), secret()));
+    expect(await rooms.refresh()).toEqual([]);
+    expect(rooms.isFresh).toBe(true);
+    expect(rooms.channels.map((s) => s.room.name)).toEqual(['lobby', 'design', 'secret']);
+
+    // Removed from #secret while away; meanwhile a group was opened here before the list came back.
+    let answer!: (value: Result<{ rooms: RoomSummaryDto[] }>) => void;
+    vi.mocked(listRooms).mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+    rooms.markStale();
+    const refreshing = rooms.refresh();
+    rooms.upsert(group({ lastSeq: 1 }));
+    answer(list(lobby(), roomSummary()));
+    expect(await refreshing).toEqual([SECRET_ROOM]);
+    expect(Object.keys(rooms.byId).sort()).toEqual([DESIGN_ROOM, GROUP_ROOM, 'lobby'].sort());
+    expect(rooms.groups.map((s) => s.room.id)).toEqual([GROUP_ROOM]);
+  });
+
+  it('counts unread entries across rooms, the lobby included, and a read mark from any tab clears its room only', async () => {
+    vi.mocked(listRooms).mockResolvedValueOnce(list(lobby({ lastSeq: 10, myReadSeq: 7, unreadCount: 3 }), roomSummary({ lastSeq: 4 }), group({ lastSeq: 2 })));
+    await rooms.refresh();
+    expect(rooms.totalUnread).toBe(3);
+
+    rooms.noteMessage(message(5, { roomId: DESIGN_ROOM, author: BOB }));
+    rooms.noteMessage(message(3, { roomId: GROUP_ROOM, author: BOB }));
+    rooms.noteMessage(message(4, { roomId: GROUP_ROOM, author: ALICE }));
+    expect(rooms.byId[DESIGN_ROOM]!.unreadCount).toBe(1);
+    expect(rooms.byId[GROUP_ROOM]!.unreadCount).toBe(1);
+    expect(rooms.totalUnread).toBe(5);
+
+    // `dm:read` from another tab of ours, in the lobby.
+    rooms.applyMark({ roomId: 'lobby', userId: ALICE.id, seq: 10 });
+    expect(rooms.byId.lobby!.unreadCount).toBe(0);
+    expect(rooms.totalUnread).toBe(2);
+    // The coalesced update after the entries: replaces what was counted locally.
+    rooms.upsert(roomSummary({ lastSeq: 5, myReadSeq: 4, unreadCount: 1, room: { topic: 'Pixels' } }));
+    expect(rooms.byId[DESIGN_ROOM]).toMatchObject({ unreadCount: 1, room: { topic: 'Pixels' } });
+  });
+
+  it('finds a joined channel by name whatever its letter case, and forgets a removed room', async () => {
+    vi.mocked(listRooms).mockResolvedValueOnce(list(lobby(), roomSummary({ room: { name: 'Design' } })));
+    await rooms.refresh();
+    expect(rooms.findChannel('DESIGN')?.room.id).toBe(DESIGN_ROOM);
+    expect(rooms.findChannel('lobby')?.room.id).toBe('lobby');
+    expect(rooms.findChannel('secret')).toBeUndefined();
+    rooms.remove(DESIGN_ROOM);
+    expect(rooms.findChannel('design')).toBeUndefined();
+  });
+});
