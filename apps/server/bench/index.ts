@@ -21,9 +21,10 @@ import { dm } from './scenarios/dm.js';
 import { fanout } from './scenarios/fanout.js';
 import { idle } from './scenarios/idle.js';
 import { reconnect } from './scenarios/reconnect.js';
+import { rooms } from './scenarios/rooms.js';
 import { scaleout } from './scenarios/scaleout.js';
 
-const RUN: Record<ScenarioName, Scenario> = { connect, idle, fanout, scaleout, dm, reconnect, db };
+const RUN: Record<ScenarioName, Scenario> = { connect, idle, fanout, scaleout, dm, reconnect, db, rooms };
 
 const options = parseOptions(process.argv.slice(2));
 pinLoadGenerator();

@@ -201,7 +201,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   if (deps.redis) {
     await waitForSubscriptions(deps.redis, [lobby, dm]);
     deps.redis.onSubscriberRecovered(() => {
-      void resyncLocalClients({ lobby, dm, presence, logger: deps.logger });
+      void resyncLocalClients({ lobby, dm, presence, rooms: deps.stores.rooms, logger: deps.logger });
       // A sign-out or password change on another instance may have been among what was missed.
       sessionRecheck.recheckAll();
     });

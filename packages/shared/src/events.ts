@@ -211,7 +211,8 @@ export interface DmClientToServerEvents {
   /**
    * Client → server: remove a member from a channel (its owner only; not the owner themself).
    * Ack: null. The room hears a `removed` entry; the user's sockets leave the room at once on
-   * every instance and hear `room:removed`; from then on they are refused its history and sync.
+   * every instance and hear `room:removed`; from then on they are refused a private channel's
+   * history and sync (a public channel's they may preview and join again, like anyone).
    */
   'room:remove': (payload: RoomRemovePayload, ack: AckFn<null>) => void;
   /**
@@ -223,7 +224,8 @@ export interface DmClientToServerEvents {
   /**
    * Client → server: the group conversation of the caller and `userIds` (3 to 9 people in all),
    * created if new. The same set finds the same room, from whoever opens it, even at once on two
-   * instances; anyone of the set who had left is added back. Ack: its summary. Refusals:
+   * instances; anyone of the set who had left is added back, and every member hears `room:update`
+   * with the new member list (as on a leave). Ack: its summary. Refusals:
    * `not_found` (a user id that does not exist), `limit_reached`.
    */
   'group:open': (payload: GroupOpenPayload, ack: AckFn<RoomSummaryDto>) => void;

@@ -72,7 +72,7 @@ export const channelBrowseSchema = z.strictObject({
 /** `room:join` and `room:leave` payload. */
 export const roomRefSchema = z.strictObject({ roomId: roomIdSchema });
 
-/** `room:invite` payload: add these users to a private channel (its owner only). */
+/** `room:invite` payload: add these users to a channel (a private one: its owner only; a public one: any member). */
 export const roomInviteSchema = z.strictObject({
   roomId: roomIdSchema,
   userIds: z

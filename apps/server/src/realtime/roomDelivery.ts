@@ -63,13 +63,20 @@ export function createRoomDelivery(deps: { lobby: LobbyNamespace; dm: DmNamespac
       if (isPublic(kind)) lobby.to(entry.roomId).emit('message:new', entry);
       else dm.to(entry.roomId).emit('dm:message', entry);
     },
+    // This instance's sockets first and at once: the Redis adapter applies a cluster-wide join or
+    // leave here only when its own request comes back through Redis, after broadcasts made
+    // meanwhile (such as the `removed` entry), and never if Redis is down.
     addSockets(userId, roomId) {
-      lobby.in(userRoom(userId)).socketsJoin(roomId);
-      dm.in(userRoom(userId)).socketsJoin(roomId);
+      for (const nsp of [lobby, dm]) {
+        nsp.local.in(userRoom(userId)).socketsJoin(roomId);
+        nsp.in(userRoom(userId)).socketsJoin(roomId);
+      }
     },
     removeSockets(userId, roomId) {
-      lobby.in(userRoom(userId)).socketsLeave(roomId);
-      dm.in(userRoom(userId)).socketsLeave(roomId);
+      for (const nsp of [lobby, dm]) {
+        nsp.local.in(userRoom(userId)).socketsLeave(roomId);
+        nsp.in(userRoom(userId)).socketsLeave(roomId);
+      }
     },
     notifyUpdate(userId, summary) {
       dm.to(userRoom(userId)).emit('room:update', summary);
@@ -99,11 +106,52 @@ export function createRoomDelivery(deps: { lobby: LobbyNamespace; dm: DmNamespac
 
 export type RoomDelivery = ReturnType<typeof createRoomDelivery>;
 
+/** What `realignMemberRooms` needs of a socket. */
+interface MemberSocket {
+  rooms: Set<string>;
+  join(rooms: string[]): void | Promise<void>;
+  leave(room: string): void | Promise<void>;
+}
+
+const isMemberRoom = (room: string) => room.startsWith('c:') || room.startsWith('g:');
+
+/** Puts the socket in exactly these channel and group rooms (leaving its other ones). */
+async function placeIn(socket: MemberSocket, roomIds: ReadonlySet<string>): Promise<void> {
+  for (const room of [...socket.rooms]) if (isMemberRoom(room) && !roomIds.has(room)) await socket.leave(room);
+  const missing = [...roomIds].filter((room) => !socket.rooms.has(room));
+  if (missing.length > 0) await socket.join(missing);
+}
+
+async function memberRoomIds(userId: string, rooms: Pick<RoomStore, 'roomsOf'>): Promise<Set<string>> {
+  return new Set((await rooms.roomsOf(userId)).map((m) => m.roomId));
+}
+
 /**
- * Puts a new socket in the Socket.IO rooms of every channel and group its user is a member of.
- * A membership added while this reads is caught by the client's `room:list` after connecting.
+ * Puts a new socket in the Socket.IO rooms of every channel and group its user is a member of,
+ * then reads the memberships again and corrects: a membership change that reached the other
+ * sockets while the first reading was on its way (a removal's leave, an invitation's join) would
+ * otherwise be undone or missed by joining what that reading found.
  */
-export async function joinMemberRooms(socket: { join(rooms: string[]): void | Promise<void> }, userId: string, rooms: Pick<RoomStore, 'roomsOf'>): Promise<void> {
-  const memberships = await rooms.roomsOf(userId);
-  if (memberships.length > 0) await socket.join(memberships.map((m) => m.roomId));
+export async function joinMemberRooms(socket: MemberSocket, userId: string, rooms: Pick<RoomStore, 'roomsOf'>): Promise<void> {
+  await placeIn(socket, await memberRoomIds(userId, rooms));
+  await placeIn(socket, await memberRoomIds(userId, rooms));
+}
+
+/**
+ * After a gap in this instance's Redis subscription, the joins and leaves other instances asked
+ * for meanwhile are lost: every local socket is put back in exactly its user's rooms as stored.
+ */
+export async function realignMemberRooms(
+  namespaces: readonly { sockets: Map<string, MemberSocket & { data: { user?: { id: string } } }> }[],
+  rooms: Pick<RoomStore, 'roomsOf'>,
+): Promise<void> {
+  const byUser = new Map<string, Promise<Set<string>>>();
+  for (const nsp of namespaces) {
+    for (const socket of [...nsp.sockets.values()]) {
+      const userId = socket.data.user?.id;
+      if (!userId) continue;
+      if (!byUser.has(userId)) byUser.set(userId, memberRoomIds(userId, rooms));
+      await placeIn(socket, await byUser.get(userId)!);
+    }
+  }
 }

@@ -45,8 +45,20 @@ describe('room summaries', () => {
     // A room event counts like a message, and a rename shows at once.
     const renamed = noteEntry(one, entry(8, { author: BOB, body: '', event: { type: 'renamed', name: 'design-team' } }), ALICE.id);
     expect(renamed).toMatchObject({ unreadCount: 2, room: { name: 'design-team' } });
-    // A recall entry is not something new to read.
-    expect(noteEntry(one, entry(9, { author: BOB, body: '', recall: { messageId: 'x', seq: 6 } }), ALICE.id).unreadCount).toBe(1);
+    // A recall entry is not something new to read, and takes back the unread message it recalls.
+    expect(noteEntry(one, entry(9, { author: BOB, body: '', recall: { messageId: 'x', seq: 6 } }), ALICE.id).unreadCount).toBe(0);
+    expect(noteEntry(one, entry(9, { author: BOB, body: '', recall: { messageId: 'x', seq: 4 } }), ALICE.id).unreadCount).toBe(1);
+  });
+
+  it('joins, additions, leaves and removals move the member count at once', () => {
+    const held = design({ lastSeq: 5, myReadSeq: 5, room: { memberCount: 3 } });
+    const joined = noteEntry(held, entry(6, { author: BOB, body: '', event: { type: 'joined' } }), ALICE.id);
+    expect(joined.room.memberCount).toBe(4);
+    const added = noteEntry(joined, entry(7, { author: BOB, body: '', event: { type: 'added', user: { id: 'c'.repeat(24), name: 'Carol' } } }), ALICE.id);
+    expect(added.room.memberCount).toBe(5);
+    const left = noteEntry(added, entry(8, { author: BOB, body: '', event: { type: 'left' } }), ALICE.id);
+    const removed = noteEntry(left, entry(9, { author: ALICE, body: '', event: { type: 'removed', user: { id: 'c'.repeat(24), name: 'Carol' } } }), ALICE.id);
+    expect(removed.room.memberCount).toBe(3);
   });
 
   it('our read mark from any tab clears the count once it covers the newest entry', () => {

@@ -88,17 +88,23 @@ export function mergeSummary(current: RoomSummaryDto | undefined, incoming: Room
  */
 export function noteEntry(summary: RoomSummaryDto, message: MessageDto, myId: string | undefined): RoomSummaryDto {
   if (message.roomId !== summary.room.id || message.seq <= summary.lastSeq) return summary;
-  const isUnread = message.author.id !== myId && !message.recall && message.seq > summary.myReadSeq;
+  const byOther = message.author.id !== myId;
+  const isUnread = byOther && !message.recall && message.seq > summary.myReadSeq;
+  // Only the author recalls, so a recall by someone else of a message after our mark takes back an unread one.
+  const isUnreadRecalled = byOther && message.recall !== undefined && message.recall.seq > summary.myReadSeq;
   let room = summary.room;
   if (message.event?.type === 'renamed' && message.event.name) room = { ...room, name: message.event.name };
   if (message.event?.type === 'topic') room = { ...room, topic: message.event.topic ?? '' };
+  const joins = message.event?.type === 'joined' || message.event?.type === 'added';
+  const leaves = message.event?.type === 'left' || message.event?.type === 'removed';
+  if (joins || leaves) room = { ...room, memberCount: Math.max(0, room.memberCount + (joins ? 1 : -1)) };
   return {
     ...summary,
     room,
     lastMessage: message,
     lastSeq: message.seq,
     lastActivityAt: message.createdAt,
-    unreadCount: summary.unreadCount + (isUnread ? 1 : 0),
+    unreadCount: Math.max(0, summary.unreadCount + (isUnread ? 1 : 0) - (isUnreadRecalled ? 1 : 0)),
   };
 }
 

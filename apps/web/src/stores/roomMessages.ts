@@ -85,6 +85,8 @@ export const useRoomMessagesStore = defineStore('roomMessages', () => {
 
   function deactivate(roomId: string): void {
     if (activeRoomId.value === roomId) activeRoomId.value = null;
+    // A preview cannot be caught up later (only members may sync), so it is loaded afresh each time.
+    if (previews.has(roomId)) drop(roomId);
   }
 
   /** Merges a live entry into its room if this tab holds that room; fills a revealed gap. */

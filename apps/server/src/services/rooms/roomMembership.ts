@@ -57,7 +57,7 @@ const isChannel = (record: RoomRecord | null): record is RoomRecord => record?.k
  * `joined` entry and so on), then its effect on sockets is asked of the transport.
  */
 export function createRoomMembership(deps: {
-  stores: Pick<Stores, 'rooms' | 'users' | 'conversations'>;
+  stores: Pick<Stores, 'rooms' | 'users' | 'conversations' | 'messages'>;
   messages: MessageService;
   access: RoomAccessCheck;
   views: RoomViews;
@@ -116,7 +116,16 @@ export function createRoomMembership(deps: {
     const refused = tooLong(input.name) ?? (await roomLimitFor([user], user));
     if (refused) return refused;
     const kind = input.private ? 'private_channel' : 'public_channel';
-    const created = await rooms.createChannel({ id: `c:${newObjectIdHex()}`, kind, name: input.name, topic: input.topic, createdBy: user.id, createdAt: deps.now() });
+    const channel = { id: `c:${newObjectIdHex()}`, kind, name: input.name, topic: input.topic, createdBy: user.id, createdAt: deps.now() } as const;
+    let created = await rooms.createChannel(channel);
+    if (created === 'name_taken') {
+      // The caller's own earlier create that failed between its two writes (the channel, then its
+      // owner's membership) holds the name with nobody in it: a retry finishes that one.
+      const unfinished = await rooms.findByName(channelNameKey(input.name));
+      if (unfinished?.createdBy === user.id && unfinished.kind === kind && (await rooms.memberCount(unfinished.id)) === 0) {
+        created = await rooms.createChannel({ ...channel, id: unfinished.id, createdAt: unfinished.createdAt });
+      }
+    }
     if (created === 'name_taken') return fail('name_taken', `A channel named "${input.name}" exists already.`, { field: 'name' });
     effects.addSockets(user.id, created.id);
     await readUpTo(created.id, user.id, await announce(user, created, { type: 'created', name: input.name, topic: input.topic }));
@@ -245,17 +254,18 @@ export function createRoomMembership(deps: {
     const refused = newcomers.length > 0 ? await roomLimitFor(newcomers, user) : null;
     if (refused) return refused;
     const record = await rooms.openGroup({ id, memberSet: ids, createdBy: user.id, createdAt: deps.now() });
-    // Someone of the set who had left is added back, and the others see it in the stream.
-    const isReopening = newcomers.length < ids.length;
-    const added: UserDto[] = [];
+    // Someone of the set who had left is added back. No entry says so: an open racing another
+    // one on a second instance cannot tell a first open from a return, and would record people
+    // as added who never left. The members learn it from `room:update`, which lists them all.
+    let added = 0;
     for (const newcomer of newcomers) {
       if (!(await rooms.addMember({ roomId: id, userId: newcomer.id, role: 'member', joinedAt: deps.now() }))) continue;
       effects.addSockets(newcomer.id, id);
-      added.push(newcomer);
-      if (isReopening) await readUpTo(id, newcomer.id, await announce(user, record, { type: 'added', user: { id: newcomer.id, name: newcomer.displayName } }));
+      await readUpTo(id, newcomer.id, (await deps.stores.messages.newest(id))?.seq ?? 0);
+      added += 1;
     }
     // Told once everyone is in, so that each summary lists every member.
-    if (added.length > 0) await retellGroup(record, user.id);
+    if (added > 0) await retellGroup(record, user.id);
     const summary = await views.summary(user, record, 'member');
     effects.notifyUpdate(user.id, summary);
     return ok(summary);
