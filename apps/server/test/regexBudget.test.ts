@@ -47,7 +47,16 @@ const ATTACKS: Record<string, Attack> = {
   'packages/shared/src/schemas.ts /^[A-Za-z0-9._-]+$/': { what: 'usernames', adversarial: pumped('', 'a', '!'), benign: pumped('', 'a', 'a') },
   'packages/shared/src/schemas.ts /^[A-Za-z0-9_-]+$/': { what: 'clientIds', adversarial: pumped('', 'a', '!'), benign: pumped('', 'a', 'a') },
   'packages/shared/src/schemas.ts /^[0-9a-f]{24}$/': { what: 'user and message ids', adversarial: pumped('', '0', 'x'), benign: plain },
-  'packages/shared/src/schemas.ts /^dm:[0-9a-f]{24}:[0-9a-f]{24}$/': { what: 'DM room ids in payloads', adversarial: pumped(`dm:${hex24}:`, '0'), benign: pumped(`dm:${hex24}:${hex24}`, 'x') },
+  'packages/shared/src/roomSchemas.ts /^(lobby|dm:[0-9a-f]{24}:[0-9a-f]{24}|[cg]:[0-9a-f]{24})$/': {
+    what: 'room ids in payloads',
+    adversarial: pumped(`dm:${hex24}:`, '0'),
+    benign: pumped(`dm:${hex24}:${hex24}`, 'x'),
+  },
+  'packages/shared/src/roomSchemas.ts /^[0-9a-f]{24}$/': { what: 'user ids in invitations and groups', adversarial: pumped('', '0', 'x'), benign: plain },
+  'packages/shared/src/roomSchemas.ts /^[\\p{L}\\p{M}\\p{N}_-]+$/u': { what: 'channel names', adversarial: pumped('', '字', ' '), benign: plainWide },
+  'apps/server/src/services/rooms/roomMembership.ts /^[0-9a-f]{24}$/': { what: 'room:members cursors', adversarial: pumped('', '0', 'x'), benign: plain },
+  'apps/server/src/store/mongo/membershipModel.ts /^[cg]:[0-9a-f]{24}$/': { what: 'room ids stored with memberships', adversarial: pumped('c:', '0', 'x'), benign: plain },
+  'apps/server/src/store/mongo/roomModel.ts /^[cg]:[0-9a-f]{24}$/': { what: 'room ids stored with rooms', adversarial: pumped('c:', '0', 'x'), benign: plain },
   'packages/shared/src/text.ts /[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]/': {
     what: 'control characters in bodies and names',
     adversarial: pumped('', '\u00A0', '\u0007'),
@@ -116,6 +125,7 @@ const ATTACKS: Record<string, Attack> = {
   'apps/server/src/store/mongo/mongoMessageStore.ts /^[0-9a-f]{24}$/': { what: 'message ids looked up', adversarial: pumped('', '0', 'x'), benign: plain },
   'apps/server/src/store/mongo/mongoUserStore.ts /^[0-9a-f]{24}$/': { what: 'user ids looked up', adversarial: pumped('', '0', 'x'), benign: plain },
   'apps/web/src/lib/avatar.ts /[\\s._-]+/u': { what: "initials from other users' names", adversarial: pumped('', '😀'), benign: plainWide },
+  'apps/web/src/lib/rooms.ts /^#+/': { what: 'a channel name typed with #', adversarial: pumped('', '#', 'x'), benign: plain },
   'apps/web/src/lib/draft.ts /^body\\b/': { what: 'the composer error', adversarial: pumped('body', 'x'), benign: plain },
   'apps/web/src/lib/graphemes.ts /\\s+/g': { what: "white space in other users' messages", adversarial: pumped('', '\u200B'), benign: plainWide },
   'apps/web/src/lib/identity.ts /[\\p{Cf}\\p{Default_Ignorable_Code_Point}\\u2800]/gu': {
