@@ -125,7 +125,7 @@ const ATTACKS: Record<string, Attack> = {
   'apps/server/src/store/mongo/mongoMessageStore.ts /^[0-9a-f]{24}$/': { what: 'message ids looked up', adversarial: pumped('', '0', 'x'), benign: plain },
   'apps/server/src/store/mongo/mongoUserStore.ts /^[0-9a-f]{24}$/': { what: 'user ids looked up', adversarial: pumped('', '0', 'x'), benign: plain },
   'apps/web/src/lib/avatar.ts /[\\s._-]+/u': { what: "initials from other users' names", adversarial: pumped('', '😀'), benign: plainWide },
-  'apps/web/src/lib/rooms.ts /^#+/': { what: 'a channel name typed with #', adversarial: pumped('', '#', 'x'), benign: plain },
+  'apps/web/src/lib/rooms.ts /^#+/': { what: 'a channel name typed with #', adversarial: pumped('', '#', 'x'), benign: pumped('', '#', '#') },
   'apps/web/src/lib/draft.ts /^body\\b/': { what: 'the composer error', adversarial: pumped('body', 'x'), benign: plain },
   'apps/web/src/lib/graphemes.ts /\\s+/g': { what: "white space in other users' messages", adversarial: pumped('', '\u200B'), benign: plainWide },
   'apps/web/src/lib/identity.ts /[\\p{Cf}\\p{Default_Ignorable_Code_Point}\\u2800]/gu': {
