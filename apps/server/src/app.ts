@@ -189,7 +189,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   registerLobby(lobby, { messaging: rooms.messaging, roomStore: deps.stores.rooms, presence, presenceBroadcast, rateLimits, logger: deps.logger });
   const dm = io.of(NAMESPACES.dm) as DmNamespace;
   dm.use(admit);
-  delivery = createRoomDelivery({ lobby, dm, dms, logger: deps.logger });
+  delivery = createRoomDelivery({ lobby, dm, dms, roomStore: deps.stores.rooms, logger: deps.logger });
   registerDm(dm, { dms, rooms, roomStore: deps.stores.rooms, delivery, rateLimits, logger: deps.logger });
   engineGuard.attach(io, [io.of('/'), lobby, dm]);
   if (metrics) {

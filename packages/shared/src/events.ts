@@ -264,6 +264,8 @@ export interface DmServerToClientEvents {
 export interface InterServerEvents {
   /** An instance's batch of presence changes, for the others to pass on to their `/lobby` sockets. */
   'presence:changes': (presences: PresenceDto[]) => void;
+  /** An instance changed these users' memberships: put their sockets here in their rooms as stored. */
+  'rooms:realign': (userIds: string[]) => void;
 }
 
 /** What the server keeps on each authenticated socket. */

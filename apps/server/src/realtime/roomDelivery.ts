@@ -4,6 +4,7 @@ import type { DmService } from '../services/dmService.js';
 import type { RoomEffects } from '../services/rooms/roomEffects.js';
 import type { RoomStore } from '../store/ports.js';
 import { createCoalesceByKey } from './coalesceByKey.js';
+import { realignMemberRooms } from './memberRooms.js';
 import type { DmNamespace } from './namespaces/dm.js';
 import type { LobbyNamespace } from './namespaces/lobby.js';
 import { userRoom } from './rooms.js';
@@ -26,8 +27,26 @@ const isPublic = (kind: RoomKind) => kind === 'lobby' || kind === 'public_channe
  * changes), so a room's traffic is one emit: public rooms' over `/lobby`, private rooms' over
  * `/dm`. DMs, whose members never change, go to their two users' personal rooms instead.
  */
-export function createRoomDelivery(deps: { lobby: LobbyNamespace; dm: DmNamespace; dms: Pick<DmService, 'viewRoom'>; logger: Logger }) {
+export function createRoomDelivery(deps: {
+  lobby: LobbyNamespace;
+  dm: DmNamespace;
+  dms: Pick<DmService, 'viewRoom'>;
+  roomStore: Pick<RoomStore, 'roomsOf'>;
+  logger: Logger;
+}) {
   const { lobby, dm } = deps;
+
+  /**
+   * Another instance changed these users' memberships. Its join or leave request (sent too) is
+   * fast but blind: one queued during its Redis outage may arrive after newer changes. This
+   * reads the store, so it is right whenever it arrives; a socket it corrects hears `resync`.
+   */
+  lobby.on('rooms:realign', (userIds) => {
+    const options = { users: new Set(userIds), onChanged: (socket: { emit(event: 'resync'): unknown }) => socket.emit('resync') };
+    Promise.all([realignMemberRooms([lobby], deps.roomStore, options), realignMemberRooms([dm], deps.roomStore, options)]).catch((err: unknown) =>
+      deps.logger.warn({ err: (err as Error).message }, 'could not realign sockets with their rooms'),
+    );
+  });
 
   /**
    * Sends DM participants their own view of the conversation (unread counts differ), one reading
@@ -71,12 +90,14 @@ export function createRoomDelivery(deps: { lobby: LobbyNamespace; dm: DmNamespac
         nsp.local.in(userRoom(userId)).socketsJoin(roomId);
         nsp.in(userRoom(userId)).socketsJoin(roomId);
       }
+      lobby.serverSideEmit('rooms:realign', [userId]);
     },
     removeSockets(userId, roomId) {
       for (const nsp of [lobby, dm]) {
         nsp.local.in(userRoom(userId)).socketsLeave(roomId);
         nsp.in(userRoom(userId)).socketsLeave(roomId);
       }
+      lobby.serverSideEmit('rooms:realign', [userId]);
     },
     notifyUpdate(userId, summary) {
       dm.to(userRoom(userId)).emit('room:update', summary);
@@ -105,53 +126,3 @@ export function createRoomDelivery(deps: { lobby: LobbyNamespace; dm: DmNamespac
 }
 
 export type RoomDelivery = ReturnType<typeof createRoomDelivery>;
-
-/** What `realignMemberRooms` needs of a socket. */
-interface MemberSocket {
-  rooms: Set<string>;
-  join(rooms: string[]): void | Promise<void>;
-  leave(room: string): void | Promise<void>;
-}
-
-const isMemberRoom = (room: string) => room.startsWith('c:') || room.startsWith('g:');
-
-/** Puts the socket in exactly these channel and group rooms (leaving its other ones). */
-async function placeIn(socket: MemberSocket, roomIds: ReadonlySet<string>): Promise<void> {
-  for (const room of [...socket.rooms]) if (isMemberRoom(room) && !roomIds.has(room)) await socket.leave(room);
-  const missing = [...roomIds].filter((room) => !socket.rooms.has(room));
-  if (missing.length > 0) await socket.join(missing);
-}
-
-async function memberRoomIds(userId: string, rooms: Pick<RoomStore, 'roomsOf'>): Promise<Set<string>> {
-  return new Set((await rooms.roomsOf(userId)).map((m) => m.roomId));
-}
-
-/**
- * Puts a new socket in the Socket.IO rooms of every channel and group its user is a member of,
- * then reads the memberships again and corrects: a membership change that reached the other
- * sockets while the first reading was on its way (a removal's leave, an invitation's join) would
- * otherwise be undone or missed by joining what that reading found.
- */
-export async function joinMemberRooms(socket: MemberSocket, userId: string, rooms: Pick<RoomStore, 'roomsOf'>): Promise<void> {
-  await placeIn(socket, await memberRoomIds(userId, rooms));
-  await placeIn(socket, await memberRoomIds(userId, rooms));
-}
-
-/**
- * After a gap in this instance's Redis subscription, the joins and leaves other instances asked
- * for meanwhile are lost: every local socket is put back in exactly its user's rooms as stored.
- */
-export async function realignMemberRooms(
-  namespaces: readonly { sockets: Map<string, MemberSocket & { data: { user?: { id: string } } }> }[],
-  rooms: Pick<RoomStore, 'roomsOf'>,
-): Promise<void> {
-  const byUser = new Map<string, Promise<Set<string>>>();
-  for (const nsp of namespaces) {
-    for (const socket of [...nsp.sockets.values()]) {
-      const userId = socket.data.user?.id;
-      if (!userId) continue;
-      if (!byUser.has(userId)) byUser.set(userId, memberRoomIds(userId, rooms));
-      await placeIn(socket, await byUser.get(userId)!);
-    }
-  }
-}

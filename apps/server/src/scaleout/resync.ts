@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import type { PresenceService } from '../presence/presenceService.js';
 import type { DmNamespace } from '../realtime/namespaces/dm.js';
 import type { LobbyNamespace } from '../realtime/namespaces/lobby.js';
-import { realignMemberRooms } from '../realtime/roomDelivery.js';
+import { realignMemberRooms } from '../realtime/memberRooms.js';
 import type { RoomStore } from '../store/ports.js';
 
 /**

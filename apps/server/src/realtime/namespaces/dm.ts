@@ -23,7 +23,8 @@ import type { RoomServices } from '../../services/rooms/index.js';
 import type { RoomStore } from '../../store/ports.js';
 import { createClientLog, type ClientLog, type ClientLogLimit } from '../../logging/sampledLog.js';
 import { handleEvent } from '../handler.js';
-import { joinMemberRooms, type RoomDelivery } from '../roomDelivery.js';
+import { joinMemberRooms } from '../memberRooms.js';
+import type { RoomDelivery } from '../roomDelivery.js';
 import { sessionRoom, userRoom } from '../rooms.js';
 import { registerRoomEvents } from './roomEvents.js';
 

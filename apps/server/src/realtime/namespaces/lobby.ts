@@ -24,7 +24,7 @@ import type { RoomStore } from '../../store/ports.js';
 import { createClientLog, type ClientLog, type ClientLogLimit } from '../../logging/sampledLog.js';
 import { handleEvent } from '../handler.js';
 import type { PresenceBroadcast } from '../presenceBroadcast.js';
-import { joinMemberRooms } from '../roomDelivery.js';
+import { joinMemberRooms } from '../memberRooms.js';
 import { sessionRoom, userRoom } from '../rooms.js';
 
 export type LobbyNamespace = Namespace<LobbyClientToServerEvents, LobbyServerToClientEvents, InterServerEvents, SocketData>;
