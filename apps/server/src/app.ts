@@ -186,11 +186,12 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   lobby.on('presence:changes', (batch) => presenceBroadcast?.receive(batch));
   const presenceSweep = setInterval(() => void presence.sweep(), config.presenceSweepMs);
   presenceSweep.unref();
-  registerLobby(lobby, { messaging: rooms.messaging, roomStore: deps.stores.rooms, presence, presenceBroadcast, rateLimits, logger: deps.logger });
   const dm = io.of(NAMESPACES.dm) as DmNamespace;
-  dm.use(admit);
   delivery = createRoomDelivery({ lobby, dm, dms, roomStore: deps.stores.rooms, logger: deps.logger });
-  registerDm(dm, { dms, rooms, roomStore: deps.stores.rooms, delivery, rateLimits, logger: deps.logger });
+  const { joinMemberRooms } = delivery;
+  registerLobby(lobby, { messaging: rooms.messaging, joinMemberRooms, presence, presenceBroadcast, rateLimits, logger: deps.logger });
+  dm.use(admit);
+  registerDm(dm, { dms, rooms, joinMemberRooms, delivery, rateLimits, logger: deps.logger });
   engineGuard.attach(io, [io.of('/'), lobby, dm]);
   if (metrics) {
     metrics.watchServer(io, [io.of('/'), lobby, dm]);

@@ -23,17 +23,40 @@ async function memberRoomIds(userId: string, rooms: Pick<RoomStore, 'roomsOf'>):
   return new Set((await rooms.roomsOf(userId)).map((m) => m.roomId));
 }
 
-/*
- * Every placement reads the memberships twice, placing the sockets after each reading: a change
- * whose own join or leave reached the sockets while the first reading was on its way would
- * otherwise be undone (a removal) or missed (an invitation) by placing what that reading found.
+/**
+ * Placing a new socket in its rooms: one reading of its user's memberships, and another for as
+ * long as a membership change of that user reached this instance while one was on its way (its
+ * join or leave would otherwise be undone, for a removal, or missed, for an invitation, by
+ * placing what that reading found). Changes are told by `changed`: this instance's own, and
+ * other instances' `rooms:realign`.
  */
+export function createMemberRoomPlacement(rooms: Pick<RoomStore, 'roomsOf'>) {
+  // Per user, one flag per reading in flight; nothing is kept for users nobody is reading.
+  const watchers = new Map<string, Set<{ changed: boolean }>>();
 
-/** Puts a new socket in the Socket.IO rooms of every channel and group its user is a member of. */
-export async function joinMemberRooms(socket: MemberSocket, userId: string, rooms: Pick<RoomStore, 'roomsOf'>): Promise<void> {
-  await placeIn(socket, await memberRoomIds(userId, rooms));
-  await placeIn(socket, await memberRoomIds(userId, rooms));
+  function changed(userId: string): void {
+    for (const watcher of watchers.get(userId) ?? []) watcher.changed = true;
+  }
+
+  async function join(socket: MemberSocket, userId: string): Promise<void> {
+    for (;;) {
+      const watcher = { changed: false };
+      const watching = watchers.get(userId) ?? new Set();
+      watchers.set(userId, watching.add(watcher));
+      try {
+        await placeIn(socket, await memberRoomIds(userId, rooms));
+      } finally {
+        watching.delete(watcher);
+        if (watching.size === 0) watchers.delete(userId);
+      }
+      if (!watcher.changed) return;
+    }
+  }
+
+  return { join, changed };
 }
+
+export type MemberRoomPlacement = ReturnType<typeof createMemberRoomPlacement>;
 
 /**
  * Puts this instance's sockets (of `users` only, when given) back in exactly their users' rooms

@@ -4,7 +4,7 @@ import type { DmService } from '../services/dmService.js';
 import type { RoomEffects } from '../services/rooms/roomEffects.js';
 import type { RoomStore } from '../store/ports.js';
 import { createCoalesceByKey } from './coalesceByKey.js';
-import { realignMemberRooms } from './memberRooms.js';
+import { createMemberRoomPlacement, realignMemberRooms } from './memberRooms.js';
 import type { DmNamespace } from './namespaces/dm.js';
 import type { LobbyNamespace } from './namespaces/lobby.js';
 import { userRoom } from './rooms.js';
@@ -35,6 +35,7 @@ export function createRoomDelivery(deps: {
   logger: Logger;
 }) {
   const { lobby, dm } = deps;
+  const placement = createMemberRoomPlacement(deps.roomStore);
 
   /**
    * Another instance changed these users' memberships. Its join or leave request (sent too) is
@@ -42,6 +43,7 @@ export function createRoomDelivery(deps: {
    * reads the store, so it is right whenever it arrives; a socket it corrects hears `resync`.
    */
   lobby.on('rooms:realign', (userIds) => {
+    for (const userId of userIds) placement.changed(userId);
     const options = { users: new Set(userIds), onChanged: (socket: { emit(event: 'resync'): unknown }) => socket.emit('resync') };
     Promise.all([realignMemberRooms([lobby], deps.roomStore, options), realignMemberRooms([dm], deps.roomStore, options)]).catch((err: unknown) =>
       deps.logger.warn({ err: (err as Error).message }, 'could not realign sockets with their rooms'),
@@ -86,6 +88,7 @@ export function createRoomDelivery(deps: {
     // leave here only when its own request comes back through Redis, after broadcasts made
     // meanwhile (such as the `removed` entry), and never if Redis is down.
     addSockets(userId, roomId) {
+      placement.changed(userId);
       for (const nsp of [lobby, dm]) {
         nsp.local.in(userRoom(userId)).socketsJoin(roomId);
         nsp.in(userRoom(userId)).socketsJoin(roomId);
@@ -93,6 +96,7 @@ export function createRoomDelivery(deps: {
       lobby.serverSideEmit('rooms:realign', [userId]);
     },
     removeSockets(userId, roomId) {
+      placement.changed(userId);
       for (const nsp of [lobby, dm]) {
         nsp.local.in(userRoom(userId)).socketsLeave(roomId);
         nsp.in(userRoom(userId)).socketsLeave(roomId);
@@ -122,7 +126,7 @@ export function createRoomDelivery(deps: {
     },
   };
 
-  return { effects, announceConversation, close: () => announcements.close() };
+  return { effects, announceConversation, joinMemberRooms: placement.join, close: () => announcements.close() };
 }
 
 export type RoomDelivery = ReturnType<typeof createRoomDelivery>;

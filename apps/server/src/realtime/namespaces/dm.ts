@@ -20,10 +20,8 @@ import type { Logger } from '../../logger.js';
 import type { RateLimits } from '../../limits/rateLimits.js';
 import type { DmService } from '../../services/dmService.js';
 import type { RoomServices } from '../../services/rooms/index.js';
-import type { RoomStore } from '../../store/ports.js';
 import { createClientLog, type ClientLog, type ClientLogLimit } from '../../logging/sampledLog.js';
 import { handleEvent } from '../handler.js';
-import { joinMemberRooms } from '../memberRooms.js';
 import type { RoomDelivery } from '../roomDelivery.js';
 import { sessionRoom, userRoom } from '../rooms.js';
 import { registerRoomEvents } from './roomEvents.js';
@@ -34,7 +32,8 @@ export type DmSocket = Socket<DmClientToServerEvents, DmServerToClientEvents, In
 export interface DmDeps {
   dms: DmService;
   rooms: RoomServices;
-  roomStore: Pick<RoomStore, 'roomsOf'>;
+  /** Puts a new socket in its user's channel and group rooms. */
+  joinMemberRooms: RoomDelivery['joinMemberRooms'];
   delivery: Pick<RoomDelivery, 'effects' | 'announceConversation'>;
   rateLimits: RateLimits;
   logger: Logger;
@@ -53,7 +52,7 @@ export function registerDm(dm: DmNamespace, deps: DmDeps): void {
     const logger = createClientLog(deps.logger.child({ nsp: '/dm', socketId: socket.id, userId: user.id }), deps.clientLogLimit);
     socket.once('disconnect', () => logger.flush());
     socket.join([userRoom(user.id), sessionRoom(socket.data.sessionId)]);
-    void joinMemberRooms(socket, user.id, deps.roomStore).catch((err: unknown) => logger.warn({ err }, 'could not join the member rooms'));
+    void deps.joinMemberRooms(socket, user.id).catch((err: unknown) => logger.warn({ err }, 'could not join the member rooms'));
     registerMessageEvents(socket, deps, logger);
     registerRoomEvents(socket, deps, logger);
   });

@@ -20,11 +20,9 @@ import type { Logger } from '../../logger.js';
 import type { RateLimits } from '../../limits/rateLimits.js';
 import type { PresenceService } from '../../presence/presenceService.js';
 import type { RoomMessaging } from '../../services/rooms/roomMessaging.js';
-import type { RoomStore } from '../../store/ports.js';
 import { createClientLog, type ClientLog, type ClientLogLimit } from '../../logging/sampledLog.js';
 import { handleEvent } from '../handler.js';
 import type { PresenceBroadcast } from '../presenceBroadcast.js';
-import { joinMemberRooms } from '../memberRooms.js';
 import { sessionRoom, userRoom } from '../rooms.js';
 
 export type LobbyNamespace = Namespace<LobbyClientToServerEvents, LobbyServerToClientEvents, InterServerEvents, SocketData>;
@@ -33,7 +31,8 @@ type LobbySocket = Socket<LobbyClientToServerEvents, LobbyServerToClientEvents, 
 interface LobbyDeps {
   /** Messaging in any room: the lobby, and the channels and groups the caller is in. */
   messaging: RoomMessaging;
-  roomStore: Pick<RoomStore, 'roomsOf'>;
+  /** Puts a new socket in its user's channel rooms. */
+  joinMemberRooms: (socket: LobbySocket, userId: string) => Promise<void>;
   rateLimits: RateLimits;
   presence: PresenceService;
   /** Where a new socket waits for its snapshot and then hears presence changes. */
@@ -55,7 +54,7 @@ export function registerLobby(lobby: LobbyNamespace, deps: LobbyDeps): void {
     const logger = createClientLog(deps.logger.child({ nsp: '/lobby', socketId: socket.id, userId: user.id }), deps.clientLogLimit);
     socket.once('disconnect', () => logger.flush());
     socket.join([LOBBY_ROOM_ID, userRoom(user.id), sessionRoom(socket.data.sessionId)]);
-    void joinMemberRooms(socket, user.id, deps.roomStore).catch((err: unknown) => logger.warn({ err }, 'could not join the member rooms'));
+    void deps.joinMemberRooms(socket, user.id).catch((err: unknown) => logger.warn({ err }, 'could not join the member rooms'));
     registerMessageEvents(socket, deps, logger);
     registerPresenceEvents(lobby, socket, deps, logger);
   });
