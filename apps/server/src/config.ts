@@ -54,6 +54,7 @@ const rateLimitsSchema = z
       registrationsPerAddress: limitRuleSchema.optional(),
       connectionsPerAddress: limitRuleSchema.optional(),
       invites: limitRuleSchema.optional(),
+      channelCreates: limitRuleSchema.optional(),
     }),
   );
 

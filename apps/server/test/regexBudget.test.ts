@@ -54,6 +54,12 @@ const ATTACKS: Record<string, Attack> = {
   },
   'packages/shared/src/roomSchemas.ts /^[0-9a-f]{24}$/': { what: 'user ids in invitations and groups', adversarial: pumped('', '0', 'x'), benign: plain },
   'packages/shared/src/roomSchemas.ts /^[\\p{L}\\p{M}\\p{N}_-]+$/u': { what: 'channel names', adversarial: pumped('', '字', ' '), benign: plainWide },
+  'packages/shared/src/roomSchemas.ts /[\\p{L}\\p{N}]/u': { what: 'a letter or digit in channel names', adversarial: pumped('', '-'), benign: pumped('', '-', 'a') },
+  'packages/shared/src/roomSchemas.ts /[\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]/u': {
+    what: 'direction controls in channel topics',
+    adversarial: pumped('', 'א', '\u202E'),
+    benign: plainWide,
+  },
   'apps/server/src/services/rooms/roomMembership.ts /^[0-9a-f]{24}$/': { what: 'room:members cursors', adversarial: pumped('', '0', 'x'), benign: plain },
   'apps/server/src/store/mongo/membershipModel.ts /^[cg]:[0-9a-f]{24}$/': { what: 'room ids stored with memberships', adversarial: pumped('c:', '0', 'x'), benign: plain },
   'apps/server/src/store/mongo/roomModel.ts /^[cg]:[0-9a-f]{24}$/': { what: 'room ids stored with rooms', adversarial: pumped('c:', '0', 'x'), benign: plain },

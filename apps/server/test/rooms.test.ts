@@ -569,3 +569,44 @@ describe('ownership', () => {
     ]);
   });
 });
+
+describe('what one user can do to others and to names', () => {
+  it('opening groups with people spends invitations like inviting them, so nobody fills another user\'s rooms with groups', async () => {
+    const { tabs } = await world(['Mallory', 'Bob', 'Carol', 'Dave'], { config: { rateLimits: { invites: { points: 4, durationSeconds: 60 } } } });
+    const [mallory, bob, carol, dave] = tabs as [Tab, Tab, Tab, Tab];
+    await ok(dmRequest(mallory.dm, 'group:open', { userIds: [bob.user.id, carol.user.id] }));
+    await ok(dmRequest(mallory.dm, 'group:open', { userIds: [bob.user.id, dave.user.id] }));
+    const refused = await dmRequest(mallory.dm, 'group:open', { userIds: [carol.user.id, dave.user.id] });
+    expect(code(refused)).toBe('rate_limited');
+    // Nothing of the refused group exists: Carol and Dave are in one group each.
+    expect((await roomList(carol)).filter((s) => s.room.kind === 'group')).toHaveLength(1);
+    expect((await roomList(dave)).filter((s) => s.room.kind === 'group')).toHaveLength(1);
+  });
+
+  it('channel creations are rate-limited per user, and a refused one takes no name', async () => {
+    const { tabs } = await world(['Mallory', 'Bob'], { config: { rateLimits: { channelCreates: { points: 2, durationSeconds: 3600 } } } });
+    const [mallory, bob] = tabs as [Tab, Tab];
+    await createChannel(mallory, 'squat-1');
+    await createChannel(mallory, 'squat-2');
+    expect(code(await dmRequest(mallory.dm, 'channel:create', { name: 'squat-3' }))).toBe('rate_limited');
+    expect(code(await dmRequest(bob.dm, 'channel:create', { name: 'squat-3' }))).toBe('ok');
+  });
+
+  it('whoever joins a public channel everyone left becomes its owner', async () => {
+    const { tabs } = await world(['Alice', 'Bob']);
+    const [alice, bob] = tabs as [Tab, Tab];
+    const room = await createChannel(alice, 'abandoned');
+    await ok(dmRequest(alice.dm, 'room:leave', { roomId: room }));
+    const joined = await ok(dmRequest<RoomSummaryDto>(bob.dm, 'room:join', { roomId: room }));
+    expect(joined.room).toMatchObject({ myRole: 'owner', memberCount: 1 });
+    expect(code(await dmRequest(bob.dm, 'channel:edit', { roomId: room, name: 'adopted' }))).toBe('ok');
+  });
+
+  it('nobody can take the lobby\'s name, so /c/lobby never leads to a channel', async () => {
+    const { tabs } = await world(['Alice']);
+    const [alice] = tabs as [Tab];
+    expect(await dmRequest(alice.dm, 'channel:create', { name: 'Lobby' })).toMatchObject({ ok: false, error: { code: 'invalid_payload', field: 'name' } });
+    const room = await createChannel(alice, 'hall');
+    expect(await dmRequest(alice.dm, 'channel:edit', { roomId: room, name: 'lobby' })).toMatchObject({ ok: false, error: { code: 'invalid_payload', field: 'name' } });
+  });
+});

@@ -130,6 +130,11 @@ describe('two browsers on two instances behind nginx', () => {
     await signUp(pageA, account('alice', 'Alice Archer'));
     await signUp(pageB, account('bob', 'Bob Baker'));
     await send(pageA, 'Before the outage');
+    // Both pages show the whole lobby (earlier tests' messages included) before the outage begins.
+    await eventually(async () => {
+      const [seenByA, seenByB] = await Promise.all([bodies(pageA), bodies(pageB)]);
+      return seenByA.join('\n') === seenByB.join('\n');
+    }).toBe(true);
     await eventually(() => bodies(pageB)).toContain('Before the outage');
     const seenBefore = await bodies(pageB);
 

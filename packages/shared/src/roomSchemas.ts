@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
-import { textLength, userText } from './text.js';
+import { forbiddenNameCharacter, textLength, userText } from './text.js';
 
 /** The room id of the lobby, as it appears in `MessageDto.roomId`. */
 export const LOBBY_ROOM_ID = 'lobby';
@@ -29,10 +29,15 @@ export function channelNameKey(name: string): string {
   return normalizeChannelName(name).toLowerCase();
 }
 
+/** Names no channel may take: `lobby` is the lobby's, and `/c/lobby` must not lead anywhere else. */
+export const RESERVED_CHANNEL_NAMES: readonly string[] = ['lobby'];
+
 /**
- * A channel name: letters and digits of any script, combining marks, `-` and `_`; no spaces and
- * no `#` (clients show it before the name). 1 to `LIMITS.channelNameMaxLength` code points after
- * {@link normalizeChannelName}; unique case-insensitively ({@link channelNameKey}).
+ * A channel name: letters and digits of any script, combining marks, `-` and `_`, with at least
+ * one letter or digit; no spaces, no `#` (clients show it before the name), no invisible
+ * characters (a Hangul filler is a "letter" that shows nothing; see `forbiddenNameCharacter`).
+ * 1 to `LIMITS.channelNameMaxLength` code points after {@link normalizeChannelName}; unique
+ * case-insensitively ({@link channelNameKey}); not one of {@link RESERVED_CHANNEL_NAMES}.
  */
 export const channelNameSchema = z
   .string({ error: 'name must be a string' })
@@ -43,11 +48,26 @@ export const channelNameSchema = z
       .string()
       .min(1, { error: 'name is required' })
       .refine((name) => textLength(name) <= LIMITS.channelNameMaxLength, { error: `name must be at most ${LIMITS.channelNameMaxLength} characters` })
-      .regex(/^[\p{L}\p{M}\p{N}_-]+$/u, { error: 'name may hold only letters, digits, "-" and "_" (no spaces)' }),
+      .regex(/^[\p{L}\p{M}\p{N}_-]+$/u, { error: 'name may hold only letters, digits, "-" and "_" (no spaces)' })
+      .refine((name) => /[\p{L}\p{N}]/u.test(name), { error: 'name must hold a letter or a digit' })
+      .superRefine((name, ctx) => {
+        const found = forbiddenNameCharacter(name);
+        if (found) ctx.addIssue({ code: 'custom', message: `name must not contain invisible or text-direction characters (found ${found})` });
+      })
+      .refine((name) => !RESERVED_CHANNEL_NAMES.includes(channelNameKey(name)), { error: 'name is reserved' }),
   );
 
-/** A channel topic: text as in a message body, at most `LIMITS.topicMaxLength` code points; `""` clears it. */
-export const topicSchema = z.union([z.literal(''), userText(LIMITS.topicMaxLength, 'topic')]);
+/**
+ * A channel topic: text as in a message body, at most `LIMITS.topicMaxLength` code points; `""`
+ * clears it. Text-direction controls are refused, as in names: a topic is shown beside the name,
+ * where an override could make `txt.exe` read as `exe.txt`.
+ */
+export const topicSchema = z.union([
+  z.literal(''),
+  userText(LIMITS.topicMaxLength, 'topic').refine((topic) => !/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u.test(topic), {
+    error: 'topic must not contain text-direction characters',
+  }),
+]);
 
 /** `channel:create` payload. The creator becomes the channel's owner and only member. */
 export const channelCreateSchema = z.strictObject({

@@ -55,3 +55,19 @@ describe('groups and invitations', () => {
     expect(validate(roomInviteSchema, { roomId, userIds: [id('a')] }).ok).toBe(true);
   });
 });
+
+describe('channel names and topics that would deceive', () => {
+  const create = (name: unknown, topic?: string) => validate(channelCreateSchema, { name, ...(topic === undefined ? {} : { topic }) });
+
+  it('refuse the lobby, names of only "-" or "_", invisible letters and direction controls', () => {
+    for (const bad of ['lobby', 'LOBBY', 'ｌｏｂｂｙ', '---', '___', '\u3164', 'design\u200B', 'a\u202Eb']) {
+      expect(create(bad), JSON.stringify(bad)).toMatchObject({ ok: false, error: { code: 'invalid_payload', field: 'name' } });
+    }
+    expect(create('lobby-2').ok).toBe(true);
+  });
+
+  it('refuse a topic with a direction override', () => {
+    expect(create('design', 'read me \u202Etxt.exe')).toMatchObject({ ok: false, error: { field: 'topic' } });
+    expect(create('design', 'שלום world').ok).toBe(true);
+  });
+});

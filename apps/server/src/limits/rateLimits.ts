@@ -27,8 +27,10 @@ export interface RateLimitRules {
   signInPerAddress: LimitRule;
   registrationsPerAddress: LimitRule;
   connectionsPerAddress: LimitRule;
-  /** Users added to channels (`room:invite`), per inviter: each invited user takes one point. */
+  /** People added to rooms by someone else (`room:invite`, `group:open`), per adder: one point per person added. */
   invites: LimitRule;
+  /** Channels created, per user: names cannot be taken in bulk. */
+  channelCreates: LimitRule;
 }
 
 export type LimitName = keyof RateLimitRules;
@@ -42,6 +44,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   registrationsPerAddress: { points: 10, durationSeconds: 60 * 60 },
   connectionsPerAddress: { points: 60, durationSeconds: 60 },
   invites: { points: 30, durationSeconds: 60 },
+  channelCreates: { points: 10, durationSeconds: 60 * 60 },
 };
 
 type Limiter = Pick<RateLimiterAbstract, 'consume' | 'delete'> | BurstyRateLimiter;

@@ -9,6 +9,7 @@ import {
   type AckError,
   type ChannelPage,
   type MemberPage,
+  type MemberRole,
   type RoomDto,
   type RoomSummaryDto,
   type UserDto,
@@ -25,7 +26,7 @@ import type {
 } from '@confab/shared';
 import { newObjectIdHex } from '../../store/ids.js';
 import type { RoomRecord, Stores } from '../../store/ports.js';
-import type { MessageService } from '../messageService.js';
+import type { Admit, MessageService } from '../messageService.js';
 import { groupRoomId } from './groupId.js';
 import type { RoomAccessCheck } from './roomAccess.js';
 import type { RoomEffects } from './roomEffects.js';
@@ -33,6 +34,7 @@ import { NOT_A_MEMBER } from './refusals.js';
 import type { RoomViews } from './roomViews.js';
 
 type Refusal = { ok: false; error: AckError };
+const admitAll: Admit = async () => null;
 /** Takes `count` invitation points from the caller's rate limit: a refusal, or null to go on. */
 export type AdmitInvites = (count: number) => Promise<Refusal | null>;
 
@@ -112,8 +114,8 @@ export function createRoomMembership(deps: {
     if (seq > 0) await deps.stores.conversations.markRead(roomId, userId, seq);
   }
 
-  async function create(user: UserDto, input: z.output<typeof channelCreateSchema>): Promise<Ack<RoomSummaryDto>> {
-    const refused = tooLong(input.name) ?? (await roomLimitFor([user], user));
+  async function create(user: UserDto, input: z.output<typeof channelCreateSchema>, admitCreate: Admit = admitAll): Promise<Ack<RoomSummaryDto>> {
+    const refused = tooLong(input.name) ?? (await roomLimitFor([user], user)) ?? (await admitCreate());
     if (refused) return refused;
     const kind = input.private ? 'private_channel' : 'public_channel';
     const channel = { id: `c:${newObjectIdHex()}`, kind, name: input.name, topic: input.topic, createdBy: user.id, createdAt: deps.now() } as const;
@@ -152,15 +154,18 @@ export function createRoomMembership(deps: {
     // A private channel is answered like a missing one: its existence is not the caller's to learn.
     if (record?.kind !== 'public_channel') return NOT_A_MEMBER;
     const existing = await rooms.membership(roomId, user.id);
+    // Whoever joins a channel everyone left owns it, or nobody could ever rename it or remove anyone.
+    let role: MemberRole = existing?.role ?? 'member';
     if (!existing) {
       const refused = await roomLimitFor([user], user);
       if (refused) return refused;
-      if (await rooms.addMember({ roomId, userId: user.id, role: 'member', joinedAt: deps.now() })) {
+      if ((await rooms.memberCount(roomId)) === 0) role = 'owner';
+      if (await rooms.addMember({ roomId, userId: user.id, role, joinedAt: deps.now() })) {
         effects.addSockets(user.id, roomId);
         await readUpTo(roomId, user.id, await announce(user, record, { type: 'joined' }));
       }
     }
-    const summary = await views.summary(user, record, existing?.role ?? 'member');
+    const summary = await views.summary(user, record, role);
     effects.notifyUpdate(user.id, summary);
     return ok(summary);
   }
@@ -241,7 +246,7 @@ export function createRoomMembership(deps: {
     return ok(await views.roomDto(updated, room.role));
   }
 
-  async function openGroup(user: UserDto, input: z.output<typeof groupOpenSchema>): Promise<Ack<RoomSummaryDto>> {
+  async function openGroup(user: UserDto, input: z.output<typeof groupOpenSchema>, admitInvites: AdmitInvites = async () => null): Promise<Ack<RoomSummaryDto>> {
     const ids = [...new Set([user.id, ...input.userIds])].sort();
     if (ids.length < 3) return fail('invalid_payload', 'userIds: a group needs at least 3 people, you included; for two, open a DM.', { field: 'userIds' });
     if (ids.length > limits.groupMembersMax) return fail('limit_reached', `A group holds at most ${limits.groupMembersMax} people, you included.`);
@@ -251,7 +256,10 @@ export function createRoomMembership(deps: {
     const id = groupRoomId(ids);
     const memberships = await Promise.all(ids.map((memberId) => rooms.membership(id, memberId)));
     const newcomers = (people as UserDto[]).filter((_, i) => memberships[i] === null);
-    const refused = newcomers.length > 0 ? await roomLimitFor(newcomers, user) : null;
+    // Putting others in a group spends the caller's invitations, as inviting them to a channel does:
+    // nobody can fill someone's rooms-per-user allowance with groups faster than that.
+    const others = newcomers.filter((u) => u.id !== user.id).length;
+    const refused = newcomers.length > 0 ? ((await roomLimitFor(newcomers, user)) ?? (others > 0 ? await admitInvites(others) : null)) : null;
     if (refused) return refused;
     const record = await rooms.openGroup({ id, memberSet: ids, createdBy: user.id, createdAt: deps.now() });
     // Someone of the set who had left is added back. No entry says so: an open racing another
