@@ -187,7 +187,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   const presenceSweep = setInterval(() => void presence.sweep(), config.presenceSweepMs);
   presenceSweep.unref();
   const dm = io.of(NAMESPACES.dm) as DmNamespace;
-  delivery = createRoomDelivery({ lobby, dm, dms, roomStore: deps.stores.rooms, logger: deps.logger });
+  delivery = createRoomDelivery({ lobby, dm, dms, roomStore: deps.stores.rooms, hasPeers: deps.redis !== undefined, logger: deps.logger });
   const { joinMemberRooms } = delivery;
   registerLobby(lobby, { messaging: rooms.messaging, joinMemberRooms, presence, presenceBroadcast, rateLimits, logger: deps.logger });
   dm.use(admit);

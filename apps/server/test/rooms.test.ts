@@ -1,5 +1,5 @@
 import { dmRoomId, type ChannelPage, type MemberPage, type MessageDto, type ReadMarkDto, type RoomDto, type RoomRemovedDto, type RoomSummaryDto, type TypingDto } from '@confab/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StartServerOptions } from '../src/testing.js';
 import { request, settle } from './support/client.js';
 import { dmRequest, dmRoundTrip } from './support/dmClient.js';
@@ -608,5 +608,21 @@ describe('what one user can do to others and to names', () => {
     expect(await dmRequest(alice.dm, 'channel:create', { name: 'Lobby' })).toMatchObject({ ok: false, error: { code: 'invalid_payload', field: 'name' } });
     const room = await createChannel(alice, 'hall');
     expect(await dmRequest(alice.dm, 'channel:edit', { roomId: room, name: 'lobby' })).toMatchObject({ ok: false, error: { code: 'invalid_payload', field: 'name' } });
+  });
+});
+
+describe('one instance alone', () => {
+  it('changes memberships without asking for other instances (the in-memory adapter would warn on every change)', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      const { tabs } = await world(['Alice', 'Bob']);
+      const [alice, bob] = tabs as [Tab, Tab];
+      const room = await createChannel(alice, 'quiet');
+      await ok(dmRequest(bob.dm, 'room:join', { roomId: room }));
+      await ok(dmRequest(bob.dm, 'room:leave', { roomId: room }));
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -32,6 +32,8 @@ export function createRoomDelivery(deps: {
   dm: DmNamespace;
   dms: Pick<DmService, 'viewRoom'>;
   roomStore: Pick<RoomStore, 'roomsOf'>;
+  /** Other instances share this one's rooms (Redis): tell them of membership changes. */
+  hasPeers: boolean;
   logger: Logger;
 }) {
   const { lobby, dm } = deps;
@@ -93,7 +95,7 @@ export function createRoomDelivery(deps: {
         nsp.local.in(userRoom(userId)).socketsJoin(roomId);
         nsp.in(userRoom(userId)).socketsJoin(roomId);
       }
-      lobby.serverSideEmit('rooms:realign', [userId]);
+      if (deps.hasPeers) lobby.serverSideEmit('rooms:realign', [userId]);
     },
     removeSockets(userId, roomId) {
       placement.changed(userId);
@@ -101,7 +103,7 @@ export function createRoomDelivery(deps: {
         nsp.local.in(userRoom(userId)).socketsLeave(roomId);
         nsp.in(userRoom(userId)).socketsLeave(roomId);
       }
-      lobby.serverSideEmit('rooms:realign', [userId]);
+      if (deps.hasPeers) lobby.serverSideEmit('rooms:realign', [userId]);
     },
     notifyUpdate(userId, summary) {
       dm.to(userRoom(userId)).emit('room:update', summary);
