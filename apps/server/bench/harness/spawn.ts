@@ -32,9 +32,21 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a server process pinned to the server core and resolves once its instances listen. */
-export async function spawnServer(spec: ServerSpec): Promise<ServerProcess> {
-  const node = [process.execPath, '--expose-gc', '--import', 'tsx', CHILD, JSON.stringify(spec)];
+/** A child process started by spawnChild: `ask` sends one command over IPC and resolves with its reply. */
+export interface ChildServer {
+  pid: number;
+  info: ReadyInfo;
+  ask(message: object): Promise<unknown>;
+  /** Sends `{ cmd: 'stop' }` and waits for the exit; kills the process if that fails or takes 15 s. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `childFile` (argv[2] = JSON of `spec`) pinned to the server core, with --expose-gc, and resolves
+ * once it says ready. `name` is what errors call it ("server process", "rooms server").
+ */
+export async function spawnChild(childFile: string, spec: { target: string }, name: string): Promise<ChildServer> {
+  const node = [process.execPath, '--expose-gc', '--import', 'tsx', childFile, JSON.stringify(spec)];
   const [file, ...args] = pinning ? ['taskset', '-c', pinning.server, ...node] : node;
   const child: ChildProcess = spawn(file!, args, { cwd: SERVER_DIR, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -42,10 +54,10 @@ export async function spawnServer(spec: ServerSpec): Promise<ServerProcess> {
   let nextId = 1;
 
   const info = await new Promise<ReadyInfo>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the ${spec.target} server process exited (${code}) before it was ready`)));
+    child.once('exit', (code) => reject(new Error(`the ${spec.target} ${name} exited (${code}) before it was ready`)));
     child.on('message', (message: FromChild) => {
       if (message.type === 'ready') resolve(message.info);
-      else if (message.type === 'failed') reject(new Error(`the ${spec.target} server failed to start: ${message.error}`));
+      else if (message.type === 'failed') reject(new Error(`the ${spec.target} ${name} failed to start: ${message.error}`));
       else {
         const waiting = pending.get(message.id);
         pending.delete(message.id);
@@ -55,32 +67,44 @@ export async function spawnServer(spec: ServerSpec): Promise<ServerProcess> {
     });
   });
   child.once('exit', () => {
-    for (const waiting of pending.values()) waiting.reject(new Error('the server process exited'));
+    for (const waiting of pending.values()) waiting.reject(new Error(`the ${name} exited`));
     pending.clear();
   });
 
-  const command = (cmd: Command): Promise<unknown> =>
+  const ask = (message: object): Promise<unknown> =>
     new Promise((resolve, reject) => {
-      if (child.exitCode !== null || !child.connected) return reject(new Error('the server process is gone'));
+      if (child.exitCode !== null || !child.connected) return reject(new Error(`the ${name} is gone`));
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      child.send({ id, ...cmd });
+      child.send({ id, ...message });
     });
 
   let stopped: Promise<void> | undefined;
   return {
     pid: child.pid!,
     info,
-    command,
-    sample: (options = {}) => command({ cmd: 'sample', gc: options.gc ?? false }) as Promise<Sample>,
+    ask,
     stop() {
       stopped ??= (async () => {
         const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await command({ cmd: 'stop' }).catch(() => child.kill('SIGKILL'));
+        await ask({ cmd: 'stop' }).catch(() => child.kill('SIGKILL'));
         await exited;
         clearTimeout(timer);
       })();
       return stopped;
     },
+  };
+}
+
+/** Starts a server process pinned to the server core and resolves once its instances listen. */
+export async function spawnServer(spec: ServerSpec): Promise<ServerProcess> {
+  const child = await spawnChild(CHILD, spec, 'server process');
+  const command = (cmd: Command): Promise<unknown> => child.ask(cmd);
+  return {
+    pid: child.pid,
+    info: child.info,
+    command,
+    sample: (options = {}) => command({ cmd: 'sample', gc: options.gc ?? false }) as Promise<Sample>,
+    stop: child.stop,
   };
 }
