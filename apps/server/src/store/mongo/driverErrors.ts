@@ -47,3 +47,17 @@ export function isNotImplementedError(err: unknown): boolean {
   // 238 NotImplemented, 115 CommandNotSupported, 59 CommandNotFound
   return err instanceof mongo.MongoServerError && [238, 115, 59].includes(Number(err.code));
 }
+
+/**
+ * Inserts, answering false when the unique index says an equal document exists already (a lost
+ * race, or a repeat): the one way the MongoDB stores make "exactly one wins" without transactions.
+ */
+export async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await insert();
+    return true;
+  } catch (err) {
+    if (isDuplicateKeyError(err)) return false;
+    throw err;
+  }
+}

@@ -2,23 +2,13 @@ import mongoose from 'mongoose';
 import type { ConversationRecord, ConversationStore } from '../ports.js';
 import type { AvailabilityGuard } from './availability.js';
 import { toConversationRecord, type ActivityDoc, type ActivityModel, type ConversationDoc, type ConversationModel } from './conversationModel.js';
-import { isDuplicateKeyError } from './driverErrors.js';
+import { insertOnce } from './driverErrors.js';
 import type { ReadMarkDoc, ReadMarkModel } from './readMarkModel.js';
 
 // Each extra round means another writer changed the room meanwhile, so the room makes progress;
 // the bound only stops one call from starving under extreme contention.
 const MAX_ATTEMPTS = 50;
 
-/** Inserts, treating "already there" as success: the unique index says an equal document exists. */
-async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await insert();
-    return true;
-  } catch (err) {
-    if (isDuplicateKeyError(err)) return false;
-    throw err;
-  }
-}
 
 /*
  * Correct without atomic updates (FerretDB 1.x applies every update as an unisolated

@@ -2,9 +2,9 @@ import { channelNameKey, type MemberRole } from '@confab/shared';
 import mongoose from 'mongoose';
 import type { MembershipRecord, NewChannel, RoomRecord, RoomStore } from '../ports.js';
 import type { AvailabilityGuard } from './availability.js';
-import { isDuplicateKeyError, isUnavailableError } from './driverErrors.js';
+import { insertOnce, isUnavailableError } from './driverErrors.js';
 import { membershipId, toMembershipRecord, type MembershipDoc, type MembershipModel } from './membershipModel.js';
-import { prefixRange } from './mongoUserStore.js';
+import { prefixRange } from './prefixRange.js';
 import { toRoomRecord, type RoomDoc, type RoomModel } from './roomModel.js';
 
 // A rename refused by the name index is told apart from a stale write (below) by reading who
@@ -13,16 +13,6 @@ const MAX_UPDATE_ATTEMPTS = 5;
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 
-/** Inserts, treating "already there" as a lost race: the unique index says an equal document exists. */
-async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await insert();
-    return true;
-  } catch (err) {
-    if (isDuplicateKeyError(err)) return false;
-    throw err;
-  }
-}
 
 /*
  * Without transactions, and without trusting any update to be isolated (FerretDB 1.x):
