@@ -35,6 +35,21 @@ export interface MessageDto {
   /** Set once the author recalled the message; the body is then empty (erased in storage). */
   recalledAt?: string;
   /**
+   * Set once the author edited the message: the time of the latest edit (ISO 8601, UTC). `body`
+   * is always the latest text; earlier texts are not kept anywhere.
+   */
+  editedAt?: string;
+  /** Set when the message replies to an earlier message of the same room: a quote of it as it is now. */
+  replyTo?: ReplyQuoteDto;
+  /**
+   * The members the message mentions (`@username` in the body, resolved by the server when it
+   * was stored or last edited): only users who are members of the room (everyone, in the lobby).
+   * Absent when none.
+   */
+  mentions?: MentionDto[];
+  /** Reactions, one entry per emoji in the order first used; absent when none. */
+  reactions?: ReactionDto[];
+  /**
    * Present only on a recall entry: the room's stream records each recall as an entry of its
    * own, with its own seq, so a client catching up learns of it in order. Its `body` is empty
    * and its author is whoever recalled. Clients apply it to the message it names (tombstone)
@@ -49,6 +64,76 @@ export interface MessageDto {
    * as a message; it counts as unread like a message (as Slack's join lines do).
    */
   event?: RoomEventDto;
+  /**
+   * Present only on a change entry: an edit of an earlier message, or a reaction added to or
+   * removed from it, recorded in the room's stream with its own seq (as recalls are) so a client
+   * catching up learns of it in order. Its `body` is empty and its author is who made the change.
+   * Clients apply it by replacing the named message's state with `change.state`, do not show it
+   * as a row, and never count it as unread.
+   */
+  change?: MessageChangeDto;
+}
+
+/** Who a message mentions (`MessageDto.mentions`). */
+export interface MentionDto {
+  /** The mentioned user's id. */
+  id: string;
+  /** Their username (what follows `@` in the body, in its stored letter case). */
+  username: string;
+}
+
+/** The quote a reply carries (`MessageDto.replyTo`), read from the original when served. */
+export interface ReplyQuoteDto {
+  /** The original message's id and seq (in the same room). */
+  messageId: string;
+  seq: number;
+  /** Who wrote the original. */
+  author: AuthorDto;
+  /**
+   * The start of the original's current text: at most `LIMITS.replyExcerptGraphemes` grapheme
+   * clusters (never a broken emoji or accented letter), with `…` when cut; raw text, markup
+   * included (clients render it as plain text). Empty when the original was recalled.
+   */
+  excerpt: string;
+  /** The original was recalled: show the quote as recalled. */
+  recalled?: boolean;
+}
+
+/** One emoji's reactions on a message. */
+export interface ReactionDto {
+  /** The emoji itself (one fully-qualified emoji, as `\p{RGI_Emoji}` matches). */
+  emoji: string;
+  /** Who reacted with it, earliest first (their display names when they reacted). Never empty. */
+  users: AuthorDto[];
+}
+
+/**
+ * The changeable part of a message, as a change entry carries it: the target's state after this
+ * change and every change with a lower seq (read when the entry is served, so it may already
+ * include later ones). Apply it by replacing those fields of the message it names.
+ */
+export interface MessageStateDto {
+  /** The current text ('' once recalled). */
+  body: string;
+  editedAt?: string;
+  recalledAt?: string;
+  mentions?: MentionDto[];
+  reactions?: ReactionDto[];
+}
+
+/** What a change entry (`MessageDto.change`) records. */
+export interface MessageChangeDto {
+  /** `edit`: the author changed the text; `reaction`: the entry's author added or removed `emoji`. */
+  type: 'edit' | 'reaction';
+  /** The message changed, and its seq. */
+  messageId: string;
+  seq: number;
+  /** With `reaction`: the emoji. */
+  emoji?: string;
+  /** With `reaction`: true when it was added, false when removed. */
+  added?: boolean;
+  /** The message's state to apply (see MessageStateDto). */
+  state: MessageStateDto;
 }
 
 /** What a room event entry (`MessageDto.event`) records. */
@@ -93,6 +178,11 @@ export interface ConversationDto {
   myReadSeq: number;
   /** Highest seq the peer has marked read: the caller's messages up to it are "Seen". */
   peerReadSeq: number;
+  /**
+   * Highest seq that reached at least one of the peer's devices (their client reported it with
+   * `dm:delivered`): the caller's messages up to it are "Delivered". Never below what the peer read.
+   */
+  peerDeliveredSeq: number;
 }
 
 /** A page of conversations, most recent activity first. */
@@ -157,7 +247,10 @@ export interface RoomSummaryDto {
    * room's newest `LIMITS.unreadCountWindow` entries: that many means "that many or more".
    */
   unreadCount: number;
-  /** Unread entries that mention the caller. Always 0 until mentions exist (the rich-messages work). */
+  /**
+   * Unread messages that mention the caller (`MessageDto.mentions`), not recalled, counted in the
+   * same window as `unreadCount`.
+   */
   mentionCount: number;
   /** Highest seq the caller has marked read (0 for none). */
   myReadSeq: number;
@@ -200,7 +293,14 @@ export interface RoomRemovedDto {
   reason: 'left' | 'removed';
 }
 
-/** A reader's read position in a room. */
+/** `room:reads`: every member's read mark in a group or private channel ("seen by"). */
+export interface RoomReadsDto {
+  roomId: string;
+  /** One per member who has read anything, in no particular order. */
+  marks: ReadMarkDto[];
+}
+
+/** A reader's read position in a room (also a delivery position, in `dm:delivered`). */
 export interface ReadMarkDto {
   roomId: string;
   /** Who read. */
@@ -242,6 +342,13 @@ export interface TypingDto {
 export interface ServerSettings {
   /** How long after sending an author may recall a message, in ms. */
   recallWindowMs: number;
+  /**
+   * How long after sending an author may edit a message, in ms: null for no limit (the default),
+   * 0 when editing is switched off (`EDIT_WINDOW_MINUTES`).
+   */
+  editWindowMs: number | null;
+  /** Most distinct emoji one message may carry as reactions (`REACTIONS_PER_MESSAGE_MAX`). */
+  reactionsPerMessageMax: number;
   /** After how long without activity in any tab a user shows as away, in ms. */
   awayAfterMs: number;
   /**

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'limit_reached',
   /** A recall after the recall window closed; nothing changed. */
   'recall_window_expired',
+  /** An edit after the edit window closed, or with editing switched off; nothing changed. */
+  'edit_window_expired',
   /** Too many requests; `retryAfterMs` says when to try again. */
   'rate_limited',
   /** A dependency (the database) is unreachable; retry later, nothing was stored. */

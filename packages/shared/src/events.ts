@@ -10,6 +10,7 @@ import type {
   PresenceSnapshotMeta,
   ReadMarkDto,
   RoomDto,
+  RoomReadsDto,
   RoomRemovedDto,
   RoomSummaryDto,
   TypingDto,
@@ -43,6 +44,7 @@ import type {
   RoomRefPayload,
   RoomRemovePayload,
 } from './roomSchemas.js';
+import type { DeliveredPayload, EditPayload, ReactionPayload, RoomReadsPayload } from './messageSchemas.js';
 
 /** Socket.IO namespace paths. */
 export const NAMESPACES = {
@@ -81,6 +83,26 @@ export interface LobbyClientToServerEvents {
    * `recall_window_expired`.
    */
   'message:recall': (payload: RecallPayload, ack: AckFn<MessageDto>) => void;
+  /**
+   * Client → server: edit one's own message (not a recalled one) within the edit window
+   * (`ServerSettings.editWindowMs`). The body is checked like a send's, and mentions are resolved
+   * again. Ack: the change entry (`MessageDto.change`, type `edit`), which every member hears as
+   * `message:new` (`dm:message` on `/dm` for a private room). Idempotent: when the message already
+   * has this text the ack is `null` and nothing is stored or broadcast. Refusals: `not_found` (no
+   * such message, not in a room of the caller's, not a message, or recalled), `forbidden` (not the
+   * author), `edit_window_expired`, `rate_limited`.
+   */
+  'message:edit': (payload: EditPayload, ack: AckFn<MessageDto | null>) => void;
+  /**
+   * Client → server: react to a message in a room the caller is a member of. Ack: the change
+   * entry (type `reaction`, `added: true`), which every member hears. Idempotent: a reaction the
+   * caller already has acks `null` and broadcasts nothing. Refusals: `not_found` (as for edits),
+   * `limit_reached` (the message has `ServerSettings.reactionsPerMessageMax` distinct emoji and
+   * this is a new one), `rate_limited`.
+   */
+  'reaction:add': (payload: ReactionPayload, ack: AckFn<MessageDto | null>) => void;
+  /** Client → server: take back one's reaction. As `reaction:add`; a reaction the caller does not have acks `null`. */
+  'reaction:remove': (payload: ReactionPayload, ack: AckFn<MessageDto | null>) => void;
   /** Client → server: the user is typing in a public room (send at most every `LIMITS.typingThrottleMs`). Relayed to the room's other members. */
   'typing:start': (payload: LobbyTypingPayload, ack: AckFn<null>) => void;
   /** Client → server: the user stopped typing (sent, blurred, or cleared the input). */
@@ -167,6 +189,25 @@ export interface DmClientToServerEvents {
   'user:search': (payload: UserSearchPayload, ack: AckFn<UserPage>) => void;
   /** Client → server: recall one's own DM, as `message:recall` on `/lobby`; both participants hear the recall entry as `dm:message`. */
   'message:recall': (payload: RecallPayload, ack: AckFn<MessageDto>) => void;
+  /** Client → server: edit one's message in any room the caller is in, as on `/lobby`. */
+  'message:edit': (payload: EditPayload, ack: AckFn<MessageDto | null>) => void;
+  /** Client → server: react to a message in any room the caller is in, as on `/lobby`. */
+  'reaction:add': (payload: ReactionPayload, ack: AckFn<MessageDto | null>) => void;
+  /** Client → server: take back a reaction, as on `/lobby`. */
+  'reaction:remove': (payload: ReactionPayload, ack: AckFn<MessageDto | null>) => void;
+  /**
+   * Client → server: this device received a one-to-one DM room's entries up to `seq` (send it
+   * when entries by the peer arrive, live or by sync). Clamped to the newest; never moves back.
+   * Ack: the caller's delivery mark. When it moved, both participants hear `dm:delivered`, which
+   * shows the peer's messages as "Delivered". Refusals: `forbidden` (not a DM of the caller's).
+   */
+  'dm:delivered': (payload: DeliveredPayload, ack: AckFn<ReadMarkDto>) => void;
+  /**
+   * Client → server: every member's read mark in a group or private channel, for "seen by N".
+   * Marks that move later arrive as `dm:read` (every member of such a room hears them). Other
+   * rooms: `forbidden` (DMs carry the peer's mark in ConversationDto; public rooms' marks are private).
+   */
+  'room:reads': (payload: RoomReadsPayload, ack: AckFn<RoomReadsDto>) => void;
   /** Client → server: typing in a private room; relayed to its other members only. */
   'typing:start': (payload: DmTypingPayload, ack: AckFn<null>) => void;
   /** Client → server: stopped typing in a DM room. */
@@ -239,8 +280,14 @@ export interface DmServerToClientEvents {
   'dm:message': (message: MessageDto) => void;
   /** A conversation changed (new message, read mark): the full entry, as this user sees it. */
   'conversation:update': (conversation: ConversationDto) => void;
-  /** A participant's read mark moved: the reader's other tabs clear unread; the peer shows "Seen". */
+  /**
+   * A read mark moved: the reader's other tabs clear unread; in a DM the peer shows "Seen"; in a
+   * group or private channel every member hears it ("seen by N"). Other rooms' marks reach only
+   * the reader's own sockets.
+   */
   'dm:read': (mark: ReadMarkDto) => void;
+  /** A DM participant's delivery mark moved (`dm:delivered`): the peer's messages up to it are "Delivered". Both participants hear it. */
+  'dm:delivered': (mark: ReadMarkDto) => void;
   /** The other participant started or stopped typing (volatile). Expire it after `LIMITS.typingExpiryMs`. */
   typing: (typing: TypingDto) => void;
   /**

@@ -2,12 +2,15 @@ export * from './limits.js';
 export * from './errors.js';
 export * from './schemas.js';
 export * from './roomSchemas.js';
+export * from './messageSchemas.js';
+export * from './mentions.js';
 export * from './dto.js';
 export * from './events.js';
 export * from './validate.js';
 export {
   bodyLength,
   displayNameLength,
+  excerpt,
   forbiddenNameCharacter,
   isolateText,
   normalizeBody,

@@ -64,6 +64,17 @@ export const LIMITS = {
   memberPageMax: 100,
   /** Most users one `room:invite` may add. */
   inviteBatchMax: 20,
+  /** Most distinct users one message may mention; further `@names` stay plain text. */
+  mentionsPerMessageMax: 20,
+  /**
+   * Default for `REACTIONS_PER_MESSAGE_MAX`: distinct emoji one message may carry (Slack stops at 23
+   * distinct reactions; 20 keeps a row of them on two lines).
+   */
+  reactionsPerMessageDefault: 20,
+  /** Longest reaction emoji, in UTF-16 units (the longest RGI sequences, family ZWJ sequences, take 11). */
+  reactionEmojiMaxLength: 32,
+  /** Grapheme clusters a reply's quote keeps of the original (`ReplyQuoteDto.excerpt`). */
+  replyExcerptGraphemes: 120,
   /** Largest JSON request body the HTTP API accepts, in bytes. */
   maxHttpBodyBytes: 16 * 1024,
 } as const;

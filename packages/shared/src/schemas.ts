@@ -54,6 +54,15 @@ export const clientIdSchema = z
 /** A message body as the user typed it; stored after NFC normalisation and trimming, at most `bodyMaxLength` code points. */
 export const bodySchema = userText(LIMITS.bodyMaxLength, 'body');
 
+/** A message id: 24 lowercase hex digits. Checked by format before any lookup. */
+export const messageIdSchema = z.string({ error: 'id must be a string' }).regex(/^[0-9a-f]{24}$/, { error: 'id must be a message id (24 hex digits)' });
+
+/**
+ * The message a new message replies to: an earlier message (not a recall, change or room event
+ * entry, not recalled) of the same room. Refused with `not_found` otherwise.
+ */
+export const replyToSchema = z.string({ error: 'replyTo must be a string' }).regex(/^[0-9a-f]{24}$/, { error: 'replyTo must be a message id (24 hex digits)' });
+
 /** A room sequence number: 1 for a room's first message. */
 const seqSchema = z.int({ error: 'must be an integer' }).min(0, { error: 'must not be negative' }).max(Number.MAX_SAFE_INTEGER);
 
@@ -65,6 +74,7 @@ export const sendMessageSchema = z.strictObject({
   roomId: lobbyRoomIdSchema,
   clientId: clientIdSchema,
   body: bodySchema,
+  replyTo: replyToSchema.optional(),
 });
 
 /** `message:history` payload: the page of messages just before `beforeSeq` (the newest page without it). */
@@ -116,6 +126,7 @@ export const dmSendSchema = z
     roomId: roomIdSchema.optional(),
     clientId: clientIdSchema,
     body: bodySchema,
+    replyTo: replyToSchema.optional(),
   })
   .refine((send) => (send.to === undefined) !== (send.roomId === undefined), { error: 'name exactly one of to and roomId', path: ['to'] });
 
@@ -181,8 +192,6 @@ export type ConversationListPayload = z.input<typeof conversationListSchema>;
 /** What a client sends with `user:search`. */
 export type UserSearchPayload = z.input<typeof userSearchSchema>;
 
-/** A message id: 24 lowercase hex digits. Checked by format before any lookup. */
-export const messageIdSchema = z.string({ error: 'id must be a string' }).regex(/^[0-9a-f]{24}$/, { error: 'id must be a message id (24 hex digits)' });
 
 /** `message:recall` payload: the author takes back their message. */
 export const recallSchema = z.strictObject({ id: messageIdSchema });

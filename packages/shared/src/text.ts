@@ -142,3 +142,22 @@ export function userName(maxLength: number, what: string) {
     .transform(normalizeDisplayName)
     .pipe(bounded(maxLength, what).superRefine(refuseForbidden));
 }
+
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * The start of `text` with at most `maxGraphemes` grapheme clusters (so an emoji, a flag or an
+ * accented letter is never cut in two), line breaks and runs of spaces folded to one space, and
+ * `…` appended when anything was cut. Used for reply quotes (`ReplyQuoteDto.excerpt`).
+ */
+export function excerpt(text: string, maxGraphemes: number): string {
+  const folded = text.replace(/\s+/g, ' ').trim();
+  let kept = '';
+  let count = 0;
+  for (const { segment } of graphemeSegmenter.segment(folded)) {
+    if (count === maxGraphemes) return `${kept.trimEnd()}…`;
+    kept += segment;
+    count += 1;
+  }
+  return kept;
+}

@@ -1,4 +1,4 @@
-import type { AuthorDto, MemberRole, MessageDto, MessagePage, RoomEventDto, UserDto } from '@confab/shared';
+import type { AuthorDto, MemberRole, MentionDto, MessageChangeDto, MessageDto, ReactionDto, RoomEventDto, UserDto } from '@confab/shared';
 
 /** A user as stored: the public fields plus the password hash, which never leaves the server. */
 export interface UserRecord extends UserDto {
@@ -31,6 +31,25 @@ export interface UserStore {
   setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
 }
 
+/** A change entry as stored: what changed, without the target's state (read when served). */
+export type StoredChange = Omit<MessageChangeDto, 'state'>;
+
+/**
+ * A stream entry as a MessageStore holds it: a MessageDto without what is read from elsewhere
+ * when it is served (see services/messageViews.ts): a change entry's target state, a reply's
+ * quote (only the original's id and seq are stored) and reactions (the ReactionStore's).
+ */
+export type StoredMessage = Omit<MessageDto, 'change' | 'replyTo' | 'reactions'> & {
+  change?: StoredChange;
+  replyTo?: { messageId: string; seq: number };
+};
+
+/** A page of stored entries, oldest first (see MessagePage). */
+export interface StoredPage {
+  messages: StoredMessage[];
+  hasMore: boolean;
+}
+
 export interface NewMessage {
   roomId: string;
   clientId: string;
@@ -41,6 +60,12 @@ export interface NewMessage {
   recall?: { messageId: string; seq: number };
   /** Set on a room event entry (join, leave, rename…): what changed. */
   event?: RoomEventDto;
+  /** Set on a change entry (an edit or a reaction): what changed. Never counts as unread. */
+  change?: StoredChange;
+  /** Set on a reply: the original's id and seq (in the same room). */
+  replyTo?: { messageId: string; seq: number };
+  /** The members the body mentions, resolved by the caller; absent or empty when none. */
+  mentions?: MentionDto[];
   /**
    * Keep running counts of each author's messages with the room's entries, so that `countUnread`
    * reads two entries' counts instead of counting the range between them. For rooms with few
@@ -50,7 +75,7 @@ export interface NewMessage {
 }
 
 export interface AppendResult {
-  message: MessageDto;
+  message: StoredMessage;
   /** False when `(author.id, clientId)` already existed and `message` is the original. */
   isNew: boolean;
 }
@@ -61,18 +86,32 @@ export interface MessageStore {
    * `(author.id, clientId)`: a repeat returns the original and consumes no sequence number.
    */
   append(message: NewMessage): Promise<AppendResult>;
-  /** The room's newest entry (message or recall entry); null for an empty room. */
-  newest(roomId: string): Promise<MessageDto | null>;
+  /** The room's newest entry (of any kind); null for an empty room. */
+  newest(roomId: string): Promise<StoredMessage | null>;
+  /**
+   * The room's newest entry that is not a change entry (a message, recall or room event: what a
+   * room's preview shows); null when there is none.
+   */
+  newestShown(roomId: string): Promise<StoredMessage | null>;
   /**
    * The lower of `seq` and the room's newest seq (0 for an empty room). A store that knows the
    * room holds `seq` answers without reading it.
    */
   upToNewest(roomId: string, seq: number): Promise<number>;
   /** Up to `limit` messages with `seq < beforeSeq` (or the newest), oldest first; `hasMore` if older exist. */
-  history(roomId: string, query: { beforeSeq?: number; limit: number }): Promise<MessagePage>;
+  history(roomId: string, query: { beforeSeq?: number; limit: number }): Promise<StoredPage>;
   /** Up to `limit` messages with `seq > afterSeq`, oldest first; `hasMore` if newer exist. */
-  since(roomId: string, query: { afterSeq: number; limit: number }): Promise<MessagePage>;
-  findById(id: string): Promise<MessageDto | null>;
+  since(roomId: string, query: { afterSeq: number; limit: number }): Promise<StoredPage>;
+  findById(id: string): Promise<StoredMessage | null>;
+  /** The entries with these ids that exist, in any order (at most a page's worth of ids). */
+  findByIds(ids: readonly string[]): Promise<StoredMessage[]>;
+  /**
+   * Replaces a message's text: sets `body`, `mentions` (removed when empty) and `editedAt`, unless
+   * it is recalled; a recall racing the edit must win (the body ends empty, even on a database
+   * that does not isolate updates). Returns the message as stored after the call; null when no
+   * message has this id.
+   */
+  edit(id: string, change: { body: string; mentions: MentionDto[]; editedAt: Date }): Promise<StoredMessage | null>;
   /**
    * Erases a message's body for good and sets `recalledAt` (kept from the first call when
    * repeated). Does nothing when no message has this id.
@@ -85,6 +124,35 @@ export interface MessageStore {
    * that count authors answer from the counts stored with the two ends.
    */
   countUnread(roomId: string, query: { afterSeq: number; excludeAuthorId: string; throughSeq?: number }): Promise<number>;
+  /**
+   * How many messages in `(afterSeq, throughSeq]` mention `userId` (their current `mentions`),
+   * are not written by them and are not recalled. Change, recall and event entries never count.
+   */
+  countMentions(roomId: string, query: { userId: string; afterSeq: number; throughSeq: number }): Promise<number>;
+}
+
+/** One user's reaction with one emoji to one message. */
+export interface NewReaction {
+  messageId: string;
+  roomId: string;
+  user: AuthorDto;
+  emoji: string;
+  at: Date;
+}
+
+/** Reactions to messages: one record per (message, emoji, user), kept unique by the store. */
+export interface ReactionStore {
+  /** Adds the reaction; false when the user already had it (concurrent adds: exactly one returns true). */
+  add(reaction: NewReaction): Promise<boolean>;
+  /** Removes the reaction; false when the user did not have it (concurrent removes: at most one returns true). */
+  remove(messageId: string, userId: string, emoji: string): Promise<boolean>;
+  /**
+   * Each message's reactions (messages with none are absent): per emoji, ordered by its first
+   * use, users earliest first.
+   */
+  of(messageIds: readonly string[]): Promise<Map<string, ReactionDto[]>>;
+  /** The distinct emoji a message carries. */
+  emojiOf(messageId: string): Promise<string[]>;
 }
 
 /** A DM room's metadata: who is in it and when it last saw activity. */
@@ -114,6 +182,15 @@ export interface ConversationStore {
   markRead(roomId: string, userId: string, seq: number): Promise<{ seq: number; moved: boolean }>;
   /** The user's read mark in the room: 0 when they never read it. */
   readSeq(roomId: string, userId: string): Promise<number>;
+  /** Every user's read mark in the room (those above 0), in no particular order. */
+  readMarks(roomId: string): Promise<{ userId: string; seq: number }[]>;
+  /**
+   * Moves the user's delivery mark (the highest seq one of their devices received) forward to
+   * `seq`, as `markRead` does read marks: never back, even when calls race.
+   */
+  markDelivered(roomId: string, userId: string, seq: number): Promise<{ seq: number; moved: boolean }>;
+  /** The user's delivery mark in the room: 0 when none. */
+  deliveredSeq(roomId: string, userId: string): Promise<number>;
 }
 
 /** The kinds of room a RoomStore holds records for (DMs are ConversationRecords, the lobby is implied). */
@@ -210,6 +287,7 @@ export interface SessionStore {
 export interface Stores {
   users: UserStore;
   messages: MessageStore;
+  reactions: ReactionStore;
   sessions: SessionStore;
   conversations: ConversationStore;
   rooms: RoomStore;
