@@ -71,7 +71,14 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   deps = metrics ? { ...deps, stores: instrumentStores(deps.stores, metrics.storeCall) } : deps;
   const tokens = createSessionTokens({ secret: config.sessionSecret, ttlMs: config.sessionTtlMs, now });
   const accounts = createAccountService({ users: deps.stores.users, sessions: deps.stores.sessions, tokens, now });
-  const messages = createMessageService({ messages: deps.stores.messages, now, recallWindowMs: config.recallWindowMs });
+  const messages = createMessageService({
+    messages: deps.stores.messages,
+    reactions: deps.stores.reactions,
+    now,
+    recallWindowMs: config.recallWindowMs,
+    editWindowMs: config.editWindowMs,
+    reactionsPerMessageMax: config.reactionsPerMessageMax,
+  });
   const dms = createDmService({ stores: deps.stores, messages, now });
   // The rooms' transport needs the namespaces, made below; the services ask it only once running.
   let delivery: RoomDelivery | undefined;
@@ -82,6 +89,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     notifyUpdate: (...args) => delivery?.effects.notifyUpdate(...args),
     notifyRemoved: (...args) => delivery?.effects.notifyRemoved(...args),
     notifyRead: (...args) => delivery?.effects.notifyRead(...args),
+    notifyReadToRoom: (...args) => delivery?.effects.notifyReadToRoom(...args),
     relayTyping: (...args) => delivery?.effects.relayTyping(...args),
   };
   const rooms = createRoomServices({

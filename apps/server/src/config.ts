@@ -55,6 +55,7 @@ const rateLimitsSchema = z
       connectionsPerAddress: limitRuleSchema.optional(),
       invites: limitRuleSchema.optional(),
       channelCreates: limitRuleSchema.optional(),
+      reactions: limitRuleSchema.optional(),
     }),
   );
 
@@ -78,6 +79,12 @@ const envSchema = z.object({
   RATE_LIMITS: rateLimitsSchema.default({}),
   SESSION_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(30),
   RECALL_WINDOW_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(120),
+  // Unset (or empty): no limit; 0 switches editing off.
+  EDIT_WINDOW_MINUTES: z
+    .union([z.literal(''), z.coerce.number().int().min(0).max(10 * 365 * 24 * 60)])
+    .transform((v) => (v === '' ? undefined : v))
+    .optional(),
+  REACTIONS_PER_MESSAGE_MAX: z.coerce.number().int().min(1).max(100).default(LIMITS.reactionsPerMessageDefault),
   AWAY_AFTER_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
   PRESENCE_SWEEP_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
   PRESENCE_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(LIMITS.presenceFlushMs),
@@ -160,6 +167,10 @@ export interface Config {
   sessionRecheckMs: number;
   /** How long after sending an author may recall a message. */
   recallWindowMs: number;
+  /** How long after sending an author may edit a message (`EDIT_WINDOW_MINUTES`): null for no limit, 0 for never. */
+  editWindowMs: number | null;
+  /** Most distinct reaction emoji on one message (`REACTIONS_PER_MESSAGE_MAX`). */
+  reactionsPerMessageMax: number;
   /** After how long with no activity in any tab a user shows as away. */
   awayAfterMs: number;
   /** How often presence is re-evaluated (idle users become away). */
@@ -236,6 +247,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ) as unknown as RateLimitRules,
     sessionRecheckMs: Math.round(e.SESSION_RECHECK_SECONDS * 1000),
     recallWindowMs: e.RECALL_WINDOW_SECONDS * 1000,
+    editWindowMs: e.EDIT_WINDOW_MINUTES === undefined ? null : e.EDIT_WINDOW_MINUTES * 60_000,
+    reactionsPerMessageMax: e.REACTIONS_PER_MESSAGE_MAX,
     awayAfterMs: Math.round(e.AWAY_AFTER_MINUTES * 60_000),
     presenceSweepMs: e.PRESENCE_SWEEP_MS,
     presenceFlushMs: e.PRESENCE_FLUSH_MS,

@@ -7,6 +7,10 @@
 // seed is printed, and `FUZZ_SEED=<n>` replays a run. Rate limits are off (startServer's test
 // default), so every refusal is the payload's.
 import {
+  deliveredSchema,
+  editSchema,
+  reactionSchema,
+  roomReadsSchema,
   ERROR_CODES,
   channelBrowseSchema,
   channelCreateSchema,
@@ -60,6 +64,9 @@ const LOBBY_EVENTS = {
   'message:history': historySchema,
   'message:sync': syncSchema,
   'message:recall': recallSchema,
+  'message:edit': editSchema,
+  'reaction:add': reactionSchema,
+  'reaction:remove': reactionSchema,
   'typing:start': lobbyTypingSchema,
   'typing:stop': lobbyTypingSchema,
   'presence:active': emptySchema,
@@ -75,6 +82,11 @@ const DM_EVENTS = {
   'dm:conversations': conversationListSchema,
   'user:search': userSearchSchema,
   'message:recall': recallSchema,
+  'message:edit': editSchema,
+  'reaction:add': reactionSchema,
+  'reaction:remove': reactionSchema,
+  'dm:delivered': deliveredSchema,
+  'room:reads': roomReadsSchema,
   'typing:start': dmTypingSchema,
   'typing:stop': dmTypingSchema,
   'room:list': emptySchema,

@@ -1,4 +1,5 @@
 import { LIMITS, type MessageDto, type MessagePage, type RoomSummaryDto } from '@confab/shared';
+import type { StoredMessage } from '../src/store/ports.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Stores } from '../src/testing.js';
 import { request } from './support/client.js';
@@ -50,7 +51,7 @@ class RoomMirror {
 }
 
 /** Every stored entry of a room, straight from the store: the truth to compare with. */
-async function stored(stores: Stores, roomId: string): Promise<MessageDto[]> {
+async function stored(stores: Stores, roomId: string): Promise<StoredMessage[]> {
   return (await stores.messages.since(roomId, { afterSeq: 0, limit: 100_000 })).messages;
 }
 

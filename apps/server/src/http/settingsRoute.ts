@@ -5,12 +5,18 @@ import type { Config } from '../config.js';
 /** `GET /api/settings`: the timings a client shows (recall window, away delay) and the server's clock. Public: nothing secret. */
 export function registerSettingsRoute(
   app: FastifyInstance,
-  config: Pick<Config, 'recallWindowMs' | 'awayAfterMs'>,
+  config: Pick<Config, 'recallWindowMs' | 'awayAfterMs' | 'editWindowMs' | 'reactionsPerMessageMax'>,
   now: () => Date = () => new Date(),
 ): void {
   app.get('/api/settings', async (_request, reply) => {
     // Never cached: a stale copy would carry a stale clock.
     reply.header('cache-control', 'no-store');
-    return { recallWindowMs: config.recallWindowMs, awayAfterMs: config.awayAfterMs, serverTime: now().toISOString() } satisfies ServerSettings;
+    return {
+      recallWindowMs: config.recallWindowMs,
+      editWindowMs: config.editWindowMs,
+      reactionsPerMessageMax: config.reactionsPerMessageMax,
+      awayAfterMs: config.awayAfterMs,
+      serverTime: now().toISOString(),
+    } satisfies ServerSettings;
   });
 }

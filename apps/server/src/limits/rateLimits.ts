@@ -31,6 +31,8 @@ export interface RateLimitRules {
   invites: LimitRule;
   /** Channels created, per user: names cannot be taken in bulk. */
   channelCreates: LimitRule;
+  /** Reactions added or taken back, per user (edits count as messages). */
+  reactions: LimitRule;
 }
 
 export type LimitName = keyof RateLimitRules;
@@ -45,6 +47,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   connectionsPerAddress: { points: 60, durationSeconds: 60 },
   invites: { points: 30, durationSeconds: 60 },
   channelCreates: { points: 10, durationSeconds: 60 * 60 },
+  reactions: { points: 20, durationSeconds: 10 },
 };
 
 type Limiter = Pick<RateLimiterAbstract, 'consume' | 'delete'> | BurstyRateLimiter;

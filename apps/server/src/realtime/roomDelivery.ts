@@ -114,6 +114,9 @@ export function createRoomDelivery(deps: {
     notifyRead(userId, mark) {
       dm.to(userRoom(userId)).emit('dm:read', mark);
     },
+    notifyReadToRoom(mark) {
+      dm.to(mark.roomId).emit('dm:read', mark);
+    },
     relayTyping(room, user, isTyping) {
       const typing = { roomId: room.roomId, user: { id: user.id, name: user.displayName }, isTyping };
       // Volatile: a typing signal that cannot be delivered now is worthless later.

@@ -1,6 +1,7 @@
 import { dmParticipants, type ConversationDto, type UserDto } from '@confab/shared';
 import type { ConversationRecord, Stores } from '../store/ports.js';
 import { RecentlyUsed } from '../store/recentlyUsed.js';
+import type { MessageService } from './messageService.js';
 import { toUserDto } from './toDto.js';
 
 // Users remembered for their conversations: a few hundred bytes each.
@@ -13,7 +14,7 @@ export interface ConversationView {
 }
 
 /** DM conversations as each participant sees them: peer, newest message, unread count, both read marks. */
-export function createConversationViews(stores: Pick<Stores, 'users' | 'messages' | 'conversations'>) {
+export function createConversationViews(stores: Pick<Stores, 'users' | 'messages' | 'conversations'>, messageService: Pick<MessageService, 'newestShown' | 'views'>) {
   const { users, conversations, messages: messageStore } = stores;
   // A user's id, username and display name never change once registered (only the password
   // does), so the people one writes to need not be looked up for every message.
@@ -37,7 +38,10 @@ export function createConversationViews(stores: Pick<Stores, 'users' | 'messages
   async function viewsOf(record: ConversationRecord, members: readonly UserDto[], viewers: readonly string[]): Promise<ConversationView[]> {
     const { roomId } = record;
     const marks = new Map(await Promise.all(members.map(async (u) => [u.id, await conversations.readSeq(roomId, u.id)] as const)));
+    const delivered = new Map(await Promise.all(members.map(async (u) => [u.id, await conversations.deliveredSeq(roomId, u.id)] as const)));
     const newest = await messageStore.newest(roomId);
+    // The preview: the newest entry itself unless it only changed an earlier message.
+    const lastMessage = !newest ? null : newest.change ? await messageService.newestShown(roomId) : await messageService.views.one(newest);
     return Promise.all(
       members
         .filter((u) => viewers.includes(u.id))
@@ -51,11 +55,13 @@ export function createConversationViews(stores: Pick<Stores, 'users' | 'messages
           const conversation: ConversationDto = {
             roomId,
             peer,
-            lastMessage: newest,
+            lastMessage,
             lastActivityAt: record.lastActivityAt.toISOString(),
             unreadCount,
             myReadSeq,
             peerReadSeq: marks.get(peer.id)!,
+            // Reading on a device means it got there: delivered is never behind read.
+            peerDeliveredSeq: Math.max(delivered.get(peer.id)!, marks.get(peer.id)!),
           };
           return { userId: viewer.id, conversation };
         }),

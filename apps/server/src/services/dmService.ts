@@ -18,7 +18,7 @@ import type {
   DmSendInput,
   UserSearchInput,
 } from '../validated.js';
-import type { Admit, MessageService, SendResult } from './messageService.js';
+import type { Admit, MessageService, SendExtras, SendResult } from './messageService.js';
 import { createConversationViews } from './conversationViews.js';
 import { toUserDto } from './toDto.js';
 
@@ -44,7 +44,7 @@ export interface ReadResult {
  */
 export function createDmService(deps: { stores: Stores; messages: MessageService; now: () => Date }) {
   const { users, conversations, messages: messageStore } = deps.stores;
-  const { findUser, view, viewRoom } = createConversationViews(deps.stores);
+  const { findUser, view, viewRoom } = createConversationViews(deps.stores, deps.messages);
   const closers: (() => void)[] = [];
 
   function membersOf(user: UserDto, roomId: string): readonly [string, string] | null {
@@ -58,12 +58,13 @@ export function createDmService(deps: { stores: Stores; messages: MessageService
    * fails between the writes, the client's retry (same clientId) finds the message and writes
    * the rest.
    */
-  async function send(user: UserDto, input: Pick<DmSendInput, 'clientId' | 'body'> & { to: string }, admit?: Admit): Promise<Ack<DmSendResult>> {
+  async function send(user: UserDto, input: Pick<DmSendInput, 'clientId' | 'body'> & SendExtras & { to: string }, admit?: Admit): Promise<Ack<DmSendResult>> {
     const peer = input.to === user.id ? user : await findUser(input.to);
     if (!peer) return fail('forbidden', 'You cannot message this user.');
     const roomId = dmRoomId(user.id, peer.id);
     const memberIds = dmParticipants(roomId)!;
-    const sent = await deps.messages.send(user, roomId, { clientId: input.clientId, body: input.body }, admit, { countAuthors: true });
+    const { to: _to, ...content } = input;
+    const sent = await deps.messages.send(user, roomId, content, admit, { countAuthors: true });
     if (!sent.ok) return sent;
     const { message } = sent.data;
     // The message's own time: a retry must not move the conversation up again.
@@ -83,6 +84,17 @@ export function createDmService(deps: { stores: Stores; messages: MessageService
     if (!memberIds) return NOT_A_MEMBER;
     // No mark past the newest message; a store that knows the room has the seq reads nothing.
     const result = await conversations.markRead(input.roomId, user.id, await messageStore.upToNewest(input.roomId, input.seq));
+    return ok({ mark: { roomId: input.roomId, userId: user.id, seq: result.seq }, moved: result.moved, memberIds });
+  }
+
+  /**
+   * Records that one of the caller's devices holds the DM room up to `seq` ("Delivered" for the
+   * peer). Like read marks: clamped to the newest entry, never moved back.
+   */
+  async function markDelivered(user: UserDto, input: { roomId: string; seq: number }): Promise<Ack<ReadResult>> {
+    const memberIds = membersOf(user, input.roomId);
+    if (!memberIds) return NOT_A_MEMBER;
+    const result = await conversations.markDelivered(input.roomId, user.id, await messageStore.upToNewest(input.roomId, input.seq));
     return ok({ mark: { roomId: input.roomId, userId: user.id, seq: result.seq }, moved: result.moved, memberIds });
   }
 
@@ -128,7 +140,7 @@ export function createDmService(deps: { stores: Stores; messages: MessageService
     for (const stop of closers.splice(0)) stop();
   }
 
-  return { send, recall, markRead, viewRoom, findUser, open, list, searchUsers, onClose, close };
+  return { send, recall, markRead, markDelivered, viewRoom, findUser, open, list, searchUsers, onClose, close };
 }
 
 export type DmService = ReturnType<typeof createDmService>;

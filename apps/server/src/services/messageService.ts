@@ -1,13 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { LIMITS, fail, ok, type Ack, type AckError, type MessageDto, type MessagePage, type RoomEventDto, type UserDto } from '@confab/shared';
-import type { MessageStore } from '../store/ports.js';
+import { LIMITS, fail, ok, type Ack, type AckError, type MentionDto, type MessageDto, type MessagePage, type RoomEventDto, type UserDto } from '@confab/shared';
+import type { MessageStore, ReactionStore, StoredChange, StoredMessage } from '../store/ports.js';
 import type { HistoryInput, SendMessageInput, SyncInput } from '../validated.js';
+import { createMessageViews } from './messageViews.js';
 
 export interface SendResult {
   message: MessageDto;
   /** False for a retry of a message already stored: nothing should be broadcast. */
   isNew: boolean;
 }
+
+/** What a send stores besides its text: the original it replies to, whom it mentions. */
+export interface SendExtras {
+  replyTo?: string;
+  /** Resolves the body's mentions among the room's members. */
+  mentionsFor?: (body: string) => Promise<MentionDto[]>;
+}
+
+/** Who may see the room a message is in (a message elsewhere is reported as not found). */
+export type CanSee = (roomId: string) => boolean | Promise<boolean>;
 
 export interface RecallResult {
   /** The recall entry in the room's stream: what to broadcast. */
@@ -25,17 +36,63 @@ export type Admit = () => Promise<{ ok: false; error: AckError } | null>;
 const admitAll: Admit = async () => null;
 
 /** Posting, recalling and reading messages in a room. Who may use which room is decided by the caller. */
-export function createMessageService(deps: { messages: MessageStore; now: () => Date; recallWindowMs: number }) {
+export function createMessageService(deps: {
+  messages: MessageStore;
+  reactions: ReactionStore;
+  now: () => Date;
+  recallWindowMs: number;
+  /** How long an author may edit: null for ever, 0 never. */
+  editWindowMs?: number | null;
+  /** Most distinct emoji on one message. */
+  reactionsPerMessageMax?: number;
+}) {
+  const views = createMessageViews(deps);
+  const editWindowMs = deps.editWindowMs ?? null;
+  const reactionsPerMessageMax = deps.reactionsPerMessageMax ?? LIMITS.reactionsPerMessageDefault;
+
+  /**
+   * The message an edit, reaction or reply names, if the caller may act on it: a message (not a
+   * recall, change or event entry), not recalled, in a room the caller can see. Anything else is
+   * one answer, so it reveals nothing.
+   */
+  async function liveMessage(messageId: string, canSee: CanSee, what: string): Promise<Ack<StoredMessage>> {
+    const target = await deps.messages.findById(messageId);
+    if (!target || target.recall || target.event || target.change || !(await canSee(target.roomId))) return fail('not_found', 'There is no such message.');
+    if (target.recalledAt) return fail('not_found', `This message was recalled; it cannot be ${what}.`);
+    return ok(target);
+  }
+
+  /** Records a change of `target` in its room's stream, and returns the entry as clients see it. */
+  async function recordChange(actor: UserDto, target: StoredMessage, change: Omit<StoredChange, 'messageId' | 'seq'>): Promise<MessageDto> {
+    const { message } = await deps.messages.append({
+      roomId: target.roomId,
+      // Each change is a new entry; the ':' keeps it apart from every client's clientId.
+      clientId: `${change.type}:${randomBytes(12).toString('hex')}`,
+      author: { id: actor.id, name: actor.displayName },
+      body: '',
+      createdAt: deps.now(),
+      change: { ...change, messageId: target.id, seq: target.seq },
+    });
+    // Read after the append: the newest change entry carries every change before it.
+    return views.one(message);
+  }
   /** `countAuthors`: the room keeps per-author counts, for unread counts (see NewMessage). */
   async function send(
     author: UserDto,
     roomId: string,
-    input: Pick<SendMessageInput, 'clientId' | 'body'>,
+    input: Pick<SendMessageInput, 'clientId' | 'body'> & SendExtras,
     admit: Admit = admitAll,
     options: { countAuthors?: boolean } = {},
   ): Promise<Ack<SendResult>> {
+    let replyTo: { messageId: string; seq: number } | undefined;
+    if (input.replyTo) {
+      const original = await liveMessage(input.replyTo, (id) => id === roomId, 'replied to');
+      if (!original.ok) return fail('not_found', 'The message you reply to does not exist in this room or was recalled.', { field: 'replyTo' });
+      replyTo = { messageId: original.data.id, seq: original.data.seq };
+    }
     const refused = await admit();
     if (refused) return refused;
+    const mentions = input.mentionsFor ? await input.mentionsFor(input.body) : [];
     // The append is also the clientId check: a key used in another room stores nothing.
     const result = await deps.messages.append({
       roomId,
@@ -44,13 +101,60 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
       author: { id: author.id, name: author.displayName },
       body: input.body,
       createdAt: deps.now(),
+      ...(replyTo ? { replyTo } : {}),
+      ...(mentions.length > 0 ? { mentions } : {}),
       ...(options.countAuthors ? { countAuthors: true } : {}),
     });
     // The key is per author across rooms; a repeat must come from the same room to be a retry.
     if (result.message.roomId !== roomId) {
       return fail('invalid_payload', 'This clientId was already used for another message; send with a new clientId.', { field: 'clientId' });
     }
-    return ok(result);
+    return ok({ message: await views.one(result.message), isNew: result.isNew });
+  }
+
+  /**
+   * Replaces the text of the author's message, then records an `edit` change entry. Sending the
+   * text it already has changes nothing (null), so a retried edit is harmless.
+   */
+  async function edit(user: UserDto, messageId: string, body: string, canSee: CanSee, mentionsFor: (roomId: string, body: string) => Promise<MentionDto[]>, admit: Admit = admitAll): Promise<Ack<MessageDto | null>> {
+    const found = await liveMessage(messageId, canSee, 'edited');
+    if (!found.ok) return found;
+    const target = found.data;
+    if (target.author.id !== user.id) return fail('forbidden', 'Only the author can edit a message.');
+    if (editWindowMs === 0) return fail('edit_window_expired', 'Editing messages is switched off on this server.');
+    if (editWindowMs !== null && deps.now().getTime() - Date.parse(target.createdAt) > editWindowMs) {
+      return fail('edit_window_expired', `Messages can only be edited within ${Math.round(editWindowMs / 60_000)} minutes of sending.`);
+    }
+    if (target.body === body) return ok(null);
+    const refused = await admit();
+    if (refused) return refused;
+    const edited = await deps.messages.edit(target.id, { body, mentions: await mentionsFor(target.roomId, body), editedAt: deps.now() });
+    if (!edited || edited.recalledAt) return fail('not_found', 'This message was recalled; it cannot be edited.');
+    return ok(await recordChange(user, edited, { type: 'edit' }));
+  }
+
+  /**
+   * Adds or takes back the user's reaction, then records a `reaction` change entry. One the user
+   * already has (or does not have, to take back) changes nothing (null): two tabs adding the same
+   * reaction at once store it once, and only the one that stored it records an entry.
+   */
+  async function react(user: UserDto, messageId: string, emoji: string, added: boolean, canSee: CanSee, admit: Admit = admitAll): Promise<Ack<MessageDto | null>> {
+    const found = await liveMessage(messageId, canSee, added ? 'reacted to' : 'changed');
+    if (!found.ok) return found;
+    const target = found.data;
+    if (added) {
+      const emojis = await deps.reactions.emojiOf(target.id);
+      if (!emojis.includes(emoji) && emojis.length >= reactionsPerMessageMax) {
+        return fail('limit_reached', `A message can carry at most ${reactionsPerMessageMax} different reactions.`);
+      }
+    }
+    const refused = await admit();
+    if (refused) return refused;
+    const changed = added
+      ? await deps.reactions.add({ messageId: target.id, roomId: target.roomId, user: { id: user.id, name: user.displayName }, emoji, at: deps.now() })
+      : await deps.reactions.remove(target.id, user.id, emoji);
+    if (!changed) return ok(null);
+    return ok(await recordChange(user, target, { type: 'reaction', emoji, added }));
   }
 
   /**
@@ -66,15 +170,21 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
       createdAt: deps.now(),
       event,
     });
-    return message;
+    return views.one(message);
   }
 
   async function history(roomId: string, input: Pick<HistoryInput, 'beforeSeq' | 'limit'>): Promise<Ack<MessagePage>> {
-    return ok(await deps.messages.history(roomId, { beforeSeq: input.beforeSeq, limit: input.limit }));
+    return ok(await views.page(await deps.messages.history(roomId, { beforeSeq: input.beforeSeq, limit: input.limit })));
   }
 
   async function sync(roomId: string, input: Pick<SyncInput, 'afterSeq'>): Promise<Ack<MessagePage>> {
-    return ok(await deps.messages.since(roomId, { afterSeq: input.afterSeq, limit: LIMITS.syncPageMax }));
+    return ok(await views.page(await deps.messages.since(roomId, { afterSeq: input.afterSeq, limit: LIMITS.syncPageMax })));
+  }
+
+  /** The room's newest entry a preview shows (not a change entry), as clients see it. */
+  async function newestShown(roomId: string): Promise<MessageDto | null> {
+    const entry = await deps.messages.newestShown(roomId);
+    return entry ? views.one(entry) : null;
   }
 
   /**
@@ -87,12 +197,12 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
   async function recall(
     user: UserDto,
     messageId: string,
-    canSee: (roomId: string) => boolean | Promise<boolean>,
+    canSee: CanSee,
     admit: Admit = admitAll,
   ): Promise<Ack<RecallResult>> {
     const target = await deps.messages.findById(messageId);
     // A message in a room the caller cannot see is reported exactly like a missing one.
-    if (!target || target.recall || target.event || !(await canSee(target.roomId))) return fail('not_found', 'There is no such message.');
+    if (!target || target.recall || target.event || target.change || !(await canSee(target.roomId))) return fail('not_found', 'There is no such message.');
     if (target.author.id !== user.id) return fail('forbidden', 'Only the author can recall a message.');
     const age = deps.now().getTime() - Date.parse(target.createdAt);
     if (!target.recalledAt && age > deps.recallWindowMs) {
@@ -109,10 +219,10 @@ export function createMessageService(deps: { messages: MessageStore; now: () => 
       createdAt: deps.now(),
       recall: { messageId: target.id, seq: target.seq },
     });
-    return ok({ entry: message, isNew });
+    return ok({ entry: await views.one(message), isNew });
   }
 
-  return { send, recall, recordEvent, history, sync };
+  return { send, edit, react, recall, recordEvent, history, sync, newestShown, views };
 }
 
 export type MessageService = ReturnType<typeof createMessageService>;

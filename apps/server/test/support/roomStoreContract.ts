@@ -1,6 +1,6 @@
-import { channelNameKey, type MessageDto, type RoomEventDto } from '@confab/shared';
+import { channelNameKey, type RoomEventDto } from '@confab/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { MembershipRecord, NewChannel, NewMessage, RoomRecord, Stores } from '../../src/store/ports.js';
+import type { MembershipRecord, NewChannel, NewMessage, RoomRecord, StoredMessage, Stores } from '../../src/store/ports.js';
 
 /**
  * The behaviour every RoomStore must have (with `UserStore.count` and room event entries in the
@@ -384,7 +384,7 @@ export function describeRoomStoreContract(name: string, makeStores: () => Promis
 
       it('are stored with their own seq, an empty body and what changed, and come back so from every read', async () => {
         const roomId = `c:${hex(0xe1)}`;
-        const appended: MessageDto[] = [];
+        const appended: StoredMessage[] = [];
         for (const [i, event] of events.entries()) {
           const result = await stores.messages.append(entry(roomId, `ev-${i}`, i % 2 ? bobAuthor : aliceAuthor, event));
           expect(result.isNew).toBe(true);

@@ -1,5 +1,6 @@
-import { LOBBY_ROOM_ID, dmRoomId, type ChannelPage, type ConversationPage, type MessageDto, type PresenceDto, type RoomSummaryDto } from '@confab/shared';
+import { LOBBY_ROOM_ID, dmRoomId, type ChannelPage, type ConversationPage, type PresenceDto, type RoomSummaryDto } from '@confab/shared';
 import { expect } from 'vitest';
+import type { StoredMessage } from '../../src/store/ports.js';
 import { ask, succeeded, type World } from './attack.js';
 
 // The whole state the attack suite's users can see, so that a refused case can be shown to have
@@ -20,9 +21,13 @@ export interface VisibleState {
   /** Alice's and Bob's conversation lists as their apps get them. */
   lists: Record<string, ConversationPage>;
   /** Every message of the lobby and of each DM room among the three (notes to self included). */
-  messages: Record<string, MessageDto[]>;
+  messages: Record<string, StoredMessage[]>;
+  /** The reactions to each of those rooms' messages, as clients get them. */
+  reactions: Record<string, [string, unknown][]>;
   /** Each user's read mark in each of those DM rooms. */
   readMarks: Record<string, number>;
+  /** Each user's delivery mark in each of those DM rooms. */
+  deliveredMarks: Record<string, number>;
   /**
    * Alice's and Bob's rooms as `room:list` gives them (names, topics, members, roles, newest entries,
    * unread counts), the lobby's member count left out (it counts registrations).
@@ -50,7 +55,7 @@ export async function visibleState(w: World): Promise<VisibleState> {
   named.forEach(([nameA, a], i) => named.slice(i).forEach(([nameB, b]) => rooms.push([`${nameA}+${nameB}`, dmRoomId(a.user.id, b.user.id)])));
   const { conversations, messages } = w.stores;
 
-  const state: VisibleState = { conversations: {}, lists: {}, messages: {}, readMarks: {}, rooms: {}, memberships: {}, channels: { channels: [] }, presence: {} };
+  const state: VisibleState = { conversations: {}, lists: {}, messages: {}, reactions: {}, readMarks: {}, deliveredMarks: {}, rooms: {}, memberships: {}, channels: { channels: [] }, presence: {} };
   for (const [name, { user }] of named) {
     state.conversations[name] = await Promise.all(
       (await conversations.listForUser(user.id, { limit: 100 })).map(async (record) => {
@@ -81,8 +86,13 @@ export async function visibleState(w: World): Promise<VisibleState> {
   state.channels = succeeded(await ask<ChannelPage>(w.aliceDm, 'channel:browse', {}));
   for (const [label, roomId] of rooms) {
     state.messages[label] = (await messages.since(roomId, { afterSeq: 0, limit: 500 })).messages;
+    const reactions = await w.stores.reactions.of(state.messages[label].map((m) => m.id));
+    state.reactions[label] = [...reactions.entries()].sort(([a], [b]) => a.localeCompare(b));
     if (roomId === LOBBY_ROOM_ID) continue;
-    for (const [name, { user }] of named) state.readMarks[`${name} in ${label}`] = await conversations.readSeq(roomId, user.id);
+    for (const [name, { user }] of named) {
+      state.readMarks[`${name} in ${label}`] = await conversations.readSeq(roomId, user.id);
+      state.deliveredMarks[`${name} in ${label}`] = await conversations.deliveredSeq(roomId, user.id);
+    }
   }
   const presences = succeeded(await ask<PresenceDto[]>(w.aliceLobby, 'presence:get', { userIds: named.map(([, u]) => u.user.id) }));
   for (const [name, { user }] of named) {

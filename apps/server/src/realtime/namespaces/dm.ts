@@ -1,5 +1,10 @@
 import {
   conversationListSchema,
+  deliveredSchema,
+  dmRoomId,
+  editSchema,
+  reactionSchema,
+  roomReadsSchema,
   dmHistorySchema,
   dmOpenSchema,
   dmReadSchema,
@@ -64,21 +69,32 @@ function registerMessageEvents(socket: DmSocket, deps: DmDeps, logger: ClientLog
   // Taken only once every other check has passed: a refused send or recall spends no point.
   const admitMessage = () => deps.rateLimits.check('messages', user.id);
   const admitTyping = () => deps.rateLimits.check('typing', user.id);
+  const admitReaction = () => deps.rateLimits.check('reactions', user.id);
 
   socket.on(
     'dm:send',
     handleEvent(logger, 'dm:send', dmSendSchema, async (input) => {
-      if (input.roomId !== undefined) {
-        const sent = await messaging.send(user, input.roomId, input, admitMessage);
-        return sent.ok ? ok(sent.data.message) : sent;
-      }
-      const result = await deps.dms.send(user, { to: input.to!, clientId: input.clientId, body: input.body }, admitMessage);
-      if (!result.ok) return result;
-      const { message, isNew, memberIds, members } = result.data;
-      if (isNew) deps.delivery.effects.deliver(message, 'dm', { dmMembers: memberIds, known: members });
-      return ok(message);
+      // `to` names the DM room with that user; a user who does not exist is refused like a room one is not in.
+      const roomId = input.roomId ?? dmRoomId(user.id, input.to!);
+      const sent = await messaging.send(user, roomId, input, admitMessage);
+      return sent.ok ? ok(sent.data.message) : sent;
     }),
   );
+
+  socket.on(
+    'dm:delivered',
+    handleEvent(logger, 'dm:delivered', deliveredSchema, async (input) => {
+      const result = await deps.dms.markDelivered(user, input);
+      if (!result.ok) return result;
+      const { mark, moved, memberIds } = result.data;
+      if (moved) socket.nsp.to([...new Set(memberIds)].map(userRoom)).emit('dm:delivered', mark);
+      return ok(mark);
+    }),
+  );
+  socket.on('room:reads', handleEvent(logger, 'room:reads', roomReadsSchema, (input) => messaging.reads(user, input.roomId)));
+  socket.on('message:edit', handleEvent(logger, 'message:edit', editSchema, (input) => messaging.edit(user, input.id, input.body, admitMessage)));
+  socket.on('reaction:add', handleEvent(logger, 'reaction:add', reactionSchema, (input) => messaging.react(user, input.id, input.emoji, true, admitReaction)));
+  socket.on('reaction:remove', handleEvent(logger, 'reaction:remove', reactionSchema, (input) => messaging.react(user, input.id, input.emoji, false, admitReaction)));
 
   socket.on(
     'dm:read',

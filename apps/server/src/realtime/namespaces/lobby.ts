@@ -2,8 +2,10 @@ import {
   LIMITS,
   LOBBY_ROOM_ID,
   fail,
+  editSchema,
   emptySchema,
   historySchema,
+  reactionSchema,
   lobbyTypingSchema,
   presenceQuerySchema,
   recallSchema,
@@ -66,6 +68,7 @@ function registerMessageEvents(socket: LobbySocket, deps: LobbyDeps, logger: Cli
   // Taken only once every other check has passed: a refused send or recall spends no point.
   const admitMessage = () => deps.rateLimits.check('messages', user.id);
   const admitTyping = () => deps.rateLimits.check('typing', user.id);
+  const admitReaction = () => deps.rateLimits.check('reactions', user.id);
 
   socket.on(
     'message:send',
@@ -75,6 +78,9 @@ function registerMessageEvents(socket: LobbySocket, deps: LobbyDeps, logger: Cli
     }),
   );
   socket.on('message:recall', handleEvent(logger, 'message:recall', recallSchema, (input) => messaging.recall(user, input.id, admitMessage)));
+  socket.on('message:edit', handleEvent(logger, 'message:edit', editSchema, (input) => messaging.edit(user, input.id, input.body, admitMessage)));
+  socket.on('reaction:add', handleEvent(logger, 'reaction:add', reactionSchema, (input) => messaging.react(user, input.id, input.emoji, true, admitReaction)));
+  socket.on('reaction:remove', handleEvent(logger, 'reaction:remove', reactionSchema, (input) => messaging.react(user, input.id, input.emoji, false, admitReaction)));
   socket.on('message:history', handleEvent(logger, 'message:history', historySchema, (input) => messaging.history(user, input.roomId, input)));
   socket.on('message:sync', handleEvent(logger, 'message:sync', syncSchema, (input) => messaging.sync(user, input.roomId, input)));
   socket.on('typing:start', handleEvent(logger, 'typing:start', lobbyTypingSchema, (input) => messaging.typing(user, input.roomId, true, admitTyping)));

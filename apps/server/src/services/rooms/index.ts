@@ -2,6 +2,7 @@ import type { UserDto } from '@confab/shared';
 import type { Stores } from '../../store/ports.js';
 import type { DmService } from '../dmService.js';
 import type { MessageService } from '../messageService.js';
+import { createMentionResolver } from './mentions.js';
 import { createRoomAccess } from './roomAccess.js';
 import type { RoomEffects } from './roomEffects.js';
 import { createRoomMembership, type RoomLimits } from './roomMembership.js';
@@ -22,8 +23,9 @@ export function createRoomServices(deps: {
 }) {
   const findUser = (id: string): Promise<UserDto | null> => deps.dms.findUser(id);
   const access = createRoomAccess(deps.stores);
-  const views = createRoomViews({ stores: deps.stores, findUser });
-  const messaging = createRoomMessaging({ stores: deps.stores, messages: deps.messages, dms: deps.dms, access, views, effects: deps.effects });
+  const views = createRoomViews({ stores: deps.stores, findUser, messages: deps.messages });
+  const mentionsIn = createMentionResolver(deps.stores);
+  const messaging = createRoomMessaging({ stores: deps.stores, messages: deps.messages, dms: deps.dms, access, views, effects: deps.effects, mentionsIn });
   const membership = createRoomMembership({ stores: deps.stores, messages: deps.messages, access, views, effects: deps.effects, findUser, now: deps.now, limits: deps.limits });
   return { access, views, messaging, membership };
 }

@@ -18,6 +18,8 @@ export interface RoomEffects {
   notifyRemoved(userId: string, removed: RoomRemovedDto): void;
   /** The reader's sockets hear `dm:read` for a room whose marks are private (not a DM). */
   notifyRead(userId: string, mark: ReadMarkDto): void;
+  /** Every member socket of a private room (a group, a private channel) hears `dm:read`. */
+  notifyReadToRoom(mark: ReadMarkDto): void;
   /** Relays typing to the room's other members (volatile). */
   relayTyping(access: Pick<RoomAccess, 'roomId' | 'kind' | 'dmMembers'>, user: UserDto, isTyping: boolean): void;
 }

@@ -1,7 +1,8 @@
-import { ok, type Ack, type MessageDto, type MessagePage, type ReadMarkDto, type UserDto } from '@confab/shared';
+import { ok, type Ack, type MessageDto, type MessagePage, type ReadMarkDto, type RoomReadsDto, type UserDto } from '@confab/shared';
 import type { Stores } from '../../store/ports.js';
 import type { DmService } from '../dmService.js';
 import type { Admit, MessageService } from '../messageService.js';
+import type { MentionResolver } from './mentions.js';
 import type { RoomAccess, RoomAccessCheck } from './roomAccess.js';
 import type { RoomEffects } from './roomEffects.js';
 import { NOT_A_MEMBER } from './refusals.js';
@@ -26,21 +27,26 @@ export function createRoomMessaging(deps: {
   access: RoomAccessCheck;
   views: RoomViews;
   effects: RoomEffects;
+  mentionsIn: MentionResolver;
 }) {
   const { access, effects } = deps;
 
-  async function send(user: UserDto, roomId: string, input: { clientId: string; body: string }, admit?: Admit): Promise<Ack<RoomSendResult>> {
+  /** Who hears a change in the room: its members, by kind (a DM: its two participants). */
+  const audience = (room: RoomAccess, known: readonly UserDto[]) => ({ ...(room.dmMembers ? { dmMembers: room.dmMembers } : {}), known });
+
+  async function send(user: UserDto, roomId: string, input: { clientId: string; body: string; replyTo?: string }, admit?: Admit): Promise<Ack<RoomSendResult>> {
     const room = await access.asMember(user, roomId);
     if (!room) return NOT_A_MEMBER;
+    const extras = { ...(input.replyTo ? { replyTo: input.replyTo } : {}), mentionsFor: (body: string) => deps.mentionsIn(room, body) };
     if (room.dmMembers) {
       const peer = room.dmMembers.find((id) => id !== user.id) ?? user.id;
-      const sent = await deps.dms.send(user, { to: peer, clientId: input.clientId, body: input.body }, admit);
+      const sent = await deps.dms.send(user, { to: peer, clientId: input.clientId, body: input.body, ...extras }, admit);
       if (!sent.ok) return sent;
       const { message, isNew, memberIds, members } = sent.data;
       if (isNew) effects.deliver(message, 'dm', { dmMembers: memberIds, known: members });
       return ok({ message, isNew });
     }
-    const sent = await deps.messages.send(user, roomId, input, admit);
+    const sent = await deps.messages.send(user, roomId, { clientId: input.clientId, body: input.body, ...extras }, admit);
     if (!sent.ok) return sent;
     if (sent.data.isNew) effects.deliver(sent.data.message, room.kind, {});
     return ok(sent.data);
@@ -56,7 +62,10 @@ export function createRoomMessaging(deps: {
     return deps.messages.sync(roomId, input);
   }
 
-  /** Read marks outside DMs: private to the reader, whose tabs hear `dm:read` and `room:update`. */
+  /**
+   * Read marks outside DMs: the reader's tabs hear `dm:read` and `room:update`; in groups and
+   * private channels every member hears the `dm:read` too ("seen by"); elsewhere marks are private.
+   */
   async function markRead(user: UserDto, roomId: string, seq: number): Promise<Ack<ReadMarkDto>> {
     const room = await access.asMember(user, roomId);
     if (!room || room.dmMembers) return NOT_A_MEMBER;
@@ -64,10 +73,44 @@ export function createRoomMessaging(deps: {
     const result = await conversations.markRead(roomId, user.id, await messages.upToNewest(roomId, seq));
     const mark = { roomId, userId: user.id, seq: result.seq };
     if (result.moved) {
-      effects.notifyRead(user.id, mark);
+      if (sharesReads(room)) effects.notifyReadToRoom(mark);
+      else effects.notifyRead(user.id, mark);
       effects.notifyUpdate(user.id, await deps.views.summary(user, room.record, room.role));
     }
     return ok(mark);
+  }
+
+  /** Every member's read mark in a group or private channel, for "seen by". */
+  async function reads(user: UserDto, roomId: string): Promise<Ack<RoomReadsDto>> {
+    const room = await access.asMember(user, roomId);
+    if (!room || !sharesReads(room)) return NOT_A_MEMBER;
+    const marks = await deps.stores.conversations.readMarks(roomId);
+    return ok({ roomId, marks: marks.map((m) => ({ roomId, userId: m.userId, seq: m.seq })) });
+  }
+
+  /** Edits the caller's message in any room they are in; every member hears the `edit` entry. */
+  async function edit(user: UserDto, messageId: string, body: string, admit?: Admit): Promise<Ack<MessageDto | null>> {
+    let room: RoomAccess | null = null;
+    const result = await deps.messages.edit(
+      user,
+      messageId,
+      body,
+      async (roomId) => (room = await access.asMember(user, roomId)) !== null,
+      (_roomId, text) => deps.mentionsIn(room!, text),
+      admit,
+    );
+    const where = room as RoomAccess | null;
+    if (result.ok && result.data && where) effects.deliver(result.data, where.kind, audience(where, [user]));
+    return result;
+  }
+
+  /** Adds (or takes back) the caller's reaction to a message in a room they are in; every member hears the entry. */
+  async function react(user: UserDto, messageId: string, emoji: string, added: boolean, admit?: Admit): Promise<Ack<MessageDto | null>> {
+    let room: RoomAccess | null = null;
+    const result = await deps.messages.react(user, messageId, emoji, added, async (roomId) => (room = await access.asMember(user, roomId)) !== null, admit);
+    const where = room as RoomAccess | null;
+    if (result.ok && result.data && where) effects.deliver(result.data, where.kind, audience(where, [user]));
+    return result;
   }
 
   /** Recalls the caller's message in any room they are in; one in a room they are not in is reported as not found. */
@@ -77,7 +120,7 @@ export function createRoomMessaging(deps: {
     if (!result.ok) return result;
     const { entry, isNew } = result.data;
     const where = room as RoomAccess | null;
-    if (isNew && where) effects.deliver(entry, where.kind, { ...(where.dmMembers ? { dmMembers: where.dmMembers } : {}), known: [user] });
+    if (isNew && where) effects.deliver(entry, where.kind, audience(where, [user]));
     return ok(entry);
   }
 
@@ -90,7 +133,12 @@ export function createRoomMessaging(deps: {
     return ok(null);
   }
 
-  return { send, history, sync, markRead, recall, typing };
+  return { send, history, sync, markRead, reads, recall, edit, react, typing };
+}
+
+/** Rooms whose members see each other's read marks: small private rooms (groups, private channels). */
+function sharesReads(room: RoomAccess): boolean {
+  return room.kind === 'group' || room.kind === 'private_channel';
 }
 
 export type RoomMessaging = ReturnType<typeof createRoomMessaging>;

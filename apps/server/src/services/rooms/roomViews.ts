@@ -1,11 +1,16 @@
 import { LIMITS, LOBBY_ROOM_ID, type MemberRole, type RoomDto, type RoomSummaryDto, type UserDto } from '@confab/shared';
 import type { RoomRecord, Stores } from '../../store/ports.js';
+import type { MessageService } from '../messageService.js';
 
 // The lobby has always existed; it has no record to date it.
 const LOBBY_CREATED_AT = new Date(0).toISOString();
 
 /** Rooms and room summaries as one member sees them. */
-export function createRoomViews(deps: { stores: Pick<Stores, 'rooms' | 'users' | 'messages' | 'conversations'>; findUser: (id: string) => Promise<UserDto | null> }) {
+export function createRoomViews(deps: {
+  stores: Pick<Stores, 'rooms' | 'users' | 'messages' | 'conversations'>;
+  findUser: (id: string) => Promise<UserDto | null>;
+  messages: Pick<MessageService, 'newestShown' | 'views'>;
+}) {
   const { rooms, users, messages, conversations } = deps.stores;
 
   /** A group's current members, by username; members whose account is gone are left out. */
@@ -37,14 +42,22 @@ export function createRoomViews(deps: { stores: Pick<Stores, 'rooms' | 'users' |
     const newest = await messages.newest(roomId);
     // Counted among the newest entries only (LIMITS.unreadCountWindow): a bounded read however long the viewer was away.
     const afterSeq = newest ? Math.max(myReadSeq, newest.seq - LIMITS.unreadCountWindow) : myReadSeq;
-    const unreadCount = newest && newest.seq > afterSeq ? await messages.countUnread(roomId, { afterSeq, excludeAuthorId: viewer.id, throughSeq: newest.seq }) : 0;
+    const hasUnread = newest !== null && newest.seq > afterSeq;
+    const [unreadCount, mentionCount, shown] = await Promise.all([
+      hasUnread ? messages.countUnread(roomId, { afterSeq, excludeAuthorId: viewer.id, throughSeq: newest.seq }) : 0,
+      hasUnread ? messages.countMentions(roomId, { userId: viewer.id, afterSeq, throughSeq: newest.seq }) : 0,
+      // The preview: the newest entry itself unless it only changed an earlier message.
+      newest?.change ? deps.messages.newestShown(roomId) : null,
+    ]);
+    const lastMessage = newest?.change ? shown : newest ? await deps.messages.views.one(newest) : null;
     return {
       room,
-      lastMessage: newest,
+      lastMessage,
       lastSeq: newest?.seq ?? 0,
-      lastActivityAt: newest?.createdAt ?? room.createdAt,
+      // Reactions and edits do not move a room up: only what its preview shows does.
+      lastActivityAt: lastMessage?.createdAt ?? room.createdAt,
       unreadCount,
-      mentionCount: 0,
+      mentionCount,
       myReadSeq,
     };
   }

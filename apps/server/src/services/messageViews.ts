@@ -1,0 +1,68 @@
+import { LIMITS, excerpt, type MessageDto, type MessagePage, type MessageStateDto, type ReactionDto, type ReplyQuoteDto } from '@confab/shared';
+import type { MessageStore, ReactionStore, StoredMessage, StoredPage } from '../store/ports.js';
+
+const isMessage = (entry: StoredMessage) => !entry.change && !entry.recall && !entry.event;
+
+/**
+ * Stream entries as clients see them: what a store keeps only once is read where it lives when
+ * an entry is served, so no entry ever carries an old text. A change entry gets its target's
+ * current state, a reply the current quote of its original, a message its reactions. One read of
+ * the targets and one of the reactions per page, whatever its length.
+ */
+export function createMessageViews(deps: { messages: Pick<MessageStore, 'findByIds'>; reactions: Pick<ReactionStore, 'of'> }) {
+  async function many(entries: readonly StoredMessage[]): Promise<MessageDto[]> {
+    if (entries.length === 0) return [];
+    const held = new Map(entries.map((entry) => [entry.id, entry]));
+    const wanted = new Set<string>();
+    for (const entry of entries) {
+      const target = entry.change?.messageId ?? entry.replyTo?.messageId;
+      if (target && !held.has(target)) wanted.add(target);
+    }
+    for (const target of wanted.size > 0 ? await deps.messages.findByIds([...wanted]) : []) held.set(target.id, target);
+    // Reactions of the page's messages and of the change entries' targets; recalled messages have none to show.
+    const reacted = [...held.values()].filter((entry) => isMessage(entry) && !entry.recalledAt).map((entry) => entry.id);
+    const reactions = reacted.length > 0 ? await deps.reactions.of(reacted) : new Map<string, ReactionDto[]>();
+
+    const stateOf = (target: StoredMessage): MessageStateDto => ({
+      body: target.body,
+      ...(target.editedAt ? { editedAt: target.editedAt } : {}),
+      ...(target.recalledAt ? { recalledAt: target.recalledAt } : {}),
+      ...(target.mentions?.length ? { mentions: target.mentions } : {}),
+      ...(reactions.has(target.id) ? { reactions: reactions.get(target.id)! } : {}),
+    });
+
+    return entries.map((entry): MessageDto => {
+      const { change, replyTo, ...rest } = entry;
+      if (change) {
+        const target = held.get(change.messageId);
+        // A target that is gone reads as recalled: nothing of it is left to show.
+        const state: MessageStateDto = target ? stateOf(target) : { body: '', recalledAt: entry.createdAt };
+        return { ...rest, change: { ...change, state } };
+      }
+      const dto: MessageDto = { ...rest };
+      if (replyTo) dto.replyTo = quoteOf(replyTo, held.get(replyTo.messageId));
+      const own = reactions.get(entry.id);
+      if (own && !entry.recalledAt) dto.reactions = own;
+      return dto;
+    });
+  }
+
+  async function one(entry: StoredMessage): Promise<MessageDto> {
+    return (await many([entry]))[0]!;
+  }
+
+  async function page(stored: StoredPage): Promise<MessagePage> {
+    return { messages: await many(stored.messages), hasMore: stored.hasMore };
+  }
+
+  return { one, many, page };
+}
+
+function quoteOf(ref: { messageId: string; seq: number }, original: StoredMessage | undefined): ReplyQuoteDto {
+  if (!original || original.recalledAt) {
+    return { messageId: ref.messageId, seq: ref.seq, author: original ? { ...original.author } : { id: '', name: '' }, excerpt: '', recalled: true };
+  }
+  return { messageId: ref.messageId, seq: ref.seq, author: { ...original.author }, excerpt: excerpt(original.body, LIMITS.replyExcerptGraphemes) };
+}
+
+export type MessageViews = ReturnType<typeof createMessageViews>;
