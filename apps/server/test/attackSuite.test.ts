@@ -123,6 +123,13 @@ describe("another pair's DM room", () => {
     ['reads a room of users that do not exist (same answer)', '/dm', 'dm:sync', () => ({ roomId: dmRoomId('0'.repeat(24), 'f'.repeat(24)), afterSeq: 0 }), NOT_A_PARTICIPANT],
     ['recalls a message in it', '/dm', 'message:recall', (w) => ({ id: w.pairMessages[0]!.id }), { ok: false, error: { code: 'not_found', message: 'There is no such message.' } }],
     ['recalls it through /lobby', '/lobby', 'message:recall', (w) => ({ id: w.pairMessages[0]!.id }), { ok: false, error: { code: 'not_found', message: 'There is no such message.' } }],
+    ['edits a message in it', '/dm', 'message:edit', (w) => ({ id: w.pairMessages[0]!.id, body: 'changed' }), { ok: false, error: { code: 'not_found', message: 'There is no such message.' } }],
+    ['edits it through /lobby', '/lobby', 'message:edit', (w) => ({ id: w.pairMessages[0]!.id, body: 'changed' }), { ok: false, error: { code: 'not_found', message: 'There is no such message.' } }],
+    ['reacts to a message in it', '/dm', 'reaction:add', (w) => ({ id: w.pairMessages[0]!.id, emoji: '👍' }), { ok: false, error: { code: 'not_found', message: 'There is no such message.' } }],
+    ['takes back a reaction in it through /lobby', '/lobby', 'reaction:remove', (w) => ({ id: w.pairMessages[0]!.id, emoji: '👍' }), { ok: false, error: { code: 'not_found', message: 'There is no such message.' } }],
+    ['replies to a message in it from the lobby', '/lobby', 'message:send', (w) => ({ clientId: 'sneak-reply', body: 'hi', replyTo: w.pairMessages[0]!.id }), { ok: false, error: { code: 'not_found', field: 'replyTo', message: 'The message you reply to does not exist in this room or was recalled.' } }],
+    ['marks it delivered', '/dm', 'dm:delivered', (w) => ({ roomId: w.pairRoom, seq: 1 }), NOT_A_PARTICIPANT],
+    ['reads its read marks', '/dm', 'room:reads', (w) => ({ roomId: w.pairRoom }), NOT_A_PARTICIPANT],
     ['names it with the ids reversed', '/dm', 'dm:sync', (w) => ({ roomId: `dm:${[w.alice.user.id, w.bob.user.id].sort().reverse().join(':')}`, afterSeq: 0 }), invalid('roomId')],
     ['names it in upper case', '/dm', 'dm:read', (w) => ({ roomId: w.pairRoom.toUpperCase(), seq: 1 }), invalid('roomId')],
   ];
@@ -155,6 +162,8 @@ describe("another pair's private channel", () => {
     ['renames it', '/dm', 'channel:edit', (roomId) => ({ roomId, name: 'mallorys' })],
     ['sets its topic', '/dm', 'channel:edit', (roomId) => ({ roomId, topic: 'owned' })],
     ['lists its members', '/dm', 'room:members', (roomId) => ({ roomId })],
+    ['reads its read marks', '/dm', 'room:reads', (roomId) => ({ roomId })],
+    ['marks it delivered', '/dm', 'dm:delivered', (roomId) => ({ roomId, seq: 1 })],
   ];
 
   it.each(operations)('an outsider who %s is refused exactly as for a channel that does not exist, and changes nothing', async (_name, nsp, event, payload) => {
@@ -165,11 +174,13 @@ describe("another pair's private channel", () => {
     await w.expectNoEffect();
   });
 
-  it('an outsider cannot recall a message in it, on either namespace, and it never shows in her browse or list', async () => {
+  it('an outsider cannot recall, edit or react to a message in it, on either namespace, and it never shows in her browse or list', async () => {
     const w = await world();
     const message = w.privateMessages.find((m) => !m.event)!;
     for (const socket of [w.malloryDm, w.malloryLobby]) {
       expect(await ask(socket, 'message:recall', { id: message.id })).toEqual({ ok: false, error: { code: 'not_found', message: 'There is no such message.' } });
+      expect(await ask(socket, 'message:edit', { id: message.id, body: 'mine now' })).toEqual({ ok: false, error: { code: 'not_found', message: 'There is no such message.' } });
+      expect(await ask(socket, 'reaction:add', { id: message.id, emoji: '😈' })).toEqual({ ok: false, error: { code: 'not_found', message: 'There is no such message.' } });
     }
     const listed = succeeded(await ask<{ rooms: { room: { id: string } }[] }>(w.malloryDm, 'room:list', {})).rooms.map((r) => r.room.id);
     expect(listed).not.toContain(w.privateRoom);
@@ -197,6 +208,25 @@ describe('naming another user as the author', () => {
     expect((await sync(w.bobLobby)).at(-1)).toEqual(inLobby);
     expect(await sync(w.aliceDm, dmRoomId(w.alice.user.id, w.mallory.user.id))).toEqual([inDm]);
     expect((await w.stores.messages.findById(inDm.id))?.author).toEqual(mallory);
+  });
+});
+
+describe('edit', () => {
+  it("of someone else's message is forbidden, in the lobby and in a DM, and the body stays", async () => {
+    const w = await world();
+    const forbidden = { ok: false, error: { code: 'forbidden', message: 'Only the author can edit a message.' } };
+    expect(await ask(w.malloryLobby, 'message:edit', { id: w.lobbyMessages[0]!.id, body: 'defaced' })).toEqual(forbidden);
+    expect(await ask(w.bobDm, 'message:edit', { id: w.pairMessages[0]!.id, body: 'defaced' })).toEqual(forbidden);
+    expect((await w.stores.messages.findById(w.pairMessages[0]!.id))?.body).toBe('secret for Bob');
+    await w.expectNoEffect();
+  });
+
+  it('of a room event entry or a recall entry is not_found', async () => {
+    const w = await world();
+    const event = w.privateMessages.find((m) => m.event)!;
+    expect(await ask(w.aliceDm, 'message:edit', { id: event.id, body: 'rewritten history' })).toEqual({ ok: false, error: { code: 'not_found', message: 'There is no such message.' } });
+    expect(await ask(w.aliceDm, 'reaction:add', { id: event.id, emoji: '👍' })).toEqual({ ok: false, error: { code: 'not_found', message: 'There is no such message.' } });
+    await w.expectNoEffect();
   });
 });
 
@@ -244,6 +274,14 @@ describe('operator objects and arrays where a string or id belongs', () => {
     ['/dm', 'dm:read', 'roomId', '{ $ne }', () => ({ roomId: { $ne: null }, seq: 1 })],
     ['/dm', 'typing:start', 'roomId', '{ $regex }', () => ({ roomId: { $regex: '.*' } })],
     ['/dm', 'message:recall', 'id', '{ $in }', (w) => ({ id: { $in: [w.pairMessages[0]!.id] } })],
+    ['/dm', 'message:edit', 'id', '{ $ne }', () => ({ id: { $ne: null }, body: 'x' })],
+    ['/lobby', 'message:edit', 'body', '{ $gt }', (w) => ({ id: w.lobbyMessages[0]!.id, body: { $gt: '' } })],
+    ['/lobby', 'reaction:add', 'emoji', '{ $ne }', (w) => ({ id: w.lobbyMessages[0]!.id, emoji: { $ne: null } })],
+    ['/dm', 'reaction:remove', 'id', 'an array', (w) => ({ id: [w.pairMessages[0]!.id], emoji: '👍' })],
+    ['/lobby', 'message:send', 'replyTo', '{ $gt }', () => ({ clientId: 'op', body: 'hi', replyTo: { $gt: '' } })],
+    ['/dm', 'dm:delivered', 'roomId', '{ $ne }', () => ({ roomId: { $ne: null }, seq: 1 })],
+    ['/dm', 'dm:delivered', 'seq', '{ $gt }', (w) => ({ roomId: w.pairRoom, seq: { $gt: 0 } })],
+    ['/dm', 'room:reads', 'roomId', 'an array', (w) => ({ roomId: [w.privateRoom] })],
     ['/dm', 'dm:open', 'username', '{ $gt }', () => ({ username: { $gt: '' } })],
     ['/dm', 'dm:open', 'username', 'an array', (w) => ({ username: [w.alice.user.username] })],
     ['/dm', 'user:search', 'query', '{ $regex }', () => ({ query: { $regex: '.*' } })],
