@@ -8,7 +8,8 @@ export const editSchema = z.strictObject({ id: messageIdSchema, body: bodySchema
 
 // One RGI emoji (Unicode's "recommended for general interchange" set, UTS #51): a single emoji,
 // a keycap, a flag, a modifier or ZWJ sequence. Needs the `v` flag (Node 20, every current browser).
-const SINGLE_EMOJI = /^\p{RGI_Emoji}$/v;
+// Built from a string: TypeScript accepts a `v`-flag literal only when targeting ES2024.
+const SINGLE_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
 
 /**
  * A reaction emoji: exactly one RGI emoji (UTS #51), fully qualified, at most
