@@ -27,3 +27,21 @@ describe('MongoDB settings', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', ...env })).toThrow(message);
   });
 });
+
+describe('message settings', () => {
+  it('edits have no time limit unless EDIT_WINDOW_MINUTES sets one, and 0 switches them off', () => {
+    expect(loadConfig({ NODE_ENV: 'test' })).toMatchObject({ editWindowMs: null, reactionsPerMessageMax: 20 });
+    expect(loadConfig({ NODE_ENV: 'test', EDIT_WINDOW_MINUTES: '' }).editWindowMs).toBeNull();
+    expect(loadConfig({ NODE_ENV: 'test', EDIT_WINDOW_MINUTES: '0' }).editWindowMs).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'test', EDIT_WINDOW_MINUTES: '15', REACTIONS_PER_MESSAGE_MAX: '5' })).toMatchObject({ editWindowMs: 900_000, reactionsPerMessageMax: 5 });
+  });
+
+  it.each([
+    [{ EDIT_WINDOW_MINUTES: '-1' }, /EDIT_WINDOW_MINUTES/],
+    [{ EDIT_WINDOW_MINUTES: 'forever' }, /EDIT_WINDOW_MINUTES/],
+    [{ REACTIONS_PER_MESSAGE_MAX: '0' }, /REACTIONS_PER_MESSAGE_MAX/],
+    [{ RATE_LIMITS: '{"reactions":{"points":0,"durationSeconds":1}}' }, /RATE_LIMITS/],
+  ])('refuses %j with a readable message', (env, message) => {
+    expect(() => loadConfig({ NODE_ENV: 'test', ...env })).toThrow(message);
+  });
+});
