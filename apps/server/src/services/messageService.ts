@@ -109,7 +109,7 @@ export function createMessageService(deps: {
     if (result.message.roomId !== roomId) {
       return fail('invalid_payload', 'This clientId was already used for another message; send with a new clientId.', { field: 'clientId' });
     }
-    return ok({ message: await views.one(result.message), isNew: result.isNew });
+    return ok({ message: await views.one(result.message, { fresh: result.isNew }), isNew: result.isNew });
   }
 
   /**

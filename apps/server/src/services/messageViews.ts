@@ -10,7 +10,8 @@ const isMessage = (entry: StoredMessage) => !entry.change && !entry.recall && !e
  * the targets and one of the reactions per page, whatever its length.
  */
 export function createMessageViews(deps: { messages: Pick<MessageStore, 'findByIds'>; reactions: Pick<ReactionStore, 'of'> }) {
-  async function many(entries: readonly StoredMessage[]): Promise<MessageDto[]> {
+  /** `fresh`: the entries were stored just now, so no message of theirs has reactions yet (saves a read per send). */
+  async function many(entries: readonly StoredMessage[], options: { fresh?: boolean } = {}): Promise<MessageDto[]> {
     if (entries.length === 0) return [];
     const held = new Map(entries.map((entry) => [entry.id, entry]));
     const wanted = new Set<string>();
@@ -20,7 +21,7 @@ export function createMessageViews(deps: { messages: Pick<MessageStore, 'findByI
     }
     for (const target of wanted.size > 0 ? await deps.messages.findByIds([...wanted]) : []) held.set(target.id, target);
     // Reactions of the page's messages and of the change entries' targets; recalled messages have none to show.
-    const reacted = [...held.values()].filter((entry) => isMessage(entry) && !entry.recalledAt).map((entry) => entry.id);
+    const reacted = [...held.values()].filter((entry) => isMessage(entry) && !entry.recalledAt && !(options.fresh && entries.includes(entry))).map((entry) => entry.id);
     const reactions = reacted.length > 0 ? await deps.reactions.of(reacted) : new Map<string, ReactionDto[]>();
 
     const stateOf = (target: StoredMessage): MessageStateDto => ({
@@ -47,8 +48,8 @@ export function createMessageViews(deps: { messages: Pick<MessageStore, 'findByI
     });
   }
 
-  async function one(entry: StoredMessage): Promise<MessageDto> {
-    return (await many([entry]))[0]!;
+  async function one(entry: StoredMessage, options: { fresh?: boolean } = {}): Promise<MessageDto> {
+    return (await many([entry], options))[0]!;
   }
 
   async function page(stored: StoredPage): Promise<MessagePage> {
