@@ -1,4 +1,4 @@
-import { LOBBY_ROOM_ID, type MessageDto, type UserDto } from '@confab/shared';
+import { LOBBY_ROOM_ID, type UserDto } from '@confab/shared';
 import { randomUUID } from 'node:crypto';
 import { createApp, type App } from './app.js';
 import { createSessionTokens } from './auth/sessionTokens.js';
@@ -9,7 +9,7 @@ import { loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { connectRedis } from './scaleout/redis.js';
 import { createMemoryStores } from './store/memory/index.js';
-import type { Stores } from './store/ports.js';
+import type { StoredMessage, Stores } from './store/ports.js';
 
 // What other packages' tests may use: a real server on a free port, built from the same createApp.
 export { createMemoryStores };
@@ -91,7 +91,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 }
 
 /** Stores a lobby message as if `author` had sent it, without broadcasting: "sent while you were away". */
-export async function postMessage(stores: Stores, author: UserDto, body: string): Promise<MessageDto> {
+export async function postMessage(stores: Stores, author: UserDto, body: string): Promise<StoredMessage> {
   const { message } = await stores.messages.append({
     roomId: LOBBY_ROOM_ID,
     clientId: randomUUID(),

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { openPersistedMemoryStores } from '../src/store/memory/persistedMemoryStores.js';
@@ -69,6 +69,19 @@ describe('the file-backed memory store', () => {
     ['a new room', (s) => s.conversations.touch(otherRoomId, [bobId, carolId], later), async (s) => (await s.conversations.listForUser(carolId, { limit: 10 })).map((r) => r.roomId), [otherRoomId]],
     ['newer activity in a room', (s) => s.conversations.touch(roomId, [aliceId, bobId], later), async (s) => (await s.conversations.find(roomId))?.lastActivityAt, later],
     ['a read mark', (s) => s.conversations.markRead(roomId, bobId, 1), (s) => s.conversations.readSeq(roomId, bobId), 1],
+    ['a delivery mark', (s) => s.conversations.markDelivered(roomId, bobId, 1), (s) => s.conversations.deliveredSeq(roomId, bobId), 1],
+    [
+      'an edit',
+      (s, ids) => s.messages.edit(ids.messageId, { body: 'hello @bob', mentions: [{ id: bobId, username: 'bob' }], editedAt: later }),
+      async (s, ids) => s.messages.countMentions(roomId, { userId: bobId, afterSeq: 0, throughSeq: 1 }),
+      1,
+    ],
+    [
+      'a reaction',
+      (s, ids) => s.reactions.add({ messageId: ids.messageId, roomId, user: { id: bobId, name: 'Bob' }, emoji: '👍', at: later }),
+      async (s, ids) => (await s.reactions.of([ids.messageId])).get(ids.messageId),
+      [{ emoji: '👍', users: [{ id: bobId, name: 'Bob' }] }],
+    ],
   ];
   it.each(changes)('%s alone is in the file after close', async (_name, change, read, expected) => {
     const file = freshFile();
@@ -79,6 +92,62 @@ describe('the file-backed memory store', () => {
     const stores = await openPersistedMemoryStores(file, { logger });
     expect(await read(stores, ids)).toEqual(expected);
     await stores.close();
+  });
+
+  it('keeps rich messages as they were: replies, mentions, edits, change entries, reactions in their order, delivery marks', async () => {
+    const file = freshFile();
+    const { message, reopened } = await seeded(file);
+    const bob = { id: bobId, name: 'Bob' };
+    const carol = { id: carolId, name: 'Carol' };
+    const { message: reply } = await reopened.messages.append({
+      roomId, clientId: 'c2', author: bob, body: '@alice', createdAt: later, replyTo: { messageId: message.id, seq: 1 }, mentions: [{ id: aliceId, username: 'alice' }],
+    });
+    const { message: change } = await reopened.messages.append({
+      roomId, clientId: 'reaction:1', author: bob, body: '', createdAt: later, change: { type: 'reaction', messageId: message.id, seq: 1, emoji: '🎉', added: true },
+    });
+    const edited = await reopened.messages.edit(message.id, { body: 'hello @bob', mentions: [{ id: bobId, username: 'bob' }], editedAt: later });
+    for (const [user, emoji, seconds] of [[carol, '👍', 3], [bob, '🎉', 2], [bob, '👍', 4], [carol, '🎉', 2]] as const) {
+      await reopened.reactions.add({ messageId: message.id, roomId, user, emoji, at: new Date(at.getTime() + seconds * 1000) });
+    }
+    await reopened.conversations.markDelivered(roomId, bobId, 3);
+    const reactions = await reopened.reactions.of([message.id]);
+    await reopened.close();
+
+    const stores = await openPersistedMemoryStores(file, { logger });
+    expect(await stores.messages.since(roomId, { afterSeq: 0, limit: 10 })).toEqual({ messages: [edited, reply, change], hasMore: false });
+    expect(reactions.get(message.id)).toEqual([{ emoji: '🎉', users: [bob, carol] }, { emoji: '👍', users: [carol, bob] }]);
+    expect(await stores.reactions.of([message.id])).toEqual(reactions);
+    expect(await stores.reactions.add({ messageId: message.id, roomId, user: carol, emoji: '👍', at: later })).toBe(false);
+    expect(await stores.conversations.deliveredSeq(roomId, bobId)).toBe(3);
+    // The change entry still counts as nothing, and the mentions as they are now.
+    expect(await stores.messages.countUnread(roomId, { afterSeq: 0, excludeAuthorId: aliceId })).toBe(1);
+    expect(await stores.messages.countMentions(roomId, { userId: bobId, afterSeq: 0, throughSeq: 3 })).toBe(1);
+    expect(await stores.messages.newestShown(roomId)).toEqual(reply);
+    await stores.close();
+  });
+
+  it('loads a file written before reactions and delivery marks were kept', async () => {
+    const file = freshFile();
+    const { message, reopened } = await seeded(file);
+    await reopened.conversations.markRead(roomId, bobId, 1);
+    await reopened.close();
+    // As an earlier Confab wrote it: no `reactions`, no `deliveryMarks`.
+    const old = JSON.parse(readFileSync(file, 'utf8')) as { reactions?: unknown; conversations: { deliveryMarks?: unknown } };
+    delete old.reactions;
+    delete old.conversations.deliveryMarks;
+    const oldFile = freshFile();
+    mkdirSync(dirname(oldFile), { recursive: true });
+    writeFileSync(oldFile, JSON.stringify(old), { mode: 0o600 });
+
+    const stores = await openPersistedMemoryStores(oldFile, { logger });
+    expect(await stores.messages.findById(message.id)).toEqual(message);
+    expect(await stores.conversations.readSeq(roomId, bobId)).toBe(1);
+    expect(await stores.conversations.deliveredSeq(roomId, bobId)).toBe(0);
+    expect(await stores.reactions.of([message.id])).toEqual(new Map());
+    expect(await stores.reactions.add({ messageId: message.id, roomId, user: { id: bobId, name: 'Bob' }, emoji: '👍', at })).toBe(true);
+    await stores.close();
+    const written = JSON.parse(readFileSync(oldFile, 'utf8')) as { reactions: unknown[]; conversations: { deliveryMarks: unknown[] } };
+    expect([written.reactions.length, written.conversations.deliveryMarks]).toEqual([1, []]);
   });
 
   it('writes no file while nothing has changed', async () => {

@@ -103,6 +103,14 @@ const ATTACKS: Record<string, Attack> = {
     benign: plainWide,
   },
   'packages/shared/src/text.ts /\\r\\n?/g': { what: 'line breaks folded in bodies', adversarial: pumped('', '\n'), benign: plain },
+  'packages/shared/src/text.ts /\\s+/g': { what: 'white space folded in excerpts of bodies', adversarial: pumped('', '\u200B'), benign: plainWide },
+  'packages/shared/src/mentions.ts /(?<![\\p{L}\\p{N}._@-])@([A-Za-z0-9._-]{1,32})/gu': {
+    what: 'mentions in bodies',
+    adversarial: pumped('', ` @${'a'.repeat(30)}`),
+    benign: pumped('', ` a${'a'.repeat(30)}`),
+  },
+  'packages/shared/src/mentions.ts /(?<![._-])[._-]+$/': { what: 'punctuation after a mention in a body', adversarial: pumped('', '.', 'x'), benign: plain },
+  'packages/shared/src/messageSchemas.ts /^\\p{RGI_Emoji}$/v': { what: 'reaction emoji from clients', adversarial: pumped('👩‍👩‍👧‍👦', '😀'), benign: plainWide },
   'packages/shared/src/text.ts /\\s+/gu': { what: 'white space folded in names', adversarial: pumped('', '\u200B'), benign: plainWide },
   'packages/shared/src/text.ts /[\\u0590-\\u08FF\\uFB1D-\\uFDFF\\uFE70-\\uFEFE\\u{10800}-\\u{10FFF}\\u{1E800}-\\u{1EFFF}]/u': {
     what: 'right-to-left text in isolateText',
@@ -134,6 +142,17 @@ const ATTACKS: Record<string, Attack> = {
   'apps/web/src/lib/rooms.ts /^#+/': { what: 'a channel name typed with #', adversarial: pumped('', '#', 'x'), benign: pumped('', '#', '#') },
   'apps/web/src/lib/draft.ts /^body\\b/': { what: 'the composer error', adversarial: pumped('body', 'x'), benign: plain },
   'apps/web/src/lib/graphemes.ts /\\s+/g': { what: "white space in other users' messages", adversarial: pumped('', '\u200B'), benign: plainWide },
+  'apps/web/src/composables/useMentionAutocomplete.ts /(?<![\\p{L}\\p{N}._@-])@([A-Za-z0-9._-]{0,32})$/u': {
+    what: 'the mention being typed in the composer',
+    adversarial: pumped('', ` @${'a'.repeat(30)}`),
+    benign: pumped('', ` a${'a'.repeat(30)}`),
+  },
+  'apps/web/src/composables/useMentionAutocomplete.ts /^\\s/u': { what: 'the text after a completed mention', adversarial: pumped('', 'a'), benign: plainWide },
+  'apps/web/src/composables/useMentionSource.ts /\\s+/u': { what: "words of other users' names", adversarial: pumped('', '\u200B'), benign: plainWide },
+  'apps/web/src/lib/markdown/mentions.ts /^(em|strong|s)_(open|close)$/': { what: 'markdown token types', adversarial: pumped('strong_', 'o'), benign: plain },
+  'apps/web/src/lib/markdown/parser.ts /^(?:https?:|mailto:)/i': { what: "links in other users' messages", adversarial: pumped('https', 's'), benign: plain },
+  'apps/web/src/lib/markdown/parser.ts /\\n$/': { what: "code blocks in other users' messages", adversarial: pumped('', '\n', 'x'), benign: plain },
+  'apps/web/src/lib/markdown/plainText.ts /\\s+/g': { what: "white space in other users' messages, as plain text", adversarial: pumped('', '\u200B'), benign: plainWide },
   'apps/web/src/lib/identity.ts /[\\p{Cf}\\p{Default_Ignorable_Code_Point}\\u2800]/gu': {
     what: "invisible characters in other users' names",
     adversarial: pumped('', '😀', '\u200B'),
@@ -167,7 +186,15 @@ function inventory(): { literals: Set<string>; dynamic: string[] } {
       for (const script of scripts) {
         const visit = (node: ts.Node): void => {
           if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) literals.add(`${file} ${node.getText()}`);
-          if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && node.expression.getText() === 'RegExp') dynamic.push(`${file}: ${node.getText()}`);
+          if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && node.expression.getText() === 'RegExp') {
+            // Built from constant strings (a flag TypeScript's target cannot write as a literal): as good as a literal.
+            const args = node.arguments ?? [];
+            if (args.length >= 1 && args.length <= 2 && args.every((arg) => ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) {
+              literals.add(`${file} ${String(new RegExp((args[0] as ts.StringLiteral).text, (args[1] as ts.StringLiteral | undefined)?.text))}`);
+            } else {
+              dynamic.push(`${file}: ${node.getText()}`);
+            }
+          }
           ts.forEachChild(node, visit);
         };
         visit(ts.createSourceFile(file, script, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS));

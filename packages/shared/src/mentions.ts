@@ -24,7 +24,7 @@ export function mentionCandidates(body: string): string[] {
   for (const match of body.matchAll(MENTION)) {
     const name = match[1]!.toLowerCase();
     add(name);
-    add(name.replace(/[._-]+$/, ''));
+    add(name.replace(/(?<![._-])[._-]+$/, ''));
     if (found.length >= LIMITS.mentionsPerMessageMax * 2) break;
   }
   return found.slice(0, LIMITS.mentionsPerMessageMax * 2);

@@ -1,7 +1,7 @@
 import type { Stores } from './ports.js';
 
-type StoreName = 'users' | 'messages' | 'sessions' | 'conversations' | 'rooms';
-const STORE_NAMES: StoreName[] = ['users', 'messages', 'sessions', 'conversations', 'rooms'];
+type StoreName = 'users' | 'messages' | 'reactions' | 'sessions' | 'conversations' | 'rooms';
+const STORE_NAMES: StoreName[] = ['users', 'messages', 'reactions', 'sessions', 'conversations', 'rooms'];
 
 /** Told about every store call: which store and method, how long it took, and whether it failed. */
 export type StoreCallObserver = (store: StoreName, method: string, seconds: number, isFailure: boolean) => void;

@@ -8,7 +8,7 @@ export interface RecordedOp {
   options: Record<string, unknown>;
 }
 
-const FILTERED = new Set(['find', 'findOne', 'countDocuments', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'findOneAndUpdate']);
+const FILTERED = new Set(['find', 'findOne', 'countDocuments', 'distinct', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'findOneAndUpdate']);
 
 /**
  * Records every collection call of every mongoose connection in this test file's process while
@@ -19,6 +19,11 @@ export async function recordOps<T>(run: () => Promise<T>): Promise<{ result: T; 
   mongoose.set('debug', (collection: string, method: string, ...args: unknown[]) => {
     const [first, second, third] = args as [Record<string, unknown>?, Record<string, unknown>?, Record<string, unknown>?];
     const isUpdate = method.startsWith('update') || method === 'findOneAndUpdate';
+    if (method === 'distinct') {
+      // distinct(field, filter, options)
+      ops.push({ collection, method, filter: second ?? {}, options: third ?? {} });
+      return;
+    }
     ops.push({
       collection,
       method,

@@ -1,6 +1,7 @@
-import { LIMITS, dmRoomId, type MessageDto } from '@confab/shared';
+import { LIMITS, dmRoomId } from '@confab/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { NewMessage, Stores } from '../../src/store/ports.js';
+import type { NewMessage, StoredMessage, Stores } from '../../src/store/ports.js';
+import { describeRichMessagesContract } from './richMessagesContract.js';
 
 /**
  * The behaviour every store implementation must have. Run once per implementation:
@@ -342,7 +343,7 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
         const bob = { id: 'b'.repeat(24), name: 'Bob' };
         for (const countAuthors of [true, false]) {
           const roomId = countAuthors ? 'counted' : 'plain';
-          const sent: MessageDto[] = [];
+          const sent: StoredMessage[] = [];
           for (const [i, author] of [bob, bob, alice, bob].entries()) {
             sent.push((await stores.messages.append(newMessage({ roomId, clientId: `${roomId}-${i}`, author, ...(countAuthors ? { countAuthors } : {}) }))).message);
           }
@@ -371,7 +372,7 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
           return stores.messages.append(newMessage({ roomId: 'counted', clientId: `recall:${target.id}`, author, body: '', recall: { messageId: target.id, seq: target.seq } }));
         }
         /** The definition, by walking the stream: others' messages in (after, through] not recalled by an entry up to `through`. */
-        function walked(stream: MessageDto[], readerId: string, after: number, through: number): number {
+        function walked(stream: StoredMessage[], readerId: string, after: number, through: number): number {
           const upTo = stream.filter((m) => m.seq <= through);
           const recalled = new Set(upTo.filter((m) => m.recall).map((m) => m.recall!.messageId));
           return upTo.filter((m) => m.seq > after && !m.recall && m.author.id !== readerId && !recalled.has(m.id)).length;
@@ -577,6 +578,8 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
         expect(await stores.sessions.findActive('s3', at)).toEqual({ id: 's3', userId: 'u2', expiresAt, credential: 'c' });
       });
     });
+
+    describeRichMessagesContract(() => stores);
 
     it('reports itself ready', async () => {
       expect(await stores.isReady()).toBe(true);

@@ -1,7 +1,7 @@
-import type { MessageDto } from '@confab/shared';
-import type { SessionRecord, Stores, UserRecord } from '../ports.js';
+import type { NewReaction, SessionRecord, StoredMessage, Stores, UserRecord } from '../ports.js';
 import { MemoryConversationStore, type SavedConversations } from './memoryConversationStore.js';
 import { MemoryMessageStore } from './memoryMessageStore.js';
+import { MemoryReactionStore } from './memoryReactionStore.js';
 import { MemoryRoomStore, type SavedRooms } from './memoryRoomStore.js';
 import { MemorySessionStore } from './memorySessionStore.js';
 import type { MemoryStoreOptions } from './memoryStoreOptions.js';
@@ -11,7 +11,8 @@ import { MemoryUserStore } from './memoryUserStore.js';
 export interface SavedStores {
   users: readonly UserRecord[];
   sessions: readonly SessionRecord[];
-  messages: readonly MessageDto[];
+  messages: readonly StoredMessage[];
+  reactions: readonly NewReaction[];
   conversations: SavedConversations;
   rooms: SavedRooms;
 }
@@ -26,6 +27,7 @@ export function createMemoryStores(options: MemoryStoreOptions<SavedStores> = {}
   const { saved, onChange } = options;
   const users = new MemoryUserStore({ saved: saved?.users, onChange });
   const messages = new MemoryMessageStore({ saved: saved?.messages, onChange });
+  const reactions = new MemoryReactionStore({ saved: saved?.reactions, onChange });
   const sessions = new MemorySessionStore({ saved: saved?.sessions, onChange });
   const conversations = new MemoryConversationStore({ saved: saved?.conversations, onChange });
   const rooms = new MemoryRoomStore({ saved: saved?.rooms, onChange });
@@ -33,6 +35,7 @@ export function createMemoryStores(options: MemoryStoreOptions<SavedStores> = {}
     kind: 'memory',
     users,
     messages,
+    reactions,
     sessions,
     conversations,
     rooms,
@@ -42,6 +45,7 @@ export function createMemoryStores(options: MemoryStoreOptions<SavedStores> = {}
       users: users.saved(),
       sessions: sessions.saved(),
       messages: messages.saved(),
+      reactions: reactions.saved(),
       conversations: conversations.saved(),
       rooms: rooms.saved(),
     }),

@@ -1,7 +1,7 @@
 import type { ConversationRecord, ConversationStore } from '../ports.js';
 import type { MemoryStoreOptions } from './memoryStoreOptions.js';
 
-/** One user's read mark in one room. */
+/** One user's read (or delivery) mark in one room. */
 export interface ReadMark {
   roomId: string;
   userId: string;
@@ -12,14 +12,41 @@ export interface ReadMark {
 export interface SavedConversations {
   rooms: readonly ConversationRecord[];
   readMarks: readonly ReadMark[];
+  deliveryMarks: readonly ReadMark[];
 }
 
 function copy(record: ConversationRecord): ConversationRecord {
   return { roomId: record.roomId, memberIds: [...record.memberIds], lastActivityAt: new Date(record.lastActivityAt) };
 }
 
-function readKey(roomId: string, userId: string): string {
-  return `${roomId}\u0000${userId}`;
+/** Marks that only move forward, by room, then user. */
+class Marks {
+  readonly #byRoom = new Map<string, Map<string, number>>();
+
+  constructor(saved: readonly ReadMark[] = []) {
+    for (const mark of saved) this.raise(mark.roomId, mark.userId, mark.seq);
+  }
+
+  get(roomId: string, userId: string): number {
+    return this.#byRoom.get(roomId)?.get(userId) ?? 0;
+  }
+
+  /** Moves the mark up to `seq`; whether it moved. */
+  raise(roomId: string, userId: string, seq: number): boolean {
+    if (!(seq > this.get(roomId, userId))) return false;
+    let room = this.#byRoom.get(roomId);
+    if (!room) this.#byRoom.set(roomId, (room = new Map()));
+    room.set(userId, seq);
+    return true;
+  }
+
+  of(roomId: string): { userId: string; seq: number }[] {
+    return [...(this.#byRoom.get(roomId) ?? [])].map(([userId, seq]) => ({ userId, seq }));
+  }
+
+  all(): ReadMark[] {
+    return [...this.#byRoom].flatMap(([roomId, users]) => [...users].map(([userId, seq]) => ({ roomId, userId, seq })));
+  }
 }
 
 /** Newest activity first; the room id breaks ties so paging is stable. */
@@ -30,20 +57,23 @@ function isBefore(record: ConversationRecord, cursor: { at: Date; roomId: string
 
 export class MemoryConversationStore implements ConversationStore {
   readonly #rooms = new Map<string, ConversationRecord>();
-  readonly #readMarks = new Map<string, ReadMark>();
+  readonly #readMarks: Marks;
+  readonly #deliveryMarks: Marks;
   readonly #onChange: () => void;
 
   constructor(options: MemoryStoreOptions<SavedConversations> = {}) {
     this.#onChange = options.onChange ?? (() => {});
     for (const record of options.saved?.rooms ?? []) this.#rooms.set(record.roomId, copy(record));
-    for (const mark of options.saved?.readMarks ?? []) this.#readMarks.set(readKey(mark.roomId, mark.userId), { ...mark });
+    this.#readMarks = new Marks(options.saved?.readMarks);
+    this.#deliveryMarks = new Marks(options.saved?.deliveryMarks);
   }
 
-  /** Every room and read mark, for writing out; read it before the next await. */
+  /** Every room, read mark and delivery mark, for writing out; read it before the next await. */
   saved(): SavedConversations {
     return {
       rooms: [...this.#rooms.values()],
-      readMarks: [...this.#readMarks.values()],
+      readMarks: this.#readMarks.all(),
+      deliveryMarks: this.#deliveryMarks.all(),
     };
   }
 
@@ -72,15 +102,28 @@ export class MemoryConversationStore implements ConversationStore {
   }
 
   async markRead(roomId: string, userId: string, seq: number): Promise<{ seq: number; moved: boolean }> {
-    const key = readKey(roomId, userId);
-    const current = this.#readMarks.get(key)?.seq ?? 0;
-    if (seq <= current) return { seq: current, moved: false };
-    this.#readMarks.set(key, { roomId, userId, seq });
-    this.#onChange();
-    return { seq, moved: true };
+    return this.#raise(this.#readMarks, roomId, userId, seq);
   }
 
   async readSeq(roomId: string, userId: string): Promise<number> {
-    return this.#readMarks.get(readKey(roomId, userId))?.seq ?? 0;
+    return this.#readMarks.get(roomId, userId);
+  }
+
+  async readMarks(roomId: string): Promise<{ userId: string; seq: number }[]> {
+    return this.#readMarks.of(roomId);
+  }
+
+  async markDelivered(roomId: string, userId: string, seq: number): Promise<{ seq: number; moved: boolean }> {
+    return this.#raise(this.#deliveryMarks, roomId, userId, seq);
+  }
+
+  async deliveredSeq(roomId: string, userId: string): Promise<number> {
+    return this.#deliveryMarks.get(roomId, userId);
+  }
+
+  #raise(marks: Marks, roomId: string, userId: string, seq: number): { seq: number; moved: boolean } {
+    if (!marks.raise(roomId, userId, seq)) return { seq: marks.get(roomId, userId), moved: false };
+    this.#onChange();
+    return { seq, moved: true };
   }
 }

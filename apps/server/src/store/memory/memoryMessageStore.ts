@@ -1,5 +1,5 @@
-import type { MessageDto, MessagePage, RoomEventDto } from '@confab/shared';
-import type { AppendResult, MessageStore, NewMessage } from '../ports.js';
+import type { MentionDto, RoomEventDto } from '@confab/shared';
+import type { AppendResult, MessageStore, NewMessage, StoredMessage, StoredPage } from '../ports.js';
 import { newObjectIdHex } from '../ids.js';
 import type { MemoryStoreOptions } from './memoryStoreOptions.js';
 
@@ -7,25 +7,37 @@ function copyEvent(event: RoomEventDto): RoomEventDto {
   return { ...event, ...(event.user ? { user: { ...event.user } } : {}) };
 }
 
-function copy(message: MessageDto): MessageDto {
+function copy(message: StoredMessage): StoredMessage {
   return {
     ...message,
     author: { ...message.author },
     ...(message.recall ? { recall: { ...message.recall } } : {}),
     ...(message.event ? { event: copyEvent(message.event) } : {}),
+    ...(message.change ? { change: { ...message.change } } : {}),
+    ...(message.replyTo ? { replyTo: { ...message.replyTo } } : {}),
+    ...(message.mentions ? { mentions: message.mentions.map((m) => ({ ...m })) } : {}),
   };
 }
+
+/** A message a user can be mentioned in: not a recall, change or event entry. */
+const isMessage = (entry: StoredMessage) => !entry.recall && !entry.change && !entry.event;
+/** An entry whose erasure, without a recall entry, leaves the unread counts to correct. */
+const isCounted = (entry: StoredMessage) => !entry.recall && !entry.change;
 
 /** One room's stream, with what `countUnread` needs to answer without walking it. */
 interface Room {
   /** The entries in seq order: entries[seq - 1] holds seq. */
-  entries: MessageDto[];
-  /** Each author's messages and room events (recall entries excluded), as ascending seqs. */
+  entries: StoredMessage[];
+  /** Each author's messages and room events (recall and change entries excluded), as ascending seqs. */
   sentSeqs: Map<string, number[]>;
   /** The recall entries, ascending by seq. */
   recalls: { seq: number; target: number; authorId: string }[];
   /** Erased messages whose recall entry was never appended (a recall the caller did not finish). */
-  erasedWithoutEntry: Set<MessageDto>;
+  erasedWithoutEntry: Set<StoredMessage>;
+  /** The seq of the newest entry that is not a change entry (0: none). */
+  newestShownSeq: number;
+  /** By user id: the messages that mention them now (not recalled). */
+  mentioning: Map<string, Set<StoredMessage>>;
 }
 
 /** How many of `items`, ascending by `seqOf`, have a seq of at most `limit`. */
@@ -40,17 +52,21 @@ function countUpTo<T>(items: readonly T[], limit: number, seqOf: (item: T) => nu
   return low;
 }
 
+function copyMentions(mentions: readonly MentionDto[]): MentionDto[] {
+  return mentions.map((m) => ({ id: m.id, username: m.username }));
+}
+
 const itself = (seq: number) => seq;
 const recallSeq = (recall: Room['recalls'][number]) => recall.seq;
 const clientKey = (authorId: string, clientId: string) => `${authorId}\u0000${clientId}`;
 
 export class MemoryMessageStore implements MessageStore {
   readonly #rooms = new Map<string, Room>();
-  readonly #byAuthorClientId = new Map<string, MessageDto>();
-  readonly #byId = new Map<string, MessageDto>();
+  readonly #byAuthorClientId = new Map<string, StoredMessage>();
+  readonly #byId = new Map<string, StoredMessage>();
   readonly #onChange: () => void;
 
-  constructor(options: MemoryStoreOptions<readonly MessageDto[]> = {}) {
+  constructor(options: MemoryStoreOptions<readonly StoredMessage[]> = {}) {
     this.#onChange = options.onChange ?? (() => {});
     for (const message of [...(options.saved ?? [])].sort((a, b) => a.seq - b.seq).map(copy)) {
       const room = this.#room(message.roomId);
@@ -62,39 +78,57 @@ export class MemoryMessageStore implements MessageStore {
       this.#byAuthorClientId.set(key, message);
     }
     for (const message of this.#byId.values()) {
-      if (message.recalledAt && !message.recall && !this.#hasRecallEntry(message)) this.#room(message.roomId).erasedWithoutEntry.add(message);
+      if (message.recalledAt && isCounted(message) && !this.#hasRecallEntry(message)) this.#room(message.roomId).erasedWithoutEntry.add(message);
     }
   }
 
-  #hasRecallEntry(message: MessageDto): boolean {
+  #hasRecallEntry(message: StoredMessage): boolean {
     return this.#byAuthorClientId.has(clientKey(message.author.id, `recall:${message.id}`));
   }
 
   /** Every message, room by room in seq order, for writing out; read it before the next await. */
-  saved(): readonly MessageDto[] {
+  saved(): readonly StoredMessage[] {
     return [...this.#rooms.values()].flatMap((room) => room.entries);
   }
 
   #room(roomId: string): Room {
     let room = this.#rooms.get(roomId);
     if (!room) {
-      room = { entries: [], sentSeqs: new Map(), recalls: [], erasedWithoutEntry: new Set() };
+      room = { entries: [], sentSeqs: new Map(), recalls: [], erasedWithoutEntry: new Set(), newestShownSeq: 0, mentioning: new Map() };
       this.#rooms.set(roomId, room);
     }
     return room;
   }
 
-  #add(room: Room, message: MessageDto): void {
+  #add(room: Room, message: StoredMessage): void {
     room.entries.push(message);
     this.#byId.set(message.id, message);
+    if (!message.change) room.newestShownSeq = message.seq;
     if (message.recall) {
       room.recalls.push({ seq: message.seq, target: message.recall.seq, authorId: message.author.id });
       const target = this.#byId.get(message.recall.messageId);
       if (target) room.erasedWithoutEntry.delete(target);
-    } else {
+    } else if (!message.change) {
+      // A change entry (an edit, a reaction) never counts as unread, so it is left out of the counts.
       const seqs = room.sentSeqs.get(message.author.id) ?? [];
       room.sentSeqs.set(message.author.id, seqs);
       seqs.push(message.seq);
+    }
+    this.#indexMentions(room, message, true);
+  }
+
+  /** Adds the message to (or takes it from) the sets of the users it mentions. */
+  #indexMentions(room: Room, message: StoredMessage, isAdded: boolean): void {
+    if (!isMessage(message) || message.recalledAt) return;
+    for (const { id } of message.mentions ?? []) {
+      let set = room.mentioning.get(id);
+      if (isAdded) {
+        if (!set) room.mentioning.set(id, (set = new Set()));
+        set.add(message);
+      } else if (set) {
+        set.delete(message);
+        if (set.size === 0) room.mentioning.delete(id);
+      }
     }
   }
 
@@ -103,7 +137,7 @@ export class MemoryMessageStore implements MessageStore {
     const existing = this.#byAuthorClientId.get(key);
     if (existing) return { message: copy(existing), isNew: false };
     const room = this.#room(input.roomId);
-    const message: MessageDto = {
+    const message: StoredMessage = {
       id: newObjectIdHex(),
       roomId: input.roomId,
       seq: room.entries.length + 1,
@@ -113,6 +147,9 @@ export class MemoryMessageStore implements MessageStore {
       createdAt: input.createdAt.toISOString(),
       ...(input.recall ? { recall: { ...input.recall } } : {}),
       ...(input.event ? { event: copyEvent(input.event) } : {}),
+      ...(input.change ? { change: { ...input.change } } : {}),
+      ...(input.replyTo ? { replyTo: { messageId: input.replyTo.messageId, seq: input.replyTo.seq } } : {}),
+      ...(input.mentions?.length ? { mentions: copyMentions(input.mentions) } : {}),
     };
     this.#add(room, message);
     this.#byAuthorClientId.set(key, message);
@@ -120,23 +157,29 @@ export class MemoryMessageStore implements MessageStore {
     return { message: copy(message), isNew: true };
   }
 
-  async newest(roomId: string): Promise<MessageDto | null> {
+  async newest(roomId: string): Promise<StoredMessage | null> {
     const last = this.#rooms.get(roomId)?.entries.at(-1);
     return last ? copy(last) : null;
+  }
+
+  async newestShown(roomId: string): Promise<StoredMessage | null> {
+    const room = this.#rooms.get(roomId);
+    const shown = room && room.newestShownSeq > 0 ? room.entries[room.newestShownSeq - 1] : undefined;
+    return shown ? copy(shown) : null;
   }
 
   async upToNewest(roomId: string, seq: number): Promise<number> {
     return Math.min(seq, this.#rooms.get(roomId)?.entries.length ?? 0);
   }
 
-  async history(roomId: string, query: { beforeSeq?: number; limit: number }): Promise<MessagePage> {
+  async history(roomId: string, query: { beforeSeq?: number; limit: number }): Promise<StoredPage> {
     const room = this.#rooms.get(roomId)?.entries ?? [];
     const end = Math.min(query.beforeSeq === undefined ? room.length : query.beforeSeq - 1, room.length);
     const start = Math.max(0, end - query.limit);
     return { messages: room.slice(start, end).map(copy), hasMore: start > 0 };
   }
 
-  async since(roomId: string, query: { afterSeq: number; limit: number }): Promise<MessagePage> {
+  async since(roomId: string, query: { afterSeq: number; limit: number }): Promise<StoredPage> {
     const room = this.#rooms.get(roomId)?.entries ?? [];
     const start = Math.min(query.afterSeq, room.length);
     const end = Math.min(start + query.limit, room.length);
@@ -165,17 +208,55 @@ export class MemoryMessageStore implements MessageStore {
     return unread;
   }
 
-  async findById(id: string): Promise<MessageDto | null> {
+  async findById(id: string): Promise<StoredMessage | null> {
     const message = this.#byId.get(id);
     return message ? copy(message) : null;
   }
 
-  async erase(id: string, at: Date): Promise<void> {
-    const message = this.#byId.get(id);
-    if (!message) return;
-    message.body = '';
-    message.recalledAt ??= at.toISOString();
-    if (!message.recall && !this.#hasRecallEntry(message)) this.#room(message.roomId).erasedWithoutEntry.add(message);
+  async findByIds(ids: readonly string[]): Promise<StoredMessage[]> {
+    const found: StoredMessage[] = [];
+    for (const id of new Set(ids)) {
+      const message = typeof id === 'string' ? this.#byId.get(id) : undefined;
+      if (message) found.push(copy(message));
+    }
+    return found;
+  }
+
+  async edit(id: string, change: { body: string; mentions: MentionDto[]; editedAt: Date }): Promise<StoredMessage | null> {
+    const message = typeof id === 'string' ? this.#byId.get(id) : undefined;
+    if (!message) return null;
+    if (message.recalledAt) return copy(message);
+    const room = this.#room(message.roomId);
+    this.#indexMentions(room, message, false);
+    message.body = change.body;
+    if (change.mentions.length > 0) message.mentions = copyMentions(change.mentions);
+    else delete message.mentions;
+    message.editedAt = change.editedAt.toISOString();
+    this.#indexMentions(room, message, true);
     this.#onChange();
+    return copy(message);
+  }
+
+  async erase(id: string, at: Date): Promise<void> {
+    const message = typeof id === 'string' ? this.#byId.get(id) : undefined;
+    if (!message) return;
+    const room = this.#room(message.roomId);
+    this.#indexMentions(room, message, false);
+    // Whom the text mentioned goes with the text.
+    message.body = '';
+    delete message.mentions;
+    message.recalledAt ??= at.toISOString();
+    if (isCounted(message) && !this.#hasRecallEntry(message)) room.erasedWithoutEntry.add(message);
+    this.#onChange();
+  }
+
+  /** From the set of messages that mention the user now: no walk over the range. */
+  async countMentions(roomId: string, query: { userId: string; afterSeq: number; throughSeq: number }): Promise<number> {
+    const mentioning = this.#rooms.get(roomId)?.mentioning.get(query.userId);
+    let count = 0;
+    for (const message of mentioning ?? []) {
+      if (message.seq > query.afterSeq && message.seq <= query.throughSeq && message.author.id !== query.userId) count += 1;
+    }
+    return count;
   }
 }

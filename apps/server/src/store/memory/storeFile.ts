@@ -8,6 +8,8 @@ import type { SavedStores } from './index.js';
 const FILE_VERSION = 1;
 
 const isoDate = z.iso.datetime().transform((v) => new Date(v));
+const author = z.looseObject({ id: z.string(), name: z.string() });
+const messageRef = z.looseObject({ messageId: z.string(), seq: z.int().min(1) });
 
 // Records keep fields this version does not know (loose objects), so a newer record is carried, not dropped.
 const fileSchema = z.strictObject({
@@ -22,24 +24,43 @@ const fileSchema = z.strictObject({
       roomId: z.string(),
       seq: z.int().min(1),
       clientId: z.string(),
-      author: z.looseObject({ id: z.string(), name: z.string() }),
+      author,
       body: z.string(),
       createdAt: z.iso.datetime(),
       recalledAt: z.iso.datetime().optional(),
-      recall: z.looseObject({ messageId: z.string(), seq: z.int().min(1) }).optional(),
+      recall: messageRef.optional(),
       event: z
         .looseObject({
           type: z.enum(['created', 'joined', 'left', 'added', 'removed', 'renamed', 'topic']),
-          user: z.looseObject({ id: z.string(), name: z.string() }).optional(),
+          user: author.optional(),
           name: z.string().optional(),
           topic: z.string().optional(),
         })
         .optional(),
+      // Edits, replies, mentions and change entries came after version 1 without a bump: a message
+      // without them is a message that has none.
+      editedAt: z.iso.datetime().optional(),
+      replyTo: messageRef.optional(),
+      mentions: z.array(z.looseObject({ id: z.string(), username: z.string() })).optional(),
+      change: z
+        .looseObject({
+          type: z.enum(['edit', 'reaction']),
+          messageId: z.string(),
+          seq: z.int().min(1),
+          emoji: z.string().optional(),
+          added: z.boolean().optional(),
+        })
+        .optional(),
     }),
   ),
+  // Added after version 1 without a bump, like `rooms` below: a file without it holds no reactions.
+  reactions: z
+    .array(z.looseObject({ messageId: z.string(), roomId: z.string(), user: author, emoji: z.string(), at: isoDate }))
+    .default([]),
   conversations: z.strictObject({
     rooms: z.array(z.looseObject({ roomId: z.string(), memberIds: z.tuple([z.string(), z.string()]), lastActivityAt: isoDate })),
     readMarks: z.array(z.looseObject({ roomId: z.string(), userId: z.string(), seq: z.int().min(0) })),
+    deliveryMarks: z.array(z.looseObject({ roomId: z.string(), userId: z.string(), seq: z.int().min(0) })).default([]),
   }),
   // Added after version 1 without a bump: a file without it was written before channels and
   // groups existed and holds none, while a Confab from before refuses a file with it (an unknown

@@ -11,12 +11,14 @@ import { messageModel } from './messageModel.js';
 import { backfillDisplayNameKeys } from './migrations.js';
 import { MongoConversationStore } from './mongoConversationStore.js';
 import { MongoMessageStore } from './mongoMessageStore.js';
+import { MongoReactionStore } from './mongoReactionStore.js';
 import { MongoRoomStore } from './mongoRoomStore.js';
 import { MongoSessionStore } from './mongoSessionStore.js';
 import { MongoUserStore } from './mongoUserStore.js';
 import { pendingRecallModel } from './pendingRecallModel.js';
 import { PendingRecalls } from './pendingRecalls.js';
-import { readMarkModel } from './readMarkModel.js';
+import { reactionModel } from './reactionModel.js';
+import { deliveryMarkModel, readMarkModel } from './readMarkModel.js';
 import { roomModel } from './roomModel.js';
 import { sessionModel } from './sessionModel.js';
 import { StreamCache } from './streamCache.js';
@@ -53,6 +55,8 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
         conversations: conversationModel(c),
         activity: activityModel(c),
         readMarks: readMarkModel(c),
+        deliveryMarks: deliveryMarkModel(c),
+        reactions: reactionModel(c),
         pendingRecalls: pendingRecallModel(c),
         rooms: roomModel(c),
         memberships: membershipModel(c),
@@ -82,6 +86,7 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
       cache: streamCache,
       pendingRecalls: new PendingRecalls(models.pendingRecalls, models.messages),
     }),
+    reactions: new MongoReactionStore(models.reactions, guarded),
     sessions: new MongoSessionStore(models.sessions, guarded),
     conversations: new MongoConversationStore(models, guarded),
     rooms: new MongoRoomStore(models, guarded),

@@ -4,6 +4,7 @@ import { isNotImplementedError } from './driverErrors.js';
 import type { MembershipModel } from './membershipModel.js';
 import type { MessageModel } from './messageModel.js';
 import type { PendingRecallModel } from './pendingRecallModel.js';
+import type { ReactionModel } from './reactionModel.js';
 import type { ReadMarkModel } from './readMarkModel.js';
 import type { RoomModel } from './roomModel.js';
 import type { SessionModel } from './sessionModel.js';
@@ -21,6 +22,8 @@ export async function ensureIndexes(
     conversations: ConversationModel;
     activity: ActivityModel;
     readMarks: ReadMarkModel;
+    deliveryMarks: ReadMarkModel;
+    reactions: ReactionModel;
     pendingRecalls: PendingRecallModel;
     rooms: RoomModel;
     memberships: MembershipModel;
@@ -32,6 +35,8 @@ export async function ensureIndexes(
   await models.conversations.createIndexes();
   await models.activity.createIndexes();
   await models.readMarks.createIndexes();
+  await models.deliveryMarks.createIndexes();
+  await models.reactions.createIndexes();
   await models.pendingRecalls.createIndexes();
   await models.rooms.createIndexes();
   await models.memberships.createIndexes();

@@ -1,5 +1,6 @@
-import { LIMITS, type MessageDto, type RoomEventDto } from '@confab/shared';
+import { LIMITS, type MentionDto, type RoomEventDto } from '@confab/shared';
 import { Schema, type Connection, type Types } from 'mongoose';
+import type { StoredChange, StoredMessage } from '../ports.js';
 import type { StreamCounts } from './streamCounts.js';
 
 export interface MessageDoc {
@@ -11,14 +12,22 @@ export interface MessageDoc {
   body: string;
   createdAt: Date;
   recalledAt?: Date;
+  /** The time of the latest edit. */
+  editedAt?: Date;
   recall?: { messageId: string; seq: number };
   /** Room event entries: what changed (see RoomEventDto). */
   event?: RoomEventDto;
+  /** Change entries (edits, reactions): what changed. They never count as unread. */
+  change?: StoredChange;
+  /** Replies: the original's id and seq. */
+  replyTo?: { messageId: string; seq: number };
+  /** Whom the current text mentions; absent when nobody. */
+  mentions?: MentionDto[];
   /** Rooms that count authors: the stream's counts up to this entry (see streamCounts.ts). */
   counts?: StreamCounts;
 }
 
-const authorSchema = new Schema<MessageDoc['author']>(
+export const authorSchema = new Schema<MessageDoc['author']>(
   {
     id: { type: String, required: true, match: /^[0-9a-f]{24}$/ },
     // Limits count code points; mongoose counts UTF-16 units, and a code point takes at most two.
@@ -27,10 +36,29 @@ const authorSchema = new Schema<MessageDoc['author']>(
   { _id: false, strict: 'throw' },
 );
 
-const recallSchema = new Schema<NonNullable<MessageDoc['recall']>>(
+const messageRefSchema = new Schema<NonNullable<MessageDoc['recall']>>(
   {
     messageId: { type: String, required: true, match: /^[0-9a-f]{24}$/ },
     seq: { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } },
+  },
+  { _id: false, strict: 'throw' },
+);
+
+const changeSchema = new Schema<StoredChange>(
+  {
+    type: { type: String, required: true, enum: ['edit', 'reaction'] },
+    messageId: { type: String, required: true, match: /^[0-9a-f]{24}$/ },
+    seq: { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } },
+    emoji: { type: String, minlength: 1, maxlength: LIMITS.reactionEmojiMaxLength },
+    added: { type: Boolean },
+  },
+  { _id: false, strict: 'throw' },
+);
+
+const mentionSchema = new Schema<MentionDto>(
+  {
+    id: { type: String, required: true, match: /^[0-9a-f]{24}$/ },
+    username: { type: String, required: true, maxlength: LIMITS.usernameMaxLength },
   },
   { _id: false, strict: 'throw' },
 );
@@ -67,16 +95,21 @@ const messageSchema = new Schema<MessageDoc>(
     seq: { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } },
     clientId: { type: String, required: true, minlength: 1, maxlength: LIMITS.clientIdMaxLength },
     author: { type: authorSchema, required: true },
-    // A recalled message keeps its place in the stream with an empty body; recall and room event entries have none.
+    // A recalled message keeps its place in the stream with an empty body; recall, room event and change entries have none.
     body: {
       type: String,
       maxlength: LIMITS.bodyMaxLength * 2,
-      required: [function (this: MessageDoc) { return this.recalledAt == null && this.recall == null && this.event == null; }, 'body is required'],
+      required: [function (this: MessageDoc) { return this.recalledAt == null && this.recall == null && this.event == null && this.change == null; }, 'body is required'],
     },
     createdAt: { type: Date, required: true },
     recalledAt: { type: Date },
-    recall: { type: recallSchema },
+    editedAt: { type: Date },
+    recall: { type: messageRefSchema },
     event: { type: eventSchema },
+    change: { type: changeSchema },
+    replyTo: { type: messageRefSchema },
+    // No default: a message without mentions has no field (mongoose would otherwise store []).
+    mentions: { type: [mentionSchema], default: undefined },
     counts: { type: countsSchema },
   },
   { collection: 'messages', strict: 'throw', strictQuery: 'throw', versionKey: false },
@@ -92,7 +125,7 @@ export function messageModel(connection: Connection) {
 
 export type MessageModel = ReturnType<typeof messageModel>;
 
-export function toMessageDto(doc: MessageDoc): MessageDto {
+export function toStoredMessage(doc: MessageDoc): StoredMessage {
   return {
     id: doc._id.toHexString(),
     roomId: doc.roomId,
@@ -102,8 +135,23 @@ export function toMessageDto(doc: MessageDoc): MessageDto {
     body: doc.body,
     createdAt: doc.createdAt.toISOString(),
     ...(doc.recalledAt ? { recalledAt: doc.recalledAt.toISOString() } : {}),
+    ...(doc.editedAt ? { editedAt: doc.editedAt.toISOString() } : {}),
     ...(doc.recall ? { recall: { messageId: doc.recall.messageId, seq: doc.recall.seq } } : {}),
     ...(doc.event ? { event: toRoomEventDto(doc.event) } : {}),
+    ...(doc.change ? { change: toStoredChange(doc.change) } : {}),
+    ...(doc.replyTo ? { replyTo: { messageId: doc.replyTo.messageId, seq: doc.replyTo.seq } } : {}),
+    ...(doc.mentions?.length ? { mentions: doc.mentions.map((m) => ({ id: m.id, username: m.username })) } : {}),
+  };
+}
+
+/** Only the fields the change has. */
+export function toStoredChange(change: StoredChange): StoredChange {
+  return {
+    type: change.type,
+    messageId: change.messageId,
+    seq: change.seq,
+    ...(change.emoji != null ? { emoji: change.emoji } : {}),
+    ...(change.added != null ? { added: change.added } : {}),
   };
 }
 

@@ -9,13 +9,13 @@ import type { ReadMarkDoc, ReadMarkModel } from './readMarkModel.js';
 // the bound only stops one call from starving under extreme contention.
 const MAX_ATTEMPTS = 50;
 
-
 /*
  * Correct without atomic updates (FerretDB 1.x applies every update as an unisolated
  * read-modify-write, so even `$max` can land a stale, smaller value after a greater one):
  *
- * Read marks are documents that are only ever inserted, one per (room, user, seq), under a unique
- * index; the mark is the highest. Inserts cannot lose each other, so the mark never goes back. The
+ * Read marks (and delivery marks, kept the same way in a collection of their own) are documents
+ * that are only ever inserted, one per (room, user, seq), under a unique index; the mark is the
+ * highest. Inserts cannot lose each other, so the mark never goes back. The
  * call whose insert succeeded and which then finds its mark the highest reports `moved`, so
  * whoever stored the final mark reports it (two racing calls may both report, which only costs a
  * repeated broadcast; none can be missed).
@@ -34,12 +34,17 @@ export class MongoConversationStore implements ConversationStore {
   readonly #conversations: ConversationModel;
   readonly #activity: ActivityModel;
   readonly #readMarks: ReadMarkModel;
+  readonly #deliveryMarks: ReadMarkModel;
   readonly #guarded: AvailabilityGuard;
 
-  constructor(models: { conversations: ConversationModel; activity: ActivityModel; readMarks: ReadMarkModel }, guarded: AvailabilityGuard) {
+  constructor(
+    models: { conversations: ConversationModel; activity: ActivityModel; readMarks: ReadMarkModel; deliveryMarks: ReadMarkModel },
+    guarded: AvailabilityGuard,
+  ) {
     this.#conversations = models.conversations;
     this.#activity = models.activity;
     this.#readMarks = models.readMarks;
+    this.#deliveryMarks = models.deliveryMarks;
     this.#guarded = guarded;
   }
 
@@ -95,23 +100,44 @@ export class MongoConversationStore implements ConversationStore {
   }
 
   markRead(roomId: string, userId: string, seq: number): Promise<{ seq: number; moved: boolean }> {
-    return this.#guarded(async () => {
-      if (!(seq >= 1)) return { seq: await this.#highestMark(roomId, userId), moved: false };
-      const inserted = await insertOnce(() => this.#readMarks.create({ roomId, userId, seq }));
-      // The highest is the mark, whoever stored it; what lies below it is superseded.
-      const [highest, lower] = await this.#readMarks.find({ roomId, userId }, { seq: 1 }).sort({ seq: -1 }).limit(2).lean<Pick<ReadMarkDoc, 'seq'>[]>();
-      const now = highest?.seq ?? seq;
-      if (lower) await this.#readMarks.deleteMany({ roomId, userId, seq: mongoose.trusted({ $lt: now }) });
-      return { seq: now, moved: inserted && now === seq };
-    });
+    return this.#guarded(() => raiseMark(this.#readMarks, roomId, userId, seq));
   }
 
   readSeq(roomId: string, userId: string): Promise<number> {
-    return this.#guarded(() => this.#highestMark(roomId, userId));
+    return this.#guarded(() => highestMark(this.#readMarks, roomId, userId));
   }
 
-  async #highestMark(roomId: string, userId: string): Promise<number> {
-    const doc = await this.#readMarks.findOne({ roomId, userId }, { seq: 1 }).sort({ seq: -1 }).lean<Pick<ReadMarkDoc, 'seq'>>();
-    return doc?.seq ?? 0;
+  readMarks(roomId: string): Promise<{ userId: string; seq: number }[]> {
+    return this.#guarded(async () => {
+      // Superseded marks are deleted after each call, so this is about one document per reader.
+      const docs = await this.#readMarks.find({ roomId }, { userId: 1, seq: 1 }).lean<Pick<ReadMarkDoc, 'userId' | 'seq'>[]>();
+      const highest = new Map<string, number>();
+      for (const { userId, seq } of docs) highest.set(userId, Math.max(seq, highest.get(userId) ?? 0));
+      return [...highest].map(([userId, seq]) => ({ userId, seq }));
+    });
   }
+
+  markDelivered(roomId: string, userId: string, seq: number): Promise<{ seq: number; moved: boolean }> {
+    return this.#guarded(() => raiseMark(this.#deliveryMarks, roomId, userId, seq));
+  }
+
+  deliveredSeq(roomId: string, userId: string): Promise<number> {
+    return this.#guarded(() => highestMark(this.#deliveryMarks, roomId, userId));
+  }
+}
+
+/** Moves a user's mark in a room up to `seq` (see the comment on MongoConversationStore). */
+async function raiseMark(marks: ReadMarkModel, roomId: string, userId: string, seq: number): Promise<{ seq: number; moved: boolean }> {
+  if (!(seq >= 1)) return { seq: await highestMark(marks, roomId, userId), moved: false };
+  const inserted = await insertOnce(() => marks.create({ roomId, userId, seq }));
+  // The highest is the mark, whoever stored it; what lies below it is superseded.
+  const [highest, lower] = await marks.find({ roomId, userId }, { seq: 1 }).sort({ seq: -1 }).limit(2).lean<Pick<ReadMarkDoc, 'seq'>[]>();
+  const now = highest?.seq ?? seq;
+  if (lower) await marks.deleteMany({ roomId, userId, seq: mongoose.trusted({ $lt: now }) });
+  return { seq: now, moved: inserted && now === seq };
+}
+
+async function highestMark(marks: ReadMarkModel, roomId: string, userId: string): Promise<number> {
+  const doc = await marks.findOne({ roomId, userId }, { seq: 1 }).sort({ seq: -1 }).lean<Pick<ReadMarkDoc, 'seq'>>();
+  return doc?.seq ?? 0;
 }

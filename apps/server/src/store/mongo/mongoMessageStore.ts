@@ -1,9 +1,9 @@
-import type { MessageDto, MessagePage } from '@confab/shared';
+import type { MentionDto } from '@confab/shared';
 import mongoose from 'mongoose';
-import type { AppendResult, MessageStore, NewMessage } from '../ports.js';
+import type { AppendResult, MessageStore, NewMessage, StoredMessage, StoredPage } from '../ports.js';
 import type { AvailabilityGuard } from './availability.js';
 import { duplicateKeyFields, isDuplicateKeyError } from './driverErrors.js';
-import { toMessageDto, toRoomEventDto, type MessageDoc, type MessageModel } from './messageModel.js';
+import { toRoomEventDto, toStoredChange, toStoredMessage, type MessageDoc, type MessageModel } from './messageModel.js';
 import type { PendingRecalls } from './pendingRecalls.js';
 import { createSerialByKey } from './serialByKey.js';
 import type { Head, StreamCache } from './streamCache.js';
@@ -13,6 +13,10 @@ import { UnreadCounts } from './unreadCounts.js';
 // Each failed attempt means another instance stored a message in this room meanwhile, so the
 // room makes progress; the bound only stops one send from starving under extreme contention.
 const MAX_ATTEMPTS = 50;
+
+// How many times an erase writes the erased state back before it gives up: each time means an
+// edit racing it overwrote the document (FerretDB 1.x), and a message is edited only so often.
+const MAX_ERASE_WRITES = 50;
 
 // How many seqs past a remembered head an append tries before it reads the head: the other
 // instances usually wrote a message or two since this one last did.
@@ -99,7 +103,7 @@ export class MongoMessageStore implements MessageStore {
       }
       if (refusal === 'clientId' || (refusal === 'either' && basis === 'read')) {
         const original = await this.#messages.findOne({ 'author.id': input.author.id, clientId: input.clientId }).lean<MessageDoc>();
-        if (original) return { message: toMessageDto(original), isNew: false };
+        if (original) return { message: toStoredMessage(original), isNew: false };
       }
       if (attempt >= MAX_ATTEMPTS) throw new Error(`no free seq in room after ${MAX_ATTEMPTS} attempts`);
       // Stepping on from what was remembered holds only while the database has lost nothing since.
@@ -119,7 +123,7 @@ export class MongoMessageStore implements MessageStore {
   }
 
   /** The stored message, or which unique index refused it. */
-  async #insert(input: NewMessage, seq: number, counts: StreamCounts | null): Promise<MessageDto | Refusal> {
+  async #insert(input: NewMessage, seq: number, counts: StreamCounts | null): Promise<StoredMessage | Refusal> {
     try {
       const doc = await this.#messages.create({
         roomId: input.roomId,
@@ -132,9 +136,13 @@ export class MongoMessageStore implements MessageStore {
         // An event entry is otherwise an ordinary entry: it takes a seq, and counts (countsAfter,
         // countUnread's `recall: null`) as a message by its author.
         ...(input.event ? { event: toRoomEventDto(input.event) } : {}),
+        // A change entry takes a seq too, but never counts (countsAfter, countUnread's `change: null`).
+        ...(input.change ? { change: toStoredChange(input.change) } : {}),
+        ...(input.replyTo ? { replyTo: { messageId: input.replyTo.messageId, seq: input.replyTo.seq } } : {}),
+        ...(input.mentions?.length ? { mentions: input.mentions.map((m) => ({ id: m.id, username: m.username })) } : {}),
         ...(counts ? { counts } : {}),
       });
-      return toMessageDto(doc.toObject());
+      return toStoredMessage(doc.toObject());
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       return refusalOf(err);
@@ -169,20 +177,30 @@ export class MongoMessageStore implements MessageStore {
     if (seq === 1) return EMPTY_COUNTS;
     let counts = EMPTY_COUNTS;
     const entries = this.#messages
-      .find({ roomId, seq: mongoose.trusted({ $lt: seq }) }, { seq: 1, 'author.id': 1, recall: 1 })
+      .find({ roomId, seq: mongoose.trusted({ $lt: seq }) }, { seq: 1, 'author.id': 1, recall: 1, change: 1 })
       .sort({ seq: 1 })
-      .lean<Pick<MessageDoc, 'seq' | 'author' | 'recall'>>()
+      .lean<Pick<MessageDoc, 'seq' | 'author' | 'recall' | 'change'>>()
       .cursor({ batchSize: 1_000 });
     for await (const entry of entries) counts = countsAfter(counts, entry);
     return counts;
   }
 
-  newest(roomId: string): Promise<MessageDto | null> {
+  newest(roomId: string): Promise<StoredMessage | null> {
     return this.#guarded(async () => {
       if (typeof roomId !== 'string') return null;
       // With its counts, so that the unread count through it, asked for next, reads nothing more.
       const doc = await this.#readNewest<MessageDoc>(roomId, {});
-      return doc ? toMessageDto(doc) : null;
+      return doc ? toStoredMessage(doc) : null;
+    });
+  }
+
+  newestShown(roomId: string): Promise<StoredMessage | null> {
+    return this.#guarded(async () => {
+      if (typeof roomId !== 'string') return null;
+      // Newest first through the (roomId, seq) index, passing over the change entries after the
+      // newest message (reactions and edits to recent messages: usually none or a few).
+      const doc = await this.#messages.findOne({ roomId, change: null }, { counts: 0 }).sort({ seq: -1 }).lean<MessageDoc>();
+      return doc ? toStoredMessage(doc) : null;
     });
   }
 
@@ -195,40 +213,111 @@ export class MongoMessageStore implements MessageStore {
     });
   }
 
-  history(roomId: string, query: { beforeSeq?: number; limit: number }): Promise<MessagePage> {
+  history(roomId: string, query: { beforeSeq?: number; limit: number }): Promise<StoredPage> {
     return this.#guarded(async () => {
       const filter = query.beforeSeq === undefined ? { roomId } : { roomId, seq: mongoose.trusted({ $lt: query.beforeSeq }) };
       const docs = await this.#messages.find(filter, { counts: 0 }).sort({ seq: -1 }).limit(query.limit + 1).lean<MessageDoc[]>();
-      return { messages: docs.slice(0, query.limit).reverse().map(toMessageDto), hasMore: docs.length > query.limit };
+      return { messages: docs.slice(0, query.limit).reverse().map(toStoredMessage), hasMore: docs.length > query.limit };
     });
   }
 
-  since(roomId: string, query: { afterSeq: number; limit: number }): Promise<MessagePage> {
+  since(roomId: string, query: { afterSeq: number; limit: number }): Promise<StoredPage> {
     return this.#guarded(async () => {
       const filter = { roomId, seq: mongoose.trusted({ $gt: query.afterSeq }) };
       const docs = await this.#messages.find(filter, { counts: 0 }).sort({ seq: 1 }).limit(query.limit + 1).lean<MessageDoc[]>();
-      return { messages: docs.slice(0, query.limit).map(toMessageDto), hasMore: docs.length > query.limit };
+      return { messages: docs.slice(0, query.limit).map(toStoredMessage), hasMore: docs.length > query.limit };
     });
   }
 
-  findById(id: string): Promise<MessageDto | null> {
+  findById(id: string): Promise<StoredMessage | null> {
     return this.#guarded(async () => {
       if (typeof id !== 'string' || !OBJECT_ID.test(id)) return null;
       const doc = await this.#messages.findById(id, { counts: 0 }).lean<MessageDoc>();
-      return doc ? toMessageDto(doc) : null;
+      return doc ? toStoredMessage(doc) : null;
+    });
+  }
+
+  findByIds(ids: readonly string[]): Promise<StoredMessage[]> {
+    return this.#guarded(async () => {
+      const valid = [...new Set(ids.filter((id) => typeof id === 'string' && OBJECT_ID.test(id)))];
+      if (valid.length === 0) return [];
+      // One id (a live reply or change entry, the usual case) by key: FerretDB 1.x answers an `_id`
+      // lookup by key, but reads its whole table for `$in`.
+      if (valid.length === 1) {
+        const doc = await this.#messages.findById(valid[0], { counts: 0 }).lean<MessageDoc>();
+        return doc ? [toStoredMessage(doc)] : [];
+      }
+      const docs = await this.#messages.find({ _id: mongoose.trusted({ $in: valid }) }, { counts: 0 }).lean<MessageDoc[]>();
+      return docs.map(toStoredMessage);
+    });
+  }
+
+  /*
+   * Edits against recalls. On MongoDB an update is atomic, so an edit conditioned on
+   * `recalledAt: null` never lands on an erased message. FerretDB 1.x applies an update by reading
+   * the document and writing the whole of it back, unisolated: an edit that read the message
+   * before a racing erase wrote can write the old state back over the erase, body, mentions and
+   * all, and `recalledAt` with them. So each side checks after its own write and erases again if
+   * it must: the erase re-reads until the document is erased; the edit re-reads and, if a recall
+   * has begun (its pending marker, or the recall entry that outlives it: see PendingRecalls), erases
+   * it itself. Whichever write lands last is followed by such a check, so the recall always wins.
+   */
+  edit(id: string, change: { body: string; mentions: MentionDto[]; editedAt: Date }): Promise<StoredMessage | null> {
+    return this.#guarded(async () => {
+      if (typeof id !== 'string' || !OBJECT_ID.test(id)) return null;
+      const mentions = change.mentions.map((m) => ({ id: m.id, username: m.username }));
+      await this.#messages.updateOne(
+        { _id: id, recalledAt: null },
+        mentions.length > 0
+          ? { $set: { body: change.body, mentions, editedAt: change.editedAt } }
+          : { $set: { body: change.body, editedAt: change.editedAt }, $unset: { mentions: 1 } },
+      );
+      const doc = await this.#messages.findById(id, { counts: 0 }).lean<MessageDoc>();
+      if (!doc) return null;
+      const recalledAt = doc.recalledAt ?? (await this.#pendingRecalls.startedAt(doc));
+      const stored = recalledAt ? await this.#settleErased(id, recalledAt) : doc;
+      return stored ? toStoredMessage(stored) : null;
     });
   }
 
   erase(id: string, at: Date): Promise<void> {
     return this.#guarded(async () => {
       if (typeof id !== 'string' || !OBJECT_ID.test(id)) return;
-      const target = await this.#messages.findById(id, { roomId: 1, seq: 1, author: 1, recalledAt: 1, recall: 1 }).lean<MessageDoc>();
+      const target = await this.#messages.findById(id, { roomId: 1, seq: 1, author: 1, recalledAt: 1, recall: 1, change: 1 }).lean<MessageDoc>();
       if (!target) return;
-      if (!target.recalledAt && !target.recall) await this.#pendingRecalls.begin(target);
-      // One write sets both, so a message is never recalled with its body still there. The body is
-      // never written after creation except to empty it, so even FerretDB's unisolated updates
-      // cannot bring it back; racing first erases there may keep either's time.
-      await this.#messages.updateOne({ _id: id, recalledAt: null }, { $set: { body: '', recalledAt: at } });
+      if (!target.recalledAt && !target.recall && !target.change) await this.#pendingRecalls.begin(target, at);
+      // One write empties the body (and whom it mentioned) and sets the time, so a message is never
+      // recalled with its text still there; the first erase's time is kept. Then checked: see edit.
+      await this.#messages.updateOne({ _id: id, recalledAt: null }, { $set: { body: '', recalledAt: at }, $unset: { mentions: 1 } });
+      await this.#settleErased(id, at);
+    });
+  }
+
+  /** Reads the message until it is erased, erasing it again while a racing edit's write undid that (see edit). */
+  async #settleErased(id: string, at: Date): Promise<MessageDoc | null> {
+    for (let attempt = 1; ; attempt += 1) {
+      const doc = await this.#messages.findById(id, { counts: 0 }).lean<MessageDoc>();
+      if (!doc || (doc.recalledAt && doc.body === '' && !doc.mentions)) return doc;
+      if (attempt > MAX_ERASE_WRITES) throw new Error(`message still being edited after ${MAX_ERASE_WRITES} erases`);
+      await this.#messages.updateOne({ _id: id }, { $set: { body: '', recalledAt: doc.recalledAt ?? at }, $unset: { mentions: 1 } });
+    }
+  }
+
+  countMentions(roomId: string, query: { userId: string; afterSeq: number; throughSeq: number }): Promise<number> {
+    return this.#guarded(async () => {
+      if (typeof roomId !== 'string' || typeof query.userId !== 'string' || !(query.throughSeq > query.afterSeq)) return 0;
+      // Through the (roomId, seq) index: the range is at most the unread window. Erasing removes
+      // `mentions`, so `recalledAt: null` only guards against a write that raced it.
+      return this.#messages.countDocuments({
+        roomId,
+        seq: mongoose.trusted({ $gt: query.afterSeq, $lte: query.throughSeq }),
+        'mentions.id': query.userId,
+        'author.id': mongoose.trusted({ $ne: query.userId }),
+        recalledAt: null,
+        recall: null,
+        change: null,
+        event: null,
+      });
     });
   }
 

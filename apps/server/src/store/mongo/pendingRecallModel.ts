@@ -13,6 +13,8 @@ export interface PendingRecallDoc {
   roomId: string;
   seq: number;
   authorId: string;
+  /** When the recall began (absent in markers written before edits existed). */
+  at?: Date;
 }
 
 const pendingRecallSchema = new Schema<PendingRecallDoc>(
@@ -21,6 +23,7 @@ const pendingRecallSchema = new Schema<PendingRecallDoc>(
     roomId: { type: String, required: true, minlength: 1, maxlength: 128 },
     seq: { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } },
     authorId: objectIdHexType,
+    at: { type: Date },
   },
   { collection: 'pendingRecalls', strict: 'throw', strictQuery: 'throw', versionKey: false },
 );

@@ -17,13 +17,26 @@ export class PendingRecalls {
     this.#messages = messages;
   }
 
-  /** Before `target` is erased. */
-  async begin(target: Pick<MessageDoc, '_id' | 'roomId' | 'seq' | 'author'>): Promise<void> {
+  /** Before `target` is erased at `at`. */
+  async begin(target: Pick<MessageDoc, '_id' | 'roomId' | 'seq' | 'author'>, at: Date): Promise<void> {
     try {
-      await this.#pending.create({ _id: target._id.toHexString(), roomId: target.roomId, seq: target.seq, authorId: target.author.id });
+      await this.#pending.create({ _id: target._id.toHexString(), roomId: target.roomId, seq: target.seq, authorId: target.author.id, at });
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
     }
+  }
+
+  /**
+   * When a recall of `target` began, if one did: its marker is written before the erase and
+   * removed only once the recall entry exists, so one of the two is always there to find (the
+   * marker is read first). Null when no recall had begun by the time the marker was read.
+   */
+  async startedAt(target: Pick<MessageDoc, '_id' | 'author'>): Promise<Date | null> {
+    const id = target._id.toHexString();
+    const marker = await this.#pending.findById(id, { at: 1 }).lean<Pick<PendingRecallDoc, 'at'>>();
+    if (marker) return marker.at ?? new Date();
+    const entry = await this.#messages.findOne({ 'author.id': target.author.id, clientId: `recall:${id}` }, { createdAt: 1 }).lean<Pick<MessageDoc, 'createdAt'>>();
+    return entry?.createdAt ?? null;
   }
 
   /** Once the recall entry of `messageId` is stored; a marker this fails to remove is removed by the next count that meets it. */

@@ -4,7 +4,7 @@
  * counts at any seq are fixed once stored: unread counts are the difference between two of them.
  */
 export interface StreamCounts {
-  /** Messages (recall entries excluded) per author. */
+  /** Messages and room events (recall and change entries excluded) per author. */
   sent: { authorId: string; count: number }[];
   /** Recall entries. */
   recalls: number;
@@ -25,10 +25,14 @@ export interface CountedEntry {
   seq: number;
   author: { id: string };
   recall?: { seq: number } | null;
+  /** Set on change entries (edits, reactions), which never count as unread. */
+  change?: unknown;
 }
 
 /** The counts after `entry`, given the counts after the entry before it. */
 export function countsAfter(previous: StreamCounts, entry: CountedEntry): StreamCounts {
+  // A change entry still carries counts (the next entry reads them), the same as the entry before it.
+  if (entry.change) return previous;
   if (entry.recall) {
     return {
       sent: previous.sent,

@@ -50,8 +50,8 @@ export class UnreadCounts {
   async #countRange(roomId: string, range: UnreadRange): Promise<number> {
     const inRange = { roomId, seq: mongoose.trusted({ $gt: range.afterSeq, $lte: range.throughSeq }), 'author.id': mongoose.trusted({ $ne: range.excludeAuthorId }) };
     const [messages, recalled] = await Promise.all([
-      // null matches an absent field too: only recall entries carry `recall`.
-      this.#messages.countDocuments({ ...inRange, recall: null }),
+      // null matches an absent field too: only recall entries carry `recall`, only change entries `change`.
+      this.#messages.countDocuments({ ...inRange, recall: null, change: null }),
       this.#messages.countDocuments({ ...inRange, 'recall.seq': mongoose.trusted({ $gt: range.afterSeq }) }),
     ]);
     return messages - recalled;
