@@ -210,13 +210,15 @@ export function createMessageService(deps: {
     }
     const refused = await admit();
     if (refused) return refused;
-    await deps.messages.erase(target.id, deps.now());
+    // One time for both: a client applying the entry takes its createdAt as the recalledAt that history shows.
+    const at = deps.now();
+    await deps.messages.erase(target.id, at);
     const { message, isNew } = await deps.messages.append({
       roomId: target.roomId,
       clientId: `recall:${target.id}`,
       author: { id: user.id, name: user.displayName },
       body: '',
-      createdAt: deps.now(),
+      createdAt: at,
       recall: { messageId: target.id, seq: target.seq },
     });
     return ok({ entry: await views.one(message), isNew });
