@@ -13,7 +13,7 @@ import type { StoredMessage, Stores } from './store/ports.js';
 
 // What other packages' tests may use: a real server on a free port, built from the same createApp.
 export { createMemoryStores };
-export type { Stores, Config, App };
+export type { Stores, StoredMessage, Config, App };
 
 export interface RunningServer {
   /** Base URL, `http://127.0.0.1:PORT`. */

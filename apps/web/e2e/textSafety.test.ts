@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import { LOBBY_ROOM_ID, type MessageDto, type UserDto } from '@confab/shared';
-import type { Stores } from '@confab/server';
+import { LOBBY_ROOM_ID, type UserDto } from '@confab/shared';
+import type { StoredMessage, Stores } from '@confab/server';
 import type { Page } from 'playwright-core';
 import { account, eventually, registerViaApi, waitForLobby } from './support/app';
 import { openSignedIn, postDirectMessage, waitForDm } from './support/dm';
@@ -12,7 +12,7 @@ import { useHarness } from './support/harness';
 
 const harness = useHarness();
 
-async function postLobby(stores: Stores, author: UserDto, body: string): Promise<MessageDto> {
+async function postLobby(stores: Stores, author: UserDto, body: string): Promise<StoredMessage> {
   const { message } = await stores.messages.append({ roomId: LOBBY_ROOM_ID, clientId: randomUUID(), author: { id: author.id, name: author.displayName }, body, createdAt: new Date() });
   return message;
 }

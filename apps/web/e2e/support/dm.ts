@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
-import { dmParticipants, dmRoomId, type MessageDto, type UserDto } from '@confab/shared';
-import type { Stores } from '@confab/server';
+import { dmParticipants, dmRoomId, type UserDto } from '@confab/shared';
+import type { StoredMessage, Stores } from '@confab/server';
 
 /**
  * Stores a DM from `from` to `to` the way the server's send does (room recorded, message
  * appended, the sender's read mark moved to it), without telling anyone: "sent while you were away".
  */
-export async function postDirectMessage(stores: Stores, from: UserDto, to: UserDto, body: string, at = new Date()): Promise<MessageDto> {
+export async function postDirectMessage(stores: Stores, from: UserDto, to: UserDto, body: string, at = new Date()): Promise<StoredMessage> {
   const roomId = dmRoomId(from.id, to.id);
   await stores.conversations.touch(roomId, dmParticipants(roomId)!, at);
   const { message } = await stores.messages.append({

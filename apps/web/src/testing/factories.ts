@@ -37,6 +37,7 @@ export function conversation(overrides: Partial<ConversationDto> = {}): Conversa
     unreadCount: 1,
     myReadSeq: 0,
     peerReadSeq: 1,
+    peerDeliveredSeq: 0,
     ...overrides,
   };
 }
