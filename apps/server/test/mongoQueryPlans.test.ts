@@ -110,6 +110,7 @@ describe('the database path', () => {
       await otherServer.reactions.of([original.id, reply.id]);
       await otherServer.messages.newestShown('lobby');
       await otherServer.messages.countMentions('lobby', { userId: carol.id, afterSeq: 0, throughSeq: original.seq + 5 });
+      await otherServer.messages.shownWindowStart('lobby', { throughSeq: original.seq + 5, count: 2 });
       await otherServer.messages.countUnread('lobby', { afterSeq: 1, excludeAuthorId: carol.id });
       await stores.reactions.remove(original.id, bob.id, '👍');
       await stores.messages.erase(original.id, now());

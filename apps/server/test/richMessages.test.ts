@@ -1,4 +1,4 @@
-import { LOBBY_ROOM_ID, dmRoomId, type ConversationDto, type MessageDto, type MessagePage, type ReadMarkDto, type RoomReadsDto } from '@confab/shared';
+import { LIMITS, LOBBY_ROOM_ID, dmRoomId, type ConversationDto, type MessageDto, type MessagePage, type ReadMarkDto, type RoomReadsDto } from '@confab/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStores, type Stores } from '../src/testing.js';
 import { eventually, request, roundTrip, settle } from './support/client.js';
@@ -28,11 +28,11 @@ const BACKENDS: [string, () => Promise<Stores>][] = [
 type Settings = { editWindowMs?: number | null; reactionsPerMessageMax?: number };
 
 describe.each(BACKENDS)('rich messages (%s store)', (_kind, openBackend) => {
-  async function world(settings: Settings = {}) {
+  async function world(settings: Settings = {}, view: (stores: Stores) => Stores = (stores) => stores) {
     const stores = await openBackend();
     openStores.push(stores);
     let now = Date.now();
-    const server = await harness.start({ stores, now: () => new Date(now), config: { editWindowMs: null, ...settings } });
+    const server = await harness.start({ stores: view(stores), now: () => new Date(now), config: { editWindowMs: null, ...settings } });
     const seeded = {
       alice: await server.seedUser(`alice${Math.random().toString(36).slice(2, 8)}`),
       bob: await server.seedUser(`bob${Math.random().toString(36).slice(2, 8)}`),
@@ -364,6 +364,162 @@ describe.each(BACKENDS)('rich messages (%s store)', (_kind, openBackend) => {
       expect(await dmRequest(alice.dm, 'room:reads', { roomId: dmRoomId(alice.user.id, bob.user.id) })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     });
   });
+
+  describe('a failure between a change and its entry', () => {
+    /** The stores, except that appending the next change entry fails once, as an outage between the two writes would. */
+    function failingOnce(stores: Stores): Stores & { arm(): void } {
+      let armed = false;
+      const append: Stores['messages']['append'] = async (input) => {
+        if (armed && input.change) {
+          armed = false;
+          throw new Error('the database went away');
+        }
+        return stores.messages.append(input);
+      };
+      const bound = <T extends object>(target: T, overrides: Record<string, unknown>): T =>
+        new Proxy(target, {
+          get(object, key) {
+            if (typeof key === 'string' && key in overrides) return overrides[key];
+            const value = Reflect.get(object, key) as unknown;
+            return typeof value === 'function' ? value.bind(object) : value;
+          },
+        });
+      const messages = bound(stores.messages, { append });
+      return bound(stores, { messages, arm: () => (armed = true) }) as Stores & { arm(): void };
+    }
+
+    it('a retried edit or reaction stores the missing entry, and everyone hears it once', async () => {
+      let failing!: ReturnType<typeof failingOnce>;
+      const { tab } = await world({}, (stores) => (failing = failingOnce(stores)));
+      const [alice, bob] = [await tab('alice'), await tab('bob')];
+      const message = await lobbySend(alice, 'before');
+      await quiet(bob);
+      const atBob = hears(bob, LOBBY_ROOM_ID, true);
+
+      failing.arm();
+      expect(await request(alice.lobby, 'message:edit', { id: message.id, body: 'after' })).toMatchObject({ ok: false, error: { code: 'internal' } });
+      expect(await request(alice.lobby, 'message:edit', { id: message.id, body: 'after' })).toEqual({ ok: true, data: null });
+      failing.arm();
+      expect(await request(bob.lobby, 'reaction:add', { id: message.id, emoji: '👍' })).toMatchObject({ ok: false, error: { code: 'internal' } });
+      expect(await request(bob.lobby, 'reaction:add', { id: message.id, emoji: '👍' })).toEqual({ ok: true, data: null });
+      // Repeats find the entries there now and store nothing more.
+      expect(await request(alice.lobby, 'message:edit', { id: message.id, body: 'after' })).toEqual({ ok: true, data: null });
+      expect(await request(bob.lobby, 'reaction:add', { id: message.id, emoji: '👍' })).toEqual({ ok: true, data: null });
+
+      const entries = (await ok(request<MessagePage>(bob.lobby, 'message:sync', { afterSeq: message.seq }))).messages;
+      expect(entries.map((e) => e.change?.type)).toEqual(['edit', 'reaction']);
+      await eventually(() => expect(atBob.map((e) => e.seq)).toEqual(entries.map((e) => e.seq)));
+      expect(applyEntries([message, ...atBob])).toEqual(applyEntries((await ok(request<MessagePage>(bob.lobby, 'message:history', { limit: 10 }))).messages));
+    });
+  });
+
+  it('a retried reply whose original was recalled meanwhile acks the stored reply, not an error', async () => {
+    const { tab } = await world();
+    const [alice, bob] = [await tab('alice'), await tab('bob')];
+    const original = await lobbySend(alice, 'question');
+    const reply = await ok(request<MessageDto>(bob.lobby, 'message:send', { clientId: 'the-reply', body: 'answer', replyTo: original.id }));
+    await ok(request(alice.lobby, 'message:recall', { id: original.id }));
+    const retry = await ok(request<MessageDto>(bob.lobby, 'message:send', { clientId: 'the-reply', body: 'answer', replyTo: original.id }));
+    expect(retry).toMatchObject({ id: reply.id, seq: reply.seq, replyTo: { messageId: original.id, recalled: true } });
+    const history = await ok(request<MessagePage>(bob.lobby, 'message:history', { limit: 10 }));
+    expect(history.messages.filter((m) => m.clientId === 'the-reply')).toHaveLength(1);
+  });
+
+  it('two new emoji at once on a message one short of the limit: exactly one is kept', async () => {
+    const { tab } = await world({ reactionsPerMessageMax: 2 });
+    const [alice, bob, carol] = [await tab('alice'), await tab('bob'), await tab('carol')];
+    for (let round = 0; round < 4; round += 1) {
+      const message = await lobbySend(alice, `round ${round}`);
+      await ok(request(alice.lobby, 'reaction:add', { id: message.id, emoji: '👍' }));
+      const results = await Promise.all([
+        request(bob.lobby, 'reaction:add', { id: message.id, emoji: '🎉' }),
+        request(carol.lobby, 'reaction:add', { id: message.id, emoji: '🚀' }),
+      ]);
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => !r.ok)).toMatchObject([{ error: { code: 'limit_reached' } }]);
+      const held = (await ok(request<MessagePage>(alice.lobby, 'message:sync', { afterSeq: message.seq - 1 }))).messages;
+      expect(held.find((m) => m.id === message.id)!.reactions).toHaveLength(2);
+    }
+  });
+
+  it('an edit inside a finite window works', async () => {
+    const { tab, advance } = await world({ editWindowMs: 60_000 });
+    const alice = await tab('alice');
+    const message = await lobbySend(alice, 'soon fixed');
+    advance(59_000);
+    expect(await request(alice.lobby, 'message:edit', { id: message.id, body: 'fixed' })).toMatchObject({ ok: true, data: { change: { state: { body: 'fixed' } } } });
+  });
+
+  it('mention counts in a channel and a group, and @name. with both names taken mentions the longer', async () => {
+    const { tab, seeded, server } = await world();
+    const [alice, bob, carol] = [await tab('alice'), await tab('bob'), await tab('carol')];
+    const bobName = seeded.bob.user.username;
+    const channel = await createChannel(alice, `mc${Date.now()}`);
+    await ok(dmRequest(bob.dm, 'room:join', { roomId: channel }));
+    const group = (await ok(dmRequest<{ room: { id: string } }>(alice.dm, 'group:open', { userIds: [bob.user.id, carol.user.id] }))).room.id;
+    await say(alice, channel, `@${bobName} in the channel`);
+    const inGroup = await say(alice, group, `and @${bobName} in the group`);
+    await say(carol, group, 'no mention');
+    const rooms = await roomList(bob);
+    expect(rooms.find((r) => r.room.id === channel)).toMatchObject({ mentionCount: 1 });
+    expect(rooms.find((r) => r.room.id === group)).toMatchObject({ mentionCount: 1, unreadCount: 2 });
+    await ok(dmRequest(alice.dm, 'message:recall', { id: inGroup.id }));
+    expect((await roomList(bob)).find((r) => r.room.id === group)).toMatchObject({ mentionCount: 0, unreadCount: 1 });
+
+    const dotted = await server.seedUser(`${bobName}.`);
+    const both = await lobbySend(alice, `hi @${bobName}.`);
+    expect(both.mentions).toEqual([{ id: dotted.user.id, username: `${bobName}.` }]);
+  });
+
+  it('an edited text appears in no preview: conversation lists, conversation:update, room:update', async () => {
+    const { tab } = await world();
+    const [alice, bob] = [await tab('alice'), await tab('bob')];
+    const dm = await ok(dmRequest<MessageDto>(alice.dm, 'dm:send', { to: bob.user.id, clientId: 'p1', body: 'secret plan A' }));
+    const group = (await ok(dmRequest<{ room: { id: string } }>(alice.dm, 'group:open', { userIds: [bob.user.id, (await tab('carol')).user.id] }))).room.id;
+    const inGroup = await say(alice, group, 'secret plan A too');
+    await quiet(bob);
+    const updates = recordDm(bob.dm, 'conversation:update');
+    const roomUpdates = recordDm(bob.dm, 'room:update');
+    await ok(dmRequest(alice.dm, 'message:edit', { id: dm.id, body: 'plan B' }));
+    await ok(dmRequest(alice.dm, 'message:edit', { id: inGroup.id, body: 'plan B too' }));
+    await eventually(() => expect(updates.at(-1)?.lastMessage).toMatchObject({ id: dm.id, body: 'plan B', editedAt: expect.any(String) }));
+    await ok(dmRequest(bob.dm, 'dm:read', { roomId: group, seq: inGroup.seq + 1 }));
+    await eventually(() => expect(roomUpdates.at(-1)?.lastMessage).toMatchObject({ id: inGroup.id, body: 'plan B too' }));
+    const seen = JSON.stringify([updates, roomUpdates, await ok(dmRequest(bob.dm, 'dm:conversations', {})), await roomList(bob)]);
+    expect(seen).not.toContain('plan A');
+  });
+
+  it('"seen by" counts only current members: a member who left drops out of room:reads', async () => {
+    const { tab } = await world();
+    const [alice, bob, carol] = [await tab('alice'), await tab('bob'), await tab('carol')];
+    const group = (await ok(dmRequest<{ room: { id: string } }>(alice.dm, 'group:open', { userIds: [bob.user.id, carol.user.id] }))).room.id;
+    const message = await say(alice, group, 'read me');
+    await ok(dmRequest(bob.dm, 'dm:read', { roomId: group, seq: message.seq }));
+    await ok(dmRequest(carol.dm, 'dm:read', { roomId: group, seq: message.seq }));
+    await ok(dmRequest(carol.dm, 'room:leave', { roomId: group }));
+    const reads = await ok(dmRequest<RoomReadsDto>(alice.dm, 'room:reads', { roomId: group }));
+    expect(reads.marks.map((m) => m.userId)).toEqual([bob.user.id]);
+  });
+
+  it('a thousand reactions after an unread mention do not push it out of the unread window', async () => {
+    const { tab, stores, seeded } = await world();
+    const [alice, bob] = [await tab('alice'), await tab('bob')];
+    const mention = await lobbySend(alice, `@${seeded.bob.user.username} look`);
+    // Stored straight into the stream, as the message service records toggles, to keep this quick.
+    for (let i = 0; i <= LIMITS.unreadCountWindow; i += 1) {
+      await stores.messages.append({
+        roomId: LOBBY_ROOM_ID,
+        clientId: `reaction:bulk${i}`,
+        author: { id: alice.user.id, name: 'alice' },
+        body: '',
+        createdAt: new Date(),
+        change: { type: 'reaction', messageId: mention.id, seq: mention.seq, emoji: '👍', added: i % 2 === 0 },
+      });
+    }
+    const lobby = (await roomList(bob)).find((r) => r.room.id === LOBBY_ROOM_ID)!;
+    expect(lobby).toMatchObject({ lastSeq: mention.seq + LIMITS.unreadCountWindow + 1, unreadCount: 1, mentionCount: 1 });
+    expect(lobby.lastMessage).toMatchObject({ id: mention.id });
+  }, 120_000);
 
   it('a client applying every entry in order ends with what history shows', async () => {
     const { tab } = await world();

@@ -178,7 +178,8 @@ export interface DmClientToServerEvents {
    * Client → server: mark any room the caller is in (the lobby and channels too) read up to
    * `seq` (clamped to the room's newest; never moves back). Ack: the caller's read mark. When it
    * moved, the caller's sockets hear `dm:read` and `room:update` (DMs: both participants hear
-   * `dm:read`, which shows "Seen"); in other rooms marks are private.
+   * `dm:read`, which shows "Seen"; groups and private channels: every member hears it, for "seen
+   * by"); in the lobby and public channels marks are private.
    */
   'dm:read': (payload: DmReadPayload, ack: AckFn<ReadMarkDto>) => void;
   /** Client → server: the conversation with a user, by username (case-insensitive); `not_found` if there is no such user (the directory is public to signed-in users). */

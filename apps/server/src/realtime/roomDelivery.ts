@@ -80,7 +80,8 @@ export function createRoomDelivery(deps: {
       if (kind === 'dm') {
         const members = [...new Set(context.dmMembers ?? [entry.author.id])];
         dm.to(members.map(userRoom)).emit('dm:message', entry);
-        announceConversation(entry.roomId, members, context.known ?? []);
+        // A reaction changes nothing a conversation list shows (not its preview, unread count or order).
+        if (entry.change?.type !== 'reaction') announceConversation(entry.roomId, members, context.known ?? []);
         return;
       }
       if (isPublic(kind)) lobby.to(entry.roomId).emit('message:new', entry);

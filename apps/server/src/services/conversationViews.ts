@@ -37,8 +37,10 @@ export function createConversationViews(stores: Pick<Stores, 'users' | 'messages
    */
   async function viewsOf(record: ConversationRecord, members: readonly UserDto[], viewers: readonly string[]): Promise<ConversationView[]> {
     const { roomId } = record;
-    const marks = new Map(await Promise.all(members.map(async (u) => [u.id, await conversations.readSeq(roomId, u.id)] as const)));
-    const delivered = new Map(await Promise.all(members.map(async (u) => [u.id, await conversations.deliveredSeq(roomId, u.id)] as const)));
+    const [marks, delivered] = await Promise.all([
+      Promise.all(members.map(async (u) => [u.id, await conversations.readSeq(roomId, u.id)] as const)).then((pairs) => new Map(pairs)),
+      Promise.all(members.map(async (u) => [u.id, await conversations.deliveredSeq(roomId, u.id)] as const)).then((pairs) => new Map(pairs)),
+    ]);
     const newest = await messageStore.newest(roomId);
     // The preview: the newest entry itself unless it only changed an earlier message.
     const lastMessage = !newest ? null : newest.change ? await messageService.newestShown(roomId) : await messageService.views.one(newest);

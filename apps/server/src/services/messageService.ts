@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { LIMITS, fail, ok, type Ack, type AckError, type MentionDto, type MessageDto, type MessagePage, type RoomEventDto, type UserDto } from '@confab/shared';
 import type { MessageStore, ReactionStore, StoredChange, StoredMessage } from '../store/ports.js';
 import type { HistoryInput, SendMessageInput, SyncInput } from '../validated.js';
@@ -15,6 +15,32 @@ export interface SendExtras {
   replyTo?: string;
   /** Resolves the body's mentions among the room's members. */
   mentionsFor?: (body: string) => Promise<MentionDto[]>;
+}
+
+/** A change entry as stored and served, and whether this call stored it. */
+interface ChangeResult {
+  entry: MessageDto;
+  isNew: boolean;
+}
+
+/**
+ * What an edit or reaction did: `ack` is what the caller is answered (the entry of the change it
+ * made; null when it changed nothing), `deliver` the entry every member must hear (null when none
+ * was stored now). A repeat that stores a missing entry acks null and delivers it.
+ */
+export interface ChangeOutcome {
+  ack: MessageDto | null;
+  deliver: MessageDto | null;
+}
+
+/** An edit's entry key: one per edit time, so a retry finds or stores the same entry. */
+function editKey(messageId: string, editedAt: string): string {
+  return `edit:${messageId}:${Date.parse(editedAt)}`;
+}
+
+/** A reaction's entry key: one per stored reaction (message, emoji, time added), within 64 characters. */
+function reactionKey(messageId: string, emoji: string, at: Date): string {
+  return `reaction:${createHash('sha256').update(`${messageId}|${emoji}|${at.getTime()}`).digest('hex').slice(0, 40)}`;
 }
 
 /** Who may see the room a message is in (a message elsewhere is reported as not found). */
@@ -62,21 +88,25 @@ export function createMessageService(deps: {
     return ok(target);
   }
 
-  /** Records a change of `target` in its room's stream, and returns the entry as clients see it. */
-  async function recordChange(actor: UserDto, target: StoredMessage, change: Omit<StoredChange, 'messageId' | 'seq'>): Promise<MessageDto> {
-    const { message } = await deps.messages.append({
+  /**
+   * Records a change of `target` in its room's stream under `clientId`, and returns the entry as
+   * clients see it. The clientId is derived from the change itself (see editKey, reactionKey), so
+   * a retry of a change whose entry the store failed to write finds the entry missing and writes
+   * it, and one whose entry exists finds that (`isNew` false: nothing to broadcast).
+   */
+  async function recordChange(actor: UserDto, target: StoredMessage, change: Omit<StoredChange, 'messageId' | 'seq'>, clientId: string): Promise<ChangeResult> {
+    const { message, isNew } = await deps.messages.append({
       roomId: target.roomId,
-      // Each change is a new entry; the ':' keeps it apart from every client's clientId.
-      clientId: `${change.type}:${randomBytes(12).toString('hex')}`,
+      clientId,
       author: { id: actor.id, name: actor.displayName },
       body: '',
       createdAt: deps.now(),
       change: { ...change, messageId: target.id, seq: target.seq },
     });
     // Read after the append: the newest change entry carries every change before it.
-    return views.one(message);
+    return { entry: await views.one(message), isNew };
   }
-  /** `countAuthors`: the room keeps per-author counts, for unread counts (see NewMessage). */
+
   async function send(
     author: UserDto,
     roomId: string,
@@ -85,10 +115,17 @@ export function createMessageService(deps: {
     options: { countAuthors?: boolean } = {},
   ): Promise<Ack<SendResult>> {
     let replyTo: { messageId: string; seq: number } | undefined;
+    let original: StoredMessage | undefined;
     if (input.replyTo) {
-      const original = await liveMessage(input.replyTo, (id) => id === roomId, 'replied to');
-      if (!original.ok) return fail('not_found', 'The message you reply to does not exist in this room or was recalled.', { field: 'replyTo' });
-      replyTo = { messageId: original.data.id, seq: original.data.seq };
+      const found = await liveMessage(input.replyTo, (id) => id === roomId, 'replied to');
+      if (!found.ok) {
+        // A retry of a reply stored before its original was recalled is still that reply.
+        const stored = await deps.messages.findByClientId(author.id, input.clientId);
+        if (stored?.roomId === roomId) return ok({ message: await views.one(stored), isNew: false });
+        return fail('not_found', 'The message you reply to does not exist in this room or was recalled.', { field: 'replyTo' });
+      }
+      original = found.data;
+      replyTo = { messageId: original.id, seq: original.seq };
     }
     const refused = await admit();
     if (refused) return refused;
@@ -109,52 +146,101 @@ export function createMessageService(deps: {
     if (result.message.roomId !== roomId) {
       return fail('invalid_payload', 'This clientId was already used for another message; send with a new clientId.', { field: 'clientId' });
     }
-    return ok({ message: await views.one(result.message, { fresh: result.isNew }), isNew: result.isNew });
+    return ok({ message: await views.one(result.message, { fresh: result.isNew, known: original ? [original] : [] }), isNew: result.isNew });
   }
 
   /**
    * Replaces the text of the author's message, then records an `edit` change entry. Sending the
-   * text it already has changes nothing (null), so a retried edit is harmless.
+   * text it already has changes nothing (null); if that text came from an edit whose entry was
+   * never stored (the store failed between the two writes), the entry is stored now.
    */
-  async function edit(user: UserDto, messageId: string, body: string, canSee: CanSee, mentionsFor: (roomId: string, body: string) => Promise<MentionDto[]>, admit: Admit = admitAll): Promise<Ack<MessageDto | null>> {
+  async function edit(
+    user: UserDto,
+    messageId: string,
+    body: string,
+    canSee: CanSee,
+    mentionsFor: (roomId: string, body: string) => Promise<MentionDto[]>,
+    admit: Admit = admitAll,
+  ): Promise<Ack<ChangeOutcome>> {
     const found = await liveMessage(messageId, canSee, 'edited');
     if (!found.ok) return found;
     const target = found.data;
     if (target.author.id !== user.id) return fail('forbidden', 'Only the author can edit a message.');
+    if (target.body === body) {
+      if (!target.editedAt) return ok({ ack: null, deliver: null });
+      const repaired = await recordChange(user, target, { type: 'edit' }, editKey(target.id, target.editedAt));
+      return ok({ ack: null, deliver: repaired.isNew ? repaired.entry : null });
+    }
     if (editWindowMs === 0) return fail('edit_window_expired', 'Editing messages is switched off on this server.');
     if (editWindowMs !== null && deps.now().getTime() - Date.parse(target.createdAt) > editWindowMs) {
       return fail('edit_window_expired', `Messages can only be edited within ${Math.round(editWindowMs / 60_000)} minutes of sending.`);
     }
-    if (target.body === body) return ok(null);
     const refused = await admit();
     if (refused) return refused;
     const edited = await deps.messages.edit(target.id, { body, mentions: await mentionsFor(target.roomId, body), editedAt: deps.now() });
-    if (!edited || edited.recalledAt) return fail('not_found', 'This message was recalled; it cannot be edited.');
-    return ok(await recordChange(user, edited, { type: 'edit' }));
+    if (!edited?.editedAt || edited.recalledAt) return fail('not_found', 'This message was recalled; it cannot be edited.');
+    let recorded = await recordChange(user, edited, { type: 'edit' }, editKey(edited.id, edited.editedAt));
+    // Another edit of this message in the same millisecond took the key: this one needs its own entry.
+    if (!recorded.isNew) recorded = await recordChange(user, edited, { type: 'edit' }, `edit:${edited.id}:${randomBytes(8).toString('hex')}`);
+    return ok({ ack: recorded.entry, deliver: recorded.entry });
   }
 
   /**
    * Adds or takes back the user's reaction, then records a `reaction` change entry. One the user
-   * already has (or does not have, to take back) changes nothing (null): two tabs adding the same
-   * reaction at once store it once, and only the one that stored it records an entry.
+   * already has (or does not have, to take back) changes nothing (ack null): two tabs adding the
+   * same reaction at once store it once, one of them acks the entry, and it is broadcast once. A
+   * repeated add also stores the entry of the add that stored the reaction if it is missing.
    */
-  async function react(user: UserDto, messageId: string, emoji: string, added: boolean, canSee: CanSee, admit: Admit = admitAll): Promise<Ack<MessageDto | null>> {
+  async function react(user: UserDto, messageId: string, emoji: string, added: boolean, canSee: CanSee, admit: Admit = admitAll): Promise<Ack<ChangeOutcome>> {
     const found = await liveMessage(messageId, canSee, added ? 'reacted to' : 'changed');
     if (!found.ok) return found;
     const target = found.data;
-    if (added) {
-      const emojis = await deps.reactions.emojiOf(target.id);
-      if (!emojis.includes(emoji) && emojis.length >= reactionsPerMessageMax) {
-        return fail('limit_reached', `A message can carry at most ${reactionsPerMessageMax} different reactions.`);
-      }
+    const change = { type: 'reaction' as const, emoji, added };
+    if (!added) {
+      const refused = await admit();
+      if (refused) return refused;
+      if (!(await deps.reactions.remove(target.id, user.id, emoji))) return ok({ ack: null, deliver: null });
+      const { entry } = await recordChange(user, target, change, `reaction:${randomBytes(12).toString('hex')}`);
+      return ok({ ack: entry, deliver: entry });
     }
+    const emojis = await deps.reactions.emojiOf(target.id);
+    const isNewEmoji = !emojis.includes(emoji);
+    if (isNewEmoji && emojis.length >= reactionsPerMessageMax) return tooManyEmoji();
     const refused = await admit();
     if (refused) return refused;
-    const changed = added
-      ? await deps.reactions.add({ messageId: target.id, roomId: target.roomId, user: { id: user.id, name: user.displayName }, emoji, at: deps.now() })
-      : await deps.reactions.remove(target.id, user.id, emoji);
-    if (!changed) return ok(null);
-    return ok(await recordChange(user, target, { type: 'reaction', emoji, added }));
+    const at = reactionTime();
+    if (!(await deps.reactions.add({ messageId: target.id, roomId: target.roomId, user: { id: user.id, name: user.displayName }, emoji, at }))) {
+      const since = await deps.reactions.addedAt(target.id, user.id, emoji);
+      if (!since) return ok({ ack: null, deliver: null });
+      const repaired = await recordChange(user, target, change, reactionKey(target.id, emoji, since));
+      return ok({ ack: null, deliver: repaired.isNew ? repaired.entry : null });
+    }
+    // Two new emoji added at once to a message one short of the limit both pass the check above:
+    // the one used later (by time, then insertion) takes itself back.
+    if (isNewEmoji) {
+      const order = ((await deps.reactions.of([target.id])).get(target.id) ?? []).map((r) => r.emoji);
+      if (order.indexOf(emoji) >= reactionsPerMessageMax) {
+        await deps.reactions.remove(target.id, user.id, emoji);
+        return tooManyEmoji();
+      }
+    }
+    const recorded = await recordChange(user, target, change, reactionKey(target.id, emoji, at));
+    return ok({ ack: recorded.entry, deliver: recorded.isNew ? recorded.entry : null });
+  }
+
+  /**
+   * The time a reaction is stored with: the clock, but always after the last one this instance
+   * stored, so that no two reactions of one message, emoji and user (added, taken back, added)
+   * share a time and so an entry key (reactionKey).
+   */
+  let lastReactionAt = 0;
+  function reactionTime(): Date {
+    lastReactionAt = Math.max(deps.now().getTime(), lastReactionAt + 1);
+    return new Date(lastReactionAt);
+  }
+
+  function tooManyEmoji() {
+    return fail('limit_reached', `A message can carry at most ${reactionsPerMessageMax} different reactions.`);
   }
 
   /**

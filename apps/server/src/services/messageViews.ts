@@ -10,18 +10,25 @@ const isMessage = (entry: StoredMessage) => !entry.change && !entry.recall && !e
  * the targets and one of the reactions per page, whatever its length.
  */
 export function createMessageViews(deps: { messages: Pick<MessageStore, 'findByIds'>; reactions: Pick<ReactionStore, 'of'> }) {
-  /** `fresh`: the entries were stored just now, so no message of theirs has reactions yet (saves a read per send). */
-  async function many(entries: readonly StoredMessage[], options: { fresh?: boolean } = {}): Promise<MessageDto[]> {
+  /**
+   * `fresh`: the entries were stored just now, so no message of theirs has reactions yet (saves a
+   * read per send); `known`: entries the caller has just read (a reply's original), not read again.
+   */
+  async function many(entries: readonly StoredMessage[], options: { fresh?: boolean; known?: readonly StoredMessage[] } = {}): Promise<MessageDto[]> {
     if (entries.length === 0) return [];
-    const held = new Map(entries.map((entry) => [entry.id, entry]));
+    const held = new Map([...(options.known ?? []), ...entries].map((entry) => [entry.id, entry]));
     const wanted = new Set<string>();
     for (const entry of entries) {
       const target = entry.change?.messageId ?? entry.replyTo?.messageId;
       if (target && !held.has(target)) wanted.add(target);
     }
     for (const target of wanted.size > 0 ? await deps.messages.findByIds([...wanted]) : []) held.set(target.id, target);
-    // Reactions of the page's messages and of the change entries' targets; recalled messages have none to show.
-    const reacted = [...held.values()].filter((entry) => isMessage(entry) && !entry.recalledAt && !(options.fresh && entries.includes(entry))).map((entry) => entry.id);
+    // Reactions of the page's messages and of the change entries' targets (a reply's quote shows
+    // none); recalled messages have none to show.
+    const changed = new Set(entries.flatMap((entry) => (entry.change ? [entry.change.messageId] : [])));
+    const reacted = [...held.values()]
+      .filter((entry) => (changed.has(entry.id) || (entries.includes(entry) && !options.fresh)) && isMessage(entry) && !entry.recalledAt)
+      .map((entry) => entry.id);
     const reactions = reacted.length > 0 ? await deps.reactions.of(reacted) : new Map<string, ReactionDto[]>();
 
     const stateOf = (target: StoredMessage): MessageStateDto => ({
@@ -48,7 +55,7 @@ export function createMessageViews(deps: { messages: Pick<MessageStore, 'findByI
     });
   }
 
-  async function one(entry: StoredMessage, options: { fresh?: boolean } = {}): Promise<MessageDto> {
+  async function one(entry: StoredMessage, options: { fresh?: boolean; known?: readonly StoredMessage[] } = {}): Promise<MessageDto> {
     return (await many([entry], options))[0]!;
   }
 

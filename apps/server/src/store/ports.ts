@@ -103,6 +103,8 @@ export interface MessageStore {
   /** Up to `limit` messages with `seq > afterSeq`, oldest first; `hasMore` if newer exist. */
   since(roomId: string, query: { afterSeq: number; limit: number }): Promise<StoredPage>;
   findById(id: string): Promise<StoredMessage | null>;
+  /** The author's entry with this clientId (unique per author), or null. */
+  findByClientId(authorId: string, clientId: string): Promise<StoredMessage | null>;
   /** The entries with these ids that exist, in any order (at most a page's worth of ids). */
   findByIds(ids: readonly string[]): Promise<StoredMessage[]>;
   /**
@@ -124,6 +126,12 @@ export interface MessageStore {
    * that count authors answer from the counts stored with the two ends.
    */
   countUnread(roomId: string, query: { afterSeq: number; excludeAuthorId: string; throughSeq?: number }): Promise<number>;
+  /**
+   * Where a bounded unread count starts: the seq just before the `count`-th newest entry at or
+   * below `throughSeq` that is not a change entry (0 when there are fewer), so that edits and
+   * reactions do not use up the window (`LIMITS.unreadCountWindow`).
+   */
+  shownWindowStart(roomId: string, query: { throughSeq: number; count: number }): Promise<number>;
   /**
    * How many messages in `(afterSeq, throughSeq]` mention `userId` (their current `mentions`),
    * are not written by them and are not recalled. Change, recall and event entries never count.
@@ -153,6 +161,8 @@ export interface ReactionStore {
   of(messageIds: readonly string[]): Promise<Map<string, ReactionDto[]>>;
   /** The distinct emoji a message carries. */
   emojiOf(messageId: string): Promise<string[]>;
+  /** When the user added this reaction (the stored `at`), or null when they do not have it. */
+  addedAt(messageId: string, userId: string, emoji: string): Promise<Date | null>;
 }
 
 /** A DM room's metadata: who is in it and when it last saw activity. */

@@ -181,6 +181,22 @@ export function describeRichMessagesContract(stores: () => Stores) {
       });
     });
 
+    it('the unread window is counted among entries that are not change entries, and never reaches back past the first', async () => {
+      const windowStart = (throughSeq: number, count: number) => stores().messages.shownWindowStart('win', { throughSeq, count });
+      expect(await windowStart(10, 3)).toBe(0);
+      const first = await send({ roomId: 'win' }); // 1
+      await send({ roomId: 'win', author: bob }); // 2
+      for (let i = 0; i < 4; i += 1) await recordChange(first, bob, { type: 'reaction', emoji: '👍', added: i % 2 === 0 }); // 3-6
+      await send({ roomId: 'win', author: bob }); // 7
+      await recordChange(first, alice, { type: 'edit' }); // 8
+      // Shown entries: 1, 2, 7. The 2 newest through 8 are 2 and 7, so the window starts after 1.
+      expect(await windowStart(8, 2)).toBe(1);
+      expect(await windowStart(8, 1)).toBe(2);
+      expect(await windowStart(6, 1)).toBe(1);
+      expect(await windowStart(8, 3)).toBe(0);
+      expect(await windowStart(8, 50)).toBe(0);
+    });
+
     describe('change entries and unread counts', () => {
       const reader = alice;
       /** The definition, by walking the stream: others' messages in (after, through], not change or recall entries, not recalled by an entry up to `through`. */

@@ -17,7 +17,10 @@ export function applyEntries(entries: readonly MessageDto[]): Pick<MessageDto, '
       requote(rows, target.id, recalledAt ? null : body);
     } else if (entry.recall) {
       const target = rows.get(entry.recall.messageId);
-      if (target) rows.set(target.id, { ...target, body: '', recalledAt: target.recalledAt ?? entry.createdAt, reactions: undefined });
+      if (target) {
+        const { mentions: _m, reactions: _x, ...rest } = target;
+        rows.set(target.id, { ...rest, body: '', recalledAt: target.recalledAt ?? entry.createdAt });
+      }
       requote(rows, entry.recall.messageId, null);
     } else if (!entry.event) {
       rows.set(entry.id, entry);

@@ -1,7 +1,7 @@
 import { ok, type Ack, type MessageDto, type MessagePage, type ReadMarkDto, type RoomReadsDto, type UserDto } from '@confab/shared';
 import type { Stores } from '../../store/ports.js';
 import type { DmService } from '../dmService.js';
-import type { Admit, MessageService } from '../messageService.js';
+import type { Admit, ChangeOutcome, MessageService } from '../messageService.js';
 import type { MentionResolver } from './mentions.js';
 import type { RoomAccess, RoomAccessCheck } from './roomAccess.js';
 import type { RoomEffects } from './roomEffects.js';
@@ -21,7 +21,7 @@ export interface RoomSendResult {
  * records, "Seen" marks) in the DM service.
  */
 export function createRoomMessaging(deps: {
-  stores: Pick<Stores, 'messages' | 'conversations'>;
+  stores: Pick<Stores, 'messages' | 'conversations' | 'rooms'>;
   messages: MessageService;
   dms: Pick<DmService, 'send'>;
   access: RoomAccessCheck;
@@ -85,7 +85,9 @@ export function createRoomMessaging(deps: {
     const room = await access.asMember(user, roomId);
     if (!room || !sharesReads(room)) return NOT_A_MEMBER;
     const marks = await deps.stores.conversations.readMarks(roomId);
-    return ok({ roomId, marks: marks.map((m) => ({ roomId, userId: m.userId, seq: m.seq })) });
+    // Marks stay when a member leaves; "seen by" counts only those still in the room.
+    const current = await Promise.all(marks.map(async (m) => ((await deps.stores.rooms.membership(roomId, m.userId)) ? m : null)));
+    return ok({ roomId, marks: current.filter((m) => m !== null).map((m) => ({ roomId, userId: m.userId, seq: m.seq })) });
   }
 
   /** Edits the caller's message in any room they are in; every member hears the `edit` entry. */
@@ -99,18 +101,21 @@ export function createRoomMessaging(deps: {
       (_roomId, text) => deps.mentionsIn(room!, text),
       admit,
     );
-    const where = room as RoomAccess | null;
-    if (result.ok && result.data && where) effects.deliver(result.data, where.kind, audience(where, [user]));
-    return result;
+    return settle(result, room, user);
   }
 
   /** Adds (or takes back) the caller's reaction to a message in a room they are in; every member hears the entry. */
   async function react(user: UserDto, messageId: string, emoji: string, added: boolean, admit?: Admit): Promise<Ack<MessageDto | null>> {
     let room: RoomAccess | null = null;
     const result = await deps.messages.react(user, messageId, emoji, added, async (roomId) => (room = await access.asMember(user, roomId)) !== null, admit);
-    const where = room as RoomAccess | null;
-    if (result.ok && result.data && where) effects.deliver(result.data, where.kind, audience(where, [user]));
-    return result;
+    return settle(result, room, user);
+  }
+
+  /** Delivers what a change stored, and answers the caller. */
+  function settle(result: Ack<ChangeOutcome>, room: RoomAccess | null, user: UserDto): Ack<MessageDto | null> {
+    if (!result.ok) return result;
+    if (result.data.deliver && room) effects.deliver(result.data.deliver, room.kind, audience(room, [user]));
+    return ok(result.data.ack);
   }
 
   /** Recalls the caller's message in any room they are in; one in a room they are not in is reported as not found. */

@@ -40,8 +40,12 @@ export function createRoomViews(deps: {
     const roomId = record?.id ?? LOBBY_ROOM_ID;
     const [room, myReadSeq] = await Promise.all([roomDto(record, myRole), conversations.readSeq(roomId, viewer.id)]);
     const newest = await messages.newest(roomId);
-    // Counted among the newest entries only (LIMITS.unreadCountWindow): a bounded read however long the viewer was away.
-    const afterSeq = newest ? Math.max(myReadSeq, newest.seq - LIMITS.unreadCountWindow) : myReadSeq;
+    // Counted among the newest entries only (LIMITS.unreadCountWindow): a bounded read however
+    // long the viewer was away. Change entries take seqs but are not counted, so the window is
+    // found among the other entries when the mark is further back than that many seqs.
+    const isFarBehind = newest !== null && newest.seq - myReadSeq > LIMITS.unreadCountWindow;
+    const windowStart = isFarBehind ? await messages.shownWindowStart(roomId, { throughSeq: newest.seq, count: LIMITS.unreadCountWindow }) : 0;
+    const afterSeq = Math.max(myReadSeq, windowStart);
     const hasUnread = newest !== null && newest.seq > afterSeq;
     const [unreadCount, mentionCount, shown] = await Promise.all([
       hasUnread ? messages.countUnread(roomId, { afterSeq, excludeAuthorId: viewer.id, throughSeq: newest.seq }) : 0,

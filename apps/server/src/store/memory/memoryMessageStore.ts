@@ -36,6 +36,8 @@ interface Room {
   erasedWithoutEntry: Set<StoredMessage>;
   /** The seq of the newest entry that is not a change entry (0: none). */
   newestShownSeq: number;
+  /** The seqs of every entry that is not a change entry, ascending. */
+  shownSeqs: number[];
   /** By user id: the messages that mention them now (not recalled). */
   mentioning: Map<string, Set<StoredMessage>>;
 }
@@ -94,7 +96,7 @@ export class MemoryMessageStore implements MessageStore {
   #room(roomId: string): Room {
     let room = this.#rooms.get(roomId);
     if (!room) {
-      room = { entries: [], sentSeqs: new Map(), recalls: [], erasedWithoutEntry: new Set(), newestShownSeq: 0, mentioning: new Map() };
+      room = { entries: [], sentSeqs: new Map(), recalls: [], erasedWithoutEntry: new Set(), newestShownSeq: 0, shownSeqs: [], mentioning: new Map() };
       this.#rooms.set(roomId, room);
     }
     return room;
@@ -103,7 +105,10 @@ export class MemoryMessageStore implements MessageStore {
   #add(room: Room, message: StoredMessage): void {
     room.entries.push(message);
     this.#byId.set(message.id, message);
-    if (!message.change) room.newestShownSeq = message.seq;
+    if (!message.change) {
+      room.newestShownSeq = message.seq;
+      room.shownSeqs.push(message.seq);
+    }
     if (message.recall) {
       room.recalls.push({ seq: message.seq, target: message.recall.seq, authorId: message.author.id });
       const target = this.#byId.get(message.recall.messageId);
@@ -213,6 +218,11 @@ export class MemoryMessageStore implements MessageStore {
     return message ? copy(message) : null;
   }
 
+  async findByClientId(authorId: string, clientId: string): Promise<StoredMessage | null> {
+    const message = this.#byAuthorClientId.get(clientKey(authorId, clientId));
+    return message ? copy(message) : null;
+  }
+
   async findByIds(ids: readonly string[]): Promise<StoredMessage[]> {
     const found: StoredMessage[] = [];
     for (const id of new Set(ids)) {
@@ -251,6 +261,12 @@ export class MemoryMessageStore implements MessageStore {
   }
 
   /** From the set of messages that mention the user now: no walk over the range. */
+  async shownWindowStart(roomId: string, query: { throughSeq: number; count: number }): Promise<number> {
+    const shown = this.#rooms.get(roomId)?.shownSeqs ?? [];
+    const upTo = countUpTo(shown, query.throughSeq, itself);
+    return upTo > query.count ? shown[upTo - query.count - 1]! : 0;
+  }
+
   async countMentions(roomId: string, query: { userId: string; afterSeq: number; throughSeq: number }): Promise<number> {
     const mentioning = this.#rooms.get(roomId)?.mentioning.get(query.userId);
     let count = 0;

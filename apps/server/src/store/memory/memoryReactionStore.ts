@@ -60,6 +60,11 @@ export class MemoryReactionStore implements ReactionStore {
     return result;
   }
 
+  async addedAt(messageId: string, userId: string, emoji: string): Promise<Date | null> {
+    const found = (typeof messageId === 'string' ? this.#byMessage.get(messageId) : undefined)?.find((r) => r.user.id === userId && r.emoji === emoji);
+    return found ? new Date(found.at) : null;
+  }
+
   async emojiOf(messageId: string): Promise<string[]> {
     const list = typeof messageId === 'string' ? this.#byMessage.get(messageId) : undefined;
     return [...new Set((list ?? []).map((r) => r.emoji))];

@@ -204,6 +204,19 @@ export class MongoMessageStore implements MessageStore {
     });
   }
 
+  shownWindowStart(roomId: string, query: { throughSeq: number; count: number }): Promise<number> {
+    return this.#guarded(async () => {
+      if (typeof roomId !== 'string') return 0;
+      // Newest first through the (roomId, seq) index: the (count + 1)-th shown entry is the one before the window.
+      const doc = await this.#messages
+        .findOne({ roomId, seq: mongoose.trusted({ $lte: query.throughSeq }), change: null }, { seq: 1 })
+        .sort({ seq: -1 })
+        .skip(query.count)
+        .lean<Pick<MessageDoc, 'seq'>>();
+      return doc?.seq ?? 0;
+    });
+  }
+
   upToNewest(roomId: string, seq: number): Promise<number> {
     return this.#guarded(async () => {
       if (typeof roomId !== 'string') return 0;
@@ -233,6 +246,15 @@ export class MongoMessageStore implements MessageStore {
     return this.#guarded(async () => {
       if (typeof id !== 'string' || !OBJECT_ID.test(id)) return null;
       const doc = await this.#messages.findById(id, { counts: 0 }).lean<MessageDoc>();
+      return doc ? toStoredMessage(doc) : null;
+    });
+  }
+
+  findByClientId(authorId: string, clientId: string): Promise<StoredMessage | null> {
+    return this.#guarded(async () => {
+      if (typeof authorId !== 'string' || typeof clientId !== 'string') return null;
+      // The unique (author.id, clientId) index answers this.
+      const doc = await this.#messages.findOne({ 'author.id': authorId, clientId }, { counts: 0 }).lean<MessageDoc>();
       return doc ? toStoredMessage(doc) : null;
     });
   }

@@ -62,6 +62,15 @@ export class MongoReactionStore implements ReactionStore {
     });
   }
 
+  addedAt(messageId: string, userId: string, emoji: string): Promise<Date | null> {
+    return this.#guarded(async () => {
+      if (typeof messageId !== 'string' || typeof userId !== 'string' || typeof emoji !== 'string') return null;
+      // The unique (messageId, emoji, user.id) index answers this.
+      const doc = await this.#reactions.findOne({ messageId, emoji, 'user.id': userId }, { at: 1 }).lean<Pick<ReactionDoc, 'at'>>();
+      return doc ? new Date(doc.at) : null;
+    });
+  }
+
   emojiOf(messageId: string): Promise<string[]> {
     return this.#guarded(async () => {
       if (typeof messageId !== 'string') return [];
