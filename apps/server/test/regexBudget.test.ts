@@ -149,6 +149,7 @@ const ATTACKS: Record<string, Attack> = {
   },
   'apps/web/src/composables/useMentionAutocomplete.ts /^\\s/u': { what: 'the text after a completed mention', adversarial: pumped('', 'a'), benign: plainWide },
   'apps/web/src/composables/useMentionSource.ts /\\s+/u': { what: "words of other users' names", adversarial: pumped('', '\u200B'), benign: plainWide },
+  'apps/web/src/lib/reactionEmoji.ts /(\\p{Emoji_Presentation})\\uFE0F/gu': { what: 'variation selectors in picked emoji', adversarial: pumped('', '👍\uFE0F', 'x'), benign: plain },
   'apps/web/src/lib/markdown/mentions.ts /^(em|strong|s)_(open|close)$/': { what: 'markdown token types', adversarial: pumped('strong_', 'o'), benign: plain },
   'apps/web/src/lib/markdown/parser.ts /^(?:https?:|mailto:)/i': { what: "links in other users' messages", adversarial: pumped('https', 's'), benign: plain },
   'apps/web/src/lib/markdown/parser.ts /\\n$/': { what: "code blocks in other users' messages", adversarial: pumped('', '\n', 'x'), benign: plain },

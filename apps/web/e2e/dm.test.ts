@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dmRoomId } from '@confab/shared';
-import { account, bodies, countOf, eventually, messageRow, registerViaApi, send, signIn, sleep, waitForLobby } from './support/app';
+import { account, bodies, countOf, eventually, receiptState, registerViaApi, send, signIn, sleep, waitForLobby } from './support/app';
 import { conversationItem, openSignedIn, unreadBadge, waitForDm } from './support/dm';
 import { useHarness } from './support/harness';
 
@@ -40,7 +40,7 @@ describe('direct messages', () => {
 
     await send(pageA, 'Hi Bob, a private question');
     await eventually(() => pageA.locator('[data-status="sent"]').count()).toBe(1);
-    expect(await messageRow(pageA, 'Hi Bob, a private question').getByTestId('message-seen').count()).toBe(0);
+    expect(await receiptState(pageA, 'Hi Bob, a private question')).not.toBe('seen');
 
     // Bob is in the lobby, in two tabs: both list the conversation, unread.
     for (const page of [pageB, pageB2]) {
@@ -59,15 +59,15 @@ describe('direct messages', () => {
     await eventually(() => unreadBadge(pageB, alice.username)).toBeNull();
     await eventually(() => unreadBadge(pageB2, alice.username)).toBeNull();
     await eventually(() => pageB2.title()).toBe('#lobby · Confab');
-    await eventually(() => messageRow(pageA, 'Hi Bob, a private question').getByTestId('message-seen').count()).toBe(1);
+    await eventually(() => receiptState(pageA, 'Hi Bob, a private question')).toBe('seen');
 
     await send(pageB, 'Sure, ask away');
     await eventually(async () => countOf(await bodies(pageA), 'Sure, ask away')).toBe(1);
-    // Alice is looking, so Bob's reply is read at once; only his latest own message says "Seen".
-    await eventually(() => messageRow(pageB, 'Sure, ask away').getByTestId('message-seen').count()).toBe(1);
+    // Alice is looking, so Bob's replies are read at once: each shows as seen.
+    await eventually(() => receiptState(pageB, 'Sure, ask away')).toBe('seen');
     await send(pageB, 'Anything else?');
-    await eventually(() => messageRow(pageB, 'Anything else?').getByTestId('message-seen').count()).toBe(1);
-    expect(await pageB.getByTestId('message-seen').count()).toBe(1);
+    await eventually(() => receiptState(pageB, 'Anything else?')).toBe('seen');
+    expect(await pageB.locator('[data-testid="message-receipt"][data-state="seen"]').count()).toBe(2);
     expect(await conversationItem(pageB2, alice.username).getByTestId('dm-conversation-preview').textContent()).toBe('You: Anything else?');
 
     // Acks and broadcasts both carry each message: late duplicates would show up after a moment.
@@ -77,7 +77,7 @@ describe('direct messages', () => {
       expect(await bodies(page)).toEqual(expected);
       expect(await page.locator('[data-status="pending"], [data-status="failed"]').count()).toBe(0);
     }
-    expect(await pageA.getByTestId('message-seen').count()).toBe(1);
+    expect(await pageA.locator('[data-testid="message-receipt"][data-state="seen"]').count()).toBe(1);
 
     // Carol, a third user online all along, never sees the conversation, its badge or its text.
     const carol = account('carol', 'Carol Chu');

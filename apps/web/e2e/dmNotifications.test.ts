@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { dmRoomId } from '@confab/shared';
-import { account, bodies, eventually, messageRow, registerViaApi, send, sleep } from './support/app';
+import { account, bodies, eventually, messageRow, receiptState, registerViaApi, send, sleep } from './support/app';
 import { conversationItem, openSignedIn, setHidden, unreadBadge, waitForDm } from './support/dm';
 import { useHarness } from './support/harness';
 
@@ -101,19 +101,20 @@ describe('DM notifications', () => {
     await sleep(600); // well past the read debounce
     expect(await unreadBadge(pageB, alice.username)).toBe('1');
     expect(await server.stores.conversations.readSeq(roomId, b.user.id)).toBe(1);
-    expect(await messageRow(pageA, 'Are you there?').getByTestId('message-seen').count()).toBe(0);
+    // Bob's hidden tab received it (delivered) but he has not seen it.
+    expect(await receiptState(pageA, 'Are you there?')).toBe('delivered');
 
     // Back to the tab: read, title reset, notification gone, and Alice sees it was seen.
     await setHidden(pageB, false);
     await eventually(() => pageB.title()).toBe('Alice Archer · Confab');
     await eventually(async () => (await notifications(pageB))[1]?.isClosed).toBe(true);
     await eventually(() => unreadBadge(pageB, alice.username)).toBeNull();
-    await eventually(() => messageRow(pageA, 'Are you there?').getByTestId('message-seen').count()).toBe(1);
+    await eventually(() => receiptState(pageA, 'Are you there?')).toBe('seen');
     expect(await server.stores.conversations.readSeq(roomId, b.user.id)).toBe(2);
 
     // While Bob looks at the conversation, a new message neither notifies nor counts in the title.
     await send(pageA, 'Great, talk soon');
-    await eventually(() => messageRow(pageA, 'Great, talk soon').getByTestId('message-seen').count()).toBe(1);
+    await eventually(() => receiptState(pageA, 'Great, talk soon')).toBe('seen');
     expect(await pageB.title()).toBe('Alice Archer · Confab');
     // His own messages never notify him either.
     await send(pageB, 'Bye!');

@@ -83,6 +83,12 @@ export function messageRow(page: Page, body: string): Locator {
   return page.getByTestId('message').filter({ has: page.getByTestId('message-body').getByText(body, { exact: true }) });
 }
 
+/** The receipt an own message shows (`sent`, `delivered`, `seen`), or null when it shows none. */
+export async function receiptState(page: Page, body: string): Promise<string | null> {
+  const found = messageRow(page, body).getByTestId('message-receipt');
+  return (await found.count()) === 0 ? null : found.getAttribute('data-state');
+}
+
 export function countOf(list: readonly string[], value: string): number {
   return list.filter((item) => item === value).length;
 }

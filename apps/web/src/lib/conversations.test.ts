@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ALICE, ALICE_BOB_ROOM, ALICE_USER, conversation, message } from '../testing/factories';
-import { applyReadMark, conversationName, mergeConversation, previewParts, previewText, sortConversations, totalUnread } from './conversations';
+import { ALICE, ALICE_BOB_ROOM, ALICE_USER, BOB, conversation, message } from '../testing/factories';
+import { applyDeliveredMark, applyReadMark, conversationName, mergeConversation, peerEntrySeq, previewParts, previewText, sortConversations, totalUnread } from './conversations';
 
 const CAROL = { id: 'c'.repeat(24), username: 'carol', displayName: 'Carol Chu' };
 const CAROL_ROOM = `dm:${ALICE.id}:${CAROL.id}`;
@@ -22,7 +22,7 @@ describe('conversation list', () => {
     const listed = conversation();
     const update = conversation({ lastMessage: message(2, { roomId: ALICE_BOB_ROOM }), lastActivityAt: at(2), unreadCount: 2 });
     expect(mergeConversation(undefined, listed)).toBe(listed);
-    expect(mergeConversation(listed, update)).toEqual(update);
+    expect(mergeConversation(listed, update)).toEqual({ ...update, peerDeliveredSeq: 0 });
     // The stale page answered late: behind on every counter.
     expect(mergeConversation(update, listed)).toBe(update);
     // Same counters but other facts (a new display name): the incoming one wins.
@@ -46,6 +46,36 @@ describe('conversation list', () => {
     // Older marks and other rooms change nothing.
     expect(applyReadMark(c, { roomId: ALICE_BOB_ROOM, userId: c.peer.id, seq: 1 }, ALICE.id)).toBe(c);
     expect(applyReadMark(c, { roomId: CAROL_ROOM, userId: ALICE.id, seq: 9 }, ALICE.id)).toBe(c);
+  });
+
+  it('delivery marks never move back, in snapshots or marks, and the peer reading counts as delivered', () => {
+    const delivered = conversation({ peerReadSeq: 0, peerDeliveredSeq: 3, lastMessage: message(3, { roomId: ALICE_BOB_ROOM, author: ALICE }) });
+    // A newer message, but a snapshot read before the delivery mark moved.
+    const later = conversation({ peerReadSeq: 0, peerDeliveredSeq: 1, lastMessage: message(4, { roomId: ALICE_BOB_ROOM, author: ALICE }) });
+    expect(mergeConversation(delivered, later)).toMatchObject({ peerDeliveredSeq: 3, lastMessage: { seq: 4 } });
+    // Behind only on the delivery mark: stale.
+    const staleDelivery = { ...delivered, peerDeliveredSeq: 2 };
+    expect(mergeConversation(delivered, staleDelivery)).toBe(delivered);
+    expect(mergeConversation(staleDelivery, delivered)).toEqual(delivered);
+
+    const peerMark = (seq: number) => ({ roomId: ALICE_BOB_ROOM, userId: BOB.id, seq });
+    expect(applyDeliveredMark(delivered, peerMark(4), ALICE.id)).toMatchObject({ peerDeliveredSeq: 4 });
+    expect(applyDeliveredMark(delivered, peerMark(2), ALICE.id)).toBe(delivered);
+    // Our own devices' marks and other rooms' say nothing about the peer.
+    expect(applyDeliveredMark(delivered, { ...peerMark(9), userId: ALICE.id }, ALICE.id)).toBe(delivered);
+    expect(applyDeliveredMark(delivered, { ...peerMark(9), roomId: CAROL_ROOM }, ALICE.id)).toBe(delivered);
+    expect(applyReadMark(delivered, peerMark(5), ALICE.id)).toMatchObject({ peerReadSeq: 5, peerDeliveredSeq: 5 });
+    expect(applyReadMark(delivered, peerMark(2), ALICE.id)).toMatchObject({ peerReadSeq: 2, peerDeliveredSeq: 3 });
+  });
+
+  it('knows which newest entry by the peer this device should report as delivered', () => {
+    expect(peerEntrySeq(conversation({ lastMessage: message(4, { roomId: ALICE_BOB_ROOM, author: BOB }), myReadSeq: 2 }), ALICE.id)).toBe(4);
+    // Our own newest, one already read, or notes-to-self: nothing to report.
+    expect(peerEntrySeq(conversation({ lastMessage: message(4, { roomId: ALICE_BOB_ROOM, author: ALICE }) }), ALICE.id)).toBe(0);
+    expect(peerEntrySeq(conversation({ lastMessage: message(4, { roomId: ALICE_BOB_ROOM, author: BOB }), myReadSeq: 4 }), ALICE.id)).toBe(0);
+    const notes = conversation({ roomId: `dm:${ALICE.id}:${ALICE.id}`, peer: ALICE_USER, lastMessage: message(2, { author: ALICE }), myReadSeq: 0 });
+    expect(peerEntrySeq(notes, ALICE.id)).toBe(0);
+    expect(peerEntrySeq(conversation({ lastMessage: null }), ALICE.id)).toBe(0);
   });
 
   it('sums unread counts', () => {

@@ -15,21 +15,29 @@ export function sortConversations(all: Iterable<ConversationDto>): ConversationD
 /**
  * The entry to keep when a snapshot of a conversation arrives. Snapshots come from list pages and
  * from `conversation:update`, and a list page asked for before an update may be answered after
- * it. Every counter in a snapshot only grows (newest seq, both read marks), so a snapshot behind
- * on all of them is stale and must not undo the newer one; otherwise the incoming one wins.
+ * it. Every counter in a snapshot only grows (newest seq, read and delivery marks), so a snapshot
+ * behind on all of them is stale and must not undo the newer one; otherwise the incoming one wins.
  */
 export function mergeConversation(current: ConversationDto | undefined, incoming: ConversationDto): ConversationDto {
   if (!current) return incoming;
   const lastSeq = (c: ConversationDto) => c.lastMessage?.seq ?? 0;
-  const isBehind = lastSeq(incoming) <= lastSeq(current) && incoming.myReadSeq <= current.myReadSeq && incoming.peerReadSeq <= current.peerReadSeq;
-  const isSame = lastSeq(incoming) === lastSeq(current) && incoming.myReadSeq === current.myReadSeq && incoming.peerReadSeq === current.peerReadSeq;
+  const counters = (c: ConversationDto) => [lastSeq(c), c.myReadSeq, c.peerReadSeq, deliveredSeq(c)];
+  const [now, then] = [counters(incoming), counters(current)];
+  const isBehind = now.every((n, i) => n <= then[i]!);
+  const isSame = now.every((n, i) => n === then[i]);
   if (isBehind && !isSame) return current;
   // Marks never move back, even if the two snapshots were read at slightly different moments.
   return {
     ...incoming,
     myReadSeq: Math.max(incoming.myReadSeq, current.myReadSeq),
     peerReadSeq: Math.max(incoming.peerReadSeq, current.peerReadSeq),
+    peerDeliveredSeq: Math.max(deliveredSeq(incoming), deliveredSeq(current)),
   };
+}
+
+/** The peer's delivery mark; a server from before delivery marks sends none. */
+function deliveredSeq(conversation: ConversationDto): number {
+  return conversation.peerDeliveredSeq ?? 0;
 }
 
 /**
@@ -45,8 +53,28 @@ export function applyReadMark(conversation: ConversationDto, mark: ReadMarkDto, 
     next = { ...next, myReadSeq: mark.seq, unreadCount: coversNewest ? 0 : next.unreadCount };
   }
   // The peer is `myId` too in notes-to-self; then there is no one else to have "seen" anything.
-  if (mark.userId === conversation.peer.id && mark.seq > next.peerReadSeq) next = { ...next, peerReadSeq: mark.seq };
+  // What the peer read reached them: their delivery mark is never below it.
+  if (mark.userId === conversation.peer.id && mark.seq > next.peerReadSeq) {
+    next = { ...next, peerReadSeq: mark.seq, peerDeliveredSeq: Math.max(deliveredSeq(next), mark.seq) };
+  }
   return next;
+}
+
+/** Applies a `dm:delivered` mark: the peer's, which shows our messages up to it as "Delivered". Never moves back. */
+export function applyDeliveredMark(conversation: ConversationDto, mark: ReadMarkDto, myId: string): ConversationDto {
+  if (mark.roomId !== conversation.roomId || mark.userId !== conversation.peer.id || mark.userId === myId) return conversation;
+  return mark.seq > deliveredSeq(conversation) ? { ...conversation, peerDeliveredSeq: mark.seq } : conversation;
+}
+
+/**
+ * The newest seq by the peer that this device knows of from the conversation entry (its newest
+ * message), for reporting delivery; 0 when the newest is ours, in notes-to-self, or already read
+ * (the server counts what we read as delivered).
+ */
+export function peerEntrySeq(conversation: ConversationDto, myId: string | undefined): number {
+  const last = conversation.lastMessage;
+  if (!last || !myId || isNotesToSelf(conversation, myId) || last.author.id !== conversation.peer.id) return 0;
+  return last.seq > conversation.myReadSeq ? last.seq : 0;
 }
 
 export function totalUnread(conversations: Iterable<ConversationDto>): number {

@@ -1,4 +1,4 @@
-import type { AckError, MessageDto } from '@confab/shared';
+import type { AckError, MessageDto, ReplyQuoteDto } from '@confab/shared';
 
 /** Why a send has not (yet) been acked: a server refusal, or one of the two transport failures. */
 export type SendError = Omit<AckError, 'code'> & { code: AckError['code'] | 'timeout' | 'disconnected' };
@@ -13,6 +13,8 @@ export interface OutboxItem {
   error?: SendError;
   /** While pending: the server asked us to slow down; when the send goes out again (epoch ms). */
   heldUntil?: number;
+  /** The message it replies to, as quoted when it was written (sent as `replyTo`: the quote's messageId). */
+  replyTo?: ReplyQuoteDto;
 }
 
 /**
@@ -76,41 +78,4 @@ export function isRetryable(error: SendError | undefined): boolean {
 export function newClientId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** A recall entry: a stream entry that records a recall, never shown as a message of its own. */
-export function isRecallEntry(message: MessageDto): boolean {
-  return message.recall !== undefined;
-}
-
-/**
- * The recalls `incoming` reveals, added to `known` (message id → recalledAt): recall entries name
- * their target, and history or sync may hand back a target already erased.
- */
-export function collectRecalls(known: ReadonlyMap<string, string>, incoming: readonly MessageDto[]): Map<string, string> {
-  let next: Map<string, string> | null = null;
-  for (const m of incoming) {
-    const [id, at] = m.recall ? [m.recall.messageId, m.createdAt] : m.recalledAt ? [m.id, m.recalledAt] : [null, null];
-    if (!id || !at || known.has(id) || next?.has(id)) continue;
-    next ??= new Map(known);
-    next.set(id, at);
-  }
-  return next ?? (known as Map<string, string>);
-}
-
-/**
- * Turns every held message that `recalls` names into a tombstone (body erased, `recalledAt` set).
- * A recall entry may arrive before or after its target, so this runs after every merge. Returns
- * `messages` itself when nothing changed.
- */
-export function applyRecalls(messages: readonly MessageDto[], recalls: ReadonlyMap<string, string>): MessageDto[] {
-  if (recalls.size === 0) return messages as MessageDto[];
-  let changed = false;
-  const next = messages.map((m) => {
-    const at = recalls.get(m.id);
-    if (at === undefined || (m.recalledAt && m.body === '')) return m;
-    changed = true;
-    return { ...m, body: '', recalledAt: m.recalledAt ?? at };
-  });
-  return changed ? next : (messages as MessageDto[]);
 }

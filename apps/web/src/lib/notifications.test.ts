@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALICE, ALICE_BOB_ROOM, BOB, conversation, message } from '../testing/factories';
+import { emojiLoaded } from './markdown';
 import { PREVIEW_MAX_LENGTH, documentTitle, notificationBody, notificationTitle, shouldNotify, titleUnread } from './notifications';
 
 const fromBob = message(3, { roomId: ALICE_BOB_ROOM, author: BOB });
@@ -26,6 +27,11 @@ describe('notification decisions', () => {
     const long = notificationBody('word '.repeat(100));
     expect(long).toHaveLength(PREVIEW_MAX_LENGTH);
     expect(long.endsWith('…')).toBe(true);
+  });
+
+  it('shows what a formatted message reads as: no markup, shortcodes as emoji', async () => {
+    await emojiLoaded;
+    expect(notificationBody('**Ship it** :tada: see [the plan](https://example.com/plan)\n```\nnpm  test\n```')).toBe('Ship it 🎉 see the plan npm test');
   });
 
   it('cuts a long message between whole characters, never inside an emoji', () => {

@@ -1,5 +1,6 @@
 import { isolateText, type MessageDto } from '@confab/shared';
-import { oneLine, truncate } from './graphemes';
+import { truncate } from './graphemes';
+import { toPlainText } from './markdown';
 
 /** Longest notification body, in characters (grapheme clusters): platforms cut around here anyway, and a preview is enough. */
 export const PREVIEW_MAX_LENGTH = 140;
@@ -26,9 +27,12 @@ export function shouldNotify(message: MessageDto, context: NotifyContext): boole
   return context.permission === 'granted' && !message.recall && wantsAttention(message, context);
 }
 
-/** The notification text: the message on one line, cut with an ellipsis between whole characters. */
+/**
+ * The notification text: the message as it reads (its plain-text form: no markup, shortcodes as
+ * emoji) on one line, cut with an ellipsis between whole characters.
+ */
 export function notificationBody(body: string): string {
-  return truncate(oneLine(body), PREVIEW_MAX_LENGTH);
+  return truncate(toPlainText(body), PREVIEW_MAX_LENGTH);
 }
 
 /** The notification's title: the sender's name, isolated so that it cannot reorder what the platform adds around it. */

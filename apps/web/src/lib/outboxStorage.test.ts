@@ -22,6 +22,16 @@ describe('the outbox kept in this browser', () => {
     expect(lobby.load(BOB.id).map((i) => i.clientId)).toEqual(['c3']);
   });
 
+  it('keeps a pending reply\'s quote, so that it is still sent as a reply after a reload; a quote of another shape is dropped', () => {
+    const replyTo = { messageId: 'a'.repeat(24), seq: 7, author: { id: BOB.id, name: 'Bob' }, excerpt: 'the question' };
+    lobby.save(ALICE.id, outboxItem('reply', { replyTo }));
+    expect(lobby.load(ALICE.id)).toEqual([{ ...outboxItem('reply'), replyTo }]);
+    const kept = JSON.parse(localStorage.getItem(`confab:outbox:${ALICE.id}`)!) as { items: { replyTo: unknown }[] };
+    kept.items[0]!.replyTo = { messageId: 42 };
+    localStorage.setItem(`confab:outbox:${ALICE.id}`, JSON.stringify(kept));
+    expect(lobby.load(ALICE.id)).toEqual([outboxItem('reply')]);
+  });
+
   it('two tabs of one user each write only their own changes, so neither drops the other\'s messages', () => {
     // Tab 1 and tab 2 each queue a message, then tab 1's is acked.
     saveOutboxChanges(lobby, ALICE.id, [], [outboxItem('tab1')]);

@@ -1,3 +1,4 @@
+import type { ReplyQuoteDto } from '@confab/shared';
 import type { OutboxItem, SendError } from './messages';
 import { clearStoredDrafts } from './draftStorage';
 import { localStore, readJson, writeJson } from './localStore';
@@ -19,6 +20,8 @@ export interface StoredOutboxItem {
   createdAt: string;
   status: OutboxItem['status'];
   error?: SendError;
+  /** The message it replies to, as quoted when it was written. */
+  replyTo?: ReplyQuoteDto;
 }
 
 /** How one room's outbox is kept: loaded when its user signs in, updated item by item. */
@@ -37,6 +40,12 @@ function isStoredItem(value: unknown): value is StoredOutboxItem {
     typeof v.clientId === 'string' && typeof v.roomId === 'string' && typeof v.body === 'string' &&
     typeof v.createdAt === 'string' && (v.status === 'pending' || v.status === 'failed')
   );
+}
+
+/** A kept quote is only trusted in the shape this app wrote it. */
+function isQuote(value: unknown): value is ReplyQuoteDto {
+  const v = value as Partial<ReplyQuoteDto> | null;
+  return typeof v === 'object' && v !== null && typeof v.messageId === 'string' && typeof v.seq === 'number' && typeof v.excerpt === 'string' && typeof v.author?.id === 'string' && typeof v.author?.name === 'string';
 }
 
 function readItems(storage: Storage, userId: string): StoredOutboxItem[] {
@@ -69,7 +78,14 @@ export function roomOutboxStorage(roomId: string): OutboxPersistence {
       if (!storage) return [];
       return readItems(storage, userId)
         .filter((item) => item.roomId === roomId)
-        .map(({ clientId, body, createdAt, status, error }) => ({ clientId, body, createdAt, status, ...(error ? { error } : {}) }));
+        .map(({ clientId, body, createdAt, status, error, replyTo }) => ({
+          clientId,
+          body,
+          createdAt,
+          status,
+          ...(error ? { error } : {}),
+          ...(isQuote(replyTo) ? { replyTo } : {}),
+        }));
     },
     save(userId, item) {
       const stored: StoredOutboxItem = {
@@ -79,6 +95,7 @@ export function roomOutboxStorage(roomId: string): OutboxPersistence {
         createdAt: item.createdAt,
         status: item.status,
         ...(item.error ? { error: item.error } : {}),
+        ...(item.replyTo ? { replyTo: item.replyTo } : {}),
       };
       change(userId, (items) => {
         const index = items.findIndex((i) => i.clientId === item.clientId);

@@ -22,6 +22,8 @@ function room(transport: Partial<RoomTransport> = {}) {
       history: vi.fn(async () => page([])),
       sync: vi.fn(async () => page([])),
       recall: vi.fn(),
+      edit: vi.fn(),
+      react: vi.fn(),
       ...transport,
     },
     () => ALICE.id,

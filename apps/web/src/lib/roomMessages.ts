@@ -1,7 +1,8 @@
 import { computed, ref, shallowRef, type UnwrapNestedRefs } from 'vue';
-import { bodySchema, type MessageDto, type MessagePage } from '@confab/shared';
+import { bodySchema, type MessageDto, type MessagePage, type ReplyQuoteDto } from '@confab/shared';
 import type { Result } from '../services/request';
-import { applyRecalls, collectRecalls, contiguousSeq, isRetryable, mergeMessages, newClientId, settleOutbox, type OutboxItem } from './messages';
+import { applyStates, collectStates, type KnownState } from './messageChanges';
+import { contiguousSeq, isRetryable, mergeMessages, newClientId, settleOutbox, type OutboxItem } from './messages';
 import { saveOutboxChanges, type OutboxPersistence } from './outboxStorage';
 import { createSerialQueue } from './serialQueue';
 import { serverClock, serverNow } from './serverClock';
@@ -14,12 +15,19 @@ const MAX_RATE_LIMIT_WAITS = 5;
 
 export type AsyncStatus = 'idle' | 'loading' | 'done' | 'error';
 
+/** Older pages a jump to a quoted message loads at most before it says the message is not found. */
+export const LOCATE_MAX_PAGES = 20;
+
 /** How one room talks to the server: the lobby's events, or a DM room's with its roomId filled in. */
 export interface RoomTransport {
-  send(payload: { clientId: string; body: string }): Promise<Result<MessageDto>>;
+  send(payload: { clientId: string; body: string; replyTo?: string }): Promise<Result<MessageDto>>;
   history(payload: { beforeSeq?: number; limit: number }): Promise<Result<MessagePage>>;
   sync(payload: { afterSeq: number }): Promise<Result<MessagePage>>;
   recall(payload: { id: string }): Promise<Result<MessageDto>>;
+  /** Ack: the edit's change entry, or null when the text was already this. */
+  edit(payload: { id: string; body: string }): Promise<Result<MessageDto | null>>;
+  /** `add`: reaction:add, else reaction:remove. Ack: the change entry, or null when nothing changed. */
+  react(payload: { id: string; emoji: string }, add: boolean): Promise<Result<MessageDto | null>>;
 }
 
 export interface RoomOptions {
@@ -52,11 +60,12 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
   /** Connected and caught up: sends go out now instead of waiting in the outbox. */
   const isLive = ref(false);
 
-  // Every recall seen (message id → recalledAt), kept apart from `messages` so that a recall
-  // entry that arrives before the message it names still applies once that message does.
-  let recalls = new Map<string, string>();
+  // The newest state of every message a recall or change entry named (message id → state), kept
+  // apart from `messages` so that an entry that arrives before its target still applies once the
+  // target does, and so that replies quoting a changed message show it as it is now.
+  let states = new Map<string, KnownState>();
 
-  // Recall entries stay in `messages`: they occupy seqs, so gap tracking must count them.
+  // Recall and change entries stay in `messages`: they occupy seqs, so gap tracking must count them.
   const syncedSeq = computed(() => contiguousSeq(messages.value, floorSeq.value ?? 0));
 
   // Bumped by reset(): answers to requests made for a previous user are dropped.
@@ -75,8 +84,8 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
   }
 
   function receive(incoming: readonly MessageDto[]): void {
-    recalls = collectRecalls(recalls, incoming);
-    messages.value = applyRecalls(mergeMessages(messages.value, incoming), recalls);
+    states = collectStates(states, incoming);
+    messages.value = applyStates(mergeMessages(messages.value, incoming), states);
     const me = myId();
     let next = outbox.value;
     for (const message of incoming) next = settleOutbox(next, message, me);
@@ -141,8 +150,21 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     return catchUpRun;
   }
 
-  async function loadOlder(): Promise<void> {
-    if (!hasOlder.value || historyStatus.value === 'loading' || floorSeq.value === null) return;
+  let olderRun: Promise<void> | null = null;
+
+  /** Loads the page before the oldest held; a call while one is loading shares it. */
+  function loadOlder(): Promise<void> {
+    if (olderRun) return olderRun;
+    if (!hasOlder.value || floorSeq.value === null) return Promise.resolve();
+    const run = loadOlderPage().finally(() => {
+      if (olderRun === run) olderRun = null;
+    });
+    olderRun = run;
+    return run;
+  }
+
+  async function loadOlderPage(): Promise<void> {
+    if (floorSeq.value === null) return;
     const gen = generation;
     historyStatus.value = 'loading';
     const res = await transport.history({ beforeSeq: floorSeq.value + 1, limit: HISTORY_PAGE_SIZE });
@@ -157,6 +179,20 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     historyStatus.value = 'done';
   }
 
+  /**
+   * Loads older pages until the entry at `seq` is within what is held, `maxPages` pages at most;
+   * true when it is, whether or not it still exists.
+   */
+  async function locate(seq: number, maxPages = LOCATE_MAX_PAGES): Promise<boolean> {
+    for (let page = 0; ; page += 1) {
+      if (floorSeq.value === null) return false;
+      if (seq > floorSeq.value) return true;
+      if (!hasOlder.value || page >= maxPages) return false;
+      await loadOlder();
+      if (historyStatus.value === 'error') return false;
+    }
+  }
+
   function update(clientId: string, patch: Partial<OutboxItem>): void {
     setOutbox(outbox.value.map((item) => (item.clientId === clientId ? { ...item, ...patch } : item)));
   }
@@ -165,7 +201,7 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     const item = outbox.value.find((i) => i.clientId === clientId);
     // Settled meanwhile (a catch-up brought it back), or offline again: it stays pending for resume().
     if (gen !== generation || !item || item.status !== 'pending' || !isLive.value) return;
-    const res = await transport.send({ clientId, body: item.body });
+    const res = await transport.send({ clientId, body: item.body, ...(item.replyTo ? { replyTo: item.replyTo.messageId } : {}) });
     if (gen !== generation) return;
     if (res.ok) {
       // Only a lower bound: the ack of a resent message carries its original createdAt.
@@ -187,11 +223,17 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     sendQueue.push(clientId, () => deliver(clientId, gen));
   }
 
-  /** Queues a message; false when the body fails the shared schema (the composer says why). */
-  function send(rawBody: string): boolean {
+  /** Queues a message, a reply to `replyTo` if given; false when the body fails the shared schema (the composer says why). */
+  function send(rawBody: string, replyTo?: ReplyQuoteDto): boolean {
     const parsed = bodySchema.safeParse(rawBody);
     if (!parsed.success) return false;
-    const item: OutboxItem = { clientId: newClientId(), body: parsed.data, createdAt: serverNow().toISOString(), status: 'pending' };
+    const item: OutboxItem = {
+      clientId: newClientId(),
+      body: parsed.data,
+      createdAt: serverNow().toISOString(),
+      status: 'pending',
+      ...(replyTo ? { replyTo } : {}),
+    };
     owner ??= myId() ?? null;
     setOutbox([...outbox.value, item]);
     enqueue(item.clientId);
@@ -209,6 +251,32 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     const gen = generation;
     const res = await transport.recall({ id });
     if (gen === generation && res.ok) receive([res.data]);
+    return res;
+  }
+
+  /**
+   * Edits one of our messages. The acked change entry is applied at once (the broadcast repeats it
+   * harmlessly); a refusal changes nothing, so the editor can keep the text and say why.
+   */
+  async function edit(id: string, rawBody: string): Promise<Result<MessageDto | null>> {
+    const parsed = bodySchema.safeParse(rawBody);
+    if (!parsed.success) return { ok: false, error: { code: 'invalid_payload', message: parsed.error.issues[0]?.message ?? 'Invalid message.' } };
+    return applyAck(await withGeneration(() => transport.edit({ id, body: parsed.data })));
+  }
+
+  /** Adds (`add`) or takes back our reaction; the caller decides which from what it shows, never a blind toggle. */
+  async function react(id: string, emoji: string, add: boolean): Promise<Result<MessageDto | null>> {
+    return applyAck(await withGeneration(() => transport.react({ id, emoji }, add)));
+  }
+
+  async function withGeneration<T>(run: () => Promise<Result<T>>): Promise<{ res: Result<T>; isCurrent: boolean }> {
+    const gen = generation;
+    const res = await run();
+    return { res, isCurrent: gen === generation };
+  }
+
+  function applyAck({ res, isCurrent }: { res: Result<MessageDto | null>; isCurrent: boolean }): Result<MessageDto | null> {
+    if (isCurrent && res.ok && res.data) receive([res.data]);
     return res;
   }
 
@@ -247,7 +315,8 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     generation += 1;
     owner = null;
     messages.value = [];
-    recalls = new Map();
+    states = new Map();
+    olderRun = null;
     outbox.value = [];
     floorSeq.value = null;
     hasOlder.value = false;
@@ -272,9 +341,12 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     receiveLive,
     catchUp,
     loadOlder,
+    locate,
     send,
     retry,
     recall,
+    edit,
+    react,
     discard,
     restore,
     pause,

@@ -81,6 +81,35 @@ describe('room summaries', () => {
     expect(merged).toMatchObject({ lastSeq: 10, myReadSeq: 9, unreadCount: 1 });
   });
 
+  it('a change entry is no news: it moves lastSeq and updates the previewed message, never the unread count', () => {
+    const held = design({ lastSeq: 5, myReadSeq: 4, unreadCount: 1, lastMessage: entry(5, { author: BOB, body: 'helo' }) });
+    const edit = entry(6, {
+      author: BOB,
+      body: '',
+      change: { type: 'edit', messageId: entry(5).id, seq: 5, state: { body: 'hello @alice', editedAt: entry(6).createdAt, mentions: [{ id: ALICE.id, username: 'alice' }] } },
+    });
+    const edited = noteEntry(held, edit, ALICE.id);
+    expect(edited).toMatchObject({ lastSeq: 6, unreadCount: 1, lastActivityAt: held.lastActivityAt, lastMessage: { seq: 5, body: 'hello @alice', mentions: [{ id: ALICE.id }] } });
+    // A reaction to an older message leaves the preview as it is.
+    const reaction = entry(7, { author: BOB, body: '', change: { type: 'reaction', messageId: entry(2).id, seq: 2, emoji: '🎉', added: true, state: { body: 'old' } } });
+    const reacted = noteEntry(edited, reaction, ALICE.id);
+    expect(reacted).toMatchObject({ lastSeq: 7, unreadCount: 1, lastMessage: { seq: 5, body: 'hello @alice' } });
+  });
+
+  it('mention counts follow the unread ones: cleared by a mark covering the newest entry, and by a snapshot older than our mark', () => {
+    const held = design({ lastSeq: 8, myReadSeq: 5, unreadCount: 3, mentionCount: 2 });
+    const mark = (seq: number) => ({ roomId: DESIGN_ROOM, userId: ALICE.id, seq });
+    expect(applyRoomMark(held, mark(6), ALICE.id)).toMatchObject({ myReadSeq: 6, mentionCount: 2 });
+    expect(applyRoomMark(held, mark(8), ALICE.id)).toMatchObject({ unreadCount: 0, mentionCount: 0 });
+    expect(mergeSummary(design({ lastSeq: 9, myReadSeq: 9 }), design({ lastSeq: 9, myReadSeq: 6, unreadCount: 3, mentionCount: 1 }))).toMatchObject({ mentionCount: 0 });
+    expect(mergeSummary(held, design({ lastSeq: 9, myReadSeq: 5, unreadCount: 4, mentionCount: 3 }))).toMatchObject({ mentionCount: 3 });
+    // Behind on entries but ahead on the mark: no more than the snapshot's plus what came after it.
+    expect(mergeSummary(design({ lastSeq: 10, myReadSeq: 5, unreadCount: 5, mentionCount: 4 }), design({ lastSeq: 9, myReadSeq: 8, unreadCount: 1, mentionCount: 0 }))).toMatchObject({
+      unreadCount: 2,
+      mentionCount: 1,
+    });
+  });
+
   it('unread counts add up over every room but the one being read', () => {
     const all = [design({ unreadCount: 2 }), design({ room: { id: 'lobby', kind: 'lobby', name: 'lobby' }, unreadCount: 5 }), design({ room: { id: GROUP_ROOM, kind: 'group' }, unreadCount: 1 })];
     expect(totalRoomUnread(all)).toBe(8);

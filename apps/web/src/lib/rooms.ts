@@ -1,4 +1,4 @@
-import { LOBBY_ROOM_ID, channelNameKey, isolateText, type MessageDto, type ReadMarkDto, type RoomDto, type RoomKind, type RoomSummaryDto } from '@confab/shared';
+import { LOBBY_ROOM_ID, channelNameKey, isolateText, type MessageChangeDto, type MessageDto, type ReadMarkDto, type RoomDto, type RoomKind, type RoomSummaryDto } from '@confab/shared';
 import { oneLine } from './graphemes';
 import { eventText } from './roomEvents';
 
@@ -74,20 +74,32 @@ export function mergeSummary(current: RoomSummaryDto | undefined, incoming: Room
   if (lastSeq(incoming) >= lastSeq(current)) {
     // Our mark moved past what the snapshot knew (another tab read meanwhile).
     const isReadSince = myReadSeq > incoming.myReadSeq && myReadSeq >= incoming.lastSeq;
-    return { ...incoming, myReadSeq, unreadCount: isReadSince ? 0 : incoming.unreadCount };
+    return isReadSince ? { ...incoming, myReadSeq, unreadCount: 0, mentionCount: 0 } : { ...incoming, myReadSeq };
   }
   if (incoming.myReadSeq <= current.myReadSeq) return current;
-  const unreadCount = myReadSeq >= current.lastSeq ? 0 : Math.min(current.unreadCount, incoming.unreadCount + (current.lastSeq - incoming.lastSeq));
-  return { ...incoming, lastMessage: current.lastMessage, lastSeq: current.lastSeq, lastActivityAt: current.lastActivityAt, myReadSeq, unreadCount };
+  const gap = current.lastSeq - incoming.lastSeq;
+  const isAllRead = myReadSeq >= current.lastSeq;
+  return {
+    ...incoming,
+    lastMessage: current.lastMessage,
+    lastSeq: current.lastSeq,
+    lastActivityAt: current.lastActivityAt,
+    myReadSeq,
+    unreadCount: isAllRead ? 0 : Math.min(current.unreadCount, incoming.unreadCount + gap),
+    mentionCount: isAllRead ? 0 : Math.min(current.mentionCount, incoming.mentionCount + gap),
+  };
 }
 
 /**
- * A live entry (`message:new` or `dm:message`) noted in its room's summary at once, ahead of the
- * coalesced `room:update` that follows: newest entry, and one more unread when someone else wrote
- * it. Entries at or below the newest seq held were counted already.
+ * A live entry (`message:new` or `dm:message`) noted in its room's summary at once (the server
+ * sends summaries only with read marks and membership changes): newest entry, and one more unread
+ * when someone else wrote it. Entries at or below the newest seq held were counted already.
+ * Mentions are counted apart (roomMentions).
  */
 export function noteEntry(summary: RoomSummaryDto, message: MessageDto, myId: string | undefined): RoomSummaryDto {
   if (message.roomId !== summary.room.id || message.seq <= summary.lastSeq) return summary;
+  // A change (edit, reaction) is no news: the preview keeps the message it shows, brought up to date.
+  if (message.change) return { ...summary, lastSeq: message.seq, lastMessage: applyChange(summary.lastMessage, message.change) };
   const byOther = message.author.id !== myId;
   const isUnread = byOther && !message.recall && message.seq > summary.myReadSeq;
   // Only the author recalls, so a recall by someone else of a message after our mark takes back an unread one.
@@ -108,13 +120,21 @@ export function noteEntry(summary: RoomSummaryDto, message: MessageDto, myId: st
   };
 }
 
+/** The previewed message with a change entry's state applied, if the change is to it. */
+function applyChange(last: MessageDto | null, change: MessageChangeDto): MessageDto | null {
+  if (!last || last.id !== change.messageId) return last;
+  const { body, editedAt, recalledAt, mentions, reactions } = change.state;
+  return { ...last, body, editedAt, recalledAt, mentions, reactions };
+}
+
 /**
  * Applies our own read mark (this tab's ack, or `dm:read` from another tab). A mark that covers the
- * newest entry clears the count; a partial one leaves it to the `room:update` that follows.
+ * newest entry clears the counts; a partial one leaves them to the `room:update` that follows.
  */
 export function applyRoomMark(summary: RoomSummaryDto, mark: ReadMarkDto, myId: string | undefined): RoomSummaryDto {
   if (mark.roomId !== summary.room.id || mark.userId !== myId || mark.seq <= summary.myReadSeq) return summary;
-  return { ...summary, myReadSeq: mark.seq, unreadCount: mark.seq >= summary.lastSeq ? 0 : summary.unreadCount };
+  if (mark.seq < summary.lastSeq) return { ...summary, myReadSeq: mark.seq };
+  return { ...summary, myReadSeq: mark.seq, unreadCount: 0, mentionCount: 0 };
 }
 
 /** What a tab holds of one room, for deciding its catch-up. */

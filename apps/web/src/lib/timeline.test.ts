@@ -6,7 +6,9 @@ const now = new Date(2026, 2, 10, 15, 0);
 const at = (day: number, hour: number, minute = 0, second = 0) => new Date(2026, 2, day, hour, minute, second).toISOString();
 const rows = (entries: TimelineEntry[]) => entries.filter((e): e is TimelineMessage => e.kind === 'message');
 const shape = (entries: TimelineEntry[]) =>
-  entries.map((e) => (e.kind === 'day' ? `day:${e.label}` : e.kind === 'event' ? `event:${e.event.type}` : `${e.body}${e.isGroupStart ? ' *' : ''}`));
+  entries.map((e) =>
+    e.kind === 'day' ? `day:${e.label}` : e.kind === 'event' ? `event:${e.event.type}` : e.kind === 'unread' ? 'NEW' : `${e.body}${e.isGroupStart ? ' *' : ''}`,
+  );
 
 describe('buildTimeline', () => {
   it('shows a room event as a line of its own that no message groups across, and never as a message', () => {
@@ -129,5 +131,99 @@ describe('countNewMessages', () => {
 
   it('never counts the reader\'s own messages, stored or still in the outbox', () => {
     expect(count([old, message(2, { author: BOB })], 1, [outboxItem('p1')])).toBe(0);
+  });
+  it('never counts an edit or reaction entry, and no row is made of one', () => {
+    const change = message(2, { author: ALICE, body: '', change: { type: 'edit', messageId: old.id, seq: 1, state: { body: 'old, edited', editedAt: at(10, 14) } } });
+    expect(count([old, change], 1)).toBe(0);
+    expect(rows(buildTimeline([old, change], [], BOB, now)).map((r) => r.seq)).toEqual([1]);
+  });
+});
+
+describe('rich messages in the timeline', () => {
+  const quote = { messageId: 'e'.repeat(24), seq: 1, author: ALICE, excerpt: 'Are we **on** for `lunch`?' };
+
+  it('shows "(edited)" data, mentions of the reader and reactions with the reader\'s own marked', () => {
+    const [row] = rows(
+      buildTimeline(
+        [
+          message(2, {
+            author: ALICE,
+            body: 'hi @bob',
+            editedAt: at(10, 9, 30),
+            mentions: [{ id: BOB.id, username: 'bob' }],
+            reactions: [
+              { emoji: '👍', users: [ALICE, BOB] },
+              { emoji: '🎉', users: [ALICE] },
+            ],
+          }),
+        ],
+        [],
+        BOB,
+        now,
+      ),
+    );
+    expect(row).toMatchObject({ editedAt: at(10, 9, 30), isMentioningMe: true });
+    expect(row!.reactions).toEqual([
+      { emoji: '👍', count: 2, names: ['Alice Archer', 'Bob Baker'], isMine: true },
+      { emoji: '🎉', count: 1, names: ['Alice Archer'], isMine: false },
+    ]);
+    expect(rows(buildTimeline([message(2, { mentions: [{ id: ALICE.id, username: 'alice' }] })], [], BOB, now))[0]!.isMentioningMe).toBe(false);
+  });
+
+  it('quotes the original as one line of plain text, or as recalled, in stored and pending replies', () => {
+    const entries = buildTimeline(
+      [message(2, { author: BOB, body: 'yes', replyTo: quote }), message(3, { author: BOB, body: 'no', replyTo: { ...quote, excerpt: '', recalled: true } })],
+      [outboxItem('p1', { body: 'maybe', replyTo: quote })],
+      BOB,
+      now,
+    );
+    expect(rows(entries).map((r) => r.replyTo && [r.replyTo.authorName, r.replyTo.text, r.replyTo.isRecalled])).toEqual([
+      ['Alice Archer', 'Are we on for lunch?', false],
+      ['Alice Archer', '', true],
+      ['Alice Archer', 'Are we on for lunch?', false],
+    ]);
+    // A reply always shows its author's header, even right after their own message.
+    expect(rows(entries).map((r) => r.isGroupStart)).toEqual([true, true, true]);
+  });
+
+  it('a recalled message keeps no text, reactions, mentions or edit mark', () => {
+    const [row] = rows(
+      buildTimeline([message(2, { body: '', recalledAt: at(10, 9), editedAt: at(10, 8), reactions: [{ emoji: '👍', users: [ALICE] }], replyTo: quote })], [], ALICE, now),
+    );
+    expect(row).toMatchObject({ isRecalled: true, editedAt: null, reactions: [], mentions: [], replyTo: null });
+  });
+});
+
+describe('the "New messages" line', () => {
+  const line = (messages: Parameters<typeof buildTimeline>[0], unreadAfterSeq: number | null) =>
+    shape(buildTimeline(messages, [], ALICE, now, { unreadAfterSeq }));
+
+  it('goes above the first message by someone else after the read mark, and starts a new group there', () => {
+    const messages = [
+      message(1, { author: BOB, body: 'b1', createdAt: at(10, 9, 0) }),
+      message(2, { author: BOB, body: 'b2', createdAt: at(10, 9, 1) }),
+      message(3, { author: BOB, body: 'b3', createdAt: at(10, 9, 2) }),
+    ];
+    expect(line(messages, 1)).toEqual(['day:Today', 'b1 *', 'NEW', 'b2 *', 'b3']);
+    expect(line(messages, 3)).toEqual(['day:Today', 'b1 *', 'b2', 'b3']);
+    expect(line(messages, null)).toEqual(['day:Today', 'b1 *', 'b2', 'b3']);
+  });
+
+  it('skips the reader\'s own messages, tombstones and change entries, and counts room events as unread', () => {
+    const recalled = message(3, { author: BOB, body: '', recalledAt: at(10, 9, 3), createdAt: at(10, 9, 2) });
+    const messages = [
+      message(1, { author: BOB, body: 'b1', createdAt: at(10, 9, 0) }),
+      message(2, { author: ALICE, body: 'a1', createdAt: at(10, 9, 1) }),
+      recalled,
+      message(4, { author: BOB, body: '', change: { type: 'reaction', messageId: 'x'.repeat(24), seq: 1, state: { body: 'b1' } }, createdAt: at(10, 9, 3) }),
+      message(5, { author: BOB, body: '', event: { type: 'joined' }, createdAt: at(10, 9, 4) }),
+      message(6, { author: BOB, body: 'b2', createdAt: at(10, 9, 5) }),
+    ];
+    expect(line(messages, 1)).toEqual(['day:Today', 'b1 *', 'a1 *', ' *', 'NEW', 'event:joined', 'b2 *']);
+  });
+
+  it('sits after the day separator when the first unread message starts a new day', () => {
+    const messages = [message(1, { author: BOB, body: 'old', createdAt: at(9, 9) }), message(2, { author: BOB, body: 'new', createdAt: at(10, 9) })];
+    expect(line(messages, 1)).toEqual(['day:Yesterday', 'old *', 'day:Today', 'NEW', 'new *']);
   });
 });

@@ -1,5 +1,7 @@
-import type { AuthorDto, MessageDto, RoomEventDto } from '@confab/shared';
-import { isRecallEntry, type OutboxItem } from './messages';
+import type { AuthorDto, MentionDto, MessageDto, ReactionDto, ReplyQuoteDto, RoomEventDto } from '@confab/shared';
+import { isChangeEntry } from './messageChanges';
+import type { OutboxItem } from './messages';
+import { quoteText } from './messageText';
 
 /** Consecutive messages by one author closer together than this share one header. */
 export const GROUP_WINDOW_MS = 5 * 60_000;
@@ -8,6 +10,34 @@ export interface TimelineDay {
   kind: 'day';
   key: string;
   label: string;
+}
+
+/** The one-line quote a reply shows of the message it answers. */
+export interface TimelineQuote {
+  messageId: string;
+  seq: number;
+  authorId: string;
+  authorName: string;
+  /** Plain text, one line: never markup. Empty when the original was recalled. */
+  text: string;
+  isRecalled: boolean;
+}
+
+/** One emoji's reactions on a message, as its chip shows them. */
+export interface TimelineReaction {
+  emoji: string;
+  count: number;
+  /** Who reacted, earliest first. */
+  names: string[];
+  /** The reader is one of them: the chip is highlighted, and clicking it takes the reaction back. */
+  isMine: boolean;
+}
+
+/** Where an own message has got to, as the receipts show it ("Sent", "Delivered", "Seen by 2"). */
+export interface MessageReceipt {
+  state: 'sending' | 'sent' | 'delivered' | 'seen';
+  /** With `seen` in rooms of more than two: the names of who has seen it. */
+  seenBy?: string[];
 }
 
 export interface TimelineMessage {
@@ -29,6 +59,14 @@ export interface TimelineMessage {
   isOwn: boolean;
   /** Recalled by its author: shown as a tombstone ("Alice recalled a message"), never with a body. */
   isRecalled: boolean;
+  /** When its author last edited it; null if never. */
+  editedAt: string | null;
+  /** The message it replies to, or null. */
+  replyTo: TimelineQuote | null;
+  mentions: MentionDto[];
+  /** It mentions the reader: shown highlighted. */
+  isMentioningMe: boolean;
+  reactions: TimelineReaction[];
   /** First of a run by the same author: shows avatar, name and time. */
   isGroupStart: boolean;
 }
@@ -43,7 +81,18 @@ export interface TimelineEvent {
   createdAt: string;
 }
 
-export type TimelineEntry = TimelineDay | TimelineMessage | TimelineEvent;
+/** The "New messages" line: above the first entry the reader had not read when they opened the room. */
+export interface TimelineUnreadLine {
+  kind: 'unread';
+  key: 'unread';
+}
+
+export type TimelineEntry = TimelineDay | TimelineMessage | TimelineEvent | TimelineUnreadLine;
+
+export interface TimelineOptions {
+  /** The reader's read mark when they opened the room: the line goes above the first unread entry after it. Null: no line. */
+  unreadAfterSeq?: number | null;
+}
 
 export interface Me {
   id: string;
@@ -72,8 +121,29 @@ export function dayLabel(date: Date, now: Date): string {
   });
 }
 
+function quoteRow(quote: ReplyQuoteDto | undefined): TimelineQuote | null {
+  if (!quote) return null;
+  const isRecalled = quote.recalled === true;
+  return {
+    messageId: quote.messageId,
+    seq: quote.seq,
+    authorId: quote.author.id,
+    authorName: quote.author.name,
+    text: isRecalled ? '' : quoteText(quote.excerpt),
+    isRecalled,
+  };
+}
+
+function reactionRows(reactions: readonly ReactionDto[] | undefined, me: Me | null): TimelineReaction[] {
+  return (reactions ?? [])
+    .filter((r) => r.users.length > 0)
+    .map((r) => ({ emoji: r.emoji, count: r.users.length, names: r.users.map((u) => u.name), isMine: r.users.some((u) => u.id === me?.id) }));
+}
+
 function storedRow(m: MessageDto, me: Me | null): TimelineMessage | TimelineEvent {
   if (m.event) return { kind: 'event', key: `e:${m.id}`, seq: m.seq, author: m.author, event: m.event, createdAt: m.createdAt };
+  const isRecalled = m.recalledAt !== undefined;
+  const mentions = isRecalled ? [] : (m.mentions ?? []);
   return {
     kind: 'message',
     key: `c:${m.author.id}:${m.clientId}`,
@@ -88,9 +158,20 @@ function storedRow(m: MessageDto, me: Me | null): TimelineMessage | TimelineEven
     errorMessage: null,
     heldUntil: null,
     isOwn: m.author.id === me?.id,
-    isRecalled: m.recalledAt !== undefined,
+    isRecalled,
+    editedAt: isRecalled ? null : (m.editedAt ?? null),
+    replyTo: isRecalled ? null : quoteRow(m.replyTo),
+    mentions,
+    isMentioningMe: !!me && mentions.some((mention) => mention.id === me.id),
+    reactions: isRecalled ? [] : reactionRows(m.reactions, me),
     isGroupStart: true,
   };
+}
+
+/** The first stored row the reader had not read: by someone else, after the mark, not a tombstone. */
+function isUnread(row: TimelineMessage | TimelineEvent, afterSeq: number, me: Me | null): boolean {
+  if (row.seq === null || row.seq <= afterSeq) return false;
+  return row.kind === 'event' ? row.author.id !== me?.id : !row.isOwn && !row.isRecalled;
 }
 
 /**
@@ -98,10 +179,16 @@ function storedRow(m: MessageDto, me: Me | null): TimelineMessage | TimelineEven
  * messages marked as the start of a group or a continuation. Unacked messages come last, in the
  * order they were written, because the server has not placed them yet.
  */
-export function buildTimeline(messages: readonly MessageDto[], outbox: readonly OutboxItem[], me: Me | null, now: Date): TimelineEntry[] {
+export function buildTimeline(
+  messages: readonly MessageDto[],
+  outbox: readonly OutboxItem[],
+  me: Me | null,
+  now: Date,
+  options: TimelineOptions = {},
+): TimelineEntry[] {
   const rows: (TimelineMessage | TimelineEvent)[] = [
-    // Recall entries only turn their target into a tombstone (roomMessages did that already).
-    ...messages.filter((m) => !isRecallEntry(m)).map((m) => storedRow(m, me)),
+    // Recall and change entries only change their target (roomMessages did that already).
+    ...messages.filter((m) => !isChangeEntry(m)).map((m) => storedRow(m, me)),
     ...outbox.map((o): TimelineMessage => ({
       kind: 'message',
       key: `c:${me?.id ?? ''}:${o.clientId}`,
@@ -117,6 +204,11 @@ export function buildTimeline(messages: readonly MessageDto[], outbox: readonly 
       heldUntil: o.status === 'pending' ? (o.heldUntil ?? null) : null,
       isOwn: true,
       isRecalled: false,
+      editedAt: null,
+      replyTo: quoteRow(o.replyTo),
+      mentions: [],
+      isMentioningMe: false,
+      reactions: [],
       isGroupStart: true,
     })),
   ];
@@ -124,12 +216,20 @@ export function buildTimeline(messages: readonly MessageDto[], outbox: readonly 
   const entries: TimelineEntry[] = [];
   let previous: TimelineMessage | null = null;
   let previousDay = '';
+  const unreadAfter = options.unreadAfterSeq ?? null;
+  let hasUnreadLine = unreadAfter === null;
   for (const row of rows) {
     const date = new Date(row.createdAt);
     const day = dayKey(date);
     if (day !== previousDay) {
       entries.push({ kind: 'day', key: `d:${day}`, label: dayLabel(date, now) });
       previousDay = day;
+      previous = null;
+    }
+    if (!hasUnreadLine && isUnread(row, unreadAfter!, me)) {
+      entries.push({ kind: 'unread', key: 'unread' });
+      hasUnreadLine = true;
+      // What follows the line starts a group of its own, header and all.
       previous = null;
     }
     // A room event stands apart: the message after it starts a new group.
@@ -139,7 +239,8 @@ export function buildTimeline(messages: readonly MessageDto[], outbox: readonly 
       continue;
     }
     // A tombstone stands on its own line, and so does whatever follows it.
-    if (previous && previous.authorId === row.authorId && !row.isRecalled && !previous.isRecalled) {
+    // A reply always shows its author: the quote sits between the header and the text.
+    if (previous && previous.authorId === row.authorId && !row.isRecalled && !previous.isRecalled && !row.replyTo) {
       // Absolute: a pending row carries the client's estimate of the server's clock, which may be a little off.
       const gap = Math.abs(date.getTime() - new Date(previous.createdAt).getTime());
       row.isGroupStart = gap >= GROUP_WINDOW_MS;

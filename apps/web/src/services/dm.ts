@@ -8,8 +8,10 @@ import type {
   DmReadPayload,
   DmSendPayload,
   DmSyncPayload,
+  EditPayload,
   MessageDto,
   MessagePage,
+  ReactionPayload,
   ReadMarkDto,
   UserPage,
   UserSearchPayload,
@@ -49,6 +51,16 @@ export function searchUsers(payload: UserSearchPayload): Promise<Result<UserPage
 
 export function recallDm(payload: { id: string }): Promise<Result<MessageDto>> {
   return request('message:recall', payload);
+}
+
+/** Edits one's message in a private room (DM, group, private channel). Ack: the change entry, or null when nothing changed. */
+export function editDm(payload: EditPayload): Promise<Result<MessageDto | null>> {
+  return request('message:edit', payload);
+}
+
+/** `add`: reaction:add, else reaction:remove, on a private room's message. Ack: the change entry, or null. */
+export function reactDm(payload: ReactionPayload, add: boolean): Promise<Result<MessageDto | null>> {
+  return request(add ? 'reaction:add' : 'reaction:remove', payload);
 }
 
 export function sendDmTyping(roomId: string, isTyping: boolean): Promise<Result<null>> {

@@ -6,6 +6,7 @@ import { useRoomMessagesStore } from '../stores/roomMessages';
 import { useRoomsStore } from '../stores/rooms';
 import { useTypingStore } from '../stores/typing';
 import type { Notifier } from './notifier';
+import { createReceiptsRealtime } from './receiptsRealtime';
 import type { RoomsRealtime } from './roomsRealtime';
 import { KICK_RETRY_MS, REFUSED_RETRY_MS, createRetryTimer, RESYNC_SPREAD_MS, afterRandomDelay } from './retryTimer';
 import { dmSocket, isOriginRefusal, listenAll } from './socket';
@@ -29,6 +30,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
   const conversations = useConversationsStore();
   const typing = useTypingStore();
   const presence = usePresenceStore();
+  const receipts = createReceiptsRealtime();
   // Bumped on every connect and disconnect: a catch-up that outlived its connection must not resume sends.
   let epoch = 0;
   const retry = createRetryTimer(() => dmSocket.connect());
@@ -43,7 +45,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     // Online people still unnamed: the directory lookup needs this socket.
     void presence.resolveNames();
     const isCurrent = () => current === epoch && dmSocket.connected;
-    await Promise.all([conversations.refresh(), dm.catchUpAll(isCurrent), deps.rooms.onDmConnect(isCurrent)]);
+    await Promise.all([conversations.refresh(), dm.catchUpAll(isCurrent), deps.rooms.onDmConnect(isCurrent), receipts.onConnect()]);
   }
 
   function onDisconnect(reason: string): void {
@@ -65,9 +67,11 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
 
   // Every private room's entries: DMs, groups and private channels.
   const onMessage = (message: Parameters<typeof dm.receiveLive>[0]) => {
-    if (message.roomId.startsWith('dm:')) dm.receiveLive(message);
-    else deps.rooms.onEntry(message);
-    if (!message.recall) typing.clearUser(message.roomId, message.author.id);
+    if (message.roomId.startsWith('dm:')) {
+      dm.receiveLive(message);
+      receipts.onEntry(message);
+    } else deps.rooms.onEntry(message);
+    if (!message.recall && !message.change) typing.clearUser(message.roomId, message.author.id);
     deps.notifier.onDirectMessage(message);
   };
   // The server's instance missed other instances' broadcasts for a while: refresh what they carry.
@@ -77,12 +81,15 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
       void conversations.refresh();
       void dm.fillGaps();
       void deps.rooms.onDmResync();
+      void receipts.onResync();
     }, RESYNC_SPREAD_MS);
   const onConversation = (conversation: Parameters<typeof conversations.upsert>[0]) => conversations.upsert(conversation);
-  // Our own marks reach every tab of ours, whatever the room; a DM peer's marks show "Seen".
+  // Our own marks reach every tab of ours, whatever the room; a DM peer's marks show "Seen", and
+  // so do other members' in groups and private channels.
   const onRead = (mark: Parameters<typeof conversations.applyMark>[0]) => {
     conversations.applyMark(mark);
     deps.rooms.onMark(mark);
+    receipts.onMark(mark);
   };
 
   const unlisten = listenAll(dmSocket, [
@@ -95,6 +102,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     ['typing', typing.apply],
     ['resync', onResync],
     ...deps.rooms.dmListeners,
+    ...receipts.listeners,
   ]);
 
   return {
@@ -102,13 +110,16 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
       clearRetry();
       dmSocket.connect();
     },
+    // Called when the user changes (and on a refused origin): the receipts kept were theirs.
     disconnect() {
       clearRetry();
+      receipts.reset();
       dmSocket.disconnect();
     },
     stop() {
       clearRetry();
       unlisten();
+      receipts.stop();
       dmSocket.disconnect();
     },
   };

@@ -1,4 +1,4 @@
-import type { HistoryPayload, LobbyClientToServerEvents, MessageDto, MessagePage, PresenceDto, SendMessagePayload, SyncPayload } from '@confab/shared';
+import type { EditPayload, HistoryPayload, LobbyClientToServerEvents, MessageDto, MessagePage, PresenceDto, ReactionPayload, SendMessagePayload, SyncPayload } from '@confab/shared';
 import { createRequester, type Result } from './request';
 import { lobbySocket } from './socket';
 
@@ -20,6 +20,16 @@ export function syncMessages(payload: SyncPayload): Promise<Result<MessagePage>>
 
 export function recallMessage(payload: { id: string }): Promise<Result<MessageDto>> {
   return request('message:recall', payload);
+}
+
+/** Edits one's message in a public room (the id names it). Ack: the change entry, or null when nothing changed. */
+export function editMessage(payload: EditPayload): Promise<Result<MessageDto | null>> {
+  return request('message:edit', payload);
+}
+
+/** `add`: reaction:add, else reaction:remove, on a public room's message. Ack: the change entry, or null. */
+export function reactToMessage(payload: ReactionPayload, add: boolean): Promise<Result<MessageDto | null>> {
+  return request(add ? 'reaction:add' : 'reaction:remove', payload);
 }
 
 /** Typing in a public room: the lobby, or a public channel named by `roomId`. */

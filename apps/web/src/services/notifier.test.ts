@@ -122,4 +122,52 @@ describe('notifier', () => {
     notifier.onDirectMessage(message(1, { roomId: GROUP_ROOM, author: BOB, body: 'group hello' }));
     expect(FakeNotification.shown.map((n) => n.options.tag)).toEqual([GROUP_ROOM]);
   });
+
+  it('a lobby or channel message that mentions us notifies, named by its room, unless we are looking at that room; others there do not', async () => {
+    const rooms = useRoomsStore();
+    const me = [{ id: ALICE.id, username: 'alice' }];
+    rooms.upsert(roomSummary({ room: { id: 'lobby', kind: 'lobby', name: 'lobby' }, lastSeq: 2 }));
+    rooms.upsert(roomSummary({ lastSeq: 2 }));
+    rooms.noteMessage(message(3, { author: BOB, body: 'hi all' }));
+    rooms.noteMessage(message(4, { author: BOB, body: '**@alice** look', mentions: me }));
+    expect(FakeNotification.shown.map((n) => [n.title, n.options])).toEqual([['Bob Baker in #lobby', { body: '@alice look', tag: 'lobby' }]]);
+    // Our own message mentioning ourselves, and a group's (notified as a DM is), raise nothing here.
+    rooms.noteMessage(message(5, { author: ALICE, mentions: me }));
+    rooms.noteMessage(message(1, { roomId: GROUP_ROOM, author: BOB, mentions: me }));
+    expect(FakeNotification.shown).toHaveLength(1);
+
+    rooms.setViewed(DESIGN_ROOM);
+    rooms.noteMessage(message(3, { roomId: DESIGN_ROOM, author: BOB, mentions: me }));
+    expect(FakeNotification.shown).toHaveLength(1);
+    useAttentionStore().setFocus(false);
+    rooms.noteMessage(message(4, { roomId: DESIGN_ROOM, author: BOB, body: 'ping @alice', mentions: me }));
+    expect(FakeNotification.shown.map((n) => [n.title, n.options.tag])).toEqual([
+      ['Bob Baker in #lobby', 'lobby'],
+      ['Bob Baker in #design', DESIGN_ROOM],
+    ]);
+    // The title counts the mentions: they are unread messages (two in the lobby, two in #design, not being read).
+    await nextTick();
+    expect(document.title).toBe('(4) #lobby · Confab');
+  });
+
+  it('a channel mention\'s notification goes when the message is recalled or edited to drop the mention, or read', async () => {
+    const rooms = useRoomsStore();
+    const me = [{ id: ALICE.id, username: 'alice' }];
+    rooms.upsert(roomSummary({ room: { id: 'lobby', kind: 'lobby', name: 'lobby' }, lastSeq: 2 }));
+    rooms.noteMessage(message(3, { author: BOB, mentions: me }));
+    rooms.noteMessage(message(4, { author: BOB, body: '', recall: { messageId: message(3).id, seq: 3 } }));
+    expect(FakeNotification.shown.map((n) => n.isClosed)).toEqual([true]);
+
+    rooms.noteMessage(message(5, { author: BOB, mentions: me }));
+    const edit = (seq: number, mentions?: typeof me) => message(seq, { author: BOB, body: '', change: { type: 'edit', messageId: message(5).id, seq: 5, state: { body: 'edited', mentions } } });
+    rooms.noteMessage(edit(6, me));
+    expect(FakeNotification.shown.map((n) => n.isClosed)).toEqual([true, false]);
+    rooms.noteMessage(edit(7));
+    expect(FakeNotification.shown.map((n) => n.isClosed)).toEqual([true, true]);
+
+    rooms.noteMessage(message(8, { author: BOB, mentions: me }));
+    rooms.applyMark({ roomId: 'lobby', userId: ALICE.id, seq: 8 });
+    await nextTick();
+    expect(FakeNotification.shown.map((n) => n.isClosed)).toEqual([true, true, true]);
+  });
 });

@@ -1,7 +1,8 @@
 import { shallowReactive, watch } from 'vue';
-import type { Router } from 'vue-router';
-import type { MessageDto } from '@confab/shared';
+import type { RouteLocationRaw, Router } from 'vue-router';
+import { LOBBY_ROOM_ID, isolateText, type MessageDto } from '@confab/shared';
 import { documentTitle, notificationBody, notificationTitle, shouldNotify, titleUnread } from '../lib/notifications';
+import { mentionsUser } from '../lib/roomMentions';
 import { useAttentionStore } from '../stores/attention';
 import { useConversationsStore } from '../stores/conversations';
 import { useDmStore } from '../stores/dm';
@@ -18,9 +19,10 @@ export interface Notifier {
 
 /**
  * The edge between the tab and the reader's attention: tracks visibility and focus, keeps the
- * tab title's unread count (every room), and raises one system notification per DM or group
- * (tagged by room, so a newer one replaces it), closing it once the room is opened or read elsewhere.
- * Channels do not notify: anyone may post there, and their unread counts say enough.
+ * tab title's unread count (every room; mentions are unread messages too, so they count), and
+ * raises one system notification per room (tagged by room, so a newer one replaces it), closing
+ * it once the room is opened or read elsewhere. DMs and groups notify for every message; the
+ * lobby and channels only for messages that mention the reader (anyone may post there).
  */
 export function startNotifier(router: Router): Notifier {
   const attention = useAttentionStore();
@@ -29,9 +31,10 @@ export function startNotifier(router: Router): Notifier {
   const roomMessages = useRoomMessagesStore();
   const rooms = useRoomsStore();
   const session = useSessionStore();
+  const isDm = (roomId: string) => roomId.startsWith('dm:');
   const isGroup = (roomId: string) => roomId.startsWith('g:');
-  const openRoomId = (roomId: string) => (isGroup(roomId) ? roomMessages.activeRoomId : dm.activeRoomId);
-  const readSeq = (roomId: string) => (isGroup(roomId) ? rooms.byId[roomId]?.myReadSeq : conversations.byRoomId[roomId]?.myReadSeq) ?? 0;
+  const openRoomId = (roomId: string) => (isDm(roomId) ? dm.activeRoomId : isGroup(roomId) ? roomMessages.activeRoomId : rooms.viewedRoomId);
+  const readSeq = (roomId: string) => (isDm(roomId) ? conversations.byRoomId[roomId]?.myReadSeq : rooms.byId[roomId]?.myReadSeq) ?? 0;
   // The objects we raised, by room, with the seq they announced: the only handle that can take a
   // notification down again. Reactive (entries only), so the watcher that closes them sees new ones.
   const shown = shallowReactive(new Map<string, { notification: Notification; seq: number }>());
@@ -45,13 +48,8 @@ export function startNotifier(router: Router): Notifier {
     for (const roomId of [...shown.keys()]) close(roomId);
   }
 
-  function onDirectMessage(message: MessageDto): void {
-    // A recall takes down the notification that announced the recalled message; it raises none.
-    if (message.recall) {
-      if (shown.get(message.roomId)?.seq === message.recall.seq) close(message.roomId);
-      return;
-    }
-    if (message.event || !(message.roomId.startsWith('dm:') || isGroup(message.roomId))) return;
+  /** Raises a message's notification, replacing the room's previous one, unless the reader is looking or it is ours. */
+  function raise(message: MessageDto, title: string, route: () => RouteLocationRaw): void {
     const context = {
       myId: session.user?.id,
       activeRoomId: openRoomId(message.roomId),
@@ -61,12 +59,10 @@ export function startNotifier(router: Router): Notifier {
     if (!shouldNotify(message, context)) return;
     close(message.roomId);
     try {
-      const notification = new Notification(notificationTitle(message.author.name), { body: notificationBody(message.body), tag: message.roomId });
+      const notification = new Notification(title, { body: notificationBody(message.body), tag: message.roomId });
       notification.onclick = () => {
         window.focus();
-        const peer = conversations.byRoomId[message.roomId]?.peer;
-        if (isGroup(message.roomId)) void router.push({ name: 'group', params: { roomId: message.roomId } });
-        else void router.push(peer ? { name: 'dm', params: { username: peer.username } } : { name: 'lobby' });
+        void router.push(route());
         close(message.roomId);
       };
       shown.set(message.roomId, { notification, seq: message.seq });
@@ -74,6 +70,43 @@ export function startNotifier(router: Router): Notifier {
       // Some browsers (Chrome on Android) only allow notifications from a service worker; the title still counts.
     }
   }
+
+  function onDirectMessage(message: MessageDto): void {
+    if (message.recall) {
+      if (shown.get(message.roomId)?.seq === message.recall.seq) close(message.roomId);
+      return;
+    }
+    if (message.event || message.change || !(isDm(message.roomId) || isGroup(message.roomId))) return;
+    const peer = () => conversations.byRoomId[message.roomId]?.peer;
+    raise(message, notificationTitle(message.author.name), () => {
+      if (isGroup(message.roomId)) return { name: 'group', params: { roomId: message.roomId } };
+      const username = peer()?.username;
+      return username ? { name: 'dm', params: { username } } : { name: 'lobby' };
+    });
+  }
+
+  /** A live entry of the lobby or a channel: a message that mentions the reader notifies. (Groups notify through `onDirectMessage`.) */
+  function onChannelEntry(message: MessageDto): void {
+    if (isDm(message.roomId) || isGroup(message.roomId)) return;
+    const myId = session.user?.id;
+    if (message.recall || message.change) {
+      // A recall, or an edit that drops the mention, takes down the notification that announced the message.
+      const dropped = message.change?.type === 'edit' && !mentionsUser(message.change.state, myId) ? message.change.seq : null;
+      const target = message.recall?.seq ?? dropped;
+      if (target !== null && shown.get(message.roomId)?.seq === target) close(message.roomId);
+      return;
+    }
+    if (message.event || !mentionsUser(message, myId)) return;
+    const name = message.roomId === LOBBY_ROOM_ID ? 'lobby' : rooms.byId[message.roomId]?.room.name;
+    const title = name ? `${isolateText(message.author.name)} in #${isolateText(name)}` : notificationTitle(message.author.name);
+    raise(message, title, () => (message.roomId === LOBBY_ROOM_ID || !name ? { name: 'lobby' } : { name: 'channel', params: { name } }));
+  }
+
+  // Every live entry of the lobby and of channels passes through the rooms store's `noteMessage`
+  // (the realtime edge notes each one there before anything else happens to it).
+  const stopEntries = rooms.$onAction(({ name, args }) => {
+    if (name === 'noteMessage') onChannelEntry(args[0]);
+  });
 
   const onVisibility = () => attention.setVisible(document.visibilityState === 'visible');
   const onFocus = () => attention.setFocus(true);
@@ -113,6 +146,7 @@ export function startNotifier(router: Router): Notifier {
   return {
     onDirectMessage,
     stop() {
+      stopEntries();
       stopTitle();
       stopClosing();
       stopSignOut();

@@ -116,7 +116,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
 
   function onMessage(message: Parameters<typeof lobby.receiveLive>[0]): void {
     // Their message arrived: whatever they were typing has been sent.
-    if (!message.recall) typing.clearUser(message.roomId, message.author.id);
+    if (!message.recall && !message.change) typing.clearUser(message.roomId, message.author.id);
     // The lobby and public channels share this event; the lobby keeps its own store.
     if (message.roomId !== LOBBY_ROOM_ID) roomsLink.onEntry(message);
     else {

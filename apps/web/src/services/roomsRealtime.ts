@@ -1,5 +1,6 @@
 import type { MessageDto, ReadMarkDto, RoomRemovedDto, RoomSummaryDto } from '@confab/shared';
 import { useRoomMessagesStore } from '../stores/roomMessages';
+import { useRoomReadsStore } from '../stores/roomReads';
 import { useRoomsStore } from '../stores/rooms';
 import type { Listener } from './socket';
 
@@ -10,6 +11,7 @@ import type { Listener } from './socket';
 export function createRoomsRealtime() {
   const rooms = useRoomsStore();
   const roomMessages = useRoomMessagesStore();
+  const roomReads = useRoomReadsStore();
 
   /** A live entry of any room but a DM: its summary, and its messages if this tab holds them. */
   function onEntry(message: MessageDto): void {
@@ -20,6 +22,7 @@ export function createRoomsRealtime() {
   function forget(roomId: string): void {
     rooms.remove(roomId);
     roomMessages.drop(roomId);
+    roomReads.forget(roomId);
   }
 
   /**

@@ -72,6 +72,18 @@ describe('conversations store', () => {
     expect(store.byRoomId[CAROL_ROOM]).toBeUndefined();
   });
 
+  it('the peer\'s delivery marks move "Delivered" forward only; our own devices\' marks change nothing', () => {
+    store.upsert(conversation({ peerReadSeq: 0, peerDeliveredSeq: 0, lastMessage: message(3, { roomId: ALICE_BOB_ROOM, author: ALICE }) }));
+    store.applyDelivered({ roomId: ALICE_BOB_ROOM, userId: 'b'.repeat(24), seq: 3 });
+    expect(store.byRoomId[ALICE_BOB_ROOM]!.peerDeliveredSeq).toBe(3);
+    store.applyDelivered({ roomId: ALICE_BOB_ROOM, userId: 'b'.repeat(24), seq: 2 });
+    store.applyDelivered({ roomId: ALICE_BOB_ROOM, userId: ALICE.id, seq: 9 });
+    expect(store.byRoomId[ALICE_BOB_ROOM]!.peerDeliveredSeq).toBe(3);
+    // A list page read before the mark moved cannot take it back.
+    store.upsert(conversation({ peerReadSeq: 0, peerDeliveredSeq: 1, lastMessage: message(4, { roomId: ALICE_BOB_ROOM, author: ALICE }) }));
+    expect(store.byRoomId[ALICE_BOB_ROOM]).toMatchObject({ peerDeliveredSeq: 3, lastMessage: { seq: 4 } });
+  });
+
   it('opening someone nobody wrote to yet keeps them off the list, but findable by username in any case', async () => {
     const empty = conversation({ roomId: CAROL_ROOM, peer: CAROL, lastMessage: null, unreadCount: 0 });
     vi.mocked(openDm).mockResolvedValueOnce({ ok: true, data: empty });

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { ConversationDto, ReadMarkDto } from '@confab/shared';
-import { applyReadMark, mergeConversation, sortConversations, totalUnread as sumUnread } from '../lib/conversations';
+import { applyDeliveredMark, applyReadMark, mergeConversation, sortConversations, totalUnread as sumUnread } from '../lib/conversations';
 import type { AsyncStatus } from '../lib/roomMessages';
 import { fetchConversations, openDm } from '../services/dm';
 import type { Result } from '../services/request';
@@ -29,13 +29,18 @@ export const useConversationsStore = defineStore('conversations', () => {
     if (next !== current) byRoomId.value = { ...byRoomId.value, [conversation.roomId]: next };
   }
 
-  function applyMark(mark: ReadMarkDto): void {
+  function applyWith(mark: ReadMarkDto, apply: typeof applyReadMark): void {
     const current = byRoomId.value[mark.roomId];
     const myId = useSessionStore().user?.id;
     if (!current || !myId) return;
-    const next = applyReadMark(current, mark, myId);
+    const next = apply(current, mark, myId);
     if (next !== current) byRoomId.value = { ...byRoomId.value, [mark.roomId]: next };
   }
+
+  /** A `dm:read` mark: ours clears unread, the peer's moves "Seen". */
+  const applyMark = (mark: ReadMarkDto) => applyWith(mark, applyReadMark);
+  /** A `dm:delivered` mark: the peer's moves "Delivered". */
+  const applyDelivered = (mark: ReadMarkDto) => applyWith(mark, applyDeliveredMark);
 
   /** Fetches the whole list, page by page (after every connect: updates may have been missed). */
   async function refresh(): Promise<boolean> {
@@ -77,5 +82,5 @@ export const useConversationsStore = defineStore('conversations', () => {
     loadStatus.value = 'idle';
   }
 
-  return { byRoomId, loadStatus, list, totalUnread, upsert, applyMark, refresh, findByUsername, open, reset };
+  return { byRoomId, loadStatus, list, totalUnread, upsert, applyMark, applyDelivered, refresh, findByUsername, open, reset };
 });

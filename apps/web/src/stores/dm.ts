@@ -3,7 +3,7 @@ import { effectScope, reactive, ref, shallowReactive, type EffectScope } from 'v
 import { dmParticipants, type MessageDto } from '@confab/shared';
 import { roomOutboxStorage, roomsWithStoredOutbox } from '../lib/outboxStorage';
 import { createRoomMessages, type RoomMessages } from '../lib/roomMessages';
-import { fetchDmHistory, markDmRead, recallDm, sendDm, syncDm } from '../services/dm';
+import { editDm, fetchDmHistory, markDmRead, reactDm, recallDm, sendDm, syncDm } from '../services/dm';
 import { useConversationsStore } from './conversations';
 import { useSessionStore } from './session';
 
@@ -32,10 +32,12 @@ export const useDmStore = defineStore('dm', () => {
       reactive(
         createRoomMessages(
           {
-            send: ({ clientId, body }) => sendDm({ to: peerId(), clientId, body }),
+            send: (payload) => sendDm({ to: peerId(), ...payload }),
             history: (payload) => fetchDmHistory({ roomId, ...payload }),
             sync: (payload) => syncDm({ roomId, ...payload }),
             recall: (payload) => recallDm(payload),
+            edit: (payload) => editDm(payload),
+            react: (payload, add) => reactDm(payload, add),
           },
           myId,
           { roomId, persistence: roomOutboxStorage(roomId) },

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { LOBBY_ROOM_ID } from '@confab/shared';
 import { roomOutboxStorage } from '../lib/outboxStorage';
 import { createRoomMessages } from '../lib/roomMessages';
-import { fetchHistory, recallMessage, sendMessage, syncMessages } from '../services/lobby';
+import { editMessage, fetchHistory, reactToMessage, recallMessage, sendMessage, syncMessages } from '../services/lobby';
 import { useSessionStore } from './session';
 
 export { HISTORY_PAGE_SIZE, type AsyncStatus } from '../lib/roomMessages';
@@ -15,6 +15,8 @@ export const useLobbyStore = defineStore('lobby', () =>
       history: (payload) => fetchHistory(payload),
       sync: (payload) => syncMessages(payload),
       recall: (payload) => recallMessage(payload),
+      edit: (payload) => editMessage(payload),
+      react: (payload, add) => reactToMessage(payload, add),
     },
     () => useSessionStore().user?.id,
     { roomId: LOBBY_ROOM_ID, persistence: roomOutboxStorage(LOBBY_ROOM_ID) },

@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { MessageDto, MessagePage, RoomSummaryDto } from '@confab/shared';
 import { roomOutboxStorage, roomsWithStoredOutbox } from '../lib/outboxStorage';
-import { fetchDmHistory, sendDm, syncDm } from '../services/dm';
-import { fetchHistory, sendMessage, syncMessages } from '../services/lobby';
+import { editDm, fetchDmHistory, reactDm, sendDm, syncDm } from '../services/dm';
+import { editMessage, fetchHistory, reactToMessage, sendMessage, syncMessages } from '../services/lobby';
 import { listRooms } from '../services/rooms';
 import type { Result } from '../services/request';
 import { ALICE, ALICE_USER, BOB, DESIGN_ROOM, GROUP_ROOM, SECRET_ROOM, message, roomSummary } from '../testing/factories';
@@ -11,8 +11,8 @@ import { useRoomMessagesStore } from './roomMessages';
 import { useRoomsStore } from './rooms';
 import { useSessionStore } from './session';
 
-vi.mock('../services/dm', () => ({ sendDm: vi.fn(), fetchDmHistory: vi.fn(), syncDm: vi.fn(), markDmRead: vi.fn(), recallDm: vi.fn() }));
-vi.mock('../services/lobby', () => ({ sendMessage: vi.fn(), fetchHistory: vi.fn(), syncMessages: vi.fn(), recallMessage: vi.fn() }));
+vi.mock('../services/dm', () => ({ sendDm: vi.fn(), fetchDmHistory: vi.fn(), syncDm: vi.fn(), markDmRead: vi.fn(), recallDm: vi.fn(), editDm: vi.fn(), reactDm: vi.fn() }));
+vi.mock('../services/lobby', () => ({ sendMessage: vi.fn(), fetchHistory: vi.fn(), syncMessages: vi.fn(), recallMessage: vi.fn(), editMessage: vi.fn(), reactToMessage: vi.fn() }));
 vi.mock('../services/rooms', () => ({ listRooms: vi.fn() }));
 
 const page = (messages: MessageDto[], hasMore = false): Result<MessagePage> => ({ ok: true, data: { messages, hasMore } });
@@ -45,6 +45,33 @@ describe('channel and group messages', () => {
     store.markConnected('dm');
     await rooms.refresh();
   }
+
+  it('edits, reactions and replies in a public channel go over /lobby, in a group over /dm', async () => {
+    await connect(design(1), group(1));
+    const original = inDesign(1);
+    vi.mocked(fetchHistory).mockResolvedValue(page([original]));
+    vi.mocked(fetchDmHistory).mockResolvedValue(page([inGroup(1)]));
+    const none = { ok: true as const, data: null };
+    for (const fn of [editMessage, editDm]) vi.mocked(fn).mockResolvedValue(none);
+    for (const fn of [reactToMessage, reactDm]) vi.mocked(fn).mockResolvedValue(none);
+    vi.mocked(sendMessage).mockImplementation(async ({ clientId, body }) => ({ ok: true, data: inDesign(2, { author: ALICE, clientId, body: String(body) }) }));
+    const pub = store.activate(DESIGN_ROOM);
+    const grp = store.activate(GROUP_ROOM);
+    await flush();
+
+    await pub.edit(original.id, 'fixed');
+    await pub.react(original.id, '👍', true);
+    await grp.edit(inGroup(1).id, 'fixed too');
+    await grp.react(inGroup(1).id, '🎉', false);
+    expect(editMessage).toHaveBeenCalledWith({ id: original.id, body: 'fixed' });
+    expect(reactToMessage).toHaveBeenCalledWith({ id: original.id, emoji: '👍' }, true);
+    expect(editDm).toHaveBeenCalledWith({ id: inGroup(1).id, body: 'fixed too' });
+    expect(reactDm).toHaveBeenCalledWith({ id: inGroup(1).id, emoji: '🎉' }, false);
+
+    pub.send('agreed', { messageId: original.id, seq: 1, author: BOB, excerpt: 'message 1' });
+    await flush();
+    expect(sendMessage).toHaveBeenCalledWith({ roomId: DESIGN_ROOM, clientId: expect.any(String), body: 'agreed', replyTo: original.id });
+  });
 
   it('a public channel talks on /lobby and a private channel or group on /dm, each naming its room', async () => {
     await connect(design(1), secret(1), group(0));

@@ -4,8 +4,8 @@ import type { MessageDto } from '@confab/shared';
 import { roomOutboxStorage, roomsWithStoredOutbox } from '../lib/outboxStorage';
 import { createRoomMessages, type RoomMessages, type RoomTransport as MessageTransport } from '../lib/roomMessages';
 import { isHeldRoomId, planCatchUp, roomTransport, type RoomTransport } from '../lib/rooms';
-import { fetchDmHistory, markDmRead, recallDm, sendDm, syncDm } from '../services/dm';
-import { fetchHistory, recallMessage, sendMessage, syncMessages } from '../services/lobby';
+import { editDm, fetchDmHistory, markDmRead, reactDm, recallDm, sendDm, syncDm } from '../services/dm';
+import { editMessage, fetchHistory, reactToMessage, recallMessage, sendMessage, syncMessages } from '../services/lobby';
 import { useRoomsStore } from './rooms';
 import { useSessionStore } from './session';
 
@@ -34,10 +34,12 @@ export const useRoomMessagesStore = defineStore('roomMessages', () => {
   function transportFor(roomId: string): MessageTransport {
     const isPublic = () => transportOf(roomId) === 'lobby';
     return {
-      send: ({ clientId, body }) => (isPublic() ? sendMessage({ roomId, clientId, body }) : sendDm({ roomId, clientId, body })),
+      send: (payload) => (isPublic() ? sendMessage({ roomId, ...payload }) : sendDm({ roomId, ...payload })),
       history: (payload) => (isPublic() ? fetchHistory({ roomId, ...payload }) : fetchDmHistory({ roomId, ...payload })),
       sync: (payload) => (isPublic() ? syncMessages({ roomId, ...payload }) : syncDm({ roomId, ...payload })),
       recall: (payload) => (isPublic() ? recallMessage(payload) : recallDm(payload)),
+      edit: (payload) => (isPublic() ? editMessage(payload) : editDm(payload)),
+      react: (payload, add) => (isPublic() ? reactToMessage(payload, add) : reactDm(payload, add)),
     };
   }
 

@@ -63,6 +63,33 @@ describe('rooms store', () => {
     expect(rooms.byId[DESIGN_ROOM]).toMatchObject({ unreadCount: 1, room: { topic: 'Pixels' } });
   });
 
+  it('counts mentions of us live, takes back a recalled one, and clears them as we read, in every kind of room', async () => {
+    const me = [{ id: ALICE.id, username: 'alice' }];
+    vi.mocked(listRooms).mockResolvedValueOnce(list(lobby({ lastSeq: 10, myReadSeq: 7, unreadCount: 3, mentionCount: 1 }), group({ lastSeq: 2 })));
+    await rooms.refresh();
+    rooms.noteMessage(message(11, { author: BOB, body: '@alice look', mentions: me }));
+    rooms.noteMessage(message(12, { author: BOB, body: 'and this' }));
+    rooms.noteMessage(message(3, { roomId: GROUP_ROOM, author: BOB, mentions: me }));
+    // Noted already (a repeat of a live entry): counted once.
+    rooms.noteMessage(message(3, { roomId: GROUP_ROOM, author: BOB, mentions: me }));
+    expect(rooms.byId.lobby).toMatchObject({ unreadCount: 5, mentionCount: 2 });
+    expect(rooms.byId[GROUP_ROOM]).toMatchObject({ unreadCount: 1, mentionCount: 1 });
+
+    // Bob recalls the message that mentioned us: no room:update follows, the tab takes it back itself.
+    rooms.noteMessage(message(13, { author: BOB, body: '', recall: { messageId: message(11).id, seq: 11 } }));
+    expect(rooms.byId.lobby).toMatchObject({ unreadCount: 4, mentionCount: 1 });
+    // Read to the newest entry in another tab: the mention the list counted goes too.
+    rooms.applyMark({ roomId: 'lobby', userId: ALICE.id, seq: 13 });
+    expect(rooms.byId.lobby).toMatchObject({ unreadCount: 0, mentionCount: 0 });
+    rooms.applyMark({ roomId: GROUP_ROOM, userId: BOB.id, seq: 3 });
+    expect(rooms.byId[GROUP_ROOM]!.mentionCount).toBe(1);
+    rooms.applyMark({ roomId: GROUP_ROOM, userId: ALICE.id, seq: 3 });
+    expect(rooms.byId[GROUP_ROOM]!.mentionCount).toBe(0);
+    // The snapshot that follows a read brings the server's count.
+    rooms.upsert(group({ lastSeq: 4, myReadSeq: 3, unreadCount: 1, mentionCount: 1 }));
+    expect(rooms.byId[GROUP_ROOM]!.mentionCount).toBe(1);
+  });
+
   it('finds a joined channel by name whatever its letter case, and forgets a removed room', async () => {
     vi.mocked(listRooms).mockResolvedValueOnce(list(lobby(), roomSummary({ room: { name: 'Design' } })));
     await rooms.refresh();

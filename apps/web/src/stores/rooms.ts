@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { LOBBY_ROOM_ID, channelNameKey, type MessageDto, type ReadMarkDto, type RoomDto, type RoomSummaryDto } from '@confab/shared';
 import type { AsyncStatus } from '../lib/roomMessages';
+import { EMPTY_LEDGER, noteMention, readMentions, rebaseMentions, type MentionLedger } from '../lib/roomMentions';
 import { applyRoomMark, mergeSummary, noteEntry, sortChannels, totalRoomUnread } from '../lib/rooms';
 import * as api from '../services/rooms';
 import type { Result } from '../services/request';
@@ -25,6 +26,8 @@ export const useRoomsStore = defineStore('rooms', () => {
   const totalUnread = computed(() => totalRoomUnread(Object.values(byId.value)));
   const myId = () => useSessionStore().user?.id;
 
+  // Which unread mentions this tab counted itself, by room (see MentionLedger); not shown, so not reactive.
+  const ledgers = new Map<string, MentionLedger>();
   // Bumped by reset(): answers to requests made for a previous user are dropped.
   let generation = 0;
   // Rooms that arrived while a list was on its way: an older list must not drop them.
@@ -34,10 +37,17 @@ export const useRoomsStore = defineStore('rooms', () => {
     if (byId.value[summary.room.id] !== summary) byId.value = { ...byId.value, [summary.room.id]: summary };
   }
 
+  /** Merges a snapshot into the held entry; the counts now end at the snapshot's newest seq. */
+  function merged(held: RoomSummaryDto | undefined, incoming: RoomSummaryDto): RoomSummaryDto {
+    const next = mergeSummary(held, incoming);
+    if (next !== held) ledgers.set(next.room.id, rebaseMentions(ledgers.get(next.room.id) ?? EMPTY_LEDGER, incoming.lastSeq, next.myReadSeq));
+    return next;
+  }
+
   /** Takes a snapshot (`room:update`, an ack): replaces the entry unless it is older than the one held. */
   function upsert(summary: RoomSummaryDto): void {
     arrivedDuringRefresh?.add(summary.room.id);
-    set(mergeSummary(byId.value[summary.room.id], summary));
+    set(merged(byId.value[summary.room.id], summary));
   }
 
   /** A room changed by an ack carrying only the room (`channel:edit`, `room:invite`). */
@@ -47,19 +57,31 @@ export const useRoomsStore = defineStore('rooms', () => {
   }
 
   function remove(roomId: string): void {
+    ledgers.delete(roomId);
     if (!byId.value[roomId]) return;
     const { [roomId]: _gone, ...rest } = byId.value;
     byId.value = rest;
   }
 
+  /** A live entry of the lobby, a channel or a group: counts, preview, and mentions of us. */
   function noteMessage(message: MessageDto): void {
     const held = byId.value[message.roomId];
-    if (held) set(noteEntry(held, message, myId()));
+    if (!held) return;
+    const next = noteEntry(held, message, myId());
+    if (next === held) return;
+    const mentions = noteMention({ mentionCount: held.mentionCount, ledger: ledgers.get(held.room.id) ?? EMPTY_LEDGER }, message, held.myReadSeq, myId());
+    ledgers.set(held.room.id, mentions.ledger);
+    set(mentions.mentionCount === next.mentionCount ? next : { ...next, mentionCount: mentions.mentionCount });
   }
 
   function applyMark(mark: ReadMarkDto): void {
     const held = byId.value[mark.roomId];
-    if (held) set(applyRoomMark(held, mark, myId()));
+    if (!held) return;
+    const next = applyRoomMark(held, mark, myId());
+    if (next === held) return;
+    const mentions = readMentions({ mentionCount: next.mentionCount, ledger: ledgers.get(held.room.id) ?? EMPTY_LEDGER }, mark.seq, mark.seq >= held.lastSeq);
+    ledgers.set(held.room.id, mentions.ledger);
+    set({ ...next, mentionCount: mentions.mentionCount });
   }
 
   /**
@@ -83,7 +105,8 @@ export const useRoomsStore = defineStore('rooms', () => {
     const dropped = Object.keys(byId.value).filter((id) => !listed.has(id) && !arrived.has(id));
     const next: Record<string, RoomSummaryDto> = {};
     for (const id of arrived) if (byId.value[id]) next[id] = byId.value[id]!;
-    for (const summary of res.data.rooms) next[summary.room.id] = mergeSummary(next[summary.room.id] ?? byId.value[summary.room.id], summary);
+    for (const summary of res.data.rooms) next[summary.room.id] = merged(next[summary.room.id] ?? byId.value[summary.room.id], summary);
+    for (const id of ledgers.keys()) if (!next[id]) ledgers.delete(id);
     byId.value = next;
     loadStatus.value = 'done';
     isFresh.value = true;
@@ -137,6 +160,7 @@ export const useRoomsStore = defineStore('rooms', () => {
   function reset(): void {
     generation += 1;
     arrivedDuringRefresh = null;
+    ledgers.clear();
     byId.value = {};
     loadStatus.value = 'idle';
     isFresh.value = false;

@@ -1,0 +1,59 @@
+import { nextTick, onBeforeUnmount, ref, type Ref } from 'vue';
+import type { RoomMessages } from '../lib/roomMessages';
+
+/** How long a message jumped to stays highlighted; the CSS animation fades it over this time. */
+export const HIGHLIGHT_MS = 2_400;
+/** How long "not found" stays up. */
+const NOTE_MS = 4_000;
+
+/**
+ * Jumping from a reply's quote to the message it quotes: loads older pages until that message's
+ * seq is held (bounded), scrolls it into the middle of the list and highlights it for a moment,
+ * or says it is not there any more.
+ */
+export function useMessageJump(room: () => RoomMessages, rows: Ref<HTMLElement | null>, afterScroll: () => void) {
+  const highlightedId = ref<string | null>(null);
+  const note = ref<string | null>(null);
+  const isJumping = ref(false);
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  onBeforeUnmount(() => timers.forEach(clearTimeout));
+
+  function later(run: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    timers.add(timer);
+  }
+
+  function rowOf(messageId: string): HTMLElement | null {
+    return rows.value?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(messageId)}"]`) ?? null;
+  }
+
+  async function jumpTo(messageId: string, seq: number): Promise<void> {
+    if (isJumping.value) return;
+    note.value = null;
+    isJumping.value = true;
+    try {
+      if (!rowOf(messageId)) {
+        await room().locate(seq);
+        await nextTick();
+      }
+      const row = rowOf(messageId);
+      if (!row) {
+        const shown = 'The original message was not found: it may have been removed.';
+        note.value = shown;
+        later(() => note.value === shown && (note.value = null), NOTE_MS);
+        return;
+      }
+      row.scrollIntoView({ block: 'center' });
+      afterScroll();
+      highlightedId.value = messageId;
+      later(() => highlightedId.value === messageId && (highlightedId.value = null), HIGHLIGHT_MS);
+    } finally {
+      isJumping.value = false;
+    }
+  }
+
+  return { highlightedId, note, isJumping, jumpTo };
+}

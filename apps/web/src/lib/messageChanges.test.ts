@@ -1,0 +1,203 @@
+import { describe, expect, it, vi } from 'vitest';
+import { reactive } from 'vue';
+import type { MessageDto, MessagePage, MessageStateDto } from '@confab/shared';
+import type { Result } from '../services/request';
+import { ALICE, BOB, message } from '../testing/factories';
+import { applyStates, collectStates, isChangeEntry } from './messageChanges';
+import { createRoomMessages, type RoomTransport } from './roomMessages';
+
+const EDITED_AT = new Date(Date.UTC(2026, 2, 1, 12, 5)).toISOString();
+const RECALLED_AT = new Date(Date.UTC(2026, 2, 1, 12, 6)).toISOString();
+const page = (messages: MessageDto[], hasMore = false): Result<MessagePage> => ({ ok: true, data: { messages, hasMore } });
+
+/** The change entry the server appends (with seq `seq`) when `target` changes to `state`. */
+function changeEntry(seq: number, target: MessageDto, state: MessageStateDto, type: 'edit' | 'reaction' = 'edit'): MessageDto {
+  return message(seq, { author: target.author, body: '', change: { type, messageId: target.id, seq: target.seq, state } });
+}
+function recallEntry(seq: number, target: MessageDto): MessageDto {
+  return message(seq, { author: target.author, body: '', createdAt: RECALLED_AT, recall: { messageId: target.id, seq: target.seq } });
+}
+const edited = (body: string, at = EDITED_AT): MessageStateDto => ({ body, editedAt: at });
+const thumbs = (...users: { id: string; name: string }[]): MessageStateDto => ({ body: 'hello', reactions: [{ emoji: '👍', users }] });
+
+/** Applies entries the way a room does: collect, then apply to what is held. */
+function run(held: MessageDto[], ...batches: MessageDto[][]): MessageDto[] {
+  let states = collectStates(new Map(), []);
+  let messages = held;
+  for (const batch of batches) {
+    states = collectStates(states, batch);
+    messages = applyStates([...messages, ...batch.filter((m) => !messages.some((h) => h.id === m.id))].sort((a, b) => a.seq - b.seq), states);
+  }
+  return messages;
+}
+const byId = (messages: MessageDto[], id: string) => messages.find((m) => m.id === id)!;
+
+describe('change entries', () => {
+  it('an edit entry replaces the target\'s text and sets editedAt, and is itself a stream entry that is never a row', () => {
+    const target = message(1, { author: ALICE, body: 'helo' });
+    const entry = changeEntry(2, target, edited('hello'));
+    const result = run([target], [entry]);
+    expect(byId(result, target.id)).toMatchObject({ body: 'hello', editedAt: EDITED_AT });
+    expect(isChangeEntry(entry)).toBe(true);
+    expect(isChangeEntry(target)).toBe(false);
+  });
+
+  it('entries arriving out of order end in the state of the highest seq', () => {
+    const target = message(1, { author: ALICE, body: 'v1' });
+    const second = changeEntry(3, target, edited('v3'));
+    const first = changeEntry(2, target, edited('v2'));
+    expect(byId(run([target], [second], [first]), target.id).body).toBe('v3');
+    expect(byId(run([target], [first], [second]), target.id).body).toBe('v3');
+  });
+
+  it('an entry that arrives before its target applies once the target arrives', () => {
+    const target = message(1, { author: ALICE, body: 'draft' });
+    const result = run([], [changeEntry(2, target, edited('final'))], [target]);
+    expect(byId(result, target.id)).toMatchObject({ body: 'final', editedAt: EDITED_AT });
+  });
+
+  it('a reaction entry replaces the reactions; taking the last one back removes them', () => {
+    const target = message(1, { body: 'hello' });
+    const added = run([target], [changeEntry(2, target, thumbs(ALICE, BOB), 'reaction')]);
+    expect(byId(added, target.id).reactions).toEqual([{ emoji: '👍', users: [ALICE, BOB] }]);
+    const removed = run(added, [changeEntry(3, target, { body: 'hello' }, 'reaction')]);
+    expect(byId(removed, target.id).reactions).toBeUndefined();
+  });
+
+  it('an edit after a recall (in seq or in arrival order) never brings the text back', () => {
+    const target = message(1, { author: ALICE, body: 'secret' });
+    const edit = changeEntry(2, target, edited('still secret'));
+    const recall = recallEntry(3, target);
+    for (const batches of [[[edit], [recall]], [[recall], [edit]], [[recall, edit]]]) {
+      const result = byId(run([target], ...batches), target.id);
+      expect(result).toMatchObject({ body: '', recalledAt: RECALLED_AT });
+      expect(result.editedAt).toBeUndefined();
+    }
+  });
+
+  it('a target handed back by history already recalled stays a tombstone whatever change entries say', () => {
+    const target = message(1, { author: ALICE, body: '', recalledAt: RECALLED_AT });
+    const result = run([], [changeEntry(5, { ...target, body: 'x' }, edited('x'))], [target]);
+    expect(byId(result, target.id)).toMatchObject({ body: '', recalledAt: RECALLED_AT });
+  });
+
+  it('a held reply\'s quote follows the original\'s edits, and shows as recalled once it is recalled', () => {
+    const original = message(1, { author: ALICE, body: 'Meet at 5' });
+    const reply = message(2, { author: BOB, body: 'OK', replyTo: { messageId: original.id, seq: 1, author: ALICE, excerpt: 'Meet at 5' } });
+    const afterEdit = run([original, reply], [changeEntry(3, original, edited(`Meet at 6 ${'and bring snacks '.repeat(20)}`))]);
+    const quote = byId(afterEdit, reply.id).replyTo!;
+    expect(quote.excerpt.startsWith('Meet at 6 and bring snacks')).toBe(true);
+    expect(quote.excerpt.endsWith('…')).toBe(true);
+    expect([...new Intl.Segmenter().segment(quote.excerpt.slice(0, -1))].length).toBeLessThanOrEqual(120);
+    const afterRecall = run(afterEdit, [recallEntry(4, original)]);
+    expect(byId(afterRecall, reply.id).replyTo).toMatchObject({ messageId: original.id, excerpt: '', recalled: true });
+    expect(byId(afterRecall, reply.id).body).toBe('OK');
+  });
+
+  it('a quote updates even when the original itself is not held (it is older than the loaded pages)', () => {
+    const original = message(1, { author: ALICE, body: 'old text' });
+    const reply = message(60, { author: BOB, body: 'Indeed', replyTo: { messageId: original.id, seq: 1, author: ALICE, excerpt: 'old text' } });
+    const result = run([reply], [changeEntry(61, original, edited('new text'))]);
+    expect(byId(result, reply.id).replyTo?.excerpt).toBe('new text');
+  });
+
+  it('applying the same states again returns the same array', () => {
+    const target = message(1, { body: 'a' });
+    const states = collectStates(new Map(), [changeEntry(2, target, edited('b'))]);
+    const once = applyStates([target], states);
+    expect(applyStates(once, states)).toBe(once);
+    expect(collectStates(states, [])).toBe(states);
+  });
+});
+
+describe('edits and reactions in the shared room logic', () => {
+  function room(transport: Partial<RoomTransport> = {}) {
+    return reactive(
+      createRoomMessages(
+        { send: vi.fn(), history: vi.fn(async () => page([])), sync: vi.fn(async () => page([])), recall: vi.fn(), edit: vi.fn(), react: vi.fn(), ...transport },
+        () => ALICE.id,
+      ),
+    );
+  }
+
+  it('a change entry counts for the contiguous seq like any entry, and a gap before it is noticed', async () => {
+    const target = message(1, { author: ALICE, body: 'a' });
+    const r = room({ history: vi.fn(async () => page([target])) });
+    await r.catchUp();
+    expect(r.receiveLive(changeEntry(2, target, edited('b')))).toBe(false);
+    expect(r.syncedSeq).toBe(2);
+    expect(r.receiveLive(changeEntry(4, target, edited('d')))).toBe(true);
+    expect(r.syncedSeq).toBe(2);
+    expect(r.messages[0]!.body).toBe('d');
+  });
+
+  it('edit() applies the acked entry at once; a refusal changes nothing and says why', async () => {
+    const mine = message(1, { author: ALICE, body: 'teh' });
+    const edit = vi
+      .fn<RoomTransport['edit']>()
+      .mockResolvedValueOnce({ ok: false, error: { code: 'edit_window_expired', message: 'Too late to edit.' } })
+      .mockResolvedValueOnce({ ok: true, data: changeEntry(2, mine, edited('the')) });
+    const r = room({ history: vi.fn(async () => page([mine])), edit });
+    await r.catchUp();
+    expect(await r.edit(mine.id, '  the  ')).toMatchObject({ ok: false, error: { message: 'Too late to edit.' } });
+    expect(r.messages[0]!.body).toBe('teh');
+    expect(await r.edit(mine.id, 'the')).toMatchObject({ ok: true });
+    expect(edit).toHaveBeenLastCalledWith({ id: mine.id, body: 'the' });
+    expect(r.messages[0]).toMatchObject({ body: 'the', editedAt: EDITED_AT });
+  });
+
+  it('edit() refuses a blank text without asking the server', async () => {
+    const edit = vi.fn<RoomTransport['edit']>();
+    const r = room({ edit });
+    expect(await r.edit('f'.repeat(24), '   ')).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    expect(edit).not.toHaveBeenCalled();
+  });
+
+  it('react() asks for add or remove as told, and an acked null (nothing changed) changes nothing', async () => {
+    const target = message(1, { body: 'hello' });
+    const react = vi
+      .fn<RoomTransport['react']>()
+      .mockResolvedValueOnce({ ok: true, data: changeEntry(2, target, thumbs(ALICE), 'reaction') })
+      .mockResolvedValueOnce({ ok: true, data: null });
+    const r = room({ history: vi.fn(async () => page([target])), react });
+    await r.catchUp();
+    await r.react(target.id, '👍', true);
+    expect(r.messages[0]!.reactions).toEqual([{ emoji: '👍', users: [ALICE] }]);
+    await r.react(target.id, '👍', false);
+    expect(react.mock.calls.map(([payload, add]) => [payload, add])).toEqual([
+      [{ id: target.id, emoji: '👍' }, true],
+      [{ id: target.id, emoji: '👍' }, false],
+    ]);
+    expect(r.messages[0]!.reactions).toEqual([{ emoji: '👍', users: [ALICE] }]);
+  });
+
+  it('a reply goes out with the id of the message it quotes, and shows the quote while pending', async () => {
+    const send = vi.fn<RoomTransport['send']>(async () => ({ ok: false, error: { code: 'disconnected', message: 'offline' } }));
+    const r = room({ send });
+    const quote = { messageId: 'e'.repeat(24), seq: 7, author: BOB, excerpt: 'Lunch?' };
+    r.resume();
+    expect(r.send('Yes!', quote)).toBe(true);
+    expect(r.outbox[0]).toMatchObject({ body: 'Yes!', replyTo: quote });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(send).toHaveBeenCalledWith({ clientId: r.outbox[0]!.clientId, body: 'Yes!', replyTo: quote.messageId });
+  });
+
+  it('locate() loads older pages until the seq is held, and gives up after the bound or at the start', async () => {
+    const history = vi.fn(async ({ beforeSeq }: { beforeSeq?: number; limit: number }) => {
+      const end = (beforeSeq ?? 201) - 1;
+      const start = Math.max(1, end - 49);
+      return page(Array.from({ length: end - start + 1 }, (_, i) => message(start + i)), start > 1);
+    });
+    const r = room({ history });
+    await r.catchUp();
+    expect(r.floorSeq).toBe(150);
+    expect(await r.locate(120)).toBe(true);
+    expect(r.floorSeq).toBe(100);
+    expect(await r.locate(3, 1)).toBe(false);
+    expect(r.floorSeq).toBe(50);
+    expect(await r.locate(3)).toBe(true);
+    expect(r.messages[0]!.seq).toBe(1);
+    expect(await r.locate(1)).toBe(true);
+    expect(history).toHaveBeenCalledTimes(4);
+  });
+});

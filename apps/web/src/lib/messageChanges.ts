@@ -1,0 +1,103 @@
+import { excerpt, LIMITS, type MessageDto, type MessageStateDto, type ReplyQuoteDto } from '@confab/shared';
+
+/** The newest state this client knows of one message, and the seq of the entry it came from. */
+export interface KnownState {
+  /** Seq of the change or recall entry that carried it; Infinity for a recall read off the message itself. */
+  seq: number;
+  state: MessageStateDto;
+}
+
+/** Message id → its newest known state. */
+export type KnownStates = ReadonlyMap<string, KnownState>;
+
+/**
+ * A stream entry that changes another message (a recall, an edit, a reaction): it occupies a seq,
+ * so gap tracking counts it, but it is never a row of its own and never unread.
+ */
+export function isChangeEntry(message: MessageDto): boolean {
+  return message.recall !== undefined || message.change !== undefined;
+}
+
+const isRecalled = (known: KnownState | undefined) => known?.state.recalledAt !== undefined;
+
+/** What one incoming entry says about some message's state, if anything. */
+function stateFrom(m: MessageDto): [string, KnownState] | null {
+  if (m.change) return [m.change.messageId, { seq: m.seq, state: m.change.state }];
+  if (m.recall) return [m.recall.messageId, { seq: m.seq, state: { body: '', recalledAt: m.createdAt } }];
+  // History or sync may hand back a message already erased, its recall entry out of reach.
+  if (m.recalledAt) return [m.id, { seq: Number.POSITIVE_INFINITY, state: { body: '', recalledAt: m.recalledAt } }];
+  return null;
+}
+
+/** Whether `candidate` replaces `held`: a later entry does, and a recall always does (it is final). */
+function supersedes(candidate: KnownState, held: KnownState | undefined): boolean {
+  if (!held) return true;
+  if (isRecalled(held)) return false;
+  return isRecalled(candidate) || candidate.seq > held.seq;
+}
+
+/**
+ * `known` with what `incoming` reveals: each change or recall entry names its target, whether or
+ * not the target is held, so that an entry arriving before its target still applies once the
+ * target does. Entries apply in seq order whatever order they arrive in. Returns `known` itself
+ * when nothing is new.
+ */
+export function collectStates(known: KnownStates, incoming: readonly MessageDto[]): Map<string, KnownState> {
+  let next: Map<string, KnownState> | null = null;
+  for (const m of incoming) {
+    const found = stateFrom(m);
+    if (!found) continue;
+    const [id, candidate] = found;
+    if (!supersedes(candidate, (next ?? known).get(id))) continue;
+    next ??= new Map(known);
+    next.set(id, candidate);
+  }
+  return next ?? (known as Map<string, KnownState>);
+}
+
+/** The message with its changeable fields replaced by `state` (fields absent from it are cleared). */
+function withState(m: MessageDto, state: MessageStateDto): MessageDto {
+  const { editedAt: _e, recalledAt: _r, mentions: _m, reactions: _x, body: _b, ...rest } = m;
+  const next: MessageDto = { ...rest, body: state.body };
+  if (state.editedAt !== undefined) next.editedAt = state.editedAt;
+  if (state.recalledAt !== undefined) next.recalledAt = state.recalledAt;
+  if (state.mentions?.length) next.mentions = state.mentions;
+  if (state.reactions?.length) next.reactions = state.reactions;
+  return next;
+}
+
+/** A reply's quote as the original's state now reads: its new text, or recalled. */
+function quoteWithState(quote: ReplyQuoteDto, state: MessageStateDto): ReplyQuoteDto {
+  const { recalled: _r, excerpt: _x, ...rest } = quote;
+  return state.recalledAt !== undefined
+    ? { ...rest, excerpt: '', recalled: true }
+    : { ...rest, excerpt: excerpt(state.body, LIMITS.replyExcerptGraphemes) };
+}
+
+// Which known states a message object already shows (its own, its quote's), so that applying
+// the same map again costs a lookup per message and allocates nothing.
+const shown = new WeakMap<MessageDto, readonly [KnownState | undefined, KnownState | undefined]>();
+
+/**
+ * Every held message that `known` names, with that state; every held reply whose original it
+ * names, with its quote brought up to date. Runs after every merge, since an entry may arrive
+ * before or after its target. Returns `messages` itself when nothing changed.
+ */
+export function applyStates(messages: readonly MessageDto[], known: KnownStates): MessageDto[] {
+  if (known.size === 0) return messages as MessageDto[];
+  let changed = false;
+  const next = messages.map((m) => {
+    if (isChangeEntry(m) || m.event) return m;
+    const own = known.get(m.id);
+    const quoted = m.replyTo ? known.get(m.replyTo.messageId) : undefined;
+    if (!own && !quoted) return m;
+    const applied = shown.get(m);
+    if (applied && applied[0] === own && applied[1] === quoted) return m;
+    let updated = own ? withState(m, own.state) : m;
+    if (quoted && updated.replyTo) updated = { ...updated, replyTo: quoteWithState(updated.replyTo, quoted.state) };
+    shown.set(updated, [own, quoted]);
+    changed = true;
+    return updated;
+  });
+  return changed ? next : (messages as MessageDto[]);
+}

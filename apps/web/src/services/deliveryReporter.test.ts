@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ReadMarkDto } from '@confab/shared';
+import { ALICE, ALICE_BOB_ROOM } from '../testing/factories';
+import type { Result } from './request';
+import { createDeliveryReporter, type DeliveryReporter } from './deliveryReporter';
+
+const OTHER_ROOM = `dm:${ALICE.id}:${'c'.repeat(24)}`;
+
+/** A server stand-in for the reporter's one dependency: records each report and answers when told. */
+function scriptedServer() {
+  const calls: { roomId: string; seq: number; answer: (res: Result<ReadMarkDto>) => void }[] = [];
+  const send = (roomId: string, seq: number) => new Promise<Result<ReadMarkDto>>((answer) => calls.push({ roomId, seq, answer }));
+  const ack = (i: number, seq = calls[i]!.seq) => calls[i]!.answer({ ok: true, data: { roomId: calls[i]!.roomId, userId: ALICE.id, seq } });
+  return { calls, send, ack };
+}
+
+describe('delivery reports', () => {
+  let server: ReturnType<typeof scriptedServer>;
+  let reporter: DeliveryReporter;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    server = scriptedServer();
+    reporter = createDeliveryReporter(server.send, 100);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('coalesces a burst into one report of the highest seq, per room', async () => {
+    reporter.note(ALICE_BOB_ROOM, 3);
+    reporter.note(ALICE_BOB_ROOM, 5);
+    reporter.note(ALICE_BOB_ROOM, 4);
+    reporter.note(OTHER_ROOM, 2);
+    expect(server.calls).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(server.calls.map((c) => [c.roomId, c.seq])).toEqual([
+      [ALICE_BOB_ROOM, 5],
+      [OTHER_ROOM, 2],
+    ]);
+  });
+
+  it('keeps one report in flight per room, then sends what arrived meanwhile; never a seq at or below the held mark', async () => {
+    reporter.note(ALICE_BOB_ROOM, 5);
+    await vi.advanceTimersByTimeAsync(100);
+    reporter.note(ALICE_BOB_ROOM, 7);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(server.calls).toHaveLength(1);
+    server.ack(0);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(server.calls.map((c) => c.seq)).toEqual([5, 7]);
+    server.ack(1);
+    await vi.advanceTimersByTimeAsync(0);
+    reporter.note(ALICE_BOB_ROOM, 6);
+    reporter.note(ALICE_BOB_ROOM, 7);
+    // Another device of ours reported further (its dm:delivered reached us).
+    reporter.acknowledge(ALICE_BOB_ROOM, 9);
+    reporter.note(ALICE_BOB_ROOM, 8);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(server.calls).toHaveLength(2);
+  });
+
+  it('a report that failed goes again on resume, and nothing of a previous user survives a reset', async () => {
+    reporter.note(ALICE_BOB_ROOM, 5);
+    await vi.advanceTimersByTimeAsync(100);
+    server.calls[0]!.answer({ ok: false, error: { code: 'disconnected', message: 'You are offline.' } });
+    await vi.advanceTimersByTimeAsync(500);
+    expect(server.calls).toHaveLength(1);
+    reporter.resume();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(server.calls.map((c) => c.seq)).toEqual([5, 5]);
+
+    reporter.reset();
+    server.ack(1);
+    reporter.note(OTHER_ROOM, 1);
+    reporter.resume();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(server.calls.map((c) => [c.roomId, c.seq])).toEqual([
+      [ALICE_BOB_ROOM, 5],
+      [ALICE_BOB_ROOM, 5],
+      [OTHER_ROOM, 1],
+    ]);
+  });
+});

@@ -1,0 +1,89 @@
+import type { ReadMarkDto } from '@confab/shared';
+import type { Result } from './request';
+
+/**
+ * Entries arriving together (a sync page, a burst of messages) are reported as one: a room's
+ * report waits this long for more, then sends the highest seq.
+ */
+export const DELIVERY_COALESCE_MS = 250;
+
+export interface DeliveryReporter {
+  /** Entries by the peer up to `seq` reached this device: report it, unless the server has it already. */
+  note(roomId: string, seq: number): void;
+  /** Our delivery mark as the server holds it (an ack, or `dm:delivered` reporting another device of ours). */
+  acknowledge(roomId: string, seq: number): void;
+  /** Connected again: send the reports that could not go. */
+  resume(): void;
+  /** Another user signed in: forget everything. */
+  reset(): void;
+}
+
+/**
+ * `dm:delivered` reports, per room: coalesced over DELIVERY_COALESCE_MS, one request in flight at
+ * a time, only ever the highest seq, and only above the mark the server is known to hold. A report
+ * that fails stays wanted until the next connect (or a higher one).
+ */
+export function createDeliveryReporter(send: (roomId: string, seq: number) => Promise<Result<ReadMarkDto>>, delayMs = DELIVERY_COALESCE_MS): DeliveryReporter {
+  const held = new Map<string, number>();
+  const wanted = new Map<string, number>();
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const inFlight = new Set<string>();
+  // Bumped by reset(): an answer to a report made for the previous user is dropped.
+  let generation = 0;
+  const heldSeq = (roomId: string) => held.get(roomId) ?? 0;
+
+  function schedule(roomId: string): void {
+    if (timers.has(roomId) || inFlight.has(roomId)) return;
+    timers.set(
+      roomId,
+      setTimeout(() => {
+        timers.delete(roomId);
+        void flush(roomId);
+      }, delayMs),
+    );
+  }
+
+  async function flush(roomId: string): Promise<void> {
+    const seq = wanted.get(roomId);
+    if (seq === undefined) return;
+    if (seq <= heldSeq(roomId)) {
+      wanted.delete(roomId);
+      return;
+    }
+    const gen = generation;
+    inFlight.add(roomId);
+    const res = await send(roomId, seq);
+    if (gen !== generation) return;
+    inFlight.delete(roomId);
+    if (!res.ok) return;
+    acknowledge(roomId, res.data.seq);
+    // More arrived while this one was on its way.
+    if ((wanted.get(roomId) ?? 0) > heldSeq(roomId)) schedule(roomId);
+    else wanted.delete(roomId);
+  }
+
+  function note(roomId: string, seq: number): void {
+    if (seq <= heldSeq(roomId) || seq <= (wanted.get(roomId) ?? 0)) return;
+    wanted.set(roomId, seq);
+    schedule(roomId);
+  }
+
+  function acknowledge(roomId: string, seq: number): void {
+    if (seq > heldSeq(roomId)) held.set(roomId, seq);
+  }
+
+  function resume(): void {
+    for (const roomId of wanted.keys()) schedule(roomId);
+  }
+
+  function reset(): void {
+    generation += 1;
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
+    held.clear();
+    wanted.clear();
+    inFlight.clear();
+  }
+
+  return { note, acknowledge, resume, reset };
+}
