@@ -17,11 +17,12 @@ function pngSize(png: Buffer): { width: number; height: number } {
 }
 
 describe('the lobby, as the README shows it', () => {
-  it('renders a conversation between three people, with channels and direct messages in the sidebar, and saves a 1280×800 screenshot', async () => {
+  it('renders a conversation between three people (formatting, a reply, reactions, a mention, an edit), with channels and direct messages in the sidebar, and saves a 1280×800 screenshot', async () => {
     const server = await harness.startServer();
-    const maya = await registerViaApi(server.url, account('maya', 'Maya Chen'));
+    // A fresh server: plain usernames read better in the picture (the mention shows one).
+    const maya = await registerViaApi(server.url, { ...account('maya', 'Maya Chen'), username: 'maya' });
     const { user: jonas, token: jonasToken } = await registerViaApi(server.url, account('jonas', 'Jonas Berg'));
-    const { user: priya } = await registerViaApi(server.url, account('priya', 'Priya Natarajan'));
+    const { user: priya, token: priyaToken } = await registerViaApi(server.url, account('priya', 'Priya Natarajan'));
     const { user: sam } = await registerViaApi(server.url, account('sam', 'Sam Okafor'));
 
     // Direct messages, oldest first: Sam's thread is read, Priya's ends with Maya's reply, Jonas's two are new.
@@ -49,21 +50,43 @@ describe('the lobby, as the README shows it', () => {
     const script: [typeof jonas, string][] = [
       [jonas, 'Morning all! The 0.4 release branch is cut.'],
       [jonas, 'Changelog draft is in the usual place, shout if I missed anything.'],
-      [priya, 'Nice. I ran the migration against a copy of production last night: 2.1M messages in about 40 seconds.'],
+      [priya, 'Nice. I ran the migration against a copy of production last night: **2.1M messages** in about 40 seconds.'],
       [priya, 'Also, the reconnect banner now counts down instead of spinning forever. People will love that.'],
-      [maya.user, 'That was the plan! Checklist before we tag:\n1. Smoke-test sign-up and sign-in\n2. Kill the server mid-conversation and watch the outbox drain\n3. Refresh the screenshot in the README'],
-      [jonas, 'I can take 1 and 2.'],
-      [priya, 'I will do the screenshot once the CSS settles.'],
+      [maya.user, 'That was the plan! Checklist before we tag:\n1. Smoke-test sign-up and sign-in\n2. Kill the server mid-conversation and watch the outbox drain\n3. Run `pnpm bench` and refresh the screenshot'],
     ];
-    for (const [author, body] of script) await postMessage(server.stores, author, body);
+    const posted = [];
+    for (const [author, body] of script) posted.push(await postMessage(server.stores, author, body));
+    const checklist = posted[4]!;
+    // Over the protocol, as the app does it: a reply, reactions, an edit and a mention.
+    const jonasLive = await roomClient(server.url, jonasToken);
+    const priyaLive = await roomClient(server.url, priyaToken);
+    await jonasLive.ask('dm:send', { roomId: 'lobby', clientId: 'shot-reply', body: 'I can take 1 and 2.', replyTo: checklist.id });
+    await jonasLive.ask('reaction:add', { id: checklist.id, emoji: '👍' });
+    await priyaLive.ask('reaction:add', { id: checklist.id, emoji: '👍' });
+    await priyaLive.ask('reaction:add', { id: checklist.id, emoji: '🎉' });
+    await jonasLive.ask('message:edit', { id: posted[1]!.id, body: 'Changelog draft is in the usual place, shout if I missed anything (now with the upgrade notes).' });
+    await priyaLive.ask('dm:send', { roomId: 'lobby', clientId: 'shot-mention', body: `@${maya.user.username} I will do the screenshot once the CSS settles.` });
+    jonasLive.close();
+    priyaLive.close();
+    const shown = [
+      'Morning all! The 0.4 release branch is cut.',
+      'Changelog draft is in the usual place, shout if I missed anything (now with the upgrade notes).',
+      'Nice. I ran the migration against a copy of production last night: 2.1M messages in about 40 seconds.',
+      'Also, the reconnect banner now counts down instead of spinning forever. People will love that.',
+      'That was the plan! Checklist before we tag:Smoke-test sign-up and sign-inKill the server mid-conversation and watch the outbox drainRun pnpm bench and refresh the screenshot',
+      'I can take 1 and 2.',
+      `@${maya.user.username} I will do the screenshot once the CSS settles.`,
+    ];
 
     const page = await harness.newPage(server.url, { width: 1280, height: 800 });
     await page.context().addCookies([{ name: 'confab_session', value: maya.token, url: server.url }]);
     await page.goto('/');
     await page.getByTestId('composer-input').waitFor();
     await send(page, 'Perfect. Let us ship it this afternoon.');
-    await eventually(() => page.locator('[data-status="sent"]').count()).toBe(script.length + 1);
-    expect(await bodies(page)).toEqual([...script.map(([, body]) => body), 'Perfect. Let us ship it this afternoon.']);
+    await eventually(() => page.locator('[data-status="sent"]').count()).toBe(shown.length + 1);
+    expect((await bodies(page)).map((body) => body.replace(/\s*\n\s*/g, ''))).toEqual([...shown, 'Perfect. Let us ship it this afternoon.']);
+    expect(await page.getByTestId('message').filter({ hasText: '(edited)' }).count()).toBe(1);
+    expect(await page.locator('.mention-me').count()).toBe(1);
     expect(await page.getByTestId('channel-title').textContent()).toBe('#lobby');
     expect(await page.getByTestId('message-author').allTextContents()).toEqual(['Jonas Berg', 'Priya Natarajan', 'Maya Chen', 'Jonas Berg', 'Priya Natarajan', 'Maya Chen']);
     await eventually(() => page.getByTestId('dm-conversation-name').allTextContents()).toEqual(['Jonas Berg', 'Priya Natarajan', 'Sam Okafor']);
