@@ -521,6 +521,31 @@ describe.each(BACKENDS)('rich messages (%s store)', (_kind, openBackend) => {
     expect(lobby.lastMessage).toMatchObject({ id: mention.id });
   }, 120_000);
 
+  it('a private channel past LIMITS.seenByMembersMax keeps read marks private: room:reads is empty and nobody else hears a mark', async () => {
+    const { tab, server } = await world();
+    const [alice, bob] = [await tab('alice'), await tab('bob')];
+    const big = await createChannel(alice, `big${Date.now()}`, { isPrivate: true });
+    const others = await Promise.all(Array.from({ length: LIMITS.seenByMembersMax - 2 }, () => server.seedUser()));
+    const invitees = [bob.user.id, ...others.map((o) => o.user.id)];
+    for (let i = 0; i < invitees.length; i += LIMITS.inviteBatchMax) {
+      await ok(dmRequest(alice.dm, 'room:invite', { roomId: big, userIds: invitees.slice(i, i + LIMITS.inviteBatchMax) }));
+    }
+    const message = await say(alice, big, 'at the limit');
+    // Exactly at the limit, marks are shared.
+    await ok(dmRequest(bob.dm, 'dm:read', { roomId: big, seq: message.seq }));
+    expect((await ok(dmRequest<RoomReadsDto>(alice.dm, 'room:reads', { roomId: big }))).marks).toContainEqual({ roomId: big, userId: bob.user.id, seq: message.seq });
+    // One more member, and they are not.
+    const extra = await server.seedUser();
+    await ok(dmRequest(alice.dm, 'room:invite', { roomId: big, userIds: [extra.user.id] }));
+    await quiet(alice);
+    const aliceHears = recordDm(alice.dm, 'dm:read');
+    const next = await say(alice, big, 'past the limit');
+    await ok(dmRequest(bob.dm, 'dm:read', { roomId: big, seq: next.seq }));
+    await quiet(alice);
+    expect(aliceHears).toEqual([]);
+    expect(await ok(dmRequest<RoomReadsDto>(alice.dm, 'room:reads', { roomId: big }))).toEqual({ roomId: big, marks: [] });
+  }, 60_000);
+
   it('a client applying every entry in order ends with what history shows', async () => {
     const { tab } = await world();
     const [alice, bob] = [await tab('alice'), await tab('bob')];

@@ -73,6 +73,12 @@ export const LIMITS = {
   reactionsPerMessageDefault: 20,
   /** Longest reaction emoji, in UTF-16 units (the longest RGI sequences, family ZWJ sequences, take 11). */
   reactionEmojiMaxLength: 32,
+  /**
+   * Private channels with at most this many members share read marks among members ("seen by
+   * N", `room:reads`); in larger ones marks stay private, since every mark that moves goes to
+   * every member (a cost that grows with the square of the members). Groups always share them.
+   */
+  seenByMembersMax: 50,
   /** Grapheme clusters a reply's quote keeps of the original (`ReplyQuoteDto.excerpt`). */
   replyExcerptGraphemes: 120,
   /** Largest JSON request body the HTTP API accepts, in bytes. */

@@ -1,4 +1,4 @@
-import { ok, type Ack, type MessageDto, type MessagePage, type ReadMarkDto, type RoomReadsDto, type UserDto } from '@confab/shared';
+import { LIMITS, ok, type Ack, type MessageDto, type MessagePage, type ReadMarkDto, type RoomReadsDto, type UserDto } from '@confab/shared';
 import type { Stores } from '../../store/ports.js';
 import type { DmService } from '../dmService.js';
 import type { Admit, ChangeOutcome, MessageService } from '../messageService.js';
@@ -73,7 +73,7 @@ export function createRoomMessaging(deps: {
     const result = await conversations.markRead(roomId, user.id, await messages.upToNewest(roomId, seq));
     const mark = { roomId, userId: user.id, seq: result.seq };
     if (result.moved) {
-      if (sharesReads(room)) effects.notifyReadToRoom(mark);
+      if (await sharesReads(room)) effects.notifyReadToRoom(mark);
       else effects.notifyRead(user.id, mark);
       effects.notifyUpdate(user.id, await deps.views.summary(user, room.record, room.role));
     }
@@ -83,7 +83,9 @@ export function createRoomMessaging(deps: {
   /** Every member's read mark in a group or private channel, for "seen by". */
   async function reads(user: UserDto, roomId: string): Promise<Ack<RoomReadsDto>> {
     const room = await access.asMember(user, roomId);
-    if (!room || !sharesReads(room)) return NOT_A_MEMBER;
+    if (!room || !isSharedReadsKind(room)) return NOT_A_MEMBER;
+    // A private channel past the size where marks are shared keeps them private: nothing to list.
+    if (!(await sharesReads(room))) return ok({ roomId, marks: [] });
     const marks = await deps.stores.conversations.readMarks(roomId);
     // Marks stay when a member leaves; "seen by" counts only those still in the room.
     const current = await Promise.all(marks.map(async (m) => ((await deps.stores.rooms.membership(roomId, m.userId)) ? m : null)));
@@ -109,6 +111,16 @@ export function createRoomMessaging(deps: {
     let room: RoomAccess | null = null;
     const result = await deps.messages.react(user, messageId, emoji, added, async (roomId) => (room = await access.asMember(user, roomId)) !== null, admit);
     return settle(result, room, user);
+  }
+
+  /**
+   * Whether the room's members see each other's read marks: groups, and private channels of at
+   * most `LIMITS.seenByMembersMax` members. Every mark that moves is sent to every member, so
+   * the cost grows with the square of the members; past that size marks stay private.
+   */
+  async function sharesReads(room: RoomAccess): Promise<boolean> {
+    if (room.kind === 'group') return true;
+    return room.kind === 'private_channel' && (await deps.stores.rooms.memberCount(room.roomId)) <= LIMITS.seenByMembersMax;
   }
 
   /** Delivers what a change stored, and answers the caller. */
@@ -141,8 +153,8 @@ export function createRoomMessaging(deps: {
   return { send, history, sync, markRead, reads, recall, edit, react, typing };
 }
 
-/** Rooms whose members see each other's read marks: small private rooms (groups, private channels). */
-function sharesReads(room: RoomAccess): boolean {
+/** The kinds of room whose members may see each other's read marks ("seen by"). */
+function isSharedReadsKind(room: RoomAccess): boolean {
   return room.kind === 'group' || room.kind === 'private_channel';
 }
 
