@@ -7,9 +7,21 @@ import { roomIdSchema } from './roomSchemas.js';
 export const editSchema = z.strictObject({ id: messageIdSchema, body: bodySchema });
 
 // One RGI emoji (Unicode's "recommended for general interchange" set, UTS #51): a single emoji,
-// a keycap, a flag, a modifier or ZWJ sequence. Needs the `v` flag (Node 20, every current browser).
-// Built from a string: TypeScript accepts a `v`-flag literal only when targeting ES2024.
-const SINGLE_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
+// a keycap, a flag, a modifier or ZWJ sequence. The `v` flag it needs exists in Node 20 and in
+// browsers since 2023 (Safari 17, Firefox 116); where it is missing, creating it throws, so it is
+// made once, lazily, and a browser without it leaves the check to the server (which has it).
+// Built from a string, too: TypeScript accepts a `v`-flag literal only when targeting ES2024.
+let singleEmoji: RegExp | null | undefined;
+function isSingleEmoji(text: string): boolean {
+  if (singleEmoji === undefined) {
+    try {
+      singleEmoji = new RegExp('^\\p{RGI_Emoji}$', 'v');
+    } catch {
+      singleEmoji = null;
+    }
+  }
+  return singleEmoji === null || singleEmoji.test(text);
+}
 
 /**
  * A reaction emoji: exactly one RGI emoji (UTS #51), fully qualified, at most
@@ -18,8 +30,9 @@ const SINGLE_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
  */
 export const reactionEmojiSchema = z
   .string({ error: 'emoji must be a string' })
+  .min(1, { error: 'emoji must be exactly one emoji' })
   .max(LIMITS.reactionEmojiMaxLength, { error: `emoji must be at most ${LIMITS.reactionEmojiMaxLength} characters` })
-  .regex(SINGLE_EMOJI, { error: 'emoji must be exactly one emoji' });
+  .refine(isSingleEmoji, { error: 'emoji must be exactly one emoji' });
 
 /** `reaction:add` and `reaction:remove` payload: which message, which emoji. */
 export const reactionSchema = z.strictObject({ id: messageIdSchema, emoji: reactionEmojiSchema });
