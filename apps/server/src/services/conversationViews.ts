@@ -37,13 +37,18 @@ export function createConversationViews(stores: Pick<Stores, 'users' | 'messages
    */
   async function viewsOf(record: ConversationRecord, members: readonly UserDto[], viewers: readonly string[]): Promise<ConversationView[]> {
     const { roomId } = record;
-    const [marks, delivered] = await Promise.all([
-      Promise.all(members.map(async (u) => [u.id, await conversations.readSeq(roomId, u.id)] as const)).then((pairs) => new Map(pairs)),
-      Promise.all(members.map(async (u) => [u.id, await conversations.deliveredSeq(roomId, u.id)] as const)).then((pairs) => new Map(pairs)),
-    ]);
+    const marks = new Map(await Promise.all(members.map(async (u) => [u.id, await conversations.readSeq(roomId, u.id)] as const)));
     const newest = await messageStore.newest(roomId);
     // The preview: the newest entry itself unless it only changed an earlier message.
     const lastMessage = !newest ? null : newest.change ? await messageService.newestShown(roomId) : await messageService.views.one(newest);
+    // Reading on a device means it got there, so delivery marks are read only for the peers of
+    // viewers that have not read everything (after a send, one: the sender has read it all).
+    const peersOfViewers = members.filter((u) => viewers.some((v) => v !== u.id || members.length === 1));
+    const delivered = new Map(
+      await Promise.all(
+        peersOfViewers.map(async (u) => [u.id, (marks.get(u.id)! >= (newest?.seq ?? 0) ? 0 : await conversations.deliveredSeq(roomId, u.id))] as const),
+      ),
+    );
     return Promise.all(
       members
         .filter((u) => viewers.includes(u.id))
@@ -63,7 +68,7 @@ export function createConversationViews(stores: Pick<Stores, 'users' | 'messages
             myReadSeq,
             peerReadSeq: marks.get(peer.id)!,
             // Reading on a device means it got there: delivered is never behind read.
-            peerDeliveredSeq: Math.max(delivered.get(peer.id)!, marks.get(peer.id)!),
+            peerDeliveredSeq: Math.max(delivered.get(peer.id) ?? 0, marks.get(peer.id)!),
           };
           return { userId: viewer.id, conversation };
         }),
