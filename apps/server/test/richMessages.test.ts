@@ -362,6 +362,9 @@ describe.each(BACKENDS)('rich messages (%s store)', (_kind, openBackend) => {
       // Public rooms' marks stay private; DMs carry theirs in the conversation.
       expect(await dmRequest(alice.dm, 'room:reads', { roomId: LOBBY_ROOM_ID })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
       expect(await dmRequest(alice.dm, 'room:reads', { roomId: dmRoomId(alice.user.id, bob.user.id) })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      // A member hears why; an outsider gets the answer for a room that does not exist.
+      expect(await dmRequest(alice.dm, 'dm:delivered', { roomId, seq: 1 })).toEqual({ ok: false, error: { code: 'forbidden', message: 'Delivery is reported for one-to-one DMs only.' } });
+      expect(await dmRequest(alice.dm, 'dm:delivered', { roomId: 'g:0123456789abcdef01234567', seq: 1 })).toEqual({ ok: false, error: { code: 'forbidden', message: 'You are not a member of this room.' } });
     });
   });
 

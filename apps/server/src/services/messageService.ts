@@ -173,7 +173,8 @@ export function createMessageService(deps: {
     }
     if (editWindowMs === 0) return fail('edit_window_expired', 'Editing messages is switched off on this server.');
     if (editWindowMs !== null && deps.now().getTime() - Date.parse(target.createdAt) > editWindowMs) {
-      return fail('edit_window_expired', `Messages can only be edited within ${Math.round(editWindowMs / 60_000)} minutes of sending.`);
+      const minutes = Math.round(editWindowMs / 60_000);
+      return fail('edit_window_expired', `Messages can only be edited within ${minutes} minute${minutes === 1 ? '' : 's'} of sending.`);
     }
     const refused = await admit();
     if (refused) return refused;

@@ -84,6 +84,7 @@ function registerMessageEvents(socket: DmSocket, deps: DmDeps, logger: ClientLog
   socket.on(
     'dm:delivered',
     handleEvent(logger, 'dm:delivered', deliveredSchema, async (input) => {
+      if (!dmParticipants(input.roomId)) return messaging.deliveredOutsideDm(user, input.roomId);
       const result = await deps.dms.markDelivered(user, input);
       if (!result.ok) return result;
       const { mark, moved, memberIds } = result.data;

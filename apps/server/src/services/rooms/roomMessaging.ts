@@ -1,4 +1,4 @@
-import { LIMITS, ok, type Ack, type MessageDto, type MessagePage, type ReadMarkDto, type RoomReadsDto, type UserDto } from '@confab/shared';
+import { LIMITS, fail, ok, type Ack, type MessageDto, type MessagePage, type ReadMarkDto, type RoomReadsDto, type UserDto } from '@confab/shared';
 import type { Stores } from '../../store/ports.js';
 import type { DmService } from '../dmService.js';
 import type { Admit, ChangeOutcome, MessageService } from '../messageService.js';
@@ -83,13 +83,23 @@ export function createRoomMessaging(deps: {
   /** Every member's read mark in a group or private channel, for "seen by". */
   async function reads(user: UserDto, roomId: string): Promise<Ack<RoomReadsDto>> {
     const room = await access.asMember(user, roomId);
-    if (!room || !isSharedReadsKind(room)) return NOT_A_MEMBER;
+    if (!room) return NOT_A_MEMBER;
+    // A member may learn what kind their own room is: tell them why, rather than "not a member".
+    if (!isSharedReadsKind(room)) return fail('forbidden', 'Read marks are shared only in groups and private channels; a DM carries both in its conversation.');
     // A private channel past the size where marks are shared keeps them private: nothing to list.
     if (!(await sharesReads(room))) return ok({ roomId, marks: [] });
     const marks = await deps.stores.conversations.readMarks(roomId);
     // Marks stay when a member leaves; "seen by" counts only those still in the room.
     const current = await Promise.all(marks.map(async (m) => ((await deps.stores.rooms.membership(roomId, m.userId)) ? m : null)));
     return ok({ roomId, marks: current.filter((m) => m !== null).map((m) => ({ roomId, userId: m.userId, seq: m.seq })) });
+  }
+
+  /**
+   * Why a `dm:delivered` about a room that is not a one-to-one DM is refused: a member hears that
+   * delivery is for DMs only; anyone else the answer for a room that does not exist.
+   */
+  async function deliveredOutsideDm(user: UserDto, roomId: string): Promise<Ack<never>> {
+    return (await access.asMember(user, roomId)) ? fail('forbidden', 'Delivery is reported for one-to-one DMs only.') : NOT_A_MEMBER;
   }
 
   /** Edits the caller's message in any room they are in; every member hears the `edit` entry. */
@@ -150,7 +160,7 @@ export function createRoomMessaging(deps: {
     return ok(null);
   }
 
-  return { send, history, sync, markRead, reads, recall, edit, react, typing };
+  return { send, history, sync, markRead, reads, deliveredOutsideDm, recall, edit, react, typing };
 }
 
 /** The kinds of room whose members may see each other's read marks ("seen by"). */
