@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { dmRoomId, LOBBY_ROOM_ID, type Ack, type MessageDto, type RoomSummaryDto } from '@confab/shared';
-import { account, bodies, eventually, messageRow, registerViaApi, send, waitForLobby } from './support/app';
+import { account, bodies, eventually, messageRow, registerViaApi, send, sleep, waitForLobby } from './support/app';
 import { openSignedIn, waitForDm } from './support/dm';
 import { useHarness } from './support/harness';
 import { createChannelAs, roomClient, waitForChannel } from './support/rooms';
@@ -82,8 +82,9 @@ describe('rich messages', () => {
 
     for (const page of [pageA, pageB]) {
       await eventually(() => bodies(page)).toEqual(['Lunch at one?']);
-      await eventually(() => page.getByTestId('message-edited').allTextContents()).toEqual(['(edited)']);
-      expect(await page.getByTestId('message-edited').getAttribute('title')).toMatch(/^Edited /);
+      // "(edited)" on screen, with the time in its text (read out; shown on a tap on touch screens) and its title.
+      await eventually(() => page.getByTestId('message-edited').allTextContents()).toEqual([expect.stringMatching(/^\(edited .*\d.*\)$/)]);
+      expect(await page.getByTestId('message-edited').getAttribute('title')).toMatch(/^Edited .*\d/);
       expect(await page.locator('body').textContent()).not.toContain('noon');
     }
     await pageB.reload();
@@ -127,6 +128,9 @@ describe('rich messages', () => {
     await row.getByTestId('message-reply').click();
     await eventually(() => pageB.getByTestId('reply-bar').textContent()).toContain('Replying to Alice Archer');
     expect(await pageB.getByTestId('reply-bar-excerpt').textContent()).toBe('The plan: meet at the north entrance');
+    // Alice edits it while Bob writes: his reply bar shows the new text.
+    await alice.ask('message:edit', { id: original.id, body: 'The plan: meet at the north gate' });
+    await eventually(() => pageB.getByTestId('reply-bar-excerpt').textContent()).toBe('The plan: meet at the north gate');
     // Meanwhile the lobby moves on: the original ends up far above the newest page.
     for (let i = 1; i <= 65; i += 1) await alice.post(`filler ${i}`);
     await eventually(() => bodies(pageB).then((list) => list.at(-1))).toBe('filler 65');
@@ -134,7 +138,7 @@ describe('rich messages', () => {
     await eventually(() => pageB.getByTestId('reply-bar').count()).toBe(0);
     const reply = messageRow(pageB, 'Works for me');
     await eventually(() => reply.getAttribute('data-status')).toBe('sent');
-    expect(await reply.getByTestId('reply-quote').textContent()).toContain('The plan: meet at the north entrance');
+    expect(await reply.getByTestId('reply-quote').textContent()).toContain('The plan: meet at the north gate');
 
     await pageB.reload();
     await waitForLobby(pageB);
@@ -143,6 +147,8 @@ describe('rich messages', () => {
     await messageRow(pageB, 'Works for me').getByTestId('reply-quote').click();
     const target = pageB.locator(`[data-message-id="${original.id}"]`);
     await eventually(() => target.getAttribute('data-highlighted')).toBe('true');
+    // The focus moved with the view, off the quote scrolled away.
+    expect(await target.evaluate((el) => document.activeElement === el)).toBe(true);
     // In view inside the list.
     const inView = await target.evaluate((el) => {
       const list = el.closest('[data-testid="message-list"]')!.getBoundingClientRect();
@@ -211,6 +217,61 @@ describe('rich messages', () => {
     await row.hover();
     await row.getByTestId('message-react').click();
     expect(await pageB.getByTestId('emoji-quick-pick').first().getAttribute('data-emoji')).toBe('👍');
+  });
+
+  it('the keyboard reaches a message\'s actions (one Tab stop for the list, one for its toolbar, arrows within); the emoji menu survives a resize, closes when the focus leaves it, and Escape gives the focus back', async () => {
+    const { a, pageA, open } = await twoUsers();
+    await open(pageA, a.token);
+    await waitForLobby(pageA);
+    await send(pageA, 'first');
+    await send(pageA, 'second');
+    await eventually(() => pageA.locator('[data-status="sent"]').count()).toBe(2);
+    const focused = () => pageA.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
+    const focusedBody = () => pageA.evaluate(() => document.activeElement?.querySelector('[data-testid="message-body"]')?.textContent ?? null);
+
+    // Back from the composer: the newest message, then Up and Down between messages.
+    await pageA.getByTestId('composer-input').press('Shift+Tab');
+    expect(await focusedBody()).toBe('second');
+    await pageA.keyboard.press('ArrowUp');
+    expect(await focusedBody()).toBe('first');
+    await pageA.keyboard.press('ArrowDown');
+    expect(await focusedBody()).toBe('second');
+    // Into its toolbar, shown now: arrows move along it.
+    await pageA.keyboard.press('Tab');
+    expect(await focused()).toBe('message-react');
+    await pageA.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('message-reply');
+    await pageA.keyboard.press('End');
+    expect(await focused()).toBe('message-recall');
+    await pageA.keyboard.press('Home');
+    expect(await focused()).toBe('message-react');
+    // The toolbar is one stop: Tab leaves it.
+    await pageA.keyboard.press('Tab');
+    expect(['message-reply', 'message-edit', 'message-recall']).not.toContain(await focused());
+
+    // Back to the message, and into its toolbar again.
+    await pageA.keyboard.press('Shift+Tab');
+    expect(await focusedBody()).toBe('second');
+    await pageA.keyboard.press('Tab');
+    expect(await focused()).toBe('message-react');
+    await pageA.keyboard.press('Enter');
+    const menu = pageA.getByTestId('emoji-menu');
+    await menu.waitFor();
+    expect(await focused()).toBe('emoji-quick-pick');
+    // A phone's on-screen keyboard resizes the page: the menu stays.
+    await pageA.setViewportSize({ width: 900, height: 520 });
+    await sleep(200);
+    expect(await menu.count()).toBe(1);
+    await pageA.keyboard.press('Escape');
+    expect(await menu.count()).toBe(0);
+    expect(await focused()).toBe('message-react');
+
+    // Shift+Tab out of the menu: it closes, and the focus stays where it went.
+    await pageA.keyboard.press('Enter');
+    await menu.waitFor();
+    await pageA.keyboard.press('Shift+Tab');
+    await eventually(() => menu.count()).toBe(0);
+    expect(await focused()).not.toBe('message-react');
   });
 
   it('a message cannot take more distinct reactions than the server allows: the refusal is shown', async () => {
@@ -333,13 +394,18 @@ describe('rich messages', () => {
     await input.pressSequentially('Can you review this, @b');
     const menu = pageA.getByTestId('mention-menu');
     await menu.waitFor();
-    expect(await input.getAttribute('aria-expanded')).toBe('true');
+    // A textarea keeps its textbox role; it names the open list and its active option.
+    expect(await input.getAttribute('role')).toBeNull();
+    expect(await input.getAttribute('aria-autocomplete')).toBe('list');
+    expect(await input.getAttribute('aria-controls')).toBe(await menu.getAttribute('id'));
     expect(await menu.getAttribute('role')).toBe('listbox');
     await eventually(() => menu.locator('[role="option"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-username')))).toEqual([bob.username]);
     expect(await input.getAttribute('aria-activedescendant')).toBe(await menu.locator('[role="option"]').first().getAttribute('id'));
     await input.press('Enter');
     expect(await input.inputValue()).toBe(`Can you review this, @${bob.username} `);
     expect(await menu.count()).toBe(0);
+    expect(await input.getAttribute('aria-controls')).toBeNull();
+    expect(await input.getAttribute('aria-activedescendant')).toBeNull();
     // Escape closes the menu and leaves the text as typed.
     await input.pressSequentially('and @a');
     await menu.waitFor();

@@ -20,8 +20,11 @@ const SESSION_SECRET = `e2e-${Math.random().toString(36).slice(2)}-${'s'.repeat(
 export interface Harness {
   /** A real Confab server on 127.0.0.1 serving the built SPA; closed after the test. */
   startServer(options?: StartServerOptions): Promise<RunningServer>;
-  /** A page in a fresh browser context (one per user: its own cookies), closed after the test. */
-  newPage(baseURL: string, options?: { width?: number; height?: number }): Promise<Page>;
+  /**
+   * A page in a fresh browser context (one per user: its own cookies), closed after the test.
+   * `hasTouch`: a touch screen, as a phone's: taps, and no hover (`(hover: none)` matches).
+   */
+  newPage(baseURL: string, options?: { width?: number; height?: number; hasTouch?: boolean }): Promise<Page>;
 }
 
 /**
@@ -63,6 +66,7 @@ export function useHarness(): Harness {
         viewport: { width: options.width ?? 1100, height: options.height ?? 760 },
         locale: 'en-US',
         timezoneId: 'UTC',
+        hasTouch: options.hasTouch ?? false,
       });
       contexts.push(context);
       return context.newPage();

@@ -1,6 +1,6 @@
-import { onBeforeUnmount, reactive, ref, watch } from 'vue';
-import { excerpt, LIMITS, type ReplyQuoteDto } from '@confab/shared';
-import { isChangeEntry } from '../lib/messageChanges';
+import { computed, onBeforeUnmount, reactive, ref, watch } from 'vue';
+import type { ReplyQuoteDto } from '@confab/shared';
+import { isChangeEntry, type ReplyRef } from '../lib/messageChanges';
 import { toReactionEmoji } from '../lib/reactionEmoji';
 import type { RoomMessages } from '../lib/roomMessages';
 import type { TimelineMessage } from '../lib/timeline';
@@ -34,8 +34,10 @@ export function useChatActions(room: () => RoomMessages | null) {
   const now = useNow(10_000);
   const recent = useRecentEmoji();
 
-  /** The message the composer's next send replies to. */
-  const replyTo = ref<ReplyQuoteDto | null>(null);
+  /** The message the composer's next send replies to: only what names it, never its text. */
+  const replyTo = ref<ReplyRef | null>(null);
+  /** Its quote as the reply bar shows it, built from the original as it is now (edited, or recalled). */
+  const replyQuote = computed((): ReplyQuoteDto | null => (replyTo.value ? (room()?.quoteFor(replyTo.value) ?? null) : null));
   /** The message being edited in place, by id, and whether its save is on its way. */
   const editingId = ref<string | null>(null);
   const isSaving = ref(false);
@@ -119,9 +121,7 @@ export function useChatActions(room: () => RoomMessages | null) {
 
   function startReply(entry: TimelineMessage): void {
     if (!entry.id || entry.seq === null || entry.isRecalled) return;
-    // The excerpt as the server makes it (raw text), so the pending reply's quote reads like the stored one.
-    const quote = excerpt(entry.body, LIMITS.replyExcerptGraphemes);
-    replyTo.value = { messageId: entry.id, seq: entry.seq, author: { id: entry.authorId, name: entry.authorName }, excerpt: quote };
+    replyTo.value = { messageId: entry.id, seq: entry.seq, author: { id: entry.authorId, name: entry.authorName } };
     composerFocus.value += 1;
   }
 
@@ -145,6 +145,7 @@ export function useChatActions(room: () => RoomMessages | null) {
 
   return reactive({
     replyTo,
+    replyQuote,
     editingId,
     isSaving,
     composerFocus,

@@ -14,8 +14,9 @@ export function mentionTokenAt(text: string, caret: number): { start: number; qu
 
 /**
  * The composer's `@` menu: opens on `@` with the people the room's source offers, narrows as the
- * reader types, and is driven from the textarea (ARIA combobox with a listbox): Up and Down move,
- * Enter or Tab pick, Escape closes. Picking replaces the token with `@username `.
+ * reader types, and is driven from the textarea (a textbox with aria-autocomplete="list" that
+ * points at the listbox and its active option while open, as GitHub's and Slack's composers do):
+ * Up and Down move, Enter or Tab pick, Escape closes. Picking replaces the token with `@username `.
  */
 export function useMentionAutocomplete(textarea: Ref<HTMLTextAreaElement | null>, draft: Ref<string>, source: () => MentionSource | null | undefined) {
   const options = ref<UserDto[]>([]);

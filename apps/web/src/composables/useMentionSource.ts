@@ -1,11 +1,13 @@
-import { LIMITS, type UserDto } from '@confab/shared';
-import { fetchMembers } from '../services/rooms';
+import type { UserDto } from '@confab/shared';
+import { fetchMemberPages } from '../services/rooms';
 import { searchUsers } from '../services/dm';
 
 /** Most people the mention menu lists at once. */
 export const MENTION_MENU_MAX = 8;
 /** Member pages a channel or group loads for the menu at most (the rest are found by typing in the lobby's directory). */
 const MEMBER_PAGES_MAX = 5;
+/** The lobby's directory is asked once typing pauses this long, not once per key. */
+export const MENTION_SEARCH_DEBOUNCE_MS = 150;
 
 /**
  * Whom `@` may offer in a room: the lobby's whole directory (`user:search`), a channel's or
@@ -13,7 +15,10 @@ const MEMBER_PAGES_MAX = 5;
  */
 export type MentionScope = { kind: 'lobby' } | { kind: 'room'; roomId: string } | { kind: 'people'; users: UserDto[] };
 
-/** A function that answers "who matches this prefix", or null when the request failed (the menu stays closed). */
+/**
+ * A function that answers "who matches this prefix", or null when the request failed or a later
+ * call overtook it (the menu stays closed, or shows the later answer).
+ */
 export type MentionSource = (query: string) => Promise<UserDto[] | null>;
 
 /** Username or a word of the display name starts with the query, case-insensitively. */
@@ -34,16 +39,8 @@ function pick(users: readonly UserDto[], query: string): UserDto[] {
 function roomSource(roomId: string): MentionSource {
   let loading: Promise<UserDto[] | null> | null = null;
   async function loadAll(): Promise<UserDto[] | null> {
-    const users: UserDto[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < MEMBER_PAGES_MAX; page += 1) {
-      const res = await fetchMembers({ roomId, limit: LIMITS.memberPageMax, ...(cursor ? { cursor } : {}) });
-      if (!res.ok) return page === 0 ? null : users;
-      users.push(...res.data.members.map((m) => m.user));
-      cursor = res.data.nextCursor;
-      if (!cursor) break;
-    }
-    return users;
+    const res = await fetchMemberPages(roomId, MEMBER_PAGES_MAX);
+    return res.ok ? res.data.map((m) => m.user) : null;
   }
   return async (query) => {
     loading ??= loadAll().then((users) => {
@@ -56,6 +53,21 @@ function roomSource(roomId: string): MentionSource {
   };
 }
 
+/**
+ * The lobby's directory (`user:search`), asked once typing pauses for MENTION_SEARCH_DEBOUNCE_MS;
+ * a call overtaken by a later one is never sent, or its answer is dropped (null).
+ */
+function directorySource(delayMs = MENTION_SEARCH_DEBOUNCE_MS): MentionSource {
+  let latest = 0;
+  return async (query) => {
+    const call = ++latest;
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (call !== latest) return null;
+    const res = await searchUsers({ query, limit: MENTION_MENU_MAX });
+    return call === latest && res.ok ? res.data.users : null;
+  };
+}
+
 /** The source for one room's composer. */
 export function createMentionSource(scope: MentionScope): MentionSource {
   switch (scope.kind) {
@@ -64,9 +76,6 @@ export function createMentionSource(scope: MentionScope): MentionSource {
     case 'room':
       return roomSource(scope.roomId);
     case 'lobby':
-      return async (query) => {
-        const res = await searchUsers({ query, limit: MENTION_MENU_MAX });
-        return res.ok ? res.data.users : null;
-      };
+      return directorySource();
   }
 }

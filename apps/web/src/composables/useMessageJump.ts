@@ -8,13 +8,14 @@ const NOTE_MS = 4_000;
 
 /**
  * Jumping from a reply's quote to the message it quotes: loads older pages until that message's
- * seq is held (bounded), scrolls it into the middle of the list and highlights it for a moment,
- * or says it is not there any more.
+ * seq is held (bounded), scrolls it into the middle of the list, moves the focus to it (the quote
+ * clicked is scrolled away: keyboard and screen reader users carry on from the original) and
+ * highlights it for a moment, or says it is not there any more.
  */
 export function useMessageJump(room: () => RoomMessages, rows: Ref<HTMLElement | null>, afterScroll: () => void) {
   const highlightedId = ref<string | null>(null);
   const note = ref<string | null>(null);
-  const isJumping = ref(false);
+  let isJumping = false;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   onBeforeUnmount(() => timers.forEach(clearTimeout));
 
@@ -31,9 +32,9 @@ export function useMessageJump(room: () => RoomMessages, rows: Ref<HTMLElement |
   }
 
   async function jumpTo(messageId: string, seq: number): Promise<void> {
-    if (isJumping.value) return;
+    if (isJumping) return;
     note.value = null;
-    isJumping.value = true;
+    isJumping = true;
     try {
       if (!rowOf(messageId)) {
         await room().locate(seq);
@@ -48,12 +49,14 @@ export function useMessageJump(room: () => RoomMessages, rows: Ref<HTMLElement |
       }
       row.scrollIntoView({ block: 'center' });
       afterScroll();
+      if (!row.hasAttribute('tabindex')) row.tabIndex = -1;
+      row.focus({ preventScroll: true });
       highlightedId.value = messageId;
       later(() => highlightedId.value === messageId && (highlightedId.value = null), HIGHLIGHT_MS);
     } finally {
-      isJumping.value = false;
+      isJumping = false;
     }
   }
 
-  return { highlightedId, note, isJumping, jumpTo };
+  return { highlightedId, note, jumpTo };
 }

@@ -1,5 +1,6 @@
 import { computed, watch, type Ref } from 'vue';
 import { readersOf, receiptFor, receiptRoomKind, type Receipt, type ReceiptContext } from '../lib/receipts';
+import { isGroupRoom } from '../lib/rooms';
 import type { TimelineMessage } from '../lib/timeline';
 import { useConversationsStore } from '../stores/conversations';
 import { useRoomReadsStore } from '../stores/roomReads';
@@ -10,7 +11,7 @@ export type { Receipt } from '../lib/receipts';
 
 /**
  * The receipts of the sender's own messages in a room (`:receipt-for` of the message list):
- * sending → sent, then in a DM delivered and seen from the peer's marks, in a group or private
+ * sent, then in a DM delivered and seen from the peer's marks, in a group or private
  * channel "seen by" from every member's read mark, which it fetches when such a room opens.
  */
 export function useReceipts(roomId: Ref<string | null>): (message: TimelineMessage) => Receipt | null {
@@ -21,7 +22,7 @@ export function useReceipts(roomId: Ref<string | null>): (message: TimelineMessa
 
   const summary = computed(() => (roomId.value ? rooms.byId[roomId.value] : undefined));
   const kind = computed(() => (roomId.value ? receiptRoomKind(roomId.value, summary.value?.room.kind, session.user?.id) : null));
-  const isGroup = computed(() => summary.value?.room.kind === 'group' || (roomId.value?.startsWith('g:') ?? false));
+  const isGroup = computed(() => summary.value?.room.kind === 'group' || (!!roomId.value && isGroupRoom(roomId.value)));
 
   // Marks come once on opening, then live; a private channel's names again when its members change.
   watch(

@@ -3,8 +3,8 @@ import { reactive } from 'vue';
 import type { MessageDto, MessagePage, MessageStateDto } from '@confab/shared';
 import type { Result } from '../services/request';
 import { ALICE, BOB, message } from '../testing/factories';
-import { applyStates, collectStates, isChangeEntry } from './messageChanges';
-import { createRoomMessages, type RoomTransport } from './roomMessages';
+import { applyStates, collectStates, isChangeEntry, quoteOf } from './messageChanges';
+import { createRoomMessages, REPLY_RECALLED_MESSAGE, type RoomTransport } from './roomMessages';
 
 const EDITED_AT = new Date(Date.UTC(2026, 2, 1, 12, 5)).toISOString();
 const RECALLED_AT = new Date(Date.UTC(2026, 2, 1, 12, 6)).toISOString();
@@ -101,6 +101,45 @@ describe('change entries', () => {
     expect(byId(result, reply.id).replyTo?.excerpt).toBe('new text');
   });
 
+  it('a message served in a history or sync page is current as of that page: an older change entry, held before or arriving after, never overwrites it', () => {
+    const target = message(5, { author: ALICE, body: 'v1' });
+    const fresh = { ...target, body: 'v3', editedAt: EDITED_AT };
+    const older = changeEntry(8, target, edited('v2'));
+    /** Like run(), a page at a time, each current as of `asOf`. */
+    const pages = (...batches: [MessageDto[], number | undefined][]) => {
+      let states = collectStates(new Map(), []);
+      let messages: MessageDto[] = [];
+      for (const [batch, asOf] of batches) {
+        states = collectStates(states, batch, asOf);
+        messages = applyStates([...messages, ...batch.filter((m) => !messages.some((h) => h.id === m.id))].sort((a, b) => a.seq - b.seq), states);
+      }
+      return byId(messages, target.id);
+    };
+    // Held from a live entry, then the page (served when the room was at seq 20) brings the fresh copy.
+    expect(pages([[older], undefined], [[fresh], 20])).toMatchObject({ body: 'v3', editedAt: EDITED_AT });
+    // The page first; the older entry arrives late (a slow sync of an earlier range).
+    expect(pages([[fresh], 20], [[older], undefined])).toMatchObject({ body: 'v3' });
+    // A copy already held is brought up to date by a fresher page's copy (mergeMessages keeps the held object).
+    expect(pages([[target], 6], [[fresh], 20]).body).toBe('v3');
+    // A change after the page still applies.
+    expect(pages([[fresh], 20], [[changeEntry(21, target, edited('v4'))], undefined]).body).toBe('v4');
+  });
+
+  it('a pending reply\'s quote is built from the original as held, else from its newest known state, and shows as recalled once it is', () => {
+    const original = message(1, { author: ALICE, body: 'Meet at 5' });
+    const ref = { messageId: original.id, seq: 1, author: ALICE };
+    const none = new Map();
+    expect(quoteOf(ref, [original], none)).toEqual({ ...ref, excerpt: 'Meet at 5' });
+    const held = run([original], [changeEntry(2, original, edited('Meet at 6'))]);
+    expect(quoteOf(ref, held, none).excerpt).toBe('Meet at 6');
+    const known = collectStates(none, [changeEntry(2, original, edited('Meet at 7'))]);
+    expect(quoteOf(ref, [], known).excerpt).toBe('Meet at 7');
+    expect(quoteOf(ref, [], collectStates(known, [recallEntry(3, original)]))).toEqual({ ...ref, excerpt: '', recalled: true });
+    expect(quoteOf(ref, run(held, [recallEntry(3, original)]), none)).toEqual({ ...ref, excerpt: '', recalled: true });
+    // Neither held nor known (older than the loaded pages): no text rather than a stale one.
+    expect(quoteOf(ref, [], none)).toEqual({ ...ref, excerpt: '' });
+  });
+
   it('applying the same states again returns the same array', () => {
     const target = message(1, { body: 'a' });
     const states = collectStates(new Map(), [changeEntry(2, target, edited('b'))]);
@@ -171,15 +210,71 @@ describe('edits and reactions in the shared room logic', () => {
     expect(r.messages[0]!.reactions).toEqual([{ emoji: '👍', users: [ALICE] }]);
   });
 
-  it('a reply goes out with the id of the message it quotes, and shows the quote while pending', async () => {
+  it('a reply goes out with the id of the message it quotes, keeping only its id, seq and author', async () => {
     const send = vi.fn<RoomTransport['send']>(async () => ({ ok: false, error: { code: 'disconnected', message: 'offline' } }));
     const r = room({ send });
-    const quote = { messageId: 'e'.repeat(24), seq: 7, author: BOB, excerpt: 'Lunch?' };
+    const ref = { messageId: 'e'.repeat(24), seq: 7, author: BOB };
     r.resume();
-    expect(r.send('Yes!', quote)).toBe(true);
-    expect(r.outbox[0]).toMatchObject({ body: 'Yes!', replyTo: quote });
+    expect(r.send('Yes!', { ...ref, excerpt: 'Lunch?' } as typeof ref)).toBe(true);
+    expect(r.outbox[0]!.replyTo).toEqual(ref);
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(send).toHaveBeenCalledWith({ clientId: r.outbox[0]!.clientId, body: 'Yes!', replyTo: quote.messageId });
+    expect(send).toHaveBeenCalledWith({ clientId: r.outbox[0]!.clientId, body: 'Yes!', replyTo: ref.messageId });
+  });
+
+  it('a pending reply\'s quote follows its original; once the original is recalled it fails at once, clearly, is not sent again by itself, and can go without the quote', async () => {
+    const original = message(1, { author: BOB, body: 'Lunch?' });
+    const ref = { messageId: original.id, seq: 1, author: BOB };
+    const send = vi.fn<RoomTransport['send']>(async () => ({ ok: false, error: { code: 'disconnected', message: 'offline' } }));
+    const r = room({ history: vi.fn(async () => page([original])), send });
+    await r.catchUp();
+    expect(r.send('Yes!', ref)).toBe(true);
+    r.receiveLive(changeEntry(2, original, edited('Lunch at one?')));
+    expect(r.quoteFor(ref).excerpt).toBe('Lunch at one?');
+
+    r.receiveLive(recallEntry(3, original));
+    expect(r.quoteFor(ref)).toMatchObject({ excerpt: '', recalled: true });
+    r.resume();
+    await vi.waitFor(() => expect(r.outbox[0]!.status).toBe('failed'));
+    expect(r.outbox[0]!.error).toMatchObject({ field: 'replyTo', message: REPLY_RECALLED_MESSAGE });
+    expect(send).not.toHaveBeenCalled();
+    // Reconnecting does not try it again.
+    r.pause();
+    r.resume();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(send).not.toHaveBeenCalled();
+    expect(r.outbox[0]!.status).toBe('failed');
+
+    r.retry(r.outbox[0]!.clientId, true);
+    await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(1));
+    expect(send.mock.calls[0]![0]).toEqual({ clientId: r.outbox[0]!.clientId, body: 'Yes!' });
+  });
+
+  it('a reply the server refuses (its original recalled before this client knew) fails with the server\'s reason and is not sent again on reconnect', async () => {
+    const refusal = { code: 'not_found' as const, field: 'replyTo', message: 'The message you reply to does not exist in this room or was recalled.' };
+    const send = vi.fn<RoomTransport['send']>(async () => ({ ok: false, error: refusal }));
+    const r = room({ send });
+    r.resume();
+    r.send('Yes!', { messageId: 'e'.repeat(24), seq: 7, author: BOB });
+    await vi.waitFor(() => expect(r.outbox[0]!.status).toBe('failed'));
+    expect(r.outbox[0]!.error).toEqual(refusal);
+    r.pause();
+    r.resume();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  it('a page asked for after a change entry was held is at least as new as that entry: its copy is not overwritten', async () => {
+    const target = message(5, { author: ALICE, body: 'v1' });
+    const older = changeEntry(60, target, edited('v2'));
+    const history = vi
+      .fn<RoomTransport['history']>()
+      .mockResolvedValueOnce(page([message(59), older], true))
+      // The older page, served after the message was edited again (entry 61 is still on its way).
+      .mockResolvedValueOnce(page([{ ...target, body: 'v3', editedAt: EDITED_AT }], false));
+    const r = room({ history });
+    await r.catchUp();
+    await r.loadOlder();
+    expect(r.messages.find((m) => m.id === target.id)).toMatchObject({ body: 'v3', editedAt: EDITED_AT });
   });
 
   it('locate() loads older pages until the seq is held, and gives up after the bound or at the start', async () => {

@@ -1,10 +1,19 @@
 import { excerpt, LIMITS, type MessageDto, type MessageStateDto, type ReplyQuoteDto } from '@confab/shared';
 
+/** What a pending reply keeps of the message it answers: never its text, which may change. */
+export type ReplyRef = Pick<ReplyQuoteDto, 'messageId' | 'seq' | 'author'>;
+
 /** The newest state this client knows of one message, and the seq of the entry it came from. */
 export interface KnownState {
-  /** Seq of the change or recall entry that carried it; Infinity for a recall read off the message itself. */
+  /**
+   * Seq of the change or recall entry that carried it; for a copy of the message served in a
+   * history or sync page, the seq that page is current as of; Infinity for a recall read off the
+   * message itself.
+   */
   seq: number;
   state: MessageStateDto;
+  /** Read off a served copy of the message, not a change entry: it wins a tie with an entry. */
+  isCopy?: boolean;
 }
 
 /** Message id → its newest known state. */
@@ -20,12 +29,24 @@ export function isChangeEntry(message: MessageDto): boolean {
 
 const isRecalled = (known: KnownState | undefined) => known?.state.recalledAt !== undefined;
 
+/** A message's changeable fields as it carries them. */
+function stateOf(m: MessageDto): MessageStateDto {
+  return {
+    body: m.body,
+    ...(m.editedAt !== undefined ? { editedAt: m.editedAt } : {}),
+    ...(m.mentions ? { mentions: m.mentions } : {}),
+    ...(m.reactions ? { reactions: m.reactions } : {}),
+  };
+}
+
 /** What one incoming entry says about some message's state, if anything. */
-function stateFrom(m: MessageDto): [string, KnownState] | null {
+function stateFrom(m: MessageDto, asOfSeq: number | undefined): [string, KnownState] | null {
   if (m.change) return [m.change.messageId, { seq: m.seq, state: m.change.state }];
   if (m.recall) return [m.recall.messageId, { seq: m.seq, state: { body: '', recalledAt: m.createdAt } }];
   // History or sync may hand back a message already erased, its recall entry out of reach.
   if (m.recalledAt) return [m.id, { seq: Number.POSITIVE_INFINITY, state: { body: '', recalledAt: m.recalledAt } }];
+  // A served copy is current as of its page: no entry at or below that seq may take it back.
+  if (asOfSeq !== undefined && !m.event) return [m.id, { seq: asOfSeq, state: stateOf(m), isCopy: true }];
   return null;
 }
 
@@ -33,19 +54,24 @@ function stateFrom(m: MessageDto): [string, KnownState] | null {
 function supersedes(candidate: KnownState, held: KnownState | undefined): boolean {
   if (!held) return true;
   if (isRecalled(held)) return false;
-  return isRecalled(candidate) || candidate.seq > held.seq;
+  if (isRecalled(candidate)) return true;
+  return candidate.isCopy ? candidate.seq >= held.seq : candidate.seq > held.seq;
 }
 
 /**
  * `known` with what `incoming` reveals: each change or recall entry names its target, whether or
  * not the target is held, so that an entry arriving before its target still applies once the
- * target does. Entries apply in seq order whatever order they arrive in. Returns `known` itself
- * when nothing is new.
+ * target does. Entries apply in seq order whatever order they arrive in.
+ *
+ * `asOfSeq` is given for a history or sync page: the server read its messages when it served the
+ * page, after every entry up to that seq was stored, so each message in it counts as a state at
+ * that seq. An older change entry (arriving later, or held from before) then never overwrites the
+ * fresher copy. Returns `known` itself when nothing is new.
  */
-export function collectStates(known: KnownStates, incoming: readonly MessageDto[]): Map<string, KnownState> {
+export function collectStates(known: KnownStates, incoming: readonly MessageDto[], asOfSeq?: number): Map<string, KnownState> {
   let next: Map<string, KnownState> | null = null;
   for (const m of incoming) {
-    const found = stateFrom(m);
+    const found = stateFrom(m, asOfSeq);
     if (!found) continue;
     const [id, candidate] = found;
     if (!supersedes(candidate, (next ?? known).get(id))) continue;
@@ -67,11 +93,25 @@ function withState(m: MessageDto, state: MessageStateDto): MessageDto {
 }
 
 /** A reply's quote as the original's state now reads: its new text, or recalled. */
-function quoteWithState(quote: ReplyQuoteDto, state: MessageStateDto): ReplyQuoteDto {
-  const { recalled: _r, excerpt: _x, ...rest } = quote;
+function quoteWithState(quote: ReplyRef, state: Pick<MessageStateDto, 'body' | 'recalledAt'>): ReplyQuoteDto {
+  const { messageId, seq, author } = quote;
   return state.recalledAt !== undefined
-    ? { ...rest, excerpt: '', recalled: true }
-    : { ...rest, excerpt: excerpt(state.body, LIMITS.replyExcerptGraphemes) };
+    ? { messageId, seq, author, excerpt: '', recalled: true }
+    : { messageId, seq, author, excerpt: excerpt(state.body, LIMITS.replyExcerptGraphemes) };
+}
+
+/**
+ * The quote a pending reply shows of `ref`, built when it is shown: from the original as held
+ * (already brought up to date), else from its newest known state; recalled once it is. An
+ * original neither held nor known gives an empty excerpt.
+ */
+export function quoteOf(ref: ReplyRef, messages: readonly MessageDto[], known: KnownStates): ReplyQuoteDto {
+  const knownState = known.get(ref.messageId)?.state;
+  if (knownState?.recalledAt !== undefined) return quoteWithState(ref, knownState);
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    if (messages[i]!.id === ref.messageId) return quoteWithState(ref, messages[i]!);
+  }
+  return quoteWithState(ref, knownState ?? { body: '' });
 }
 
 // Which known states a message object already shows (its own, its quote's), so that applying

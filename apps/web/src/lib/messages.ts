@@ -1,4 +1,5 @@
-import type { AckError, MessageDto, ReplyQuoteDto } from '@confab/shared';
+import type { AckError, MessageDto } from '@confab/shared';
+import type { ReplyRef } from './messageChanges';
 
 /** Why a send has not (yet) been acked: a server refusal, or one of the two transport failures. */
 export type SendError = Omit<AckError, 'code'> & { code: AckError['code'] | 'timeout' | 'disconnected' };
@@ -13,8 +14,11 @@ export interface OutboxItem {
   error?: SendError;
   /** While pending: the server asked us to slow down; when the send goes out again (epoch ms). */
   heldUntil?: number;
-  /** The message it replies to, as quoted when it was written (sent as `replyTo`: the quote's messageId). */
-  replyTo?: ReplyQuoteDto;
+  /**
+   * The message it replies to (sent as `replyTo`: its messageId). Never its text: the quote is
+   * built when shown, from the original as it is then.
+   */
+  replyTo?: ReplyRef;
 }
 
 /**

@@ -22,11 +22,17 @@ describe('the outbox kept in this browser', () => {
     expect(lobby.load(BOB.id).map((i) => i.clientId)).toEqual(['c3']);
   });
 
-  it('keeps a pending reply\'s quote, so that it is still sent as a reply after a reload; a quote of another shape is dropped', () => {
-    const replyTo = { messageId: 'a'.repeat(24), seq: 7, author: { id: BOB.id, name: 'Bob' }, excerpt: 'the question' };
-    lobby.save(ALICE.id, outboxItem('reply', { replyTo }));
+  it('keeps what a pending reply names (id, seq, author) but never the original\'s text, so that it is still sent as a reply after a reload; a reference of another shape is dropped', () => {
+    const replyTo = { messageId: 'a'.repeat(24), seq: 7, author: { id: BOB.id, name: 'Bob' } };
+    // Handed a full quote, it keeps only the reference: an excerpt would go stale after an edit.
+    lobby.save(ALICE.id, outboxItem('reply', { replyTo: { ...replyTo, excerpt: 'the question' } as typeof replyTo }));
+    expect(localStorage.getItem(`confab:outbox:${ALICE.id}`)).not.toContain('the question');
     expect(lobby.load(ALICE.id)).toEqual([{ ...outboxItem('reply'), replyTo }]);
+    // An excerpt an earlier version kept is dropped when read back.
     const kept = JSON.parse(localStorage.getItem(`confab:outbox:${ALICE.id}`)!) as { items: { replyTo: unknown }[] };
+    kept.items[0]!.replyTo = { ...replyTo, excerpt: 'the question' };
+    localStorage.setItem(`confab:outbox:${ALICE.id}`, JSON.stringify(kept));
+    expect(lobby.load(ALICE.id)).toEqual([{ ...outboxItem('reply'), replyTo }]);
     kept.items[0]!.replyTo = { messageId: 42 };
     localStorage.setItem(`confab:outbox:${ALICE.id}`, JSON.stringify(kept));
     expect(lobby.load(ALICE.id)).toEqual([outboxItem('reply')]);

@@ -1,4 +1,4 @@
-import type { ReplyQuoteDto } from '@confab/shared';
+import type { ReplyRef } from './messageChanges';
 import type { OutboxItem, SendError } from './messages';
 import { clearStoredDrafts } from './draftStorage';
 import { localStore, readJson, writeJson } from './localStore';
@@ -20,8 +20,8 @@ export interface StoredOutboxItem {
   createdAt: string;
   status: OutboxItem['status'];
   error?: SendError;
-  /** The message it replies to, as quoted when it was written. */
-  replyTo?: ReplyQuoteDto;
+  /** The message it replies to: id, seq and author only, never its text (which may be edited or recalled meanwhile). */
+  replyTo?: ReplyRef;
 }
 
 /** How one room's outbox is kept: loaded when its user signs in, updated item by item. */
@@ -42,10 +42,15 @@ function isStoredItem(value: unknown): value is StoredOutboxItem {
   );
 }
 
-/** A kept quote is only trusted in the shape this app wrote it. */
-function isQuote(value: unknown): value is ReplyQuoteDto {
-  const v = value as Partial<ReplyQuoteDto> | null;
-  return typeof v === 'object' && v !== null && typeof v.messageId === 'string' && typeof v.seq === 'number' && typeof v.excerpt === 'string' && typeof v.author?.id === 'string' && typeof v.author?.name === 'string';
+/**
+ * The reference a kept reply names, if it has the shape this app writes. An excerpt an earlier
+ * version kept beside it is dropped: the quote is built from the original when shown.
+ */
+function replyRefOf(value: unknown): ReplyRef | null {
+  const v = value as Partial<ReplyRef> | null;
+  if (typeof v !== 'object' || v === null || typeof v.messageId !== 'string' || typeof v.seq !== 'number') return null;
+  if (typeof v.author?.id !== 'string' || typeof v.author.name !== 'string') return null;
+  return { messageId: v.messageId, seq: v.seq, author: { id: v.author.id, name: v.author.name } };
 }
 
 function readItems(storage: Storage, userId: string): StoredOutboxItem[] {
@@ -78,16 +83,14 @@ export function roomOutboxStorage(roomId: string): OutboxPersistence {
       if (!storage) return [];
       return readItems(storage, userId)
         .filter((item) => item.roomId === roomId)
-        .map(({ clientId, body, createdAt, status, error, replyTo }) => ({
-          clientId,
-          body,
-          createdAt,
-          status,
-          ...(error ? { error } : {}),
-          ...(isQuote(replyTo) ? { replyTo } : {}),
-        }));
+        .map(({ clientId, body, createdAt, status, error, replyTo }) => {
+          const ref = replyRefOf(replyTo);
+          return { clientId, body, createdAt, status, ...(error ? { error } : {}), ...(ref ? { replyTo: ref } : {}) };
+        });
     },
     save(userId, item) {
+      // Only the reference, even if handed a full quote: a kept excerpt would go stale.
+      const ref = replyRefOf(item.replyTo);
       const stored: StoredOutboxItem = {
         clientId: item.clientId,
         roomId,
@@ -95,7 +98,7 @@ export function roomOutboxStorage(roomId: string): OutboxPersistence {
         createdAt: item.createdAt,
         status: item.status,
         ...(item.error ? { error: item.error } : {}),
-        ...(item.replyTo ? { replyTo: item.replyTo } : {}),
+        ...(ref ? { replyTo: ref } : {}),
       };
       change(userId, (items) => {
         const index = items.findIndex((i) => i.clientId === item.clientId);

@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ALICE, BOB, message } from '../testing/factories';
-import { readTarget, seenSeq, shouldMarkRead } from './readState';
+import { readTarget, shouldMarkRead } from './readState';
 
 const mine = (seq: number) => message(seq, { author: ALICE });
 const theirs = (seq: number) => message(seq, { author: BOB });
-
-describe('"Seen"', () => {
-  it('goes under the last of our messages the peer has read, and only that one', () => {
-    const messages = [mine(1), mine(2), theirs(3), mine(4), mine(5)];
-    expect(seenSeq(messages, ALICE.id, BOB.id, 4)).toBe(4);
-    expect(seenSeq(messages, ALICE.id, BOB.id, 5)).toBe(5);
-    expect(seenSeq(messages, ALICE.id, BOB.id, 3)).toBe(2);
-    expect(seenSeq(messages, ALICE.id, BOB.id, 0)).toBeNull();
-  });
-
-  it('is never shown in notes-to-self or without a signed-in user', () => {
-    expect(seenSeq([mine(1)], ALICE.id, ALICE.id, 1)).toBeNull();
-    expect(seenSeq([mine(1)], undefined, BOB.id, 1)).toBeNull();
-  });
-});
 
 describe('marking read', () => {
   it('targets the newest message once the peer wrote after our mark, and never for our own messages alone', () => {

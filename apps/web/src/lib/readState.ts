@@ -1,20 +1,6 @@
 import type { MessageDto } from '@confab/shared';
 
 /**
- * The seq of the one own message that shows "Seen": the last of ours the peer has read up to.
- * Null in notes-to-self (nobody else reads them) or when the peer has read none of ours.
- */
-export function seenSeq(messages: readonly MessageDto[], myId: string | undefined, peerId: string, peerReadSeq: number): number | null {
-  if (!myId || peerId === myId) return null;
-  for (let i = messages.length - 1; i >= 0; i -= 1) {
-    const m = messages[i]!;
-    // A recall entry is not shown, so it cannot carry the "Seen".
-    if (m.author.id === myId && !m.recall && m.seq <= peerReadSeq) return m.seq;
-  }
-  return null;
-}
-
-/**
  * How far to mark a room read: the newest message on screen, but only when the peer wrote
  * something after our read mark. Our own messages count as read (the server marks them when
  * stored), so writing never triggers a `dm:read` of its own.

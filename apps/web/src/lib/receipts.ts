@@ -1,12 +1,18 @@
 import { LOBBY_ROOM_ID, dmParticipants, type MessageDto, type RoomKind } from '@confab/shared';
+import { isGroupRoom } from './rooms';
 import type { TimelineMessage } from './timeline';
 
 /**
- * What the sender sees of one of their messages: `sending` until the server stored it, `sent`
- * once stored, `delivered` once it reached one of a DM peer's devices, `seen` once read (in a
- * group or private channel, by `seenBy`: the other members who read it, by name).
+ * What the sender sees of one of their stored messages: `sent` once stored, `delivered` once it
+ * reached one of a DM peer's devices, `seen` once read (in a group or private channel, by
+ * `seenBy`: the other members who read it, by name). Before it is stored the row itself says
+ * "Sending…", so there is no receipt.
  */
-export type Receipt = { state: 'sending' | 'sent' | 'delivered' | 'seen'; seenBy?: string[] };
+export interface Receipt {
+  state: 'sent' | 'delivered' | 'seen';
+  /** With `seen` in rooms of more than two: the names of who has seen it. */
+  seenBy?: string[];
+}
 
 /** How receipts work in a room, and what they are computed from. */
 export type ReceiptContext =
@@ -16,7 +22,7 @@ export type ReceiptContext =
   | { kind: 'self' }
   /** A group or private channel: the other members' read marks, newest first, with their names. */
   | { kind: 'members'; readers: readonly Reader[] }
-  /** The lobby and public channels: read marks are private, so only sending → sent. */
+  /** The lobby and public channels: read marks are private, so only sent. */
   | { kind: 'public' };
 
 export interface Reader {
@@ -34,7 +40,7 @@ export function receiptRoomKind(roomId: string, kind: RoomKind | undefined, myId
   const pair = dmParticipants(roomId);
   if (pair) return pair[0] === pair[1] && pair[0] === myId ? 'self' : 'dm';
   if (roomId === LOBBY_ROOM_ID) return 'public';
-  if (kind === 'group' || roomId.startsWith('g:')) return 'members';
+  if (kind === 'group' || isGroupRoom(roomId)) return 'members';
   return kind === 'private_channel' ? 'members' : 'public';
 }
 
@@ -51,11 +57,10 @@ export function readersOf(marks: Readonly<Record<string, number>>, names: Readon
   return readers.sort((a, b) => b.readSeq - a.readSeq);
 }
 
-/** One message's receipt, or null when it has none (not ours, failed, recalled, or notes to self). */
+/** One message's receipt, or null when it has none (not ours, not stored yet, failed, recalled, or notes to self). */
 export function receiptFor(message: Pick<TimelineMessage, 'status' | 'seq' | 'isOwn' | 'isRecalled'>, context: ReceiptContext): Receipt | null {
-  if (!message.isOwn || message.isRecalled || message.status === 'failed' || context.kind === 'self') return null;
   const seq = message.seq;
-  if (message.status === 'pending' || seq === null) return { state: 'sending' };
+  if (!message.isOwn || message.isRecalled || message.status !== 'sent' || seq === null || context.kind === 'self') return null;
   switch (context.kind) {
     case 'public':
       return { state: 'sent' };

@@ -1,7 +1,7 @@
 import { computed, ref, shallowRef, type UnwrapNestedRefs } from 'vue';
 import { bodySchema, type MessageDto, type MessagePage, type ReplyQuoteDto } from '@confab/shared';
 import type { Result } from '../services/request';
-import { applyStates, collectStates, type KnownState } from './messageChanges';
+import { applyStates, collectStates, quoteOf, type KnownState, type ReplyRef } from './messageChanges';
 import { contiguousSeq, isRetryable, mergeMessages, newClientId, settleOutbox, type OutboxItem } from './messages';
 import { saveOutboxChanges, type OutboxPersistence } from './outboxStorage';
 import { createSerialQueue } from './serialQueue';
@@ -12,6 +12,9 @@ export const HISTORY_PAGE_SIZE = 50;
 
 /** A send refused as rate_limited waits and goes again this often before it shows as failed. */
 const MAX_RATE_LIMIT_WAITS = 5;
+
+/** Why a reply is not sent when the client already knows its original is gone (the server would refuse it). */
+export const REPLY_RECALLED_MESSAGE = 'The message it replies to was recalled.';
 
 export type AsyncStatus = 'idle' | 'loading' | 'done' | 'error';
 
@@ -62,8 +65,9 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
 
   // The newest state of every message a recall or change entry named (message id → state), kept
   // apart from `messages` so that an entry that arrives before its target still applies once the
-  // target does, and so that replies quoting a changed message show it as it is now.
-  let states = new Map<string, KnownState>();
+  // target does, and so that replies quoting a changed message show it as it is now. A ref, so that
+  // a pending reply's quote (built when shown) follows it.
+  const states = shallowRef(new Map<string, KnownState>());
 
   // Recall and change entries stay in `messages`: they occupy seqs, so gap tracking must count them.
   const syncedSeq = computed(() => contiguousSeq(messages.value, floorSeq.value ?? 0));
@@ -83,13 +87,27 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     if (persistence && owner !== null && owner === myId()) saveOutboxChanges(persistence, owner, previous, next);
   }
 
-  function receive(incoming: readonly MessageDto[]): void {
-    states = collectStates(states, incoming);
-    messages.value = applyStates(mergeMessages(messages.value, incoming), states);
+  /** Merges entries; `asOfSeq` for a page, whose messages are current as of that seq (see collectStates). */
+  function receive(incoming: readonly MessageDto[], asOfSeq?: number): void {
+    states.value = collectStates(states.value, incoming, asOfSeq);
+    messages.value = applyStates(mergeMessages(messages.value, incoming), states.value);
     const me = myId();
     let next = outbox.value;
     for (const message of incoming) next = settleOutbox(next, message, me);
     if (next !== outbox.value) setOutbox(next);
+  }
+
+  /** The newest seq held: a page requested now is served after every entry up to it was stored. */
+  const newestHeld = () => messages.value.at(-1)?.seq ?? 0;
+
+  /** Takes in a history or sync page requested when `heldAtRequest` was the newest seq held. */
+  function receivePage(page: readonly MessageDto[], heldAtRequest: number): void {
+    receive(page, Math.max(heldAtRequest, page.at(-1)?.seq ?? 0));
+  }
+
+  /** The quote a pending reply to `ref` shows now (its original's current text, or recalled). */
+  function quoteFor(ref: ReplyRef): ReplyQuoteDto {
+    return quoteOf(ref, messages.value, states.value);
   }
 
   /** Merges a broadcast message; true when it reveals a gap that a catch-up must fill. */
@@ -101,6 +119,7 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
 
   async function loadLatest(gen: number): Promise<boolean> {
     loadStatus.value = 'loading';
+    const held = newestHeld();
     const res = await transport.history({ limit: HISTORY_PAGE_SIZE });
     if (gen !== generation) return false;
     if (!res.ok) {
@@ -109,7 +128,7 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     }
     floorSeq.value = (res.data.messages[0]?.seq ?? 1) - 1;
     hasOlder.value = res.data.hasMore;
-    receive(res.data.messages);
+    receivePage(res.data.messages, held);
     loadStatus.value = 'done';
     return true;
   }
@@ -118,9 +137,10 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     if (floorSeq.value === null) return loadLatest(gen);
     for (;;) {
       const afterSeq = syncedSeq.value;
+      const held = newestHeld();
       const res = await transport.sync({ afterSeq });
       if (gen !== generation || !res.ok) return false;
-      receive(res.data.messages);
+      receivePage(res.data.messages, held);
       // The second test guards against looping forever on a page that does not move us forward.
       if (!res.data.hasMore || syncedSeq.value <= afterSeq) return true;
     }
@@ -167,6 +187,7 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     if (floorSeq.value === null) return;
     const gen = generation;
     historyStatus.value = 'loading';
+    const held = newestHeld();
     const res = await transport.history({ beforeSeq: floorSeq.value + 1, limit: HISTORY_PAGE_SIZE });
     if (gen !== generation) return;
     if (!res.ok) {
@@ -175,7 +196,7 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     }
     floorSeq.value = (res.data.messages[0]?.seq ?? floorSeq.value + 1) - 1;
     hasOlder.value = res.data.hasMore;
-    receive(res.data.messages);
+    receivePage(res.data.messages, held);
     historyStatus.value = 'done';
   }
 
@@ -201,6 +222,11 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     const item = outbox.value.find((i) => i.clientId === clientId);
     // Settled meanwhile (a catch-up brought it back), or offline again: it stays pending for resume().
     if (gen !== generation || !item || item.status !== 'pending' || !isLive.value) return;
+    // The server refuses a reply to a recalled message: say so now, and never send it again by itself.
+    if (item.replyTo && quoteFor(item.replyTo).recalled) {
+      update(clientId, { status: 'failed', error: { code: 'not_found', field: 'replyTo', message: REPLY_RECALLED_MESSAGE } });
+      return;
+    }
     const res = await transport.send({ clientId, body: item.body, ...(item.replyTo ? { replyTo: item.replyTo.messageId } : {}) });
     if (gen !== generation) return;
     if (res.ok) {
@@ -224,7 +250,7 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
   }
 
   /** Queues a message, a reply to `replyTo` if given; false when the body fails the shared schema (the composer says why). */
-  function send(rawBody: string, replyTo?: ReplyQuoteDto): boolean {
+  function send(rawBody: string, replyTo?: ReplyRef): boolean {
     const parsed = bodySchema.safeParse(rawBody);
     if (!parsed.success) return false;
     const item: OutboxItem = {
@@ -232,7 +258,8 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
       body: parsed.data,
       createdAt: serverNow().toISOString(),
       status: 'pending',
-      ...(replyTo ? { replyTo } : {}),
+      // Only what names the original: its quote is built when shown, so it follows edits and recalls.
+      ...(replyTo ? { replyTo: { messageId: replyTo.messageId, seq: replyTo.seq, author: { id: replyTo.author.id, name: replyTo.author.name } } } : {}),
     };
     owner ??= myId() ?? null;
     setOutbox([...outbox.value, item]);
@@ -240,9 +267,12 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     return true;
   }
 
-  /** Sends a failed message again under the same clientId, so a late first copy cannot duplicate it. */
-  function retry(clientId: string): void {
-    update(clientId, { status: 'pending', error: undefined });
+  /**
+   * Sends a failed message again under the same clientId, so a late first copy cannot duplicate it.
+   * `withoutReply`: as a plain message (its original is gone, so the server refuses it as a reply).
+   */
+  function retry(clientId: string, withoutReply = false): void {
+    update(clientId, { status: 'pending', error: undefined, ...(withoutReply ? { replyTo: undefined } : {}) });
     enqueue(clientId);
   }
 
@@ -315,7 +345,7 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     generation += 1;
     owner = null;
     messages.value = [];
-    states = new Map();
+    states.value = new Map();
     olderRun = null;
     outbox.value = [];
     floorSeq.value = null;
@@ -339,6 +369,7 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     syncedSeq,
     receive,
     receiveLive,
+    quoteFor,
     catchUp,
     loadOlder,
     locate,

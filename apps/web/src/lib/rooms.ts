@@ -15,9 +15,14 @@ export function roomTransport(roomId: string, kind: RoomKind | undefined): RoomT
   return 'dm';
 }
 
+/** A group conversation's room id (`g:…`), whatever is known of the room itself. */
+export function isGroupRoom(roomId: string): boolean {
+  return roomId.startsWith('g:');
+}
+
 /** Rooms whose messages the rooms stores hold (the lobby and DMs have stores of their own). */
 export function isHeldRoomId(roomId: string): boolean {
-  return roomId.startsWith('c:') || roomId.startsWith('g:');
+  return roomId.startsWith('c:') || isGroupRoom(roomId);
 }
 
 export function isChannel(room: Pick<RoomDto, 'kind'>): boolean {

@@ -171,19 +171,37 @@ describe('rich messages in the timeline', () => {
   });
 
   it('quotes the original as one line of plain text, or as recalled, in stored and pending replies', () => {
+    const original = message(1, { id: quote.messageId, author: ALICE, body: quote.excerpt });
     const entries = buildTimeline(
-      [message(2, { author: BOB, body: 'yes', replyTo: quote }), message(3, { author: BOB, body: 'no', replyTo: { ...quote, excerpt: '', recalled: true } })],
-      [outboxItem('p1', { body: 'maybe', replyTo: quote })],
+      [original, message(2, { author: BOB, body: 'yes', replyTo: quote }), message(3, { author: BOB, body: 'no', replyTo: { ...quote, excerpt: '', recalled: true } })],
+      [outboxItem('p1', { body: 'maybe', replyTo: { messageId: quote.messageId, seq: 1, author: ALICE } })],
       BOB,
       now,
     );
     expect(rows(entries).map((r) => r.replyTo && [r.replyTo.authorName, r.replyTo.text, r.replyTo.isRecalled])).toEqual([
+      null,
       ['Alice Archer', 'Are we on for lunch?', false],
       ['Alice Archer', '', true],
       ['Alice Archer', 'Are we on for lunch?', false],
     ]);
     // A reply always shows its author's header, even right after their own message.
-    expect(rows(entries).map((r) => r.isGroupStart)).toEqual([true, true, true]);
+    expect(rows(entries).map((r) => r.isGroupStart)).toEqual([true, true, true, true]);
+  });
+
+  it('a pending reply\'s quote is the original as held now: edited text, or recalled; a failed one to a gone original can only go without it', () => {
+    const ref = { messageId: quote.messageId, seq: 1, author: ALICE };
+    const quoteIn = (held: Parameters<typeof buildTimeline>[0], item = outboxItem('p1', { replyTo: ref })) => rows(buildTimeline(held, [item], BOB, now)).at(-1)!;
+    expect(quoteIn([message(1, { id: ref.messageId, author: ALICE, body: 'Lunch at *one*?', editedAt: at(10, 5) })]).replyTo).toMatchObject({ text: 'Lunch at one?', isRecalled: false });
+    const recalled = [message(1, { id: ref.messageId, author: ALICE, body: '', recalledAt: at(10, 6) })];
+    expect(quoteIn(recalled).replyTo).toMatchObject({ text: '', isRecalled: true });
+    expect(quoteIn(recalled).isOrphanReply).toBe(false);
+    expect(quoteIn(recalled, outboxItem('p1', { replyTo: ref, status: 'failed', error: { code: 'not_found', message: 'gone' } })).isOrphanReply).toBe(true);
+    // The server refused it as a reply before this client learnt of the recall.
+    const refused = outboxItem('p1', { replyTo: ref, status: 'failed', error: { code: 'not_found', field: 'replyTo', message: 'gone' } });
+    expect(quoteIn([message(1, { id: ref.messageId, author: ALICE, body: 'still here' })], refused).isOrphanReply).toBe(true);
+    // What the room knows beyond the held messages comes through `quoteFor`.
+    const viaRoom = rows(buildTimeline([], [outboxItem('p1', { replyTo: ref })], BOB, now, { quoteFor: (r) => ({ ...r, excerpt: 'known state' }) }))[0]!;
+    expect(viaRoom.replyTo?.text).toBe('known state');
   });
 
   it('a recalled message keeps no text, reactions, mentions or edit mark', () => {

@@ -1,5 +1,5 @@
 import type { AuthorDto, MentionDto, MessageDto, ReactionDto, ReplyQuoteDto, RoomEventDto } from '@confab/shared';
-import { isChangeEntry } from './messageChanges';
+import { isChangeEntry, quoteOf, type ReplyRef } from './messageChanges';
 import type { OutboxItem } from './messages';
 import { quoteText } from './messageText';
 
@@ -33,13 +33,6 @@ export interface TimelineReaction {
   isMine: boolean;
 }
 
-/** Where an own message has got to, as the receipts show it ("Sent", "Delivered", "Seen by 2"). */
-export interface MessageReceipt {
-  state: 'sending' | 'sent' | 'delivered' | 'seen';
-  /** With `seen` in rooms of more than two: the names of who has seen it. */
-  seenBy?: string[];
-}
-
 export interface TimelineMessage {
   kind: 'message';
   /** Stable across the pending → sent transition, so the row is not re-created when acked. */
@@ -63,6 +56,11 @@ export interface TimelineMessage {
   editedAt: string | null;
   /** The message it replies to, or null. */
   replyTo: TimelineQuote | null;
+  /**
+   * A failed reply whose original is gone (recalled, or the server refused the reply): sending it
+   * again as a reply cannot work, only as a plain message.
+   */
+  isOrphanReply: boolean;
   mentions: MentionDto[];
   /** It mentions the reader: shown highlighted. */
   isMentioningMe: boolean;
@@ -92,6 +90,8 @@ export type TimelineEntry = TimelineDay | TimelineMessage | TimelineEvent | Time
 export interface TimelineOptions {
   /** The reader's read mark when they opened the room: the line goes above the first unread entry after it. Null: no line. */
   unreadAfterSeq?: number | null;
+  /** The quote a pending reply shows (the room's `quoteFor`); by default built from `messages` alone. */
+  quoteFor?: (ref: ReplyRef) => ReplyQuoteDto;
 }
 
 export interface Me {
@@ -161,9 +161,38 @@ function storedRow(m: MessageDto, me: Me | null): TimelineMessage | TimelineEven
     isRecalled,
     editedAt: isRecalled ? null : (m.editedAt ?? null),
     replyTo: isRecalled ? null : quoteRow(m.replyTo),
+    isOrphanReply: false,
     mentions,
     isMentioningMe: !!me && mentions.some((mention) => mention.id === me.id),
     reactions: isRecalled ? [] : reactionRows(m.reactions, me),
+    isGroupStart: true,
+  };
+}
+
+/** An unacked message of ours; a reply's quote is built now, from its original as it is now. */
+function pendingRow(o: OutboxItem, me: Me | null, quoteFor: (ref: ReplyRef) => ReplyQuoteDto): TimelineMessage {
+  const replyTo = o.replyTo ? quoteRow(quoteFor(o.replyTo)) : null;
+  return {
+    kind: 'message',
+    key: `c:${me?.id ?? ''}:${o.clientId}`,
+    clientId: o.clientId,
+    id: null,
+    seq: null,
+    authorId: me?.id ?? '',
+    authorName: me?.name ?? '',
+    body: o.body,
+    createdAt: o.createdAt,
+    status: o.status,
+    errorMessage: o.status === 'failed' ? (o.error?.message ?? 'Not delivered') : null,
+    heldUntil: o.status === 'pending' ? (o.heldUntil ?? null) : null,
+    isOwn: true,
+    isRecalled: false,
+    editedAt: null,
+    replyTo,
+    isOrphanReply: o.status === 'failed' && !!replyTo && (replyTo.isRecalled || o.error?.field === 'replyTo'),
+    mentions: [],
+    isMentioningMe: false,
+    reactions: [],
     isGroupStart: true,
   };
 }
@@ -186,31 +215,11 @@ export function buildTimeline(
   now: Date,
   options: TimelineOptions = {},
 ): TimelineEntry[] {
+  const quoteFor = options.quoteFor ?? ((ref: ReplyRef) => quoteOf(ref, messages, new Map()));
   const rows: (TimelineMessage | TimelineEvent)[] = [
     // Recall and change entries only change their target (roomMessages did that already).
     ...messages.filter((m) => !isChangeEntry(m)).map((m) => storedRow(m, me)),
-    ...outbox.map((o): TimelineMessage => ({
-      kind: 'message',
-      key: `c:${me?.id ?? ''}:${o.clientId}`,
-      clientId: o.clientId,
-      id: null,
-      seq: null,
-      authorId: me?.id ?? '',
-      authorName: me?.name ?? '',
-      body: o.body,
-      createdAt: o.createdAt,
-      status: o.status,
-      errorMessage: o.status === 'failed' ? (o.error?.message ?? 'Not delivered') : null,
-      heldUntil: o.status === 'pending' ? (o.heldUntil ?? null) : null,
-      isOwn: true,
-      isRecalled: false,
-      editedAt: null,
-      replyTo: quoteRow(o.replyTo),
-      mentions: [],
-      isMentioningMe: false,
-      reactions: [],
-      isGroupStart: true,
-    })),
+    ...outbox.map((o) => pendingRow(o, me, quoteFor)),
   ];
 
   const entries: TimelineEntry[] = [];

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReadMarkDto } from '@confab/shared';
 import { ALICE, ALICE_BOB_ROOM } from '../testing/factories';
 import type { Result } from './request';
-import { createDeliveryReporter, type DeliveryReporter } from './deliveryReporter';
+import { createDeliveryReporter, type DeliveryReporter, type OwnReadMark } from './deliveryReporter';
 
 const OTHER_ROOM = `dm:${ALICE.id}:${'c'.repeat(24)}`;
 
@@ -17,11 +17,14 @@ function scriptedServer() {
 describe('delivery reports', () => {
   let server: ReturnType<typeof scriptedServer>;
   let reporter: DeliveryReporter;
+  // Our own read marks, as the conversation list and the read marker know them.
+  let reads: Record<string, OwnReadMark>;
 
   beforeEach(() => {
     vi.useFakeTimers();
     server = scriptedServer();
-    reporter = createDeliveryReporter(server.send, 100);
+    reads = {};
+    reporter = createDeliveryReporter(server.send, (roomId) => reads[roomId] ?? { seq: 0, sendingSeq: 0 }, 100);
   });
   afterEach(() => vi.useRealTimers());
 
@@ -56,6 +59,31 @@ describe('delivery reports', () => {
     reporter.note(ALICE_BOB_ROOM, 8);
     await vi.advanceTimersByTimeAsync(500);
     expect(server.calls).toHaveLength(2);
+  });
+
+  it('what our own read mark covers counts as delivered: no report for it, and a read mark on its way holds the report until its answer', async () => {
+    // The conversation is on screen: the read marker marked it read before the report was due.
+    reporter.note(ALICE_BOB_ROOM, 4);
+    reads[ALICE_BOB_ROOM] = { seq: 4, sendingSeq: 0 };
+    await vi.advanceTimersByTimeAsync(500);
+    expect(server.calls).toHaveLength(0);
+
+    // A read mark for 6 is on its way: nothing yet; its ack makes the report needless.
+    reporter.note(ALICE_BOB_ROOM, 6);
+    reads[ALICE_BOB_ROOM] = { seq: 4, sendingSeq: 6 };
+    await vi.advanceTimersByTimeAsync(300);
+    expect(server.calls).toHaveLength(0);
+    reads[ALICE_BOB_ROOM] = { seq: 6, sendingSeq: 0 };
+    await vi.advanceTimersByTimeAsync(300);
+    expect(server.calls).toHaveLength(0);
+
+    // One for 8 fails: the entry did reach us, so it is reported after all.
+    reporter.note(ALICE_BOB_ROOM, 8);
+    reads[ALICE_BOB_ROOM] = { seq: 6, sendingSeq: 8 };
+    await vi.advanceTimersByTimeAsync(300);
+    reads[ALICE_BOB_ROOM] = { seq: 6, sendingSeq: 0 };
+    await vi.advanceTimersByTimeAsync(300);
+    expect(server.calls.map((c) => c.seq)).toEqual([8]);
   });
 
   it('a report that failed goes again on resume, and nothing of a previous user survives a reset', async () => {

@@ -3,9 +3,17 @@ import type { Result } from './request';
 
 /**
  * Entries arriving together (a sync page, a burst of messages) are reported as one: a room's
- * report waits this long for more, then sends the highest seq.
+ * report waits this long for more, then sends the highest seq. Longer than the read marker's wait
+ * (READ_DEBOUNCE_MS, 250 ms): in a conversation on screen the read mark goes out first, and a
+ * read mark counts as delivered, so no report is needed at all.
  */
-export const DELIVERY_COALESCE_MS = 250;
+export const DELIVERY_COALESCE_MS = 600;
+
+/** Our own read mark in a room: the one the server holds, and a higher one on its way (0: none). */
+export interface OwnReadMark {
+  seq: number;
+  sendingSeq: number;
+}
 
 export interface DeliveryReporter {
   /** Entries by the peer up to `seq` reached this device: report it, unless the server has it already. */
@@ -20,10 +28,16 @@ export interface DeliveryReporter {
 
 /**
  * `dm:delivered` reports, per room: coalesced over DELIVERY_COALESCE_MS, one request in flight at
- * a time, only ever the highest seq, and only above the mark the server is known to hold. A report
- * that fails stays wanted until the next connect (or a higher one).
+ * a time, only ever the highest seq, and only above the mark the server is known to hold and
+ * above our own read mark (what we read reached us; the server counts it as delivered). A read
+ * mark still on its way holds the report back until its answer. A report that fails stays wanted
+ * until the next connect (or a higher one).
  */
-export function createDeliveryReporter(send: (roomId: string, seq: number) => Promise<Result<ReadMarkDto>>, delayMs = DELIVERY_COALESCE_MS): DeliveryReporter {
+export function createDeliveryReporter(
+  send: (roomId: string, seq: number) => Promise<Result<ReadMarkDto>>,
+  ownRead: (roomId: string) => OwnReadMark = () => ({ seq: 0, sendingSeq: 0 }),
+  delayMs = DELIVERY_COALESCE_MS,
+): DeliveryReporter {
   const held = new Map<string, number>();
   const wanted = new Map<string, number>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -46,8 +60,15 @@ export function createDeliveryReporter(send: (roomId: string, seq: number) => Pr
   async function flush(roomId: string): Promise<void> {
     const seq = wanted.get(roomId);
     if (seq === undefined) return;
-    if (seq <= heldSeq(roomId)) {
+    // Read at flush time, not when noted: the read mark usually moves in between.
+    const read = ownRead(roomId);
+    if (seq <= Math.max(heldSeq(roomId), read.seq)) {
       wanted.delete(roomId);
+      return;
+    }
+    if (seq <= read.sendingSeq) {
+      // Its answer decides: once held it covers this; if it fails, this goes after all.
+      schedule(roomId);
       return;
     }
     const gen = generation;

@@ -150,6 +150,32 @@ describe('notifier', () => {
     expect(document.title).toBe('(4) #lobby · Confab');
   });
 
+  it('a mention delivered again, at or below the newest entry held, or already read (in another tab) notifies no more', () => {
+    const rooms = useRoomsStore();
+    const me = [{ id: ALICE.id, username: 'alice' }];
+    rooms.upsert(roomSummary({ room: { id: 'lobby', kind: 'lobby', name: 'lobby' }, lastSeq: 4, myReadSeq: 2 }));
+    // Seq 4 was held already (its summary says so): not news, though unread.
+    rooms.noteMessage(message(4, { author: BOB, mentions: me }));
+    expect(FakeNotification.shown).toHaveLength(0);
+    rooms.noteMessage(message(5, { author: BOB, mentions: me }));
+    rooms.noteMessage(message(5, { author: BOB, mentions: me }));
+    expect(FakeNotification.shown).toHaveLength(1);
+    // Another tab read up to 7 before seq 6 and 7 reached this one.
+    rooms.applyMark({ roomId: 'lobby', userId: ALICE.id, seq: 7 });
+    rooms.noteMessage(message(6, { author: BOB, mentions: me }));
+    rooms.noteMessage(message(7, { author: BOB, mentions: me }));
+    expect(FakeNotification.shown).toHaveLength(1);
+
+    // DMs and groups too: a second copy, or one already read, raises nothing.
+    useConversationsStore().upsert(conversation({ myReadSeq: 3, lastMessage: fromBob(3) }));
+    notifier.onDirectMessage(fromBob(3));
+    notifier.onDirectMessage(fromBob(4));
+    notifier.onDirectMessage(fromBob(4));
+    notifier.onDirectMessage(message(2, { roomId: GROUP_ROOM, author: BOB }));
+    notifier.onDirectMessage(message(2, { roomId: GROUP_ROOM, author: BOB }));
+    expect(FakeNotification.shown.map((n) => n.options.tag)).toEqual(['lobby', ALICE_BOB_ROOM, GROUP_ROOM]);
+  });
+
   it('a channel mention\'s notification goes when the message is recalled or edited to drop the mention, or read', async () => {
     const rooms = useRoomsStore();
     const me = [{ id: ALICE.id, username: 'alice' }];

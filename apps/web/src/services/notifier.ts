@@ -3,6 +3,7 @@ import type { RouteLocationRaw, Router } from 'vue-router';
 import { LOBBY_ROOM_ID, isolateText, type MessageDto } from '@confab/shared';
 import { documentTitle, notificationBody, notificationTitle, shouldNotify, titleUnread } from '../lib/notifications';
 import { mentionsUser } from '../lib/roomMentions';
+import { isGroupRoom } from '../lib/rooms';
 import { useAttentionStore } from '../stores/attention';
 import { useConversationsStore } from '../stores/conversations';
 import { useDmStore } from '../stores/dm';
@@ -32,12 +33,17 @@ export function startNotifier(router: Router): Notifier {
   const rooms = useRoomsStore();
   const session = useSessionStore();
   const isDm = (roomId: string) => roomId.startsWith('dm:');
-  const isGroup = (roomId: string) => roomId.startsWith('g:');
-  const openRoomId = (roomId: string) => (isDm(roomId) ? dm.activeRoomId : isGroup(roomId) ? roomMessages.activeRoomId : rooms.viewedRoomId);
+  const openRoomId = (roomId: string) => (isDm(roomId) ? dm.activeRoomId : isGroupRoom(roomId) ? roomMessages.activeRoomId : rooms.viewedRoomId);
   const readSeq = (roomId: string) => (isDm(roomId) ? conversations.byRoomId[roomId]?.myReadSeq : rooms.byId[roomId]?.myReadSeq) ?? 0;
   // The objects we raised, by room, with the seq they announced: the only handle that can take a
   // notification down again. Reactive (entries only), so the watcher that closes them sees new ones.
   const shown = shallowReactive(new Map<string, { notification: Notification; seq: number }>());
+  // The newest seq each room has notified for: an entry delivered twice (a resync, a second
+  // socket) never notifies twice.
+  const announced = new Map<string, number>();
+
+  /** An entry the reader has not read and this tab has not notified for yet. */
+  const isNews = (roomId: string, seq: number) => seq > readSeq(roomId) && seq > (announced.get(roomId) ?? 0);
 
   function close(roomId: string): void {
     shown.get(roomId)?.notification.close();
@@ -56,7 +62,8 @@ export function startNotifier(router: Router): Notifier {
       isAttentive: attention.isAttentive,
       permission: attention.notificationPermission,
     };
-    if (!shouldNotify(message, context)) return;
+    if (!shouldNotify(message, context) || !isNews(message.roomId, message.seq)) return;
+    announced.set(message.roomId, message.seq);
     close(message.roomId);
     try {
       const notification = new Notification(title, { body: notificationBody(message.body), tag: message.roomId });
@@ -76,10 +83,10 @@ export function startNotifier(router: Router): Notifier {
       if (shown.get(message.roomId)?.seq === message.recall.seq) close(message.roomId);
       return;
     }
-    if (message.event || message.change || !(isDm(message.roomId) || isGroup(message.roomId))) return;
+    if (message.event || message.change || !(isDm(message.roomId) || isGroupRoom(message.roomId))) return;
     const peer = () => conversations.byRoomId[message.roomId]?.peer;
     raise(message, notificationTitle(message.author.name), () => {
-      if (isGroup(message.roomId)) return { name: 'group', params: { roomId: message.roomId } };
+      if (isGroupRoom(message.roomId)) return { name: 'group', params: { roomId: message.roomId } };
       const username = peer()?.username;
       return username ? { name: 'dm', params: { username } } : { name: 'lobby' };
     });
@@ -87,7 +94,7 @@ export function startNotifier(router: Router): Notifier {
 
   /** A live entry of the lobby or a channel: a message that mentions the reader notifies. (Groups notify through `onDirectMessage`.) */
   function onChannelEntry(message: MessageDto): void {
-    if (isDm(message.roomId) || isGroup(message.roomId)) return;
+    if (isDm(message.roomId) || isGroupRoom(message.roomId)) return;
     const myId = session.user?.id;
     if (message.recall || message.change) {
       // A recall, or an edit that drops the mention, takes down the notification that announced the message.
@@ -97,6 +104,9 @@ export function startNotifier(router: Router): Notifier {
       return;
     }
     if (message.event || !mentionsUser(message, myId)) return;
+    // This runs before the store notes the entry: one at or below the newest seq held was seen already.
+    const held = rooms.byId[message.roomId];
+    if (held && message.seq <= held.lastSeq) return;
     const name = message.roomId === LOBBY_ROOM_ID ? 'lobby' : rooms.byId[message.roomId]?.room.name;
     const title = name ? `${isolateText(message.author.name)} in #${isolateText(name)}` : notificationTitle(message.author.name);
     raise(message, title, () => (message.roomId === LOBBY_ROOM_ID || !name ? { name: 'lobby' } : { name: 'channel', params: { name } }));
@@ -140,7 +150,10 @@ export function startNotifier(router: Router): Notifier {
   );
   const stopSignOut = watch(
     () => session.user?.id,
-    () => closeAll(),
+    () => {
+      closeAll();
+      announced.clear();
+    },
   );
 
   return {

@@ -22,7 +22,11 @@ export function createReceiptsRealtime() {
   const dm = useDmStore();
   const roomReads = useRoomReadsStore();
   const session = useSessionStore();
-  const reporter = createDeliveryReporter(reportDelivered);
+  // Our own read mark counts as delivered: in a conversation on screen it covers every report.
+  const reporter = createDeliveryReporter(reportDelivered, (roomId) => ({
+    seq: conversations.byRoomId[roomId]?.myReadSeq ?? 0,
+    sendingSeq: dm.readingSeq(roomId),
+  }));
 
   /** The other participant of a one-to-one DM of ours; null in notes-to-self and other rooms. */
   function peerOf(roomId: string): string | null {
@@ -93,5 +97,3 @@ export function createReceiptsRealtime() {
     listeners,
   };
 }
-
-export type ReceiptsRealtime = ReturnType<typeof createReceiptsRealtime>;

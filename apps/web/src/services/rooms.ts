@@ -1,16 +1,18 @@
-import type {
-  ChannelBrowsePayload,
-  ChannelCreatePayload,
-  ChannelEditPayload,
-  ChannelPage,
-  DmClientToServerEvents,
-  GroupOpenPayload,
-  MemberPage,
-  RoomDto,
-  RoomInvitePayload,
-  RoomMembersPayload,
-  RoomRemovePayload,
-  RoomSummaryDto,
+import {
+  LIMITS,
+  type ChannelBrowsePayload,
+  type ChannelCreatePayload,
+  type ChannelEditPayload,
+  type ChannelPage,
+  type DmClientToServerEvents,
+  type GroupOpenPayload,
+  type MemberDto,
+  type MemberPage,
+  type RoomDto,
+  type RoomInvitePayload,
+  type RoomMembersPayload,
+  type RoomRemovePayload,
+  type RoomSummaryDto,
 } from '@confab/shared';
 import { createRequester, type Result } from './request';
 import { dmSocket } from './socket';
@@ -56,4 +58,22 @@ export function openGroup(payload: GroupOpenPayload): Promise<Result<RoomSummary
 
 export function fetchMembers(payload: RoomMembersPayload): Promise<Result<MemberPage>> {
   return request('room:members', payload);
+}
+
+/**
+ * A room's members, page after page, `maxPages` at most. A failure after the first page ends with
+ * the members fetched so far (whoever needs all of them asks again later); a failure of the first
+ * is the result.
+ */
+export async function fetchMemberPages(roomId: string, maxPages: number): Promise<Result<MemberDto[]>> {
+  const members: MemberDto[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    const res = await fetchMembers({ roomId, limit: LIMITS.memberPageMax, ...(cursor ? { cursor } : {}) });
+    if (!res.ok) return page === 0 ? res : { ok: true, data: members };
+    members.push(...res.data.members);
+    cursor = res.data.nextCursor;
+    if (!cursor) break;
+  }
+  return { ok: true, data: members };
 }

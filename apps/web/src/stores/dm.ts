@@ -20,6 +20,8 @@ export const useDmStore = defineStore('dm', () => {
   const isConnected = ref(false);
   // Each room's computeds live in their own scope, stopped when the user changes.
   const scopes = new Map<string, EffectScope>();
+  // Read marks on their way, by room: the delivery reporter waits for them (a read counts as delivered).
+  const readsInFlight = new Map<string, number>();
   const myId = () => useSessionStore().user?.id;
 
   function createRoom(roomId: string): RoomMessages {
@@ -120,9 +122,19 @@ export const useDmStore = defineStore('dm', () => {
 
   /** Tells the server (and so our other tabs and the peer) that we have read the room up to `seq`. */
   async function markRead(roomId: string, seq: number): Promise<boolean> {
-    const res = await markDmRead({ roomId, seq });
-    if (res.ok) useConversationsStore().applyMark(res.data);
-    return res.ok;
+    readsInFlight.set(roomId, Math.max(seq, readsInFlight.get(roomId) ?? 0));
+    try {
+      const res = await markDmRead({ roomId, seq });
+      if (res.ok) useConversationsStore().applyMark(res.data);
+      return res.ok;
+    } finally {
+      if (readsInFlight.get(roomId) === seq) readsInFlight.delete(roomId);
+    }
+  }
+
+  /** The highest read mark of a room still on its way to the server (0: none). */
+  function readingSeq(roomId: string): number {
+    return readsInFlight.get(roomId) ?? 0;
   }
 
   function reset(): void {
@@ -130,9 +142,10 @@ export const useDmStore = defineStore('dm', () => {
     for (const target of rooms.values()) target.reset();
     scopes.clear();
     rooms.clear();
+    readsInFlight.clear();
     activeRoomId.value = null;
     isConnected.value = false;
   }
 
-  return { rooms, activeRoomId, isConnected, room, restore, activate, deactivate, receiveLive, markConnected, markDisconnected, catchUpAll, fillGaps, markRead, reset };
+  return { rooms, activeRoomId, isConnected, room, restore, activate, deactivate, receiveLive, markConnected, markDisconnected, catchUpAll, fillGaps, markRead, readingSeq, reset };
 });

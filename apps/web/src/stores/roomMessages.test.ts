@@ -68,7 +68,7 @@ describe('channel and group messages', () => {
     expect(editDm).toHaveBeenCalledWith({ id: inGroup(1).id, body: 'fixed too' });
     expect(reactDm).toHaveBeenCalledWith({ id: inGroup(1).id, emoji: '🎉' }, false);
 
-    pub.send('agreed', { messageId: original.id, seq: 1, author: BOB, excerpt: 'message 1' });
+    pub.send('agreed', { messageId: original.id, seq: 1, author: BOB });
     await flush();
     expect(sendMessage).toHaveBeenCalledWith({ roomId: DESIGN_ROOM, clientId: expect.any(String), body: 'agreed', replyTo: original.id });
   });

@@ -12,8 +12,6 @@ const ALLOWED_LINK = /^(?:https?:|mailto:)/i;
  */
 const DISABLED_RULES = ['table', 'code', 'hr', 'reference', 'html_block', 'heading', 'lheading', 'image', 'html_inline', 'entity'];
 
-const escapeHtml = new Markdown().utils.escapeHtml;
-
 const linkOpen: RendererRule = (tokens, idx, options, _env, self) => {
   const token = tokens[idx]!;
   token.attrSet('target', '_blank');
@@ -28,18 +26,24 @@ const withAutoDirection: RendererRule = (tokens, idx, options, _env, self) => {
   return self.renderToken(tokens, idx, options);
 };
 
+type Escape = (text: string) => string;
+
 // The copy button is plain markup: ChatMessageBody handles its clicks by delegation, so the
 // rendered HTML carries no script or handler.
-const fence: RendererRule = (tokens, idx) => {
-  const code = tokens[idx]!.content.replace(/\n$/, '');
-  return `<div class="code-block"><button type="button" class="code-copy" data-copy-code>Copy</button><pre><code>${escapeHtml(code)}</code></pre></div>\n`;
-};
+const fence =
+  (escapeHtml: Escape): RendererRule =>
+  (tokens, idx) => {
+    const code = tokens[idx]!.content.replace(/\n$/, '');
+    return `<div class="code-block"><button type="button" class="code-copy" data-copy-code>Copy</button><pre><code>${escapeHtml(code)}</code></pre></div>\n`;
+  };
 
-const mention: RendererRule = (tokens, idx) => {
-  const token = tokens[idx]!;
-  const { id, isMe } = token.meta as { id: string; isMe: boolean };
-  return `<span class="mention${isMe ? ' mention-me' : ''}" data-user-id="${escapeHtml(id)}">${escapeHtml(token.content)}</span>`;
-};
+const mention =
+  (escapeHtml: Escape): RendererRule =>
+  (tokens, idx) => {
+    const token = tokens[idx]!;
+    const { id, isMe } = token.meta as { id: string; isMe: boolean };
+    return `<span class="mention${isMe ? ' mention-me' : ''}" data-user-id="${escapeHtml(id)}">${escapeHtml(token.content)}</span>`;
+  };
 
 /**
  * A markdown-it set up for chat messages: bold, italic, strikethrough, inline code, fenced code,
@@ -57,7 +61,7 @@ export function createParser(emojiDefs: Record<string, string>): MarkdownIt {
   md.renderer.rules.link_open = linkOpen;
   md.renderer.rules.paragraph_open = withAutoDirection;
   md.renderer.rules.list_item_open = withAutoDirection;
-  md.renderer.rules.fence = fence;
-  md.renderer.rules.mention = mention;
+  md.renderer.rules.fence = fence(md.utils.escapeHtml);
+  md.renderer.rules.mention = mention(md.utils.escapeHtml);
   return md;
 }
