@@ -21,10 +21,11 @@ import { dm } from './scenarios/dm.js';
 import { fanout } from './scenarios/fanout.js';
 import { idle } from './scenarios/idle.js';
 import { reconnect } from './scenarios/reconnect.js';
+import { rich } from './scenarios/rich.js';
 import { rooms } from './scenarios/rooms.js';
 import { scaleout } from './scenarios/scaleout.js';
 
-const RUN: Record<ScenarioName, Scenario> = { connect, idle, fanout, scaleout, dm, reconnect, db, rooms };
+const RUN: Record<ScenarioName, Scenario> = { connect, idle, fanout, scaleout, dm, reconnect, db, rooms, rich };
 
 const options = parseOptions(process.argv.slice(2));
 pinLoadGenerator();
