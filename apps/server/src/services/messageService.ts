@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { LIMITS, fail, ok, type Ack, type AckError, type MentionDto, type MessageDto, type MessagePage, type RoomEventDto, type UserDto } from '@confab/shared';
 import type { MessageStore, ReactionStore, StoredChange, StoredMessage } from '../store/ports.js';
 import type { HistoryInput, SendMessageInput, SyncInput } from '../validated.js';
+import { createSerialByKey } from '../serialByKey.js';
 import { createMessageViews } from './messageViews.js';
 
 export interface SendResult {
@@ -204,29 +205,33 @@ export function createMessageService(deps: {
       const { entry } = await recordChange(user, target, change, `reaction:${randomBytes(12).toString('hex')}`);
       return ok({ ack: entry, deliver: entry });
     }
-    const emojis = await deps.reactions.emojiOf(target.id);
-    const isNewEmoji = !emojis.includes(emoji);
-    if (isNewEmoji && emojis.length >= reactionsPerMessageMax) return tooManyEmoji();
-    const refused = await admit();
-    if (refused) return refused;
-    const at = reactionTime();
-    if (!(await deps.reactions.add({ messageId: target.id, roomId: target.roomId, user: { id: user.id, name: user.displayName }, emoji, at }))) {
-      const since = await deps.reactions.addedAt(target.id, user.id, emoji);
-      if (!since) return ok({ ack: null, deliver: null });
-      const repaired = await recordChange(user, target, change, reactionKey(target.id, emoji, since));
-      return ok({ ack: null, deliver: repaired.isNew ? repaired.entry : null });
-    }
-    // Two new emoji added at once to a message one short of the limit both pass the check above:
-    // the one used later (by time, then insertion) takes itself back.
-    if (isNewEmoji) {
-      const order = ((await deps.reactions.of([target.id])).get(target.id) ?? []).map((r) => r.emoji);
-      if (order.indexOf(emoji) >= reactionsPerMessageMax) {
-        await deps.reactions.remove(target.id, user.id, emoji);
-        return tooManyEmoji();
+    // Adds to one message are taken one at a time here, so two new emoji at its limit cannot both
+    // pass the count; between instances, the check after the insert settles it.
+    return addingTo(target.id, async () => {
+      const emojis = await deps.reactions.emojiOf(target.id);
+      const isNewEmoji = !emojis.includes(emoji);
+      if (isNewEmoji && emojis.length >= reactionsPerMessageMax) return tooManyEmoji();
+      const refused = await admit();
+      if (refused) return refused;
+      const at = reactionTime();
+      if (!(await deps.reactions.add({ messageId: target.id, roomId: target.roomId, user: { id: user.id, name: user.displayName }, emoji, at }))) {
+        const since = await deps.reactions.addedAt(target.id, user.id, emoji);
+        if (!since) return ok({ ack: null, deliver: null });
+        const repaired = await recordChange(user, target, change, reactionKey(target.id, emoji, since));
+        return ok({ ack: null, deliver: repaired.isNew ? repaired.entry : null });
       }
-    }
-    const recorded = await recordChange(user, target, change, reactionKey(target.id, emoji, at));
-    return ok({ ack: recorded.entry, deliver: recorded.isNew ? recorded.entry : null });
+      // Two instances adding new emoji at once to a message one short of the limit both pass the
+      // check above: the one used later (by time, then insertion) takes itself back.
+      if (isNewEmoji) {
+        const order = ((await deps.reactions.of([target.id])).get(target.id) ?? []).map((r) => r.emoji);
+        if (order.indexOf(emoji) >= reactionsPerMessageMax) {
+          await deps.reactions.remove(target.id, user.id, emoji);
+          return tooManyEmoji();
+        }
+      }
+      const recorded = await recordChange(user, target, change, reactionKey(target.id, emoji, at));
+      return ok({ ack: recorded.entry, deliver: recorded.isNew ? recorded.entry : null });
+    });
   }
 
   /**
@@ -235,6 +240,7 @@ export function createMessageService(deps: {
    * share a time and so an entry key (reactionKey).
    */
   let lastReactionAt = 0;
+  const addingTo = createSerialByKey();
   function reactionTime(): Date {
     lastReactionAt = Math.max(deps.now().getTime(), lastReactionAt + 1);
     return new Date(lastReactionAt);

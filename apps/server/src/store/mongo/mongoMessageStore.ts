@@ -5,7 +5,7 @@ import type { AvailabilityGuard } from './availability.js';
 import { duplicateKeyFields, isDuplicateKeyError } from './driverErrors.js';
 import { toRoomEventDto, toStoredChange, toStoredMessage, type MessageDoc, type MessageModel } from './messageModel.js';
 import type { PendingRecalls } from './pendingRecalls.js';
-import { createSerialByKey } from './serialByKey.js';
+import { createSerialByKey } from '../../serialByKey.js';
 import type { Head, StreamCache } from './streamCache.js';
 import { EMPTY_COUNTS, countsAfter, type StreamCounts } from './streamCounts.js';
 import { UnreadCounts } from './unreadCounts.js';
