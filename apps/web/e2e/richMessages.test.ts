@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { dmRoomId, LOBBY_ROOM_ID, type Ack, type MessageDto, type RoomSummaryDto } from '@confab/shared';
 import { account, bodies, eventually, messageRow, registerViaApi, send, sleep, waitForLobby } from './support/app';
-import { openSignedIn, waitForDm } from './support/dm';
+import { openSignedIn, setHidden, waitForDm } from './support/dm';
 import { useHarness } from './support/harness';
 import { createChannelAs, roomClient, waitForChannel } from './support/rooms';
 
@@ -111,8 +111,9 @@ describe('rich messages', () => {
     expect(await input.inputValue()).toBe('Short window, edited too late');
     await input.press('Escape');
     expect(await bodies(pageA)).toEqual(['Short window']);
+    // The window closed about a second ago: Edit went then, not at some later tick.
     await row.hover();
-    await eventually(() => row.getByTestId('message-edit').count(), 15_000).toBe(0);
+    await eventually(() => row.getByTestId('message-edit').count(), 1_500).toBe(0);
   });
 
   it('Bob replies to an old message; after a reload, clicking the quote loads history back to it and highlights it', async () => {
@@ -217,6 +218,15 @@ describe('rich messages', () => {
     await row.hover();
     await row.getByTestId('message-react').click();
     expect(await pageB.getByTestId('emoji-quick-pick').first().getAttribute('data-emoji')).toBe('👍');
+    // Quick picks show what Bob has already reacted with, and picking one again keeps it (only his chip takes it back).
+    const quickPick = (emoji: string) => pageB.locator(`[data-testid="emoji-quick-pick"][data-emoji="${emoji}"]`);
+    expect(await quickPick('👍').getAttribute('aria-pressed')).toBe('true');
+    expect(await quickPick('🎉').getAttribute('aria-pressed')).toBe('false');
+    await quickPick('👍').click();
+    await eventually(() => pageB.getByTestId('emoji-menu').count()).toBe(0);
+    await sleep(300);
+    for (const page of [pageA, pageB]) expect(await chipCount(page, 'Shipped the release', '👍')).toBe('1');
+    expect(await chip(pageB, 'Shipped the release', '👍').getAttribute('aria-pressed')).toBe('true');
   });
 
   it('the keyboard reaches a message\'s actions (one Tab stop for the list, one for its toolbar, arrows within); the emoji menu survives a resize, closes when the focus leaves it, and Escape gives the focus back', async () => {
@@ -377,6 +387,39 @@ describe('rich messages', () => {
     }
     // Bob's line stayed where it was while he was in the room.
     expect(await line.count()).toBe(1);
+  });
+
+  it('with nothing unread on opening, messages that arrive while Bob watches get no "New messages" line; one that arrives while his tab is away does, and it stays', async () => {
+    const { server, alice, a, b, pageB, open } = await twoUsers();
+    const aliceDm = await roomClient(server.url, a.token);
+    const dmSend = (body: string) => aliceDm.ask<MessageDto>('dm:send', { to: b.user.id, clientId: randomUUID(), body });
+    const roomId = dmRoomId(a.user.id, b.user.id);
+    const bobDm = await roomClient(server.url, b.token);
+    await bobDm.ask('dm:read', { roomId, seq: (await dmSend('already read')).seq });
+    bobDm.close();
+
+    await open(pageB, b.token, `/dm/${alice.username}`);
+    await waitForDm(pageB, alice.username);
+    await eventually(() => bodies(pageB)).toEqual(['already read']);
+    const line = pageB.getByTestId('new-messages-line');
+    expect(await line.count()).toBe(0);
+
+    await dmSend('while watching');
+    await dmSend('still watching');
+    await eventually(() => bodies(pageB)).toEqual(['already read', 'while watching', 'still watching']);
+    await eventually(() => server.stores.conversations.readSeq(roomId, b.user.id)).toBe(3);
+    expect(await line.count()).toBe(0);
+
+    await setHidden(pageB, true);
+    await dmSend('while away');
+    await eventually(() => bodies(pageB).then((list) => list.at(-1))).toBe('while away');
+    await line.waitFor();
+    await setHidden(pageB, false);
+    await dmSend('back again');
+    await eventually(() => server.stores.conversations.readSeq(roomId, b.user.id)).toBe(5);
+    expect(await pageB.getByTestId('new-messages-line').count()).toBe(1);
+    expect(await line.evaluate((el) => el.nextElementSibling?.querySelector('[data-testid="message-body"]')?.textContent ?? null)).toBe('while away');
+    aliceDm.close();
   });
 
   it('typing @ in a channel offers its members: the keyboard picks @bob, and Bob sees the message highlighted as mentioning him', async () => {

@@ -4,9 +4,9 @@ import { isChangeEntry, type ReplyRef } from '../lib/messageChanges';
 import { toReactionEmoji } from '../lib/reactionEmoji';
 import type { RoomMessages } from '../lib/roomMessages';
 import type { TimelineMessage } from '../lib/timeline';
+import { serverNow } from '../lib/serverClock';
 import { useSessionStore } from '../stores/session';
 import { useSettingsStore } from '../stores/settings';
-import { useNow } from './useNow';
 import { useRecentEmoji } from './useRecentEmoji';
 
 /** How long a refused reaction's error stays under its message. */
@@ -30,8 +30,6 @@ export function isWithinEditWindow(createdAt: string, windowMs: number | null | 
 export function useChatActions(room: () => RoomMessages | null) {
   const session = useSessionStore();
   const settings = useSettingsStore();
-  // Ticks often enough that the Edit action goes soon after a short window closes.
-  const now = useNow(10_000);
   const recent = useRecentEmoji();
 
   /** The message the composer's next send replies to: only what names it, never its text. */
@@ -68,9 +66,19 @@ export function useChatActions(room: () => RoomMessages | null) {
     timers.add(timer);
   }
 
+  /**
+   * When the entry's edit window closes (epoch ms on the server's clock): null when it never does,
+   * undefined when the entry offers no edit at all. A view hides its Edit action at that moment.
+   */
+  function editDeadline(entry: TimelineMessage): number | null | undefined {
+    const windowMs = settings.settings?.editWindowMs;
+    if (!entry.isOwn || entry.isRecalled || entry.status !== 'sent' || !entry.id || windowMs === undefined || windowMs === 0) return undefined;
+    return windowMs === null ? null : new Date(entry.createdAt).getTime() + windowMs;
+  }
+
   function canEdit(entry: TimelineMessage): boolean {
     if (!entry.isOwn || entry.isRecalled || entry.status !== 'sent' || !entry.id) return false;
-    return isWithinEditWindow(entry.createdAt, settings.settings?.editWindowMs, () => now.value.getTime());
+    return isWithinEditWindow(entry.createdAt, settings.settings?.editWindowMs, () => serverNow().getTime());
   }
 
   function startEdit(entry: TimelineMessage): void {
@@ -92,7 +100,7 @@ export function useChatActions(room: () => RoomMessages | null) {
     for (let i = held.length - 1; i >= 0; i -= 1) {
       const m = held[i]!;
       if (m.author.id !== me || isChangeEntry(m) || m.event || m.recalledAt) continue;
-      if (!isWithinEditWindow(m.createdAt, settings.settings?.editWindowMs, () => now.value.getTime())) return false;
+      if (!isWithinEditWindow(m.createdAt, settings.settings?.editWindowMs, () => serverNow().getTime())) return false;
       editingId.value = m.id;
       return true;
     }
@@ -126,10 +134,12 @@ export function useChatActions(room: () => RoomMessages | null) {
   }
 
   /**
-   * Adds the reaction if the reader's is not shown on the message, else takes it back: decided
-   * from what the reader sees, so two tabs clicking at once cannot undo each other's intent.
+   * `toggle` (a click on a chip): adds the reaction if the reader's is not shown on the message,
+   * else takes it back, decided from what the reader sees. `add` (the picker, its quick picks):
+   * only ever adds, nothing if the reader's is shown, so two tabs picking the same emoji both end
+   * with it rather than undoing each other.
    */
-  async function react(entry: TimelineMessage, picked: string): Promise<void> {
+  async function react(entry: TimelineMessage, picked: string, mode: 'toggle' | 'add' = 'toggle'): Promise<void> {
     const target = room();
     if (!target || !entry.id) return;
     const emoji = toReactionEmoji(picked);
@@ -138,7 +148,8 @@ export function useChatActions(room: () => RoomMessages | null) {
       return;
     }
     const add = !entry.reactions.some((r) => r.emoji === emoji && r.isMine);
-    if (add) recent.use(emoji);
+    if (mode === 'add' || add) recent.use(emoji);
+    if (!add && mode === 'add') return;
     const res = await target.react(entry.id, emoji, add);
     if (!res.ok) setError(entry.id, res.error.message, REACTION_ERROR_MS);
   }
@@ -152,6 +163,7 @@ export function useChatActions(room: () => RoomMessages | null) {
     recentEmoji: recent.list,
     errorFor: (entry: TimelineMessage) => (entry.id ? (errors.value[entry.id] ?? null) : null),
     canEdit,
+    editDeadline,
     startEdit,
     stopEdit,
     editLast,

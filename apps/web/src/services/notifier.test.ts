@@ -184,16 +184,45 @@ describe('notifier', () => {
     rooms.noteMessage(message(4, { author: BOB, body: '', recall: { messageId: message(3).id, seq: 3 } }));
     expect(FakeNotification.shown.map((n) => n.isClosed)).toEqual([true]);
 
-    rooms.noteMessage(message(5, { author: BOB, mentions: me }));
-    const edit = (seq: number, mentions?: typeof me) => message(seq, { author: BOB, body: '', change: { type: 'edit', messageId: message(5).id, seq: 5, state: { body: 'edited', mentions } } });
+    rooms.noteMessage(message(5, { author: BOB, body: '@alice my password is hunter2', mentions: me }));
+    const edit = (seq: number, mentions?: typeof me) =>
+      message(seq, { author: BOB, body: '', change: { type: 'edit', messageId: message(5).id, seq: 5, state: { body: '@alice oops, ignore that', mentions } } });
+    // Still a mention: the same notification (title, tag) with the new text replaces the old one.
     rooms.noteMessage(edit(6, me));
-    expect(FakeNotification.shown.map((n) => n.isClosed)).toEqual([true, false]);
+    expect(FakeNotification.shown.map((n) => [n.title, n.options.body, n.isClosed])).toEqual([
+      ['Bob Baker in #lobby', 'message 3', true],
+      ['Bob Baker in #lobby', '@alice my password is hunter2', true],
+      ['Bob Baker in #lobby', '@alice oops, ignore that', false],
+    ]);
+    expect(FakeNotification.shown[2]!.options.tag).toBe('lobby');
     rooms.noteMessage(edit(7));
-    expect(FakeNotification.shown.map((n) => n.isClosed)).toEqual([true, true]);
+    expect(FakeNotification.shown.map((n) => n.isClosed)).toEqual([true, true, true]);
 
     rooms.noteMessage(message(8, { author: BOB, mentions: me }));
     rooms.applyMark({ roomId: 'lobby', userId: ALICE.id, seq: 8 });
     await nextTick();
+    expect(FakeNotification.shown.map((n) => n.isClosed)).toEqual([true, true, true, true]);
+  });
+
+  it('a DM\'s notification shows the text as edited, and goes when an edit empties it; an edit of another message, or a reaction, changes nothing', () => {
+    const edit = (seq: number, target: number, body: string, type: 'edit' | 'reaction' = 'edit') =>
+      message(seq, { roomId: ALICE_BOB_ROOM, author: BOB, body: '', change: { type, messageId: fromBob(target).id, seq: target, state: { body } } });
+    notifier.onDirectMessage(fromBob(1, 'first'));
+    notifier.onDirectMessage(fromBob(2, 'my password is hunter2'));
+    notifier.onDirectMessage(edit(3, 1, 'first, edited'));
+    notifier.onDirectMessage(edit(4, 2, 'my password is hunter2', 'reaction'));
+    expect(FakeNotification.shown.map((n) => [n.options.body, n.isClosed])).toEqual([
+      ['first', true],
+      ['my password is hunter2', false],
+    ]);
+    notifier.onDirectMessage(edit(5, 2, 'oops, ignore that'));
+    expect(FakeNotification.shown.map((n) => [n.title, n.options, n.isClosed])).toEqual([
+      ['Bob Baker', { body: 'first', tag: ALICE_BOB_ROOM }, true],
+      ['Bob Baker', { body: 'my password is hunter2', tag: ALICE_BOB_ROOM }, true],
+      ['Bob Baker', { body: 'oops, ignore that', tag: ALICE_BOB_ROOM }, false],
+    ]);
+    // An edit whose state has no text left (recalled meanwhile) takes it down.
+    notifier.onDirectMessage(message(6, { roomId: ALICE_BOB_ROOM, author: BOB, body: '', change: { type: 'edit', messageId: fromBob(2).id, seq: 2, state: { body: '', recalledAt: 'now' } } }));
     expect(FakeNotification.shown.map((n) => n.isClosed)).toEqual([true, true, true]);
   });
 });

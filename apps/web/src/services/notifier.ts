@@ -1,6 +1,6 @@
 import { shallowReactive, watch } from 'vue';
 import type { RouteLocationRaw, Router } from 'vue-router';
-import { LOBBY_ROOM_ID, isolateText, type MessageDto } from '@confab/shared';
+import { LOBBY_ROOM_ID, isolateText, type MessageChangeDto, type MessageDto } from '@confab/shared';
 import { documentTitle, notificationBody, notificationTitle, shouldNotify, titleUnread } from '../lib/notifications';
 import { mentionsUser } from '../lib/roomMentions';
 import { isGroupRoom } from '../lib/rooms';
@@ -10,6 +10,14 @@ import { useDmStore } from '../stores/dm';
 import { useRoomMessagesStore } from '../stores/roomMessages';
 import { useRoomsStore } from '../stores/rooms';
 import { useSessionStore } from '../stores/session';
+
+interface Shown {
+  notification: Notification;
+  /** The seq of the message it announces. */
+  seq: number;
+  title: string;
+  route: () => RouteLocationRaw;
+}
 
 export interface Notifier {
   /** Called by the realtime edge for every `dm:message` (DMs and groups): raises a notification if it deserves one. */
@@ -37,7 +45,8 @@ export function startNotifier(router: Router): Notifier {
   const readSeq = (roomId: string) => (isDm(roomId) ? conversations.byRoomId[roomId]?.myReadSeq : rooms.byId[roomId]?.myReadSeq) ?? 0;
   // The objects we raised, by room, with the seq they announced: the only handle that can take a
   // notification down again. Reactive (entries only), so the watcher that closes them sees new ones.
-  const shown = shallowReactive(new Map<string, { notification: Notification; seq: number }>());
+  // The title and target are kept so that an edit can put up the same notification with the new text.
+  const shown = shallowReactive(new Map<string, Shown>());
   // The newest seq each room has notified for: an entry delivered twice (a resync, a second
   // socket) never notifies twice.
   const announced = new Map<string, number>();
@@ -54,6 +63,22 @@ export function startNotifier(router: Router): Notifier {
     for (const roomId of [...shown.keys()]) close(roomId);
   }
 
+  /** Puts up a room's notification, replacing (closing) the one it had. */
+  function show(roomId: string, seq: number, title: string, body: string, route: () => RouteLocationRaw): void {
+    close(roomId);
+    try {
+      const notification = new Notification(title, { body: notificationBody(body), tag: roomId });
+      notification.onclick = () => {
+        window.focus();
+        void router.push(route());
+        close(roomId);
+      };
+      shown.set(roomId, { notification, seq, title, route });
+    } catch {
+      // Some browsers (Chrome on Android) only allow notifications from a service worker; the title still counts.
+    }
+  }
+
   /** Raises a message's notification, replacing the room's previous one, unless the reader is looking or it is ours. */
   function raise(message: MessageDto, title: string, route: () => RouteLocationRaw): void {
     const context = {
@@ -64,18 +89,19 @@ export function startNotifier(router: Router): Notifier {
     };
     if (!shouldNotify(message, context) || !isNews(message.roomId, message.seq)) return;
     announced.set(message.roomId, message.seq);
-    close(message.roomId);
-    try {
-      const notification = new Notification(title, { body: notificationBody(message.body), tag: message.roomId });
-      notification.onclick = () => {
-        window.focus();
-        void router.push(route());
-        close(message.roomId);
-      };
-      shown.set(message.roomId, { notification, seq: message.seq });
-    } catch {
-      // Some browsers (Chrome on Android) only allow notifications from a service worker; the title still counts.
-    }
+    show(message.roomId, message.seq, title, message.body, route);
+  }
+
+  /**
+   * An edit of the message a room's notification announces: the notification must not keep the
+   * words the author took back. It shows the new text, or goes if nothing is left to announce (the
+   * text is gone, or, where only mentions notify, the mention is).
+   */
+  function onEdit(roomId: string, change: MessageChangeDto, isStillWorthIt: boolean): void {
+    const current = shown.get(roomId);
+    if (change.type !== 'edit' || current?.seq !== change.seq) return;
+    if (!isStillWorthIt || change.state.recalledAt || change.state.body === '') close(roomId);
+    else show(roomId, current.seq, current.title, change.state.body, current.route);
   }
 
   function onDirectMessage(message: MessageDto): void {
@@ -83,7 +109,12 @@ export function startNotifier(router: Router): Notifier {
       if (shown.get(message.roomId)?.seq === message.recall.seq) close(message.roomId);
       return;
     }
-    if (message.event || message.change || !(isDm(message.roomId) || isGroupRoom(message.roomId))) return;
+    if (!(isDm(message.roomId) || isGroupRoom(message.roomId))) return;
+    if (message.change) {
+      onEdit(message.roomId, message.change, true);
+      return;
+    }
+    if (message.event) return;
     const peer = () => conversations.byRoomId[message.roomId]?.peer;
     raise(message, notificationTitle(message.author.name), () => {
       if (isGroupRoom(message.roomId)) return { name: 'group', params: { roomId: message.roomId } };
@@ -96,11 +127,13 @@ export function startNotifier(router: Router): Notifier {
   function onChannelEntry(message: MessageDto): void {
     if (isDm(message.roomId) || isGroupRoom(message.roomId)) return;
     const myId = session.user?.id;
-    if (message.recall || message.change) {
-      // A recall, or an edit that drops the mention, takes down the notification that announced the message.
-      const dropped = message.change?.type === 'edit' && !mentionsUser(message.change.state, myId) ? message.change.seq : null;
-      const target = message.recall?.seq ?? dropped;
-      if (target !== null && shown.get(message.roomId)?.seq === target) close(message.roomId);
+    if (message.recall) {
+      if (shown.get(message.roomId)?.seq === message.recall.seq) close(message.roomId);
+      return;
+    }
+    if (message.change) {
+      // An edit that drops the mention takes the notification down; one that keeps it updates the text.
+      onEdit(message.roomId, message.change, mentionsUser(message.change.state, myId));
       return;
     }
     if (message.event || !mentionsUser(message, myId)) return;
