@@ -14,17 +14,22 @@ export interface DraftCheck {
   error: string | null;
 }
 
+/** Why the shared schema refuses a text as a message body, in the composer's words ("message must …"), or null. */
+export function bodyRefusal(draft: string): string | null {
+  const parsed = bodySchema.safeParse(draft);
+  return parsed.success ? null : parsed.error.issues[0]!.message.replace(/^body\b/, 'message');
+}
+
 /** Pre-checks a draft with the same schema the server applies. */
 export function checkDraft(draft: string): DraftCheck {
   const length = bodyLength(draft);
   const isBlank = length === 0;
-  const parsed = bodySchema.safeParse(draft);
-  const issue = parsed.success || isBlank ? null : parsed.error.issues[0];
+  const refusal = isBlank ? null : bodyRefusal(draft);
   return {
     length,
     remaining: LIMITS.bodyMaxLength - length,
     isNearLimit: length >= LIMITS.bodyWarnLength,
     isBlank,
-    error: issue ? sentence(issue.message.replace(/^body\b/, 'message')) : null,
+    error: refusal ? sentence(refusal) : null,
   };
 }
