@@ -85,7 +85,7 @@ describe('the lobby, as the README shows it', () => {
     await send(page, 'Perfect. Let us ship it this afternoon.');
     await eventually(() => page.locator('[data-status="sent"]').count()).toBe(shown.length + 1);
     expect((await bodies(page)).map((body) => body.replace(/\s*\n\s*/g, ''))).toEqual([...shown, 'Perfect. Let us ship it this afternoon.']);
-    expect(await page.getByTestId('message').filter({ hasText: '(edited)' }).count()).toBe(1);
+    expect(await page.getByTestId('message-edited').count()).toBe(1);
     expect(await page.locator('.mention-me').count()).toBe(1);
     expect(await page.getByTestId('channel-title').textContent()).toBe('#lobby');
     expect(await page.getByTestId('message-author').allTextContents()).toEqual(['Jonas Berg', 'Priya Natarajan', 'Maya Chen', 'Jonas Berg', 'Priya Natarajan', 'Maya Chen']);
