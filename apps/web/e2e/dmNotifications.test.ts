@@ -9,53 +9,13 @@
  * and dispatching `visibilitychange`, since headless pages are always visible.
  */
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { dmRoomId } from '@confab/shared';
 import { account, bodies, eventually, messageRow, receiptState, registerViaApi, send, sleep } from './support/app';
 import { conversationItem, openSignedIn, setHidden, unreadBadge, waitForDm } from './support/dm';
 import { useHarness } from './support/harness';
+import { notifications, stubNotifications } from './support/notifications';
 
 const harness = useHarness();
-
-interface Recorded {
-  title: string;
-  body: string | undefined;
-  tag: string | undefined;
-  isClosed: boolean;
-}
-
-function stubNotifications(): void {
-  const shown: { title: string; options: NotificationOptions; isClosed: boolean }[] = [];
-  class FakeNotification {
-    static permission: NotificationPermission = 'default';
-    static requestPermission(): Promise<NotificationPermission> {
-      FakeNotification.permission = 'granted';
-      return Promise.resolve('granted');
-    }
-    onclick: (() => void) | null = null;
-    readonly #record: (typeof shown)[number];
-    constructor(title: string, options: NotificationOptions = {}) {
-      this.#record = { title, options, isClosed: false };
-      shown.push(this.#record);
-    }
-    close(): void {
-      this.#record.isClosed = true;
-    }
-  }
-  Object.defineProperty(window, 'Notification', { configurable: true, writable: true, value: FakeNotification });
-  Object.defineProperty(window, '__notifications', { value: shown });
-}
-
-function notifications(page: Page): Promise<Recorded[]> {
-  return page.evaluate(() =>
-    (window as unknown as { __notifications: { title: string; options: NotificationOptions; isClosed: boolean }[] }).__notifications.map((n) => ({
-      title: n.title,
-      body: n.options.body,
-      tag: n.options.tag,
-      isClosed: n.isClosed,
-    })),
-  );
-}
 
 describe('DM notifications', () => {
   it('an unread DM counts in the title and raises one notification per room; opening or reading it clears both, never a hidden tab', async () => {
@@ -68,7 +28,7 @@ describe('DM notifications', () => {
 
     const pageB = await harness.newPage(server.url);
     await pageB.context().grantPermissions(['notifications'], { origin: server.url });
-    await pageB.context().addInitScript(stubNotifications);
+    await pageB.context().addInitScript(stubNotifications, 'default');
     await openSignedIn(pageB, server.url, b.token);
     await pageB.getByTestId('composer-input').waitFor();
     await pageB.getByTestId('enable-notifications').click();

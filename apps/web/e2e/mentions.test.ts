@@ -11,48 +11,10 @@ import type { Page } from 'playwright-core';
 import { account, bodies, eventually, registerViaApi, send, sleep, waitForLobby } from './support/app';
 import { openSignedIn, waitForDm } from './support/dm';
 import { useHarness } from './support/harness';
+import { notifications, stubNotifications } from './support/notifications';
 import { channelItem, channelUnread } from './support/rooms';
 
 const harness = useHarness();
-
-interface Recorded {
-  title: string;
-  body: string | undefined;
-  tag: string | undefined;
-  isClosed: boolean;
-}
-
-function stubNotifications(): void {
-  const shown: { title: string; options: NotificationOptions; isClosed: boolean }[] = [];
-  class FakeNotification {
-    static permission: NotificationPermission = 'granted';
-    static requestPermission(): Promise<NotificationPermission> {
-      return Promise.resolve('granted');
-    }
-    onclick: (() => void) | null = null;
-    readonly #record: (typeof shown)[number];
-    constructor(title: string, options: NotificationOptions = {}) {
-      this.#record = { title, options, isClosed: false };
-      shown.push(this.#record);
-    }
-    close(): void {
-      this.#record.isClosed = true;
-    }
-  }
-  Object.defineProperty(window, 'Notification', { configurable: true, writable: true, value: FakeNotification });
-  Object.defineProperty(window, '__notifications', { value: shown });
-}
-
-function notifications(page: Page): Promise<Recorded[]> {
-  return page.evaluate(() =>
-    (window as unknown as { __notifications: { title: string; options: NotificationOptions; isClosed: boolean }[] }).__notifications.map((n) => ({
-      title: n.title,
-      body: n.options.body,
-      tag: n.options.tag,
-      isClosed: n.isClosed,
-    })),
-  );
-}
 
 async function mentionBadge(page: Page, channel: string): Promise<string | null> {
   const badge = channelItem(page, channel).getByTestId('mention-badge');
@@ -69,7 +31,7 @@ describe('mentions', () => {
 
     const pageB = await harness.newPage(server.url);
     await pageB.context().grantPermissions(['notifications'], { origin: server.url });
-    await pageB.context().addInitScript(stubNotifications);
+    await pageB.context().addInitScript(stubNotifications, 'granted');
     await openSignedIn(pageB, server.url, b.token, `/dm/${alice.username}`);
     await waitForDm(pageB, alice.username);
     await eventually(() => pageB.getByTestId('sidebar-status').textContent()).toContain('Connected');
