@@ -56,6 +56,7 @@ const rateLimitsSchema = z
       invites: limitRuleSchema.optional(),
       channelCreates: limitRuleSchema.optional(),
       reactions: limitRuleSchema.optional(),
+      uploads: limitRuleSchema.optional(),
     }),
   );
 
@@ -84,6 +85,11 @@ const envSchema = z.object({
     .union([z.literal(''), z.coerce.number().int().min(0).max(10 * 365 * 24 * 60)])
     .transform((v) => (v === '' ? undefined : v))
     .optional(),
+  // Empty or unset: DATA_DIR/files (without MONGODB_URL; with it, files go to GridFS).
+  FILES_DIR: z.string().optional(),
+  UPLOAD_MAX_MB: z.coerce.number().positive().max(10 * 1024).default(LIMITS.uploadMaxMbDefault),
+  // 0: no quota.
+  UPLOAD_QUOTA_MB: z.coerce.number().min(0).max(1024 * 1024).default(LIMITS.uploadQuotaMbDefault),
   REACTIONS_PER_MESSAGE_MAX: z.coerce.number().int().min(1).max(100).default(LIMITS.reactionsPerMessageDefault),
   AWAY_AFTER_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
   PRESENCE_SWEEP_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
@@ -171,6 +177,16 @@ export interface Config {
   editWindowMs: number | null;
   /** Most distinct reaction emoji on one message (`REACTIONS_PER_MESSAGE_MAX`). */
   reactionsPerMessageMax: number;
+  /**
+   * Where uploaded files are kept without MongoDB (`FILES_DIR`, by default `DATA_DIR/files`);
+   * undefined with MongoDB (files go to GridFS) and in tests without `FILES_DIR` (a temporary
+   * folder, removed when the stores close).
+   */
+  filesDir: string | undefined;
+  /** The largest upload in bytes (`UPLOAD_MAX_MB`), enforced while it streams in. */
+  uploadMaxBytes: number;
+  /** Bytes one user's stored files may take (`UPLOAD_QUOTA_MB`); null for no quota. */
+  uploadQuotaBytes: number | null;
   /** After how long with no activity in any tab a user shows as away. */
   awayAfterMs: number;
   /** How often presence is re-evaluated (idle users become away). */
@@ -249,6 +265,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     recallWindowMs: e.RECALL_WINDOW_SECONDS * 1000,
     editWindowMs: e.EDIT_WINDOW_MINUTES === undefined ? null : e.EDIT_WINDOW_MINUTES * 60_000,
     reactionsPerMessageMax: e.REACTIONS_PER_MESSAGE_MAX,
+    filesDir: e.MONGODB_URL ? undefined : e.FILES_DIR ? resolve(e.FILES_DIR) : e.NODE_ENV === 'test' ? undefined : join(e.DATA_DIR, 'files'),
+    uploadMaxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
+    uploadQuotaBytes: e.UPLOAD_QUOTA_MB === 0 ? null : Math.round(e.UPLOAD_QUOTA_MB * 1024 * 1024),
     awayAfterMs: Math.round(e.AWAY_AFTER_MINUTES * 60_000),
     presenceSweepMs: e.PRESENCE_SWEEP_MS,
     presenceFlushMs: e.PRESENCE_FLUSH_MS,

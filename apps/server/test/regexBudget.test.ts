@@ -46,6 +46,14 @@ const ATTACKS: Record<string, Attack> = {
   },
   'packages/shared/src/schemas.ts /^[A-Za-z0-9._-]+$/': { what: 'usernames', adversarial: pumped('', 'a', '!'), benign: pumped('', 'a', 'a') },
   'packages/shared/src/schemas.ts /^[A-Za-z0-9_-]+$/': { what: 'clientIds', adversarial: pumped('', 'a', '!'), benign: pumped('', 'a', 'a') },
+  'packages/shared/src/files.ts /^[0-9a-f]{24}$/': { what: 'file ids in sends', adversarial: pumped('', '0', 'x'), benign: plain },
+  'packages/shared/src/files.ts /[\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\u2028\\u2029\\uFEFF]/gu': {
+    what: 'invisible and control characters in uploaded file names',
+    adversarial: pumped('', '\u200B'),
+    benign: plainWide,
+  },
+  'packages/shared/src/files.ts /\\.[\\p{L}\\p{N}]{1,16}$/u': { what: 'the extension of a long uploaded file name', adversarial: pumped('', '.aaaaaaaaaaaaaaa', '!'.repeat(16)), benign: plainWide },
+  'packages/shared/src/files.ts /\\s+/gu': { what: 'white space folded in uploaded file names', adversarial: pumped('', ' \u03B1'), benign: plainWide },
   'packages/shared/src/schemas.ts /^[0-9a-f]{24}$/': { what: 'user and message ids', adversarial: pumped('', '0', 'x'), benign: plain },
   'packages/shared/src/roomSchemas.ts /^(lobby|dm:[0-9a-f]{24}:[0-9a-f]{24}|[cg]:[0-9a-f]{24})$/': {
     what: 'room ids in payloads',

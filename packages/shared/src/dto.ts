@@ -50,6 +50,12 @@ export interface MessageDto {
   /** Reactions, one entry per emoji in the order first used; absent when none. */
   reactions?: ReactionDto[];
   /**
+   * Files sent with the message (at most `LIMITS.attachmentsPerMessageMax`), in the order the
+   * sender listed them; absent when none. A message with attachments may have an empty `body`.
+   * A recall removes them with the body, and their bytes from storage.
+   */
+  attachments?: AttachmentDto[];
+  /**
    * Present only on a recall entry: the room's stream records each recall as an entry of its
    * own, with its own seq, so a client catching up learns of it in order. Its `body` is empty
    * and its author is whoever recalled. Clients apply it to the message it names (tombstone)
@@ -72,6 +78,51 @@ export interface MessageDto {
    * as a row, and never count it as unread.
    */
   change?: MessageChangeDto;
+}
+
+/**
+ * A stored file: what `POST /api/files` answers with (`UploadResponse`), and what a message
+ * carries for each of its attachments. Every field is decided by the server from the bytes.
+ */
+export interface AttachmentDto {
+  /** The file's id (24 lowercase hex digits). Its bytes are at `fileUrl(id)`. */
+  id: string;
+  /**
+   * The name to show and to save as: the uploader's name after `normalizeFileName` (NFC, no path,
+   * no control or direction characters, at most `LIMITS.fileNameMaxLength` code points). Only
+   * ever used for display and `Content-Disposition`; never part of a path.
+   */
+  name: string;
+  /**
+   * The media type found from the bytes (magic numbers), never from the name or the uploader's
+   * claim: `image/jpeg`, `image/png`, `image/webp`, `image/gif` for images, the detected type for
+   * other known formats (`application/pdf`…), `application/octet-stream` when unknown.
+   */
+  contentType: string;
+  /** Bytes served at `fileUrl(id)` (for images: after metadata was stripped). */
+  size: number;
+  /**
+   * `image`: a JPEG, PNG, WebP or GIF that decoded within `LIMITS.imagePixelsMax`; it has `width`,
+   * `height` and `thumbnail`, and is served inline. `file`: anything else, always served as a download.
+   */
+  kind: AttachmentKind;
+  /** Images: width in pixels, as displayed (after the EXIF orientation was applied). */
+  width?: number;
+  /** Images: height in pixels, as displayed. */
+  height?: number;
+  /**
+   * Images: the thumbnail's size in pixels (it fits in `LIMITS.thumbnailMaxEdge` on both sides,
+   * keeping the aspect ratio). Its bytes (WebP) are at `thumbnailUrl(id)`.
+   */
+  thumbnail?: { width: number; height: number };
+}
+
+/** What kind of attachment a file is (`AttachmentDto.kind`). */
+export type AttachmentKind = 'image' | 'file';
+
+/** `POST /api/files` answer (status 201): the stored upload, to list in `attachments` of a send. */
+export interface UploadResponse {
+  file: AttachmentDto;
 }
 
 /** Who a message mentions (`MessageDto.mentions`). */
@@ -113,7 +164,7 @@ export interface ReactionDto {
  * include later ones). Apply it by replacing those fields of the message it names.
  */
 export interface MessageStateDto {
-  /** The current text ('' once recalled). */
+  /** The current text ('' once recalled; a recalled message has no attachments either). */
   body: string;
   editedAt?: string;
   recalledAt?: string;

@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   'recall_window_expired',
   /** An edit after the edit window closed, or with editing switched off; nothing changed. */
   'edit_window_expired',
+  /** An upload over `UPLOAD_MAX_MB`, or an image over `LIMITS.imagePixelsMax` pixels (HTTP 413). Nothing was stored. */
+  'file_too_large',
+  /** An upload that would take the user's stored files over `UPLOAD_QUOTA_MB` (HTTP 413). Nothing was stored. */
+  'quota_exceeded',
   /** Too many requests; `retryAfterMs` says when to try again. */
   'rate_limited',
   /** A dependency (the database) is unreachable; retry later, nothing was stored. */

@@ -69,7 +69,9 @@ export interface LobbyClientToServerEvents {
    * Client → server: post a message to a room (the lobby by default). Ack: the stored message.
    * Every member's sockets (the sender's other tabs too) hear `message:new` (on `/dm` as
    * `dm:message` for a private room), except on a retry with a `clientId` the author already
-   * used, which acks the original message and broadcasts nothing.
+   * used, which acks the original message and broadcasts nothing. `attachments` names files the
+   * sender uploaded with `POST /api/files`; one that is not theirs, not stored or already part of
+   * another message is refused with `not_found` (field `attachments.<index>`), and nothing is stored.
    */
   'message:send': (payload: SendMessagePayload, ack: AckFn<MessageDto>) => void;
   /** Client → server: a page of older messages, oldest first. Ack: a page whose `hasMore` says older ones exist. Nobody else hears anything. */
@@ -168,6 +170,7 @@ export interface DmClientToServerEvents {
    * sockets hear it (`dm:message`; `message:new` on `/lobby` for a public room), and for a DM
    * both participants then hear `conversation:update` (other rooms' members count unread from
    * the entries themselves); a retry with a used `clientId` acks the original and emits nothing.
+   * `attachments` work as for `message:send`.
    */
   'dm:send': (payload: DmSendPayload, ack: AckFn<MessageDto>) => void;
   /** Client → server: a page of older messages in a room, oldest first. */

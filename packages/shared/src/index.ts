@@ -4,6 +4,7 @@ export * from './schemas.js';
 export * from './roomSchemas.js';
 export * from './messageSchemas.js';
 export * from './mentions.js';
+export * from './files.js';
 export * from './dto.js';
 export * from './events.js';
 export * from './validate.js';

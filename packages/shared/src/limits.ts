@@ -81,6 +81,27 @@ export const LIMITS = {
   seenByMembersMax: 50,
   /** Grapheme clusters a reply's quote keeps of the original (`ReplyQuoteDto.excerpt`). */
   replyExcerptGraphemes: 120,
+  /** Most files one message may carry (`MessageDto.attachments`; Slack and Mattermost stop at 10 too). */
+  attachmentsPerMessageMax: 10,
+  /**
+   * Longest file name kept, in code points after `normalizeFileName` (255 is the common
+   * file-system limit for one name); a longer one is cut before its extension.
+   */
+  fileNameMaxLength: 255,
+  /** Default for `UPLOAD_MAX_MB`: the largest upload, in MiB (1 MiB = 1,048,576 bytes). */
+  uploadMaxMbDefault: 25,
+  /** Default for `UPLOAD_QUOTA_MB`: the bytes one user's stored files may take, in MiB (0: no quota). */
+  uploadQuotaMbDefault: 1024,
+  /**
+   * Most pixels (width × height, every frame of an animation together) an image may have to be
+   * decoded, so that a small file cannot expand to gigabytes of memory: 7680 × 4320 (8K UHD),
+   * Mattermost's default `MaxImageResolution`. A larger image is refused with `file_too_large`.
+   */
+  imagePixelsMax: 33_177_600,
+  /** A thumbnail fits in a square of this many pixels, keeping the aspect ratio (twice the web app's largest inline size). */
+  thumbnailMaxEdge: 800,
+  /** An upload no message has taken is removed this long (ms) after it was stored: 24 hours. */
+  unattachedUploadTtlMs: 24 * 60 * 60 * 1000,
   /** Largest JSON request body the HTTP API accepts, in bytes. */
   maxHttpBodyBytes: 16 * 1024,
 } as const;

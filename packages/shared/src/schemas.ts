@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { LOBBY_ROOM_ID, roomIdSchema } from './roomSchemas.js';
 import { userName, userText } from './text.js';
+import { attachmentsSchema } from './files.js';
 
 /** A username: letters, digits, `.`, `_` and `-`; unique case-insensitively. */
 export const usernameSchema = z
@@ -54,6 +55,15 @@ export const clientIdSchema = z
 /** A message body as the user typed it; stored after NFC normalisation and trimming, at most `bodyMaxLength` code points. */
 export const bodySchema = userText(LIMITS.bodyMaxLength, 'body');
 
+/** A sent message's body: like {@link bodySchema}, but empty (`''`, or absent) when the message carries attachments. */
+const sentBodySchema = userText(LIMITS.bodyMaxLength, 'body', { mayBeEmpty: true }).default('');
+
+/** A send needs something to show: a body, attachments, or both. */
+function hasContent(send: { body: string; attachments?: string[] | undefined }): boolean {
+  return send.body !== '' || (send.attachments?.length ?? 0) > 0;
+}
+const NEEDS_CONTENT = { error: 'body must not be empty (unless the message carries attachments)', path: ['body'] };
+
 /** A message id: 24 lowercase hex digits. Checked by format before any lookup. */
 export const messageIdSchema = z.string({ error: 'id must be a string' }).regex(/^[0-9a-f]{24}$/, { error: 'id must be a message id (24 hex digits)' });
 
@@ -69,13 +79,16 @@ const seqSchema = z.int({ error: 'must be an integer' }).min(0, { error: 'must n
 /** On `/lobby`: the room an event is about; the lobby when absent (what clients before rooms send). */
 const lobbyRoomIdSchema = roomIdSchema.default(LOBBY_ROOM_ID);
 
-/** `message:send` payload. */
-export const sendMessageSchema = z.strictObject({
-  roomId: lobbyRoomIdSchema,
-  clientId: clientIdSchema,
-  body: bodySchema,
-  replyTo: replyToSchema.optional(),
-});
+/** `message:send` payload: text (`body`), files (`attachments`, see `attachmentsSchema`), or both. */
+export const sendMessageSchema = z
+  .strictObject({
+    roomId: lobbyRoomIdSchema,
+    clientId: clientIdSchema,
+    body: sentBodySchema,
+    replyTo: replyToSchema.optional(),
+    attachments: attachmentsSchema.optional(),
+  })
+  .refine(hasContent, NEEDS_CONTENT);
 
 /** `message:history` payload: the page of messages just before `beforeSeq` (the newest page without it). */
 export const historySchema = z.strictObject({
@@ -125,10 +138,12 @@ export const dmSendSchema = z
     to: userIdSchema.optional(),
     roomId: roomIdSchema.optional(),
     clientId: clientIdSchema,
-    body: bodySchema,
+    body: sentBodySchema,
     replyTo: replyToSchema.optional(),
+    attachments: attachmentsSchema.optional(),
   })
-  .refine((send) => (send.to === undefined) !== (send.roomId === undefined), { error: 'name exactly one of to and roomId', path: ['to'] });
+  .refine((send) => (send.to === undefined) !== (send.roomId === undefined), { error: 'name exactly one of to and roomId', path: ['to'] })
+  .refine(hasContent, NEEDS_CONTENT);
 
 /** `dm:history` payload: like `message:history`, in one DM room. */
 export const dmHistorySchema = z.strictObject({

@@ -108,10 +108,10 @@ export function hasVisibleCharacter(text: string): boolean {
   return VISIBLE.test(text);
 }
 
-function bounded(maxLength: number, what: string) {
+function bounded(maxLength: number, what: string, minLength = 1) {
   return z
     .string()
-    .min(1, { error: `${what} must not be empty` })
+    .min(minLength, { error: `${what} must not be empty` })
     .refine((s) => s.length === 0 || hasVisibleCharacter(s), { error: `${what} must contain a visible character` })
     .refine((s) => textLength(s) <= maxLength, { error: `${what} must be at most ${maxLength} characters` });
 }
@@ -119,10 +119,11 @@ function bounded(maxLength: number, what: string) {
 /**
  * A user-written text field (a message body): refuses control characters and lone surrogates,
  * stores {@link normalizeBody}, refuses a text with no visible character (see
- * {@link hasVisibleCharacter}), and checks its {@link textLength} against `maxLength`.
+ * {@link hasVisibleCharacter}), and checks its {@link textLength} against `maxLength`. With
+ * `mayBeEmpty`, a text that is empty after trimming is accepted as `''`.
  */
-export function userText(maxLength: number, what: string) {
-  return checked(what).transform(normalizeBody).pipe(bounded(maxLength, what));
+export function userText(maxLength: number, what: string, options: { mayBeEmpty?: boolean } = {}) {
+  return checked(what).transform(normalizeBody).pipe(bounded(maxLength, what, options.mayBeEmpty ? 0 : 1));
 }
 
 /**

@@ -109,7 +109,7 @@ describe('text with nothing visible', () => {
   });
 
   it('still calls an empty or whitespace-only body empty, not invisible', () => {
-    expect(send(' \n\uFEFF ')).toMatchObject({ ok: false, error: { message: 'body: body must not be empty' } });
+    expect(send(' \n\uFEFF ')).toMatchObject({ ok: false, error: { message: 'body: body must not be empty (unless the message carries attachments)' } });
   });
 
   it('refuses display names of only invisible characters or blanks, naming the first', () => {

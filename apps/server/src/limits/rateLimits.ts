@@ -33,6 +33,8 @@ export interface RateLimitRules {
   channelCreates: LimitRule;
   /** Reactions added or taken back, per user (edits count as messages). */
   reactions: LimitRule;
+  /** Files uploaded (`POST /api/files`), per user; refused ones count too, so probing costs the same. */
+  uploads: LimitRule;
 }
 
 export type LimitName = keyof RateLimitRules;
@@ -48,6 +50,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   invites: { points: 30, durationSeconds: 60 },
   channelCreates: { points: 10, durationSeconds: 60 * 60 },
   reactions: { points: 20, durationSeconds: 10 },
+  uploads: { points: 30, durationSeconds: 60 },
 };
 
 type Limiter = Pick<RateLimiterAbstract, 'consume' | 'delete'> | BurstyRateLimiter;

@@ -1,4 +1,5 @@
-import type { AuthorDto, MemberRole, MentionDto, MessageChangeDto, MessageDto, ReactionDto, RoomEventDto, UserDto } from '@confab/shared';
+import type { Readable } from 'node:stream';
+import type { AttachmentDto, AttachmentKind, AuthorDto, MemberRole, MentionDto, MessageChangeDto, MessageDto, ReactionDto, RoomEventDto, UserDto } from '@confab/shared';
 
 /** A user as stored: the public fields plus the password hash, which never leaves the server. */
 export interface UserRecord extends UserDto {
@@ -66,6 +67,8 @@ export interface NewMessage {
   replyTo?: { messageId: string; seq: number };
   /** The members the body mentions, resolved by the caller; absent or empty when none. */
   mentions?: MentionDto[];
+  /** The files sent with the message (already claimed for it, see FileStore.claim); absent or empty when none. */
+  attachments?: AttachmentDto[];
   /**
    * Keep running counts of each author's messages with the room's entries, so that `countUnread`
    * reads two entries' counts instead of counting the range between them. For rooms with few
@@ -115,8 +118,8 @@ export interface MessageStore {
    */
   edit(id: string, change: { body: string; mentions: MentionDto[]; editedAt: Date }): Promise<StoredMessage | null>;
   /**
-   * Erases a message's body for good and sets `recalledAt` (kept from the first call when
-   * repeated). Does nothing when no message has this id.
+   * Erases a message's body, mentions and attachments for good and sets `recalledAt` (kept from
+   * the first call when repeated). Does nothing when no message has this id.
    */
   erase(id: string, at: Date): Promise<void>;
   /**
@@ -293,11 +296,98 @@ export interface SessionStore {
   revokeAllForUser(userId: string): Promise<number>;
 }
 
+/** A stored file's metadata (its bytes are blobs: see FileStore). */
+export interface FileRecord {
+  /** 24 lowercase hex digits, made by the server (`newId`), never derived from the upload. */
+  id: string;
+  /** Who uploaded it. */
+  ownerId: string;
+  /** Display name (`normalizeFileName`): never used as a path. */
+  name: string;
+  /** Detected from the bytes (see AttachmentDto.contentType). */
+  contentType: string;
+  kind: AttachmentKind;
+  /** Bytes of the `file` blob. */
+  size: number;
+  /** Images: pixels, as displayed. */
+  width?: number;
+  height?: number;
+  /** Images: the `thumbnail` blob's pixels and bytes. */
+  thumbnail?: { width: number; height: number; size: number };
+  /** Hex SHA-256 of the `file` blob: the ETag. */
+  sha256: string;
+  createdAt: Date;
+}
+
+/**
+ * Which message took a file. At most one per file, kept unique by the store (an insert under a
+ * unique key, the one write both MongoDB and FerretDB make atomic), so two sends racing for one
+ * upload cannot both have it. A retried send finds its own claim by `(authorId, clientId)`.
+ */
+export interface FileClaim {
+  fileId: string;
+  authorId: string;
+  /** The send's clientId. */
+  clientId: string;
+  roomId: string;
+  /** Set once the message is stored. */
+  messageId?: string;
+  at: Date;
+}
+
+/** Which of a file's blobs: its bytes as served, or an image's thumbnail. */
+export type BlobKind = 'file' | 'thumbnail';
+
+/** An inclusive byte range of a blob (as HTTP Range counts). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Uploaded files: blobs (bytes, streamed in and out, never held whole in memory), their records,
+ * and claims by messages. MongoDB: GridFS and two collections, so every instance serves every
+ * file and a database backup holds the files. Embedded: a private local folder (`FILES_DIR`)
+ * whose paths are made only from server-made ids.
+ */
+export interface FileStore {
+  /**
+   * Streams `source` into the file's blob of this kind, replacing nothing (a blob is written once).
+   * Resolves with the bytes written; if `source` errors, rejects with its error and leaves nothing stored.
+   */
+  putBlob(fileId: string, kind: BlobKind, source: Readable): Promise<number>;
+  /**
+   * The blob's bytes (only `range`, when given; it must lie within the blob), as a stream; null
+   * when there is no such blob.
+   */
+  readBlob(fileId: string, kind: BlobKind, range?: ByteRange): Promise<Readable | null>;
+  /** Records a file whose blobs are stored. */
+  create(record: FileRecord): Promise<void>;
+  find(id: string): Promise<FileRecord | null>;
+  /** Bytes the user's stored files take (every blob of every record they own). */
+  usage(ownerId: string): Promise<number>;
+  /**
+   * Claims the file for a message, unless it is claimed: returns the claim stored, this one or the
+   * earlier one (compare `authorId` and `clientId` to tell). Concurrent claims: exactly one wins.
+   */
+  claim(claim: FileClaim): Promise<FileClaim>;
+  claimOf(fileId: string): Promise<FileClaim | null>;
+  /** Records the stored message on the file's claim. */
+  setClaimMessage(fileId: string, messageId: string): Promise<void>;
+  /** Removes the claim if `(authorId, clientId)` made it (a send refused after claiming); otherwise nothing. */
+  releaseClaim(fileId: string, authorId: string, clientId: string): Promise<void>;
+  /** Removes the file: its blobs, record and claim. Idempotent; a missing file is no error. */
+  delete(id: string): Promise<void>;
+  /** Files created before `before` that no message has claimed (oldest first, at most `limit`): the orphan sweep's work. */
+  unclaimedBefore(before: Date, limit: number): Promise<FileRecord[]>;
+}
+
 /** Every store the app needs, plus their lifecycle. */
 export interface Stores {
   users: UserStore;
   messages: MessageStore;
   reactions: ReactionStore;
+  files: FileStore;
   sessions: SessionStore;
   conversations: ConversationStore;
   rooms: RoomStore;
