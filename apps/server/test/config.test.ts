@@ -45,3 +45,26 @@ describe('message settings', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', ...env })).toThrow(message);
   });
 });
+
+describe('file settings', () => {
+  it('uploads take 25 MiB at most and 1 GiB per user by default; UPLOAD_QUOTA_MB=0 lifts the quota', () => {
+    expect(loadConfig({ NODE_ENV: 'test' })).toMatchObject({ uploadMaxBytes: 25 * 1024 * 1024, uploadQuotaBytes: 1024 * 1024 * 1024 });
+    expect(loadConfig({ NODE_ENV: 'test', UPLOAD_MAX_MB: '0.5', UPLOAD_QUOTA_MB: '0' })).toMatchObject({ uploadMaxBytes: 512 * 1024, uploadQuotaBytes: null });
+  });
+
+  it('keeps files in DATA_DIR/files without MongoDB, in GridFS with it, and in a throwaway folder in tests unless FILES_DIR is set', () => {
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), DATA_DIR: '/srv/confab' }).filesDir).toBe('/srv/confab/files');
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), DATA_DIR: '/srv/confab', FILES_DIR: '/mnt/files' }).filesDir).toBe('/mnt/files');
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), MONGODB_URL: 'mongodb://db/confab', FILES_DIR: '/mnt/files' }).filesDir).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'test' }).filesDir).toBeUndefined();
+  });
+
+  it.each([
+    [{ UPLOAD_MAX_MB: '0' }, /UPLOAD_MAX_MB/],
+    [{ UPLOAD_MAX_MB: 'big' }, /UPLOAD_MAX_MB/],
+    [{ UPLOAD_QUOTA_MB: '-1' }, /UPLOAD_QUOTA_MB/],
+    [{ RATE_LIMITS: '{"uploads":{"points":0,"durationSeconds":60}}' }, /RATE_LIMITS/],
+  ])('refuses %j with a readable message', (env, message) => {
+    expect(() => loadConfig({ NODE_ENV: 'test', ...env })).toThrow(message);
+  });
+});

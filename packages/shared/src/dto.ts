@@ -402,6 +402,8 @@ export interface ServerSettings {
   reactionsPerMessageMax: number;
   /** After how long without activity in any tab a user shows as away, in ms. */
   awayAfterMs: number;
+  /** The largest upload the server takes, in bytes (`UPLOAD_MAX_MB`); larger ones are refused with `file_too_large`. */
+  uploadMaxBytes: number;
   /**
    * The server's clock when it answered (ISO 8601, UTC). Clients measure their clock's offset
    * from it, so that windows and relative times they show follow the server, not the device.

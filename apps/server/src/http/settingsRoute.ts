@@ -2,10 +2,10 @@ import type { ServerSettings } from '@confab/shared';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 
-/** `GET /api/settings`: the timings a client shows (recall window, away delay) and the server's clock. Public: nothing secret. */
+/** `GET /api/settings`: the timings and limits a client shows (recall window, away delay, upload size) and the server's clock. Public: nothing secret. */
 export function registerSettingsRoute(
   app: FastifyInstance,
-  config: Pick<Config, 'recallWindowMs' | 'awayAfterMs' | 'editWindowMs' | 'reactionsPerMessageMax'>,
+  config: Pick<Config, 'recallWindowMs' | 'awayAfterMs' | 'editWindowMs' | 'reactionsPerMessageMax' | 'uploadMaxBytes'>,
   now: () => Date = () => new Date(),
 ): void {
   app.get('/api/settings', async (_request, reply) => {
@@ -16,6 +16,7 @@ export function registerSettingsRoute(
       editWindowMs: config.editWindowMs,
       reactionsPerMessageMax: config.reactionsPerMessageMax,
       awayAfterMs: config.awayAfterMs,
+      uploadMaxBytes: config.uploadMaxBytes,
       serverTime: now().toISOString(),
     } satisfies ServerSettings;
   });
