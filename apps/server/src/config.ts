@@ -178,9 +178,10 @@ export interface Config {
   /** Most distinct reaction emoji on one message (`REACTIONS_PER_MESSAGE_MAX`). */
   reactionsPerMessageMax: number;
   /**
-   * Where uploaded files are kept without MongoDB (`FILES_DIR`, by default `DATA_DIR/files`);
-   * undefined with MongoDB (files go to GridFS) and in tests without `FILES_DIR` (a temporary
-   * folder, removed when the stores close).
+   * Where uploaded files are kept without MongoDB: `FILES_DIR`, by default `DATA_DIR/files` in
+   * development (beside the embedded store's file). Undefined with MongoDB (files go to GridFS),
+   * and without `FILES_DIR` when nothing else is kept either (tests, production without MongoDB):
+   * a temporary folder then, removed when the stores close.
    */
   filesDir: string | undefined;
   /** The largest upload in bytes (`UPLOAD_MAX_MB`), enforced while it streams in. */
@@ -265,7 +266,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     recallWindowMs: e.RECALL_WINDOW_SECONDS * 1000,
     editWindowMs: e.EDIT_WINDOW_MINUTES === undefined ? null : e.EDIT_WINDOW_MINUTES * 60_000,
     reactionsPerMessageMax: e.REACTIONS_PER_MESSAGE_MAX,
-    filesDir: e.MONGODB_URL ? undefined : e.FILES_DIR ? resolve(e.FILES_DIR) : e.NODE_ENV === 'test' ? undefined : join(e.DATA_DIR, 'files'),
+    // Beside the embedded store's file, which remembers the messages that hold them; with memory
+    // only (tests, production without MongoDB) they are as throwaway as the messages.
+    filesDir: e.MONGODB_URL ? undefined : e.FILES_DIR ? resolve(e.FILES_DIR) : e.NODE_ENV === 'development' ? join(e.DATA_DIR, 'files') : undefined,
     uploadMaxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
     uploadQuotaBytes: e.UPLOAD_QUOTA_MB === 0 ? null : Math.round(e.UPLOAD_QUOTA_MB * 1024 * 1024),
     awayAfterMs: Math.round(e.AWAY_AFTER_MINUTES * 60_000),

@@ -52,8 +52,9 @@ describe('file settings', () => {
     expect(loadConfig({ NODE_ENV: 'test', UPLOAD_MAX_MB: '0.5', UPLOAD_QUOTA_MB: '0' })).toMatchObject({ uploadMaxBytes: 512 * 1024, uploadQuotaBytes: null });
   });
 
-  it('keeps files in DATA_DIR/files without MongoDB, in GridFS with it, and in a throwaway folder in tests unless FILES_DIR is set', () => {
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), DATA_DIR: '/srv/confab' }).filesDir).toBe('/srv/confab/files');
+  it('keeps files in DATA_DIR/files beside the embedded store, in GridFS with MongoDB, and in a throwaway folder when messages are not kept either, unless FILES_DIR is set', () => {
+    expect(loadConfig({ NODE_ENV: 'development', SESSION_SECRET: 'x'.repeat(32), DATA_DIR: '/srv/confab' }).filesDir).toBe('/srv/confab/files');
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), DATA_DIR: '/srv/confab' }).filesDir).toBeUndefined();
     expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), DATA_DIR: '/srv/confab', FILES_DIR: '/mnt/files' }).filesDir).toBe('/mnt/files');
     expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), MONGODB_URL: 'mongodb://db/confab', FILES_DIR: '/mnt/files' }).filesDir).toBeUndefined();
     expect(loadConfig({ NODE_ENV: 'test' }).filesDir).toBeUndefined();
