@@ -86,6 +86,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     async close() {
       await app.close();
       await redis?.close();
+      // Stores made here are closed here (a temporary files folder goes with them); a caller's are the caller's.
+      if (!options.stores) await stores.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { dmRoomId } from '@confab/shared';
+import { Readable } from 'node:stream';
 import mongoose from 'mongoose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDmService } from '../src/services/dmService.js';
@@ -42,6 +43,21 @@ async function createUser(stores: Stores, username: string): Promise<UserRecord>
   const user = await stores.users.create({ username, displayName: username, passwordHash: 'hash', createdAt: new Date() });
   if (user === 'username_taken') throw new Error('unexpected');
   return user;
+}
+
+/** The `$match` of every aggregate mongoose sends while `run` runs (recordOps leaves pipelines out). */
+async function recordPipelines<T>(run: () => Promise<T>): Promise<{ result: T; matches: { collection: string; match: Record<string, unknown> }[] }> {
+  const matches: { collection: string; match: Record<string, unknown> }[] = [];
+  mongoose.set('debug', (collection: string, method: string, pipeline?: unknown) => {
+    if (method !== 'aggregate' || !Array.isArray(pipeline)) return;
+    const first = pipeline[0] as { $match?: Record<string, unknown> } | undefined;
+    matches.push({ collection, match: first?.$match ?? {} });
+  });
+  try {
+    return { result: await run(), matches };
+  } finally {
+    mongoose.set('debug', false);
+  }
 }
 
 function describeOp(op: RecordedOp): string {
@@ -175,6 +191,59 @@ describe('the database path', () => {
         expect(stages, describeOp(op)).not.toContain('SORT');
       }
     }
+  });
+
+  it('every query of the file store (records, claims, quota, orphan sweep) is served by an index, and GridFS has the indexes its reads use', async () => {
+    const { stores, otherServer, raw } = await database();
+    const owner = await createUser(stores, 'owner');
+    const at = new Date('2026-03-01T12:00:00.000Z');
+    const hex = (n: number) => n.toString(16).padStart(24, '0');
+    const record = (id: string, minutes: number) => ({
+      id, ownerId: owner.id, name: 'a.png', contentType: 'image/png', kind: 'image' as const, size: 10,
+      thumbnail: { width: 1, height: 1, size: 2 }, sha256: 'ab'.repeat(32), createdAt: new Date(at.getTime() + minutes * 60_000),
+    });
+    // A full page of claimed files ahead of the unclaimed one, so the sweep reads a second page.
+    const claimedIds = Array.from({ length: 100 }, (_, i) => hex(0x1000 + i));
+    await raw.collection('fileRecords').insertMany(
+      claimedIds.map((id, i) => {
+        const { id: _id, ...fields } = record(id, i);
+        return { ...fields, _id: _id as never, bytes: 12, isClaimed: false };
+      }),
+    );
+    await raw.collection('fileClaims').insertMany(claimedIds.map((id) => ({ _id: id as never, authorId: owner.id, clientId: `c-${id}`, roomId: 'lobby', at })));
+    const [fileId, orphanId] = [hex(0x2000), hex(0x2001)];
+
+    const { ops } = await recordOps(async () => {
+      await stores.files.putBlob(fileId, 'file', Readable.from([Buffer.from('bytes')]));
+      await stores.files.create(record(fileId, 200));
+      await stores.files.create(record(orphanId, 201));
+      await otherServer.files.find(fileId);
+      const claim = { fileId, authorId: owner.id, clientId: 'send-1', roomId: 'lobby', at };
+      await stores.files.claim(claim);
+      await otherServer.files.claim({ ...claim, clientId: 'send-2' });
+      await otherServer.files.claimOf(fileId);
+      await stores.files.setClaimMessage(fileId, hex(0x77));
+      await otherServer.files.releaseClaim(fileId, owner.id, 'send-2');
+      await stores.files.releaseClaim(fileId, owner.id, 'send-1');
+      const swept = await otherServer.files.unclaimedBefore(new Date(at.getTime() + 300 * 60_000), 10);
+      expect(swept.map((r) => r.id)).toEqual([fileId, orphanId]);
+      await stores.files.delete(fileId);
+    });
+    const pipelines = await recordPipelines(() => otherServer.files.usage(owner.id));
+    expect(pipelines.result).toBe(100 * 12 + 12);
+
+    const indexes = new Map<string, { name: string; key: IndexKey }[]>();
+    for (const { name } of await raw.db!.listCollections().toArray()) indexes.set(name, (await raw.collection(name).indexes()) as { name: string; key: IndexKey }[]);
+    const queries = filteredOps(ops);
+    expect(new Set(queries.map((op) => op.collection))).toEqual(new Set(['fileRecords', 'fileClaims']));
+    const unserved = queries.filter((op) => !servingIndex(op.filter, op.options.sort as Record<string, number> | undefined, indexes.get(op.collection) ?? []));
+    expect(unserved.map(describeOp)).toEqual([]);
+    // The quota's aggregate starts with a $match, which the index must serve.
+    expect(pipelines.matches).toEqual([{ collection: 'fileRecords', match: { ownerId: owner.id } }]);
+    for (const { collection, match } of pipelines.matches) expect(servingIndex(match, undefined, indexes.get(collection) ?? []), collection).toBeDefined();
+    // The driver's own GridFS reads: a blob by _id, its chunks by files_id in order of n.
+    expect(servingIndex({ files_id: fileId }, { n: 1 }, indexes.get('files.chunks') ?? [])).toMatchObject({ unique: true });
+    expect(servingIndex({ _id: fileId }, undefined, indexes.get('files.files') ?? [])).toBeDefined();
   });
 
   it('an append to a long room is one insert: a room this server never saw is tried at seq 1, then its newest seq is read once, newest first through the (roomId, seq) index', async () => {

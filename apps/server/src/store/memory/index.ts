@@ -1,3 +1,4 @@
+import { LocalFileStore } from '../local/localFileStore.js';
 import type { NewReaction, SessionRecord, StoredMessage, Stores, UserRecord } from '../ports.js';
 import { MemoryConversationStore, type SavedConversations } from './memoryConversationStore.js';
 import { MemoryMessageStore } from './memoryMessageStore.js';
@@ -18,13 +19,26 @@ export interface SavedStores {
 }
 
 export interface MemoryStores extends Stores {
+  files: LocalFileStore;
   /** The whole state, for writing out; read it before the next await. */
   saved(): SavedStores;
 }
 
-/** The embedded default: everything in this process's memory, gone when it exits unless a caller saves it. */
-export function createMemoryStores(options: MemoryStoreOptions<SavedStores> = {}): MemoryStores {
+export interface MemoryStoresOptions extends MemoryStoreOptions<SavedStores> {
+  /**
+   * The folder uploaded files are kept in (see LocalFileStore), opened on first use; without one,
+   * a temporary folder made when the first file arrives and removed by `close()`.
+   */
+  filesDir?: string;
+}
+
+/**
+ * The embedded default: everything in this process's memory, gone when it exits unless a caller
+ * saves it; files (which memory is no place for) in a local folder.
+ */
+export function createMemoryStores(options: MemoryStoresOptions = {}): MemoryStores {
   const { saved, onChange } = options;
+  const files = new LocalFileStore(options.filesDir);
   const users = new MemoryUserStore({ saved: saved?.users, onChange });
   const messages = new MemoryMessageStore({ saved: saved?.messages, onChange });
   const reactions = new MemoryReactionStore({ saved: saved?.reactions, onChange });
@@ -36,11 +50,12 @@ export function createMemoryStores(options: MemoryStoreOptions<SavedStores> = {}
     users,
     messages,
     reactions,
+    files,
     sessions,
     conversations,
     rooms,
     isReady: async () => true,
-    close: async () => {},
+    close: () => files.close(),
     saved: () => ({
       users: users.saved(),
       sessions: sessions.saved(),

@@ -16,6 +16,8 @@ export interface PersistedMemoryStoresOptions {
   writeDelayMs?: number;
   /** Sessions that expired before this moment are not loaded. */
   now?: () => Date;
+  /** Where uploaded files are kept (see createMemoryStores); opened here, so a bad folder fails start-up. */
+  filesDir?: string;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface PersistedMemoryStoresOptions {
  * Throws, naming the file and leaving it untouched, when the file cannot be loaded.
  */
 export async function openPersistedMemoryStores(path: string, options: PersistedMemoryStoresOptions): Promise<MemoryStores> {
-  const { logger, writeDelayMs = 1_000, now = () => new Date() } = options;
+  const { logger, writeDelayMs = 1_000, now = () => new Date(), filesDir } = options;
   try {
     ensureDataDir(dirname(path));
   } catch (err) {
@@ -37,15 +39,31 @@ export async function openPersistedMemoryStores(path: string, options: Persisted
   try {
     const at = now();
     const saved = loaded && { ...loaded, sessions: loaded.sessions.filter((s) => s.expiresAt > at) };
-    stores = createMemoryStores({ ...(saved ? { saved } : {}), onChange: () => writer.changed() });
+    stores = createMemoryStores({ ...(saved ? { saved } : {}), onChange: () => writer.changed(), filesDir });
   } catch (err) {
     throw unreadableStoreFile(path, (err as Error).message);
   }
+  if (filesDir) await openFiles(stores, filesDir);
   return {
     ...stores,
     kind: 'memory (file)',
-    close: () => writer.close(),
+    close: async () => {
+      try {
+        await writer.close();
+      } finally {
+        await stores.files.close();
+      }
+    },
   };
+}
+
+/** Opens the stores' files folder now, so that a folder the server cannot use fails start-up, saying which. */
+export async function openFiles(stores: MemoryStores, filesDir: string): Promise<void> {
+  try {
+    await stores.files.open();
+  } catch (err) {
+    throw new Error(`Could not keep files in ${filesDir}: ${(err as Error).message}. Set FILES_DIR to a folder this user may write.`);
+  }
 }
 
 /** Writes the state some time after the first unsaved change, one write at a time, and finally on close. */

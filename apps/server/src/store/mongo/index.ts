@@ -4,6 +4,10 @@ import type { Stores } from '../ports.js';
 import { createAvailabilityGuard } from './availability.js';
 import { connectWithRetry } from './connect.js';
 import { activityModel, conversationModel } from './conversationModel.js';
+import { fileClaimModel } from './fileClaimModel.js';
+import { fileModel } from './fileModel.js';
+import { GridFsBlobs } from './gridFsBlobs.js';
+import { GridFsFileStore } from './gridFsFileStore.js';
 import { ensureIndexes } from './indexes.js';
 import { watchForLostWrites } from './lostWrites.js';
 import { membershipModel } from './membershipModel.js';
@@ -60,8 +64,11 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
         pendingRecalls: pendingRecallModel(c),
         rooms: roomModel(c),
         memberships: membershipModel(c),
+        files: fileModel(c),
+        fileClaims: fileClaimModel(c),
       };
       await ensureIndexes(models, options.logger);
+      await GridFsBlobs.ensureIndexes(c);
       await backfillDisplayNameKeys(models.users, options.logger);
       return models;
     },
@@ -90,6 +97,7 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
     sessions: new MongoSessionStore(models.sessions, guarded),
     conversations: new MongoConversationStore(models, guarded),
     rooms: new MongoRoomStore(models, guarded),
+    files: new GridFsFileStore(models, new GridFsBlobs(connection), guarded),
     async isReady() {
       if (connection.readyState !== mongoose.ConnectionStates.connected) return false;
       try {

@@ -1,6 +1,8 @@
 import type { Logger } from '../../logger.js';
 import type { ActivityModel, ConversationModel } from './conversationModel.js';
 import { isNotImplementedError } from './driverErrors.js';
+import type { FileClaimModel } from './fileClaimModel.js';
+import type { FileModel } from './fileModel.js';
 import type { MembershipModel } from './membershipModel.js';
 import type { MessageModel } from './messageModel.js';
 import type { PendingRecallModel } from './pendingRecallModel.js';
@@ -27,6 +29,8 @@ export async function ensureIndexes(
     pendingRecalls: PendingRecallModel;
     rooms: RoomModel;
     memberships: MembershipModel;
+    files: FileModel;
+    fileClaims: FileClaimModel;
   },
   logger: Logger,
 ): Promise<void> {
@@ -41,6 +45,9 @@ export async function ensureIndexes(
   await models.rooms.createIndexes();
   await models.memberships.createIndexes();
   await models.sessions.createIndexes();
+  await models.files.createIndexes();
+  // Only the _id index, but creating the collection now means a first claim never races its creation.
+  await models.fileClaims.createCollection();
   try {
     await models.sessions.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' });
   } catch (err) {
