@@ -1,4 +1,5 @@
 import { isolateText, type ConversationDto, type ReadMarkDto } from '@confab/shared';
+import { attachmentsText } from './attachments';
 import { oneLine } from './graphemes';
 
 /** Newest activity first; ties by room id, descending, as the server pages them. */
@@ -90,7 +91,8 @@ export function isNotesToSelf(conversation: Pick<ConversationDto, 'peer'>, myId:
 /**
  * The sidebar's one-line preview in two parts: `actor`, a user's name to be shown isolated (so
  * it cannot turn the words after it around), or null; and the text that follows it. The
- * newest message's first line, "You: " before one's own; a recall names who recalled.
+ * newest message's first line (its files, `📎 cat.png`, when it has no text), "You: " before
+ * one's own; a recall names who recalled.
  */
 export function previewParts(conversation: ConversationDto, myId: string | undefined): { actor: string | null; text: string } {
   const last = conversation.lastMessage;
@@ -98,7 +100,7 @@ export function previewParts(conversation: ConversationDto, myId: string | undef
   if (last.recall || last.recalledAt) {
     return isOwnInPair(last.author.id, conversation, myId) ? { actor: null, text: 'You recalled a message' } : { actor: last.author.name, text: ' recalled a message' };
   }
-  const firstLine = oneLine(last.body);
+  const firstLine = oneLine(last.body) || attachmentsText(last.attachments);
   return { actor: null, text: last.author.id === myId && !isNotesToSelf(conversation, myId) ? `You: ${firstLine}` : firstLine };
 }
 

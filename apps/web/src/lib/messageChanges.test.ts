@@ -2,9 +2,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { reactive } from 'vue';
 import type { MessageDto, MessagePage, MessageStateDto } from '@confab/shared';
 import type { Result } from '../services/request';
+import { fileAttachment, imageAttachment } from '../testing/attachments';
 import { ALICE, BOB, message } from '../testing/factories';
 import { applyStates, collectStates, isChangeEntry, quoteOf } from './messageChanges';
 import { createRoomMessages, REPLY_RECALLED_MESSAGE, type RoomTransport } from './roomMessages';
+import { buildTimeline, type TimelineMessage } from './timeline';
 
 const EDITED_AT = new Date(Date.UTC(2026, 2, 1, 12, 5)).toISOString();
 const RECALLED_AT = new Date(Date.UTC(2026, 2, 1, 12, 6)).toISOString();
@@ -294,5 +296,69 @@ describe('edits and reactions in the shared room logic', () => {
     expect(r.messages[0]!.seq).toBe(1);
     expect(await r.locate(1)).toBe(true);
     expect(history).toHaveBeenCalledTimes(4);
+  });
+});
+
+describe('attachments through changes, live entries, history and sync', () => {
+  const files = [imageAttachment(), fileAttachment()];
+  const timelineRow = (messages: MessageDto[], id: string) =>
+    buildTimeline(messages, [], { id: BOB.id, name: BOB.name }, new Date(RECALLED_AT)).find((e): e is TimelineMessage => e.kind === 'message' && e.id === id)!;
+
+  it('edits and reactions keep a message\'s files; its recall drops them, however the recall arrives', () => {
+    const target = message(1, { author: ALICE, body: '', attachments: files });
+    const kept = run([target], [changeEntry(2, target, edited('caption'))], [changeEntry(3, target, { ...thumbs(BOB), body: 'caption' }, 'reaction')]);
+    expect(byId(kept, target.id)).toMatchObject({ body: 'caption', attachments: files });
+    expect(timelineRow(kept, target.id).attachments).toEqual(files);
+
+    for (const batches of [[[recallEntry(4, target)]], [[recallEntry(4, target)], [target]]]) {
+      const recalled = run(batches.length === 1 ? kept : [], ...batches);
+      expect(byId(recalled, target.id).attachments).toBeUndefined();
+      expect(timelineRow(recalled, target.id)).toMatchObject({ isRecalled: true, body: '', attachments: [] });
+    }
+  });
+
+  it('a row shows no files for a copy that history already hands back recalled, even one that still lists them', () => {
+    const stale = message(1, { author: ALICE, body: '', recalledAt: RECALLED_AT, attachments: files });
+    const result = run([], [stale]);
+    expect(byId(result, stale.id).attachments).toBeUndefined();
+    expect(timelineRow(result, stale.id).attachments).toEqual([]);
+    // The row itself never shows a recalled message's files, whatever it is handed.
+    expect(timelineRow([stale], stale.id)).toMatchObject({ isRecalled: true, attachments: [] });
+  });
+
+  it('a reply to a message with only files quotes them, and a served copy of that message does not blank the server\'s quote', () => {
+    const original = message(1, { author: ALICE, body: '', attachments: [imageAttachment()] });
+    const ref = { messageId: original.id, seq: 1, author: ALICE };
+    expect(quoteOf(ref, [original], new Map()).excerpt).toBe('📎 cat.png');
+    const reply = message(2, { author: BOB, body: 'Cute', replyTo: { ...ref, excerpt: 'as the server quoted it' } });
+    const states = collectStates(new Map(), [original, reply], 2);
+    expect(byId(applyStates([original, reply], states), reply.id).replyTo!.excerpt).toBe('as the server quoted it');
+  });
+
+  it('the room keeps every message\'s files as they arrive live, from history and from sync', async () => {
+    const fromHistory = message(1, { author: BOB, body: '', attachments: [files[0]!] });
+    const fromSync = message(3, { author: BOB, body: 'two', attachments: files });
+    const live = message(2, { author: BOB, body: '', attachments: [files[1]!] });
+    const r = reactive(
+      createRoomMessages(
+        {
+          send: vi.fn(),
+          history: vi.fn(async () => page([fromHistory])),
+          sync: vi.fn(async () => page([fromSync])),
+          recall: vi.fn(),
+          edit: vi.fn(),
+          react: vi.fn(),
+        },
+        () => ALICE.id,
+      ),
+    );
+    await r.catchUp();
+    r.receiveLive(live);
+    await r.catchUp();
+    expect(r.messages.map((m) => [m.seq, m.attachments])).toEqual([
+      [1, [files[0]]],
+      [2, [files[1]]],
+      [3, files],
+    ]);
   });
 });

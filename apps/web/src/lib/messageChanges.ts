@@ -1,4 +1,5 @@
 import { excerpt, LIMITS, type MessageDto, type MessageStateDto, type ReplyQuoteDto } from '@confab/shared';
+import { attachmentsText } from './attachments';
 
 /** What a pending reply keeps of the message it answers: never its text, which may change. */
 export type ReplyRef = Pick<ReplyQuoteDto, 'messageId' | 'seq' | 'author'>;
@@ -81,23 +82,30 @@ export function collectStates(known: KnownStates, incoming: readonly MessageDto[
   return next ?? (known as Map<string, KnownState>);
 }
 
-/** The message with its changeable fields replaced by `state` (fields absent from it are cleared). */
+/**
+ * The message with its changeable fields replaced by `state` (fields absent from it are cleared).
+ * Attachments stay through edits and reactions and go with a recall, as on the server.
+ */
 function withState(m: MessageDto, state: MessageStateDto): MessageDto {
-  const { editedAt: _e, recalledAt: _r, mentions: _m, reactions: _x, body: _b, ...rest } = m;
+  const { editedAt: _e, recalledAt: _r, mentions: _m, reactions: _x, body: _b, attachments, ...rest } = m;
   const next: MessageDto = { ...rest, body: state.body };
   if (state.editedAt !== undefined) next.editedAt = state.editedAt;
   if (state.recalledAt !== undefined) next.recalledAt = state.recalledAt;
+  else if (attachments?.length) next.attachments = attachments;
   if (state.mentions?.length) next.mentions = state.mentions;
   if (state.reactions?.length) next.reactions = state.reactions;
   return next;
 }
 
-/** A reply's quote as the original's state now reads: its new text, or recalled. */
-function quoteWithState(quote: ReplyRef, state: Pick<MessageStateDto, 'body' | 'recalledAt'>): ReplyQuoteDto {
+/**
+ * A reply's quote as the original's state now reads: its new text, or recalled. An original with
+ * no text (only files) reads as its files when they are known, else keeps the quote's excerpt.
+ */
+function quoteWithState(quote: ReplyRef & { excerpt?: string }, state: Pick<MessageDto, 'body' | 'recalledAt' | 'attachments'>): ReplyQuoteDto {
   const { messageId, seq, author } = quote;
-  return state.recalledAt !== undefined
-    ? { messageId, seq, author, excerpt: '', recalled: true }
-    : { messageId, seq, author, excerpt: excerpt(state.body, LIMITS.replyExcerptGraphemes) };
+  if (state.recalledAt !== undefined) return { messageId, seq, author, excerpt: '', recalled: true };
+  const text = state.body !== '' ? excerpt(state.body, LIMITS.replyExcerptGraphemes) : attachmentsText(state.attachments) || (quote.excerpt ?? '');
+  return { messageId, seq, author, excerpt: text };
 }
 
 /**

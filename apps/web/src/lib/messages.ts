@@ -1,4 +1,4 @@
-import type { AckError, MessageDto } from '@confab/shared';
+import type { AckError, AttachmentDto, MessageDto } from '@confab/shared';
 import type { ReplyRef } from './messageChanges';
 
 /** Why a send has not (yet) been acked: a server refusal, or one of the two transport failures. */
@@ -19,6 +19,11 @@ export interface OutboxItem {
    * built when shown, from the original as it is then.
    */
   replyTo?: ReplyRef;
+  /**
+   * The uploaded files it carries (sent as `attachments`: their ids), as their uploads answered,
+   * so that a pending row can show them; absent when none.
+   */
+  attachments?: AttachmentDto[];
 }
 
 /**

@@ -1,4 +1,5 @@
-import { isolateText, type MessageDto } from '@confab/shared';
+import { isolateText, type AttachmentDto, type MessageDto } from '@confab/shared';
+import { attachmentsText } from './attachments';
 import { truncate } from './graphemes';
 import { toPlainText } from './markdown';
 
@@ -29,10 +30,11 @@ export function shouldNotify(message: MessageDto, context: NotifyContext): boole
 
 /**
  * The notification text: the message as it reads (its plain-text form: no markup, shortcodes as
- * emoji) on one line, cut with an ellipsis between whole characters.
+ * emoji) on one line, or its files (`📎 cat.png`) when it has no text, cut with an ellipsis
+ * between whole characters.
  */
-export function notificationBody(body: string): string {
-  return truncate(toPlainText(body), PREVIEW_MAX_LENGTH);
+export function notificationBody(body: string, attachments?: readonly AttachmentDto[]): string {
+  return truncate(toPlainText(body) || attachmentsText(attachments), PREVIEW_MAX_LENGTH);
 }
 
 /** The notification's title: the sender's name, isolated so that it cannot reorder what the platform adds around it. */

@@ -38,6 +38,19 @@ describe('the outbox kept in this browser', () => {
     expect(lobby.load(ALICE.id)).toEqual([outboxItem('reply')]);
   });
 
+  it('keeps the files a message carries, so that after a reload it goes with the same uploads; a list of another shape is not taken back', () => {
+    const photo = { id: 'c'.repeat(24), name: 'cat.png', contentType: 'image/png', size: 2048, kind: 'image' as const, width: 640, height: 480, thumbnail: { width: 640, height: 480 } };
+    const report = { id: 'd'.repeat(24), name: 'report.pdf', contentType: 'application/pdf', size: 90_000, kind: 'file' as const };
+    lobby.save(ALICE.id, outboxItem('files', { body: '', attachments: [photo, report] }));
+    expect(lobby.load(ALICE.id)).toEqual([{ ...outboxItem('files', { body: '' }), attachments: [photo, report] }]);
+
+    const kept = JSON.parse(localStorage.getItem(`confab:outbox:${ALICE.id}`)!) as { items: { attachments: unknown[] }[] };
+    kept.items[0]!.attachments[1] = { id: 'd'.repeat(24), name: 'report.pdf' };
+    localStorage.setItem(`confab:outbox:${ALICE.id}`, JSON.stringify(kept));
+    // Sent without one of its files, the message would say less than its author wrote.
+    expect(lobby.load(ALICE.id)).toEqual([]);
+  });
+
   it('two tabs of one user each write only their own changes, so neither drops the other\'s messages', () => {
     // Tab 1 and tab 2 each queue a message, then tab 1's is acked.
     saveOutboxChanges(lobby, ALICE.id, [], [outboxItem('tab1')]);

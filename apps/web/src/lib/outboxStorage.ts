@@ -1,3 +1,4 @@
+import type { AttachmentDto } from '@confab/shared';
 import type { ReplyRef } from './messageChanges';
 import type { OutboxItem, SendError } from './messages';
 import { clearStoredDrafts } from './draftStorage';
@@ -22,6 +23,8 @@ export interface StoredOutboxItem {
   error?: SendError;
   /** The message it replies to: id, seq and author only, never its text (which may be edited or recalled meanwhile). */
   replyTo?: ReplyRef;
+  /** The uploaded files it carries, as their uploads answered: the send names them by id. */
+  attachments?: AttachmentDto[];
 }
 
 /** How one room's outbox is kept: loaded when its user signs in, updated item by item. */
@@ -38,7 +41,9 @@ function isStoredItem(value: unknown): value is StoredOutboxItem {
   return (
     typeof v === 'object' && v !== null &&
     typeof v.clientId === 'string' && typeof v.roomId === 'string' && typeof v.body === 'string' &&
-    typeof v.createdAt === 'string' && (v.status === 'pending' || v.status === 'failed')
+    typeof v.createdAt === 'string' && (v.status === 'pending' || v.status === 'failed') &&
+    // Sent without its files, a message would say less than its author wrote: such an item is not taken back.
+    (v.attachments === undefined || attachmentsOf(v.attachments) !== null)
   );
 }
 
@@ -51,6 +56,32 @@ function replyRefOf(value: unknown): ReplyRef | null {
   if (typeof v !== 'object' || v === null || typeof v.messageId !== 'string' || typeof v.seq !== 'number') return null;
   if (typeof v.author?.id !== 'string' || typeof v.author.name !== 'string') return null;
   return { messageId: v.messageId, seq: v.seq, author: { id: v.author.id, name: v.author.name } };
+}
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+/** The attachment a kept message names, with only the fields this app writes, if it has their shape. */
+function attachmentOf(value: unknown): AttachmentDto | null {
+  const v = value as Partial<AttachmentDto> | null;
+  if (typeof v !== 'object' || v === null || typeof v.id !== 'string' || typeof v.name !== 'string' || typeof v.contentType !== 'string') return null;
+  if (!isCount(v.size) || (v.kind !== 'image' && v.kind !== 'file')) return null;
+  const { width, height, thumbnail } = v;
+  return {
+    id: v.id,
+    name: v.name,
+    contentType: v.contentType,
+    size: v.size,
+    kind: v.kind,
+    ...(isCount(width) && isCount(height) ? { width, height } : {}),
+    ...(isCount(thumbnail?.width) && isCount(thumbnail.height) ? { thumbnail: { width: thumbnail.width, height: thumbnail.height } } : {}),
+  };
+}
+
+/** A kept message's attachments; absent (null) when it has none or one of them is not what this app wrote. */
+function attachmentsOf(value: unknown): AttachmentDto[] | null {
+  if (!Array.isArray(value) || value.length === 0) return null;
+  const files = value.map(attachmentOf);
+  return files.every((file) => file !== null) ? (files as AttachmentDto[]) : null;
 }
 
 function readItems(storage: Storage, userId: string): StoredOutboxItem[] {
@@ -83,14 +114,16 @@ export function roomOutboxStorage(roomId: string): OutboxPersistence {
       if (!storage) return [];
       return readItems(storage, userId)
         .filter((item) => item.roomId === roomId)
-        .map(({ clientId, body, createdAt, status, error, replyTo }) => {
+        .map(({ clientId, body, createdAt, status, error, replyTo, attachments }) => {
           const ref = replyRefOf(replyTo);
-          return { clientId, body, createdAt, status, ...(error ? { error } : {}), ...(ref ? { replyTo: ref } : {}) };
+          const files = attachmentsOf(attachments);
+          return { clientId, body, createdAt, status, ...(error ? { error } : {}), ...(ref ? { replyTo: ref } : {}), ...(files ? { attachments: files } : {}) };
         });
     },
     save(userId, item) {
       // Only the reference, even if handed a full quote: a kept excerpt would go stale.
       const ref = replyRefOf(item.replyTo);
+      const files = attachmentsOf(item.attachments);
       const stored: StoredOutboxItem = {
         clientId: item.clientId,
         roomId,
@@ -99,6 +132,7 @@ export function roomOutboxStorage(roomId: string): OutboxPersistence {
         status: item.status,
         ...(item.error ? { error: item.error } : {}),
         ...(ref ? { replyTo: ref } : {}),
+        ...(files ? { attachments: files } : {}),
       };
       change(userId, (items) => {
         const index = items.findIndex((i) => i.clientId === item.clientId);

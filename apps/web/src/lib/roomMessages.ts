@@ -1,5 +1,5 @@
 import { computed, ref, shallowRef, type UnwrapNestedRefs } from 'vue';
-import { bodySchema, type MessageDto, type MessagePage, type ReplyQuoteDto } from '@confab/shared';
+import { LIMITS, bodyLength, bodySchema, type AttachmentDto, type MessageDto, type MessagePage, type ReplyQuoteDto } from '@confab/shared';
 import type { Result } from '../services/request';
 import { applyStates, collectStates, quoteOf, type KnownState, type ReplyRef } from './messageChanges';
 import { contiguousSeq, isRetryable, mergeMessages, newClientId, settleOutbox, type OutboxItem } from './messages';
@@ -23,7 +23,7 @@ export const LOCATE_MAX_PAGES = 20;
 
 /** How one room talks to the server: the lobby's events, or a DM room's with its roomId filled in. */
 export interface RoomTransport {
-  send(payload: { clientId: string; body: string; replyTo?: string }): Promise<Result<MessageDto>>;
+  send(payload: { clientId: string; body: string; replyTo?: string; attachments?: string[] }): Promise<Result<MessageDto>>;
   history(payload: { beforeSeq?: number; limit: number }): Promise<Result<MessagePage>>;
   sync(payload: { afterSeq: number }): Promise<Result<MessagePage>>;
   recall(payload: { id: string }): Promise<Result<MessageDto>>;
@@ -227,7 +227,12 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
       update(clientId, { status: 'failed', error: { code: 'not_found', field: 'replyTo', message: REPLY_RECALLED_MESSAGE } });
       return;
     }
-    const res = await transport.send({ clientId, body: item.body, ...(item.replyTo ? { replyTo: item.replyTo.messageId } : {}) });
+    const res = await transport.send({
+      clientId,
+      body: item.body,
+      ...(item.replyTo ? { replyTo: item.replyTo.messageId } : {}),
+      ...(item.attachments?.length ? { attachments: item.attachments.map((file) => file.id) } : {}),
+    });
     if (gen !== generation) return;
     if (res.ok) {
       // Only a lower bound: the ack of a resent message carries its original createdAt.
@@ -249,13 +254,19 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     sendQueue.push(clientId, () => deliver(clientId, gen));
   }
 
-  /** Queues a message, a reply to `replyTo` if given; false when the body fails the shared schema (the composer says why). */
-  function send(rawBody: string, replyTo?: ReplyRef): boolean {
-    const parsed = bodySchema.safeParse(rawBody);
+  /**
+   * Queues a message, a reply to `replyTo` if given, carrying uploaded `attachments` if given (its
+   * text may then be blank); false when the body fails the shared schema (the composer says why).
+   */
+  function send(rawBody: string, replyTo?: ReplyRef, attachments: readonly AttachmentDto[] = []): boolean {
+    if (attachments.length > LIMITS.attachmentsPerMessageMax) return false;
+    const isFilesOnly = attachments.length > 0 && bodyLength(rawBody) === 0;
+    const parsed = isFilesOnly ? { success: true as const, data: '' } : bodySchema.safeParse(rawBody);
     if (!parsed.success) return false;
     const item: OutboxItem = {
       clientId: newClientId(),
       body: parsed.data,
+      ...(attachments.length > 0 ? { attachments: [...attachments] } : {}),
       createdAt: serverNow().toISOString(),
       status: 'pending',
       // Only what names the original: its quote is built when shown, so it follows edits and recalls.

@@ -1,4 +1,5 @@
 import { LOBBY_ROOM_ID, channelNameKey, isolateText, type MessageChangeDto, type MessageDto, type ReadMarkDto, type RoomDto, type RoomKind, type RoomSummaryDto } from '@confab/shared';
+import { attachmentsText } from './attachments';
 import { oneLine } from './graphemes';
 import { eventText } from './roomEvents';
 
@@ -48,7 +49,8 @@ export function roomName(room: RoomDto, myId: string | undefined): string {
 
 /**
  * A one-line preview of a room's newest entry, names isolated: "You: hi", "Alice Archer: hi",
- * "Bob Baker joined", "Alice Archer recalled a message"; empty in an empty room.
+ * "Alice Archer: 📎 cat.png" (files, no text), "Bob Baker joined", "Alice Archer recalled a
+ * message"; empty in an empty room.
  */
 export function summaryPreview(summary: RoomSummaryDto, myId: string | undefined): string {
   const last = summary.lastMessage;
@@ -57,7 +59,7 @@ export function summaryPreview(summary: RoomSummaryDto, myId: string | undefined
   const who = isMine ? 'You' : isolateText(last.author.name);
   if (last.event) return eventText(last.event, isMine ? { ...last.author, name: 'You' } : last.author);
   if (last.recall || last.recalledAt) return `${who} recalled a message`;
-  return `${who}: ${oneLine(last.body)}`;
+  return `${who}: ${oneLine(last.body) || attachmentsText(last.attachments)}`;
 }
 
 /** What the user typed as a channel name, without a leading `#` (people write channels that way). */

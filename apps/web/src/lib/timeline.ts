@@ -1,4 +1,4 @@
-import type { AuthorDto, MentionDto, MessageDto, ReactionDto, ReplyQuoteDto, RoomEventDto } from '@confab/shared';
+import type { AttachmentDto, AuthorDto, MentionDto, MessageDto, ReactionDto, ReplyQuoteDto, RoomEventDto } from '@confab/shared';
 import { isChangeEntry, quoteOf, type ReplyRef } from './messageChanges';
 import type { OutboxItem } from './messages';
 import { quoteText } from './messageText';
@@ -65,6 +65,8 @@ export interface TimelineMessage {
   /** It mentions the reader: shown highlighted. */
   isMentioningMe: boolean;
   reactions: TimelineReaction[];
+  /** Its files, in the sender's order; none once recalled. */
+  attachments: AttachmentDto[];
   /** First of a run by the same author: shows avatar, name and time. */
   isGroupStart: boolean;
 }
@@ -165,6 +167,7 @@ function storedRow(m: MessageDto, me: Me | null): TimelineMessage | TimelineEven
     mentions,
     isMentioningMe: !!me && mentions.some((mention) => mention.id === me.id),
     reactions: isRecalled ? [] : reactionRows(m.reactions, me),
+    attachments: isRecalled ? [] : (m.attachments ?? []),
     isGroupStart: true,
   };
 }
@@ -193,6 +196,7 @@ function pendingRow(o: OutboxItem, me: Me | null, quoteFor: (ref: ReplyRef) => R
     mentions: [],
     isMentioningMe: false,
     reactions: [],
+    attachments: o.attachments ?? [],
     isGroupStart: true,
   };
 }

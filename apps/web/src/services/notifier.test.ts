@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { nextTick } from 'vue';
 import { createMemoryHistory, createRouter } from 'vue-router';
+import { fileAttachment, imageAttachment } from '../testing/attachments';
 import { ALICE, ALICE_BOB_ROOM, ALICE_USER, BOB, DESIGN_ROOM, GROUP_ROOM, conversation, message, roomSummary } from '../testing/factories';
 import { useAttentionStore } from '../stores/attention';
 import { useConversationsStore } from '../stores/conversations';
@@ -224,5 +225,16 @@ describe('notifier', () => {
     // An edit whose state has no text left (recalled meanwhile) takes it down.
     notifier.onDirectMessage(message(6, { roomId: ALICE_BOB_ROOM, author: BOB, body: '', change: { type: 'edit', messageId: fromBob(2).id, seq: 2, state: { body: '', recalledAt: 'now' } } }));
     expect(FakeNotification.shown.map((n) => n.isClosed)).toEqual([true, true, true]);
+  });
+
+  it('a DM with files and no text announces the files; its recall takes the notification down', () => {
+    notifier.onDirectMessage(message(1, { roomId: ALICE_BOB_ROOM, author: BOB, body: '', attachments: [imageAttachment()] }));
+    notifier.onDirectMessage(message(2, { roomId: GROUP_ROOM, author: BOB, body: '', attachments: [imageAttachment(), fileAttachment()] }));
+    expect(FakeNotification.shown.map((n) => [n.options.body, n.isClosed])).toEqual([
+      ['📎 cat.png', false],
+      ['📎 2 files', false],
+    ]);
+    notifier.onDirectMessage(message(3, { roomId: ALICE_BOB_ROOM, author: BOB, body: '', recall: { messageId: fromBob(1).id, seq: 1 } }));
+    expect(FakeNotification.shown.map((n) => n.isClosed)).toEqual([true, false]);
   });
 });

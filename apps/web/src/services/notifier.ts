@@ -1,6 +1,6 @@
 import { shallowReactive, watch } from 'vue';
 import type { RouteLocationRaw, Router } from 'vue-router';
-import { LOBBY_ROOM_ID, isolateText, type MessageChangeDto, type MessageDto } from '@confab/shared';
+import { LOBBY_ROOM_ID, isolateText, type AttachmentDto, type MessageChangeDto, type MessageDto } from '@confab/shared';
 import { documentTitle, notificationBody, notificationTitle, shouldNotify, titleUnread } from '../lib/notifications';
 import { mentionsUser } from '../lib/roomMentions';
 import { isGroupRoom } from '../lib/rooms';
@@ -63,11 +63,11 @@ export function startNotifier(router: Router): Notifier {
     for (const roomId of [...shown.keys()]) close(roomId);
   }
 
-  /** Puts up a room's notification, replacing (closing) the one it had. */
-  function show(roomId: string, seq: number, title: string, body: string, route: () => RouteLocationRaw): void {
+  /** Puts up a room's notification, replacing (closing) the one it had. A message with no text announces its files. */
+  function show(roomId: string, seq: number, title: string, body: string, route: () => RouteLocationRaw, attachments?: readonly AttachmentDto[]): void {
     close(roomId);
     try {
-      const notification = new Notification(title, { body: notificationBody(body), tag: roomId });
+      const notification = new Notification(title, { body: notificationBody(body, attachments), tag: roomId });
       notification.onclick = () => {
         window.focus();
         void router.push(route());
@@ -89,7 +89,7 @@ export function startNotifier(router: Router): Notifier {
     };
     if (!shouldNotify(message, context) || !isNews(message.roomId, message.seq)) return;
     announced.set(message.roomId, message.seq);
-    show(message.roomId, message.seq, title, message.body, route);
+    show(message.roomId, message.seq, title, message.body, route, message.attachments);
   }
 
   /**

@@ -11,6 +11,7 @@ import { useRoomsStore } from '../stores/rooms';
 import { useSessionStore } from '../stores/session';
 import { useSettingsStore } from '../stores/settings';
 import { useTypingStore } from '../stores/typing';
+import { useUploadsStore } from '../stores/uploads';
 import { bindDmSocket } from './dmRealtime';
 import { bindPresence } from './presenceRealtime';
 import { createRoomsRealtime } from './roomsRealtime';
@@ -32,6 +33,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
   const conversations = useConversationsStore();
   const connection = useConnectionStore();
   const typing = useTypingStore();
+  const uploads = useUploadsStore();
   const presence = usePresenceStore();
   const settings = useSettingsStore();
   const rooms = useRoomsStore();
@@ -162,6 +164,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
       roomMessages.reset();
       typing.reset();
       presence.reset();
+      uploads.reset();
       // A new user needs a new handshake: the old one carried the previous session. Both sockets
       // share it, and the manager only closes it once neither is connected.
       lobbySocket.disconnect();

@@ -8,6 +8,8 @@ import type { Result } from '../../services/request';
 import { useSessionStore } from '../../stores/session';
 import { ALICE_USER, BOB, message } from '../../testing/factories';
 import { buildTimeline, type TimelineMessage } from '../../lib/timeline';
+import { useUploadsStore } from '../../stores/uploads';
+import { pointPageAt, startUploadServer, type UploadServer } from '../../testing/uploadServer.mjs';
 import ChatComposer from './ChatComposer.vue';
 
 const page = (messages: MessageDto[]): Result<MessagePage> => ({ ok: true, data: { messages, hasMore: false } });
@@ -88,6 +90,119 @@ describe('the reply bar', () => {
     await type('Yes');
     await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(1));
     expect(send.mock.calls[0]![0]).toEqual({ clientId: expect.any(String), body: 'Yes', replyTo: original.id });
+    unmount();
+  });
+});
+
+describe('attaching files', () => {
+  // Uploads go to a real HTTP server (testing/uploadServer.mjs); sends to a stand-in socket.
+  let server: UploadServer;
+  beforeEach(async () => {
+    localStorage.clear();
+    server = await startUploadServer();
+    pointPageAt(server.url);
+  });
+  afterEach(async () => {
+    useUploadsStore().reset();
+    await server.close();
+    vi.restoreAllMocks();
+  });
+
+  const acked = () => vi.fn<RoomTransport['send']>(async (payload) => ({ ok: true, data: message(9, { author: { id: ALICE_USER.id, name: ALICE_USER.displayName }, clientId: payload.clientId, body: payload.body }) }));
+
+  async function setup() {
+    const send = acked();
+    const composer = await mount(send);
+    const $ = (testid: string) => document.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
+    const input = () => $('composer-input') as HTMLTextAreaElement;
+    /** Pastes like a browser does: a ClipboardEvent whose DataTransfer holds files and/or text. */
+    const paste = (files: File[], text?: string) => {
+      const data = new DataTransfer();
+      for (const file of files) data.items.add(file);
+      if (text !== undefined) data.setData('text/plain', text);
+      const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+      input().dispatchEvent(event);
+      return event;
+    };
+    const chips = () => [...document.querySelectorAll('[data-testid="pending-attachment"]')].map((c) => `${c.getAttribute('data-name')}:${c.getAttribute('data-status')}`);
+    return { ...composer, send, $, input, paste, chips };
+  }
+
+  it('has an Attach button with an accessible name, opening a file chooser for several files', async () => {
+    const { $, unmount } = await setup();
+    expect($('composer-attach')!.getAttribute('aria-label')).toBe('Attach files');
+    const chooser = $('composer-file-input') as HTMLInputElement;
+    expect([chooser.type, chooser.multiple, chooser.hidden]).toEqual(['file', true, true]);
+    unmount();
+  });
+
+  it('a pasted image becomes a chip with its preview, and uploads; pasted text is pasted as ever', async () => {
+    const { paste, chips, $, unmount } = await setup();
+    const textPaste = paste([], 'just words');
+    expect(textPaste.defaultPrevented).toBe(false);
+    expect(chips()).toEqual([]);
+
+    const imagePaste = paste([new File([new Uint8Array(32)], 'image.png', { type: 'image/png' })]);
+    expect(imagePaste.defaultPrevented).toBe(true);
+    await nextTick();
+    expect($('pending-attachment-preview')!.getAttribute('src')).toMatch(/^blob:/);
+    await vi.waitFor(() => expect(chips()).toEqual(['image.png:done']));
+    expect(server.received.map((u) => u.parts[0]!.filename)).toEqual(['image.png']);
+    unmount();
+  });
+
+  it('Enter while a file uploads waits: the composer says so and holds the text, then sends text and file together', async () => {
+    server.answerWith(() => 'hold');
+    const { paste, input, type, send, $, chips, unmount } = await setup();
+    paste([new File(['%PDF-1.7'], 'plan.pdf', { type: 'application/pdf' })]);
+    await vi.waitFor(() => expect(server.heldCount()).toBe(1));
+    await nextTick();
+    expect($('pending-attachment-progress')!.getAttribute('aria-label')).toBe('Uploading plan.pdf');
+
+    await type('the plan');
+    expect($('composer-waiting')!.textContent).toBe('Sending when uploads finish…');
+    expect(input().readOnly).toBe(true);
+    expect(input().value).toBe('the plan');
+    expect(send).not.toHaveBeenCalled();
+
+    server.release();
+    await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(1));
+    expect(send.mock.calls[0]![0]).toEqual({ clientId: expect.any(String), body: 'the plan', attachments: ['f'.repeat(24)] });
+    await nextTick();
+    expect(input().value).toBe('');
+    expect(input().readOnly).toBe(false);
+    expect(chips()).toEqual([]);
+    expect($('composer-waiting')).toBeNull();
+    unmount();
+  });
+
+  it('a file alone can be sent: Send is enabled with no text once a file is attached', async () => {
+    const { paste, $, send, chips, unmount } = await setup();
+    expect(($('composer-send') as HTMLButtonElement).disabled).toBe(true);
+    paste([new File(['x'], 'notes.txt', { type: 'text/plain' })]);
+    await vi.waitFor(() => expect(chips()).toEqual(['notes.txt:done']));
+    expect(($('composer-send') as HTMLButtonElement).disabled).toBe(false);
+    $('composer-send')!.click();
+    await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(1));
+    expect(send.mock.calls[0]![0]).toMatchObject({ body: '', attachments: ['1'.padStart(24, '0')] });
+    unmount();
+  });
+
+  it("a failed upload shows the server's message with Retry and Remove, named for the file", async () => {
+    server.answerWith((_upload, index) => (index === 0 ? { status: 413, body: JSON.stringify({ error: { code: 'file_too_large', message: 'Files may be at most 25 MB.' } }) } : 'hold'));
+    const { paste, $, chips, unmount } = await setup();
+    paste([new File(['x'], 'big.mov', { type: 'video/quicktime' })]);
+    await vi.waitFor(() => expect(chips()).toEqual(['big.mov:failed']));
+    expect($('pending-attachment-error')!.textContent).toBe('Files may be at most 25 MB.');
+    expect($('pending-attachment-retry')!.getAttribute('aria-label')).toBe('Retry uploading big.mov');
+    expect($('pending-attachment-remove')!.getAttribute('aria-label')).toBe('Remove big.mov');
+
+    $('pending-attachment-retry')!.click();
+    await vi.waitFor(() => expect(chips()).toEqual(['big.mov:uploading']));
+    expect($('pending-attachment-remove')!.getAttribute('aria-label')).toBe('Cancel uploading big.mov');
+    $('pending-attachment-remove')!.click();
+    await nextTick();
+    expect(chips()).toEqual([]);
     unmount();
   });
 });
