@@ -2,12 +2,13 @@
 // store and one redis-server, real socket.io-client sockets, no mocks. Mallory attacks; Alice and
 // Bob are the victims and witnesses. Every case checks the exact refusal, then (expectNoEffect)
 // that nothing was stored or broadcast and that Alice and Bob can still chat across instances.
-// Covered: forged and expired sessions, other pairs' DM rooms, impersonation, recall abuse,
-// operator objects and wrong types, malformed text and oversized frames, floods across instances,
-// password guessing, sign-out with sockets on both instances, refusals that must change nothing
-// (conversation order, unread counts, read marks, presence, rate-limit points), many sockets on
-// one Engine.IO connection, and protocol abuse.
+// Covered: forged and expired sessions, other pairs' DM rooms, other users' uploads named in a
+// send, impersonation, recall abuse, operator objects and wrong types, malformed text and
+// oversized frames, floods across instances, password guessing, sign-out with sockets on both
+// instances, refusals that must change nothing (conversation order, unread counts, read marks,
+// presence, rate-limit points), many sockets on one Engine.IO connection, and protocol abuse.
 import { LIMITS, dmRoomId, type MessageDto } from '@confab/shared';
+import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
@@ -32,7 +33,9 @@ import {
   type World,
 } from './support/attack.js';
 import { SECOND_SOCKET_REFUSAL } from '../src/realtime/oneSocketPerNamespace.js';
-import { eventually, postJson, sessionCookieFrom } from './support/client.js';
+import { missingFileId } from './support/attachmentUploads.js';
+import { uploaded } from './support/files.js';
+import { eventually, postJson, sessionCookieFrom, type TestUser } from './support/client.js';
 import { useRedisServer } from './support/redisServer.js';
 import { useServer } from './support/server.js';
 
@@ -185,6 +188,37 @@ describe("another pair's private channel", () => {
     const listed = succeeded(await ask<{ rooms: { room: { id: string } }[] }>(w.malloryDm, 'room:list', {})).rooms.map((r) => r.room.id);
     expect(listed).not.toContain(w.privateRoom);
     expect(JSON.stringify(succeeded(await ask(w.malloryDm, 'channel:browse', { query: 'alice' })))).not.toContain(w.privateRoom);
+    await w.expectNoEffect();
+  });
+});
+
+describe("someone else's uploads", () => {
+  it("an outsider naming Alice's upload gets exactly the answer for an id no upload has, and nothing changes", async () => {
+    const w = await world();
+    const upload = (who: TestUser, name: string) => uploaded(w.a.url, who.cookie, { bytes: randomBytes(256), name });
+    const [unsent, inPrivate, mallorys] = [await upload(w.alice, 'draft.pdf'), await upload(w.alice, 'plans.pdf'), await upload(w.mallory, 'bait.bin')];
+    const shown = succeeded(await ask<MessageDto>(w.aliceDm, 'dm:send', { roomId: w.privateRoom, clientId: 'private-file', body: 'the plans', attachments: [inPrivate.id] }));
+    w.privateMessages.push(shown);
+    await w.rebaseline();
+    w.heard.length = 0; // what Alice's send broadcast
+    const claimsBefore = await Promise.all([unsent, inPrivate, mallorys].map((file) => w.stores.files.claimOf(file.id)));
+
+    const sends: [Socket, string, Record<string, unknown>][] = [
+      [w.malloryLobby, 'message:send', { body: 'mine now' }],
+      [w.malloryDm, 'dm:send', { to: w.mallory.user.id, body: 'mine now' }],
+      [w.malloryDm, 'dm:send', { to: w.alice.user.id, body: 'mine now' }],
+    ];
+    let attempts = 0;
+    for (const [socket, event, payload] of sends) {
+      const answer = (fileIds: string[]) => ask(socket, event, { ...payload, clientId: `steal-${(attempts += 1)}`, attachments: fileIds });
+      const missing = await answer([mallorys.id, missingFileId()]);
+      expect(missing).toEqual({ ok: false, error: { code: 'not_found', field: 'attachments.1', message: expect.any(String) } });
+      expect(await answer([mallorys.id, unsent.id])).toEqual(missing);
+      expect(await answer([mallorys.id, inPrivate.id])).toEqual(missing);
+    }
+
+    expect(await Promise.all([unsent, inPrivate, mallorys].map((file) => w.stores.files.claimOf(file.id)))).toEqual(claimsBefore);
+    expect(claimsBefore[2]).toBeNull();
     await w.expectNoEffect();
   });
 });

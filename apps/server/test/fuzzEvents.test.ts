@@ -3,7 +3,8 @@
 // keys, prototype pollution, wrong argument counts, no ack) from Mallory, on the attack suite's
 // two real instances sharing one store and one Redis. Each answer must be a valid ack or a
 // documented refusal (exactly `invalid_payload` when the schema refuses what arrived), a refusal
-// must leave the whole visible state as it was, and the server must keep serving. Seeded: the
+// must leave the whole visible state (and every upload's claim) as it was, and the server must
+// keep serving. Sends also name uploads, Mallory's and Alice's. Seeded: the
 // seed is printed, and `FUZZ_SEED=<n>` replays a run. Rate limits are off (startServer's test
 // default), so every refusal is the payload's.
 import {
@@ -44,7 +45,9 @@ import fc from 'fast-check';
 import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import type { FileClaim } from '../src/store/ports.js';
 import { ask, createWorld, outcome, succeeded, sync, visibleState, type World } from './support/attack.js';
+import { uploaded } from './support/files.js';
 import { asReceived, fieldValue, fitsOneFrame, fuzzSeed, payloadFor } from './support/fuzzPayloads.js';
 import { useRedisServer } from './support/redisServer.js';
 import { useServer } from './support/server.js';
@@ -134,6 +137,34 @@ async function seedOwnMessages(w: World): Promise<string[]> {
   return [lobby.id, dm.id];
 }
 
+/** Uploads for sends to name: a few of Mallory's (free until an accepted send takes them) and one of Alice's. */
+async function seedUploads(w: World): Promise<string[]> {
+  const upload = (cookie: string, name: string) => uploaded(w.a.url, cookie, { bytes: Buffer.from(`the bytes of ${name}`), name });
+  const files = [...Array.from({ length: 4 }, (_, i) => upload(w.mallory.cookie, `mallory-${i}.txt`)), upload(w.alice.cookie, 'alice.txt')];
+  return (await Promise.all(files)).map((file) => file.id);
+}
+
+/**
+ * The sends' payloads, also naming uploads (some twice, some no upload's): the random ones with
+ * `attachments` put in, and sends well-formed but for what they name, so that claims are made.
+ */
+function sendPayloads(event: string, payloads: fc.Arbitrary<unknown>, uploads: string[], w: World): fc.Arbitrary<unknown> {
+  if (event !== 'message:send' && event !== 'dm:send') return payloads;
+  const fileIds = fc.array(fc.constantFrom(...uploads, '0'.repeat(24)), { maxLength: 3 });
+  const isObject = (p: unknown): p is object => typeof p === 'object' && p !== null && !Array.isArray(p);
+  const people = [w.mallory, w.alice, w.bob].map((u) => u.user.id);
+  const where = event === 'dm:send' ? fc.oneof(fc.record({ to: fc.constantFrom(...people) }), fc.record({ roomId: fc.constantFrom(w.pairRoom, w.privateRoom) })) : fc.constant({});
+  const wellFormed = fc
+    .tuple(where, fc.stringMatching(/^[A-Za-z0-9_-]{1,16}$/), fc.constantFrom('', 'see attached'), fileIds, fc.option(fc.constantFrom(...w.lobbyMessages.map((m) => m.id)), { nil: undefined }))
+    .map(([place, clientId, body, attachments, replyTo]) => ({ ...place, clientId, body, attachments, ...(replyTo ? { replyTo } : {}) }));
+  return fc.oneof(payloads, fc.tuple(payloads, fileIds).map(([p, attachments]) => (isObject(p) ? { ...p, attachments } : p)), wellFormed);
+}
+
+/** Each upload's claim: a refusal must leave them as they were, and none may be left without its message. */
+async function claimsOf(w: World, uploads: string[]): Promise<(FileClaim | null)[]> {
+  return Promise.all(uploads.map((id) => w.stores.files.claimOf(id)));
+}
+
 /** Every disconnect of Mallory's sockets: a fuzzed payload must never cost her the connection. */
 function watchDisconnects(w: World): string[] {
   const reasons: string[] = [];
@@ -169,21 +200,26 @@ describe('the event surface under random payloads', () => {
   it('every event answers random payloads with a valid ack or a documented refusal, and a refusal changes nothing', async () => {
     const w = await createWorld(harness, redis);
     const own = await seedOwnMessages(w);
+    const uploads = await seedUploads(w);
     const disconnects = watchDisconnects(w);
     let state = await visibleState(w);
+    let claims = await claimsOf(w, uploads);
     const outcomes: Record<string, Record<string, number>> = {};
     for (const { nsp, events, socket } of surfaces(w)) {
       for (const [event, schema] of Object.entries(events)) {
         const tally: Record<string, number> = (outcomes[`${nsp} ${event}`] = {});
-        const property = fc.asyncProperty(payloadFor(schema, w, own), async (payload) => {
-          const before = state;
+        const property = fc.asyncProperty(sendPayloads(event, payloadFor(schema, w, own), uploads, w).filter(fitsOneFrame), async (payload) => {
+          const [before, claimsBefore] = [state, claims];
           const ack = await ask(socket, event, payload);
           tally[outcome(ack)] = (tally[outcome(ack)] ?? 0) + 1;
           state = await visibleState(w);
+          claims = await claimsOf(w, uploads);
           expectDocumentedAck(ack);
           const received = asReceived(payload);
           if (received && !schema.safeParse(received.value).success) expect(ack).toEqual(INVALID);
           if (!ack.ok) expect(state, `${nsp} ${event} refused with ${ack.error.code} yet changed the state`).toEqual(before);
+          if (!ack.ok) expect(claims, `${nsp} ${event} refused with ${ack.error.code} yet changed a claim`).toEqual(claimsBefore);
+          for (const claim of claims) if (claim) expect(claim.messageId, `${nsp} ${event} left a claim without its message`).toEqual(expect.any(String));
         });
         await fc.assert(property, { seed: SEED, numRuns: RUNS_PER_EVENT, endOnFailure: true });
       }
@@ -195,15 +231,18 @@ describe('the event surface under random payloads', () => {
   it('events without an ack, with a non-function ack, without a payload or with extra arguments change nothing', async () => {
     const w = await createWorld(harness, redis);
     const own = await seedOwnMessages(w);
+    const uploads = await seedUploads(w);
     const disconnects = watchDisconnects(w);
     let state = await visibleState(w);
+    const claims = await claimsOf(w, uploads);
     for (const { nsp, events, socket, barrier } of surfaces(w)) {
       for (const [event, schema] of Object.entries(events)) {
         const extra = fieldValue(w, own);
+        const payloads = sendPayloads(event, payloadFor(schema, w, own), uploads, w);
         const call = fc.oneof(
-          fc.record({ kind: fc.constant('no ack' as const), payload: payloadFor(schema, w, own) }),
-          fc.record({ kind: fc.constant('non-function ack' as const), payload: payloadFor(schema, w, own), last: extra }),
-          fc.record({ kind: fc.constant('extra arguments' as const), payload: payloadFor(schema, w, own), extras: fc.array(extra, { minLength: 1, maxLength: 3 }) }),
+          fc.record({ kind: fc.constant('no ack' as const), payload: payloads }),
+          fc.record({ kind: fc.constant('non-function ack' as const), payload: payloads, last: extra }),
+          fc.record({ kind: fc.constant('extra arguments' as const), payload: payloads, extras: fc.array(extra, { minLength: 1, maxLength: 3 }) }),
           fc.record({ kind: fc.constant('no payload' as const) }),
         );
         const property = fc.asyncProperty(call.filter(fitsOneFrame), async (c) => {
@@ -220,6 +259,7 @@ describe('the event surface under random payloads', () => {
           const before = state;
           state = await visibleState(w);
           expect(state, `${nsp} ${event} (${c.kind}) changed the state`).toEqual(before);
+          expect(await claimsOf(w, uploads), `${nsp} ${event} (${c.kind}) changed a claim`).toEqual(claims);
         });
         await fc.assert(property, { seed: SEED, numRuns: ODD_CALLS_PER_EVENT, endOnFailure: true });
       }

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { LIMITS, fail, ok, type Ack, type AckError, type MentionDto, type MessageDto, type MessagePage, type RoomEventDto, type UserDto } from '@confab/shared';
-import type { MessageStore, ReactionStore, StoredChange, StoredMessage } from '../store/ports.js';
+import type { FileStore, MessageStore, ReactionStore, StoredChange, StoredMessage } from '../store/ports.js';
 import type { HistoryInput, SendMessageInput, SyncInput } from '../validated.js';
 import { createSerialByKey } from '../serialByKey.js';
+import { createAttachments } from './attachments.js';
 import { createMessageViews } from './messageViews.js';
 
 export interface SendResult {
@@ -11,9 +12,11 @@ export interface SendResult {
   isNew: boolean;
 }
 
-/** What a send stores besides its text: the original it replies to, whom it mentions. */
+/** What a send stores besides its text: the original it replies to, its files, whom it mentions. */
 export interface SendExtras {
   replyTo?: string;
+  /** Ids of the sender's uploads, in the order the message shows them (see services/attachments.ts). */
+  attachments?: readonly string[];
   /** Resolves the body's mentions among the room's members. */
   mentionsFor?: (body: string) => Promise<MentionDto[]>;
 }
@@ -66,6 +69,8 @@ const admitAll: Admit = async () => null;
 export function createMessageService(deps: {
   messages: MessageStore;
   reactions: ReactionStore;
+  /** Uploads, for attachments; without it a send that lists any is refused as naming no upload. */
+  files?: FileStore;
   now: () => Date;
   recallWindowMs: number;
   /** How long an author may edit: null for ever, 0 never. */
@@ -74,6 +79,7 @@ export function createMessageService(deps: {
   reactionsPerMessageMax?: number;
 }) {
   const views = createMessageViews(deps);
+  const attachments = createAttachments(deps);
   const editWindowMs = deps.editWindowMs ?? null;
   const reactionsPerMessageMax = deps.reactionsPerMessageMax ?? LIMITS.reactionsPerMessageDefault;
 
@@ -122,32 +128,39 @@ export function createMessageService(deps: {
       if (!found.ok) {
         // A retry of a reply stored before its original was recalled is still that reply.
         const stored = await deps.messages.findByClientId(author.id, input.clientId);
-        if (stored?.roomId === roomId) return ok({ message: await views.one(stored), isNew: false });
+        if (stored?.roomId === roomId) return ok({ message: await views.one(await attachments.settleRetry(stored)), isNew: false });
         return fail('not_found', 'The message you reply to does not exist in this room or was recalled.', { field: 'replyTo' });
       }
       original = found.data;
       replyTo = { messageId: original.id, seq: original.seq };
     }
-    const refused = await admit();
-    if (refused) return refused;
-    const mentions = input.mentionsFor ? await input.mentionsFor(input.body) : [];
-    // The append is also the clientId check: a key used in another room stores nothing.
-    const result = await deps.messages.append({
-      roomId,
-      clientId: input.clientId,
-      // The author is always the signed-in user; payloads cannot name one.
-      author: { id: author.id, name: author.displayName },
-      body: input.body,
-      createdAt: deps.now(),
-      ...(replyTo ? { replyTo } : {}),
-      ...(mentions.length > 0 ? { mentions } : {}),
-      ...(options.countAuthors ? { countAuthors: true } : {}),
+    // The files are claimed before the rate limit, which stays the last check (see Admit).
+    const stored = await attachments.store({ authorId: author.id, clientId: input.clientId, roomId }, input.attachments ?? [], async (files) => {
+      const refused = await admit();
+      if (refused) return refused;
+      const mentions = input.mentionsFor ? await input.mentionsFor(input.body) : [];
+      // The append is also the clientId check: a key used in another room stores nothing.
+      const result = await deps.messages.append({
+        roomId,
+        clientId: input.clientId,
+        // The author is always the signed-in user; payloads cannot name one.
+        author: { id: author.id, name: author.displayName },
+        body: input.body,
+        createdAt: deps.now(),
+        ...(replyTo ? { replyTo } : {}),
+        ...(mentions.length > 0 ? { mentions } : {}),
+        ...(files.length > 0 ? { attachments: files } : {}),
+        ...(options.countAuthors ? { countAuthors: true } : {}),
+      });
+      // The key is per author across rooms; a repeat must come from the same room to be a retry.
+      if (result.message.roomId !== roomId) {
+        return fail('invalid_payload', 'This clientId was already used for another message; send with a new clientId.', { field: 'clientId' });
+      }
+      return ok(result);
     });
-    // The key is per author across rooms; a repeat must come from the same room to be a retry.
-    if (result.message.roomId !== roomId) {
-      return fail('invalid_payload', 'This clientId was already used for another message; send with a new clientId.', { field: 'clientId' });
-    }
-    return ok({ message: await views.one(result.message, { fresh: result.isNew, known: original ? [original] : [] }), isNew: result.isNew });
+    if (!stored.ok) return stored;
+    const { message, isNew } = stored.data;
+    return ok({ message: await views.one(message, { fresh: isNew, known: original ? [original] : [] }), isNew });
   }
 
   /**
@@ -306,6 +319,8 @@ export function createMessageService(deps: {
     // One time for both: a client applying the entry takes its createdAt as the recalledAt that history shows.
     const at = deps.now();
     await deps.messages.erase(target.id, at);
+    // After the erase, so no one is shown a file whose bytes are gone; `target` was read before it.
+    await attachments.remove(target.attachments ?? []);
     const { message, isNew } = await deps.messages.append({
       roomId: target.roomId,
       clientId: `recall:${target.id}`,

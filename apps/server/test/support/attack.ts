@@ -19,9 +19,12 @@ export const SECRET = 'attack-suite-session-secret-0123456789abcdef';
 
 const opened: Socket[] = [];
 const rawSockets: WebSocket[] = [];
-afterEach(() => {
+const worldStores: Stores[] = [];
+afterEach(async () => {
   for (const socket of opened.splice(0)) socket.disconnect();
   for (const ws of rawSockets.splice(0)) ws.terminate();
+  // Its uploads' temporary folder goes with it.
+  for (const stores of worldStores.splice(0)) await stores.close();
 });
 
 /**
@@ -188,6 +191,7 @@ export async function createWorld(
   options: { config?: StartServerOptions['config'] } = {},
 ): Promise<World> {
   const stores = createMemoryStores();
+  worldStores.push(stores);
   const clock = { offsetMs: 0 };
   const start = () =>
     harness.start({ stores, redisUrl: redis.url, now: () => new Date(Date.now() + clock.offsetMs), config: { sessionSecret: SECRET, ...options.config } });

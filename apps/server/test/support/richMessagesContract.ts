@@ -1,4 +1,4 @@
-import type { AuthorDto } from '@confab/shared';
+import type { AttachmentDto, AuthorDto } from '@confab/shared';
 import { describe, expect, it } from 'vitest';
 import type { NewMessage, StoredChange, StoredMessage, Stores } from '../../src/store/ports.js';
 
@@ -32,6 +32,8 @@ export function describeRichMessagesContract(stores: () => Stores) {
     return send({ roomId: target.roomId, clientId: `recall:${target.id}`, author: target.author, body: '', recall: { messageId: target.id, seq: target.seq } });
   }
   const whole = async (roomId: string) => (await stores().messages.since(roomId, { afterSeq: 0, limit: 1_000 })).messages;
+  const pdf: AttachmentDto = { id: '1'.repeat(24), name: 'Ünïcode plan 📎.pdf', contentType: 'application/pdf', size: 123_456, kind: 'file' };
+  const photo: AttachmentDto = { id: '2'.repeat(24), name: 'IMG_0001.jpg', contentType: 'image/jpeg', size: 0, kind: 'image', width: 4032, height: 3024, thumbnail: { width: 320, height: 240 } };
 
   describe('rich messages', () => {
     it('stores a reply, its mentions and change entries as given, and reads them back the same way everywhere', async () => {
@@ -93,6 +95,39 @@ export function describeRichMessagesContract(stores: () => Stores) {
       expect(await stores().messages.newestShown('empty')).toBeNull();
     });
 
+    describe('attachments', () => {
+      it('are stored in the order given and read back the same way everywhere; none is no field', async () => {
+        const withFiles = await send({ body: 'see attached', attachments: [photo, pdf] });
+        const onlyFiles = await send({ roomId: 'files', body: '', attachments: [pdf], countAuthors: true });
+        expect(withFiles.attachments).toEqual([photo, pdf]);
+        expect(onlyFiles).toMatchObject({ body: '', attachments: [pdf] });
+        const plain = await send({ attachments: [] });
+        expect(plain).not.toHaveProperty('attachments');
+        expect(await whole('lobby')).toEqual([withFiles, plain]);
+        expect((await stores().messages.history('files', { limit: 5 })).messages).toEqual([onlyFiles]);
+        expect(await stores().messages.findById(withFiles.id)).toEqual(withFiles);
+        expect(await stores().messages.findByIds([withFiles.id, onlyFiles.id])).toEqual(expect.arrayContaining([withFiles, onlyFiles]));
+        expect(await stores().messages.findByClientId(alice.id, withFiles.clientId)).toEqual(withFiles);
+        expect(await stores().messages.newestShown('files')).toEqual(onlyFiles);
+        // A repeat returns the original with its files, whatever it carries.
+        expect(await stores().messages.append(newMessage({ clientId: withFiles.clientId, attachments: [pdf] }))).toEqual({ message: withFiles, isNew: false });
+      });
+
+      it('an edit keeps them; erasing removes them with the body, for good', async () => {
+        const original = await send({ body: '', attachments: [pdf, photo], mentions: [mention(bob)] });
+        const edited = await stores().messages.edit(original.id, { body: 'now with a caption', mentions: [], editedAt: later(5) });
+        expect(edited).toMatchObject({ body: 'now with a caption', attachments: [pdf, photo] });
+        await recall(original);
+        const recalled = await stores().messages.findById(original.id);
+        expect(recalled).toMatchObject({ body: '', recalledAt: later(60).toISOString() });
+        expect(recalled).not.toHaveProperty('attachments');
+        expect(await stores().messages.edit(original.id, { body: 'back', mentions: [], editedAt: later(90) })).toEqual(recalled);
+        await stores().messages.erase(original.id, later(120));
+        expect(await stores().messages.findById(original.id)).toEqual(recalled);
+        expect(JSON.stringify(await whole('lobby'))).not.toContain(pdf.id);
+      });
+    });
+
     describe('edits', () => {
       it('replace the text, the mentions and the edit time; no mentions removes the field; the rest stays', async () => {
         const original = await send({ body: 'hi @bob', mentions: [mention(bob)], replyTo: { messageId: 'f'.repeat(24), seq: 9 } });
@@ -130,9 +165,9 @@ export function describeRichMessagesContract(stores: () => Stores) {
         expect(await whole('lobby')).toEqual([kept]);
       });
 
-      it('racing a recall: the recall always wins, and the body ends empty', async () => {
+      it('racing a recall: the recall always wins, and the body ends empty, without mentions or files', async () => {
         for (let round = 0; round < 12; round += 1) {
-          const original = await send({ body: `secret ${round}`, mentions: [mention(bob)] });
+          const original = await send({ body: `secret ${round}`, mentions: [mention(bob)], attachments: [pdf] });
           const edits = [1, 2].map((i) => () => stores().messages.edit(original.id, { body: `edit ${round}.${i} @carol`, mentions: [mention(carol)], editedAt: later(i) }));
           const erase = () => stores().messages.erase(original.id, later(60));
           // The erase first, between the edits and last, so either may reach the database first.
@@ -141,6 +176,7 @@ export function describeRichMessagesContract(stores: () => Stores) {
           const stored = await stores().messages.findById(original.id);
           expect(stored, `round ${round}`).toMatchObject({ body: '', recalledAt: expect.any(String) });
           expect(stored, `round ${round}`).not.toHaveProperty('mentions');
+          expect(stored, `round ${round}`).not.toHaveProperty('attachments');
           // An edit that says it found the message recalled left it empty too.
           for (const result of results) if (result && result.recalledAt) expect(result.body).toBe('');
           expect(await stores().messages.countMentions('lobby', { userId: carol.id, afterSeq: 0, throughSeq: 1_000 })).toBe(0);

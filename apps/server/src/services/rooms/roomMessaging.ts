@@ -8,7 +8,6 @@ import type { RoomEffects } from './roomEffects.js';
 import { NOT_A_MEMBER } from './refusals.js';
 import type { RoomViews } from './roomViews.js';
 
-
 export interface RoomSendResult {
   message: MessageDto;
   /** False for a retry of a message already stored: nothing was delivered. */
@@ -34,10 +33,19 @@ export function createRoomMessaging(deps: {
   /** Who hears a change in the room: its members, by kind (a DM: its two participants). */
   const audience = (room: RoomAccess, known: readonly UserDto[]) => ({ ...(room.dmMembers ? { dmMembers: room.dmMembers } : {}), known });
 
-  async function send(user: UserDto, roomId: string, input: { clientId: string; body: string; replyTo?: string }, admit?: Admit): Promise<Ack<RoomSendResult>> {
+  async function send(
+    user: UserDto,
+    roomId: string,
+    input: { clientId: string; body: string; replyTo?: string | undefined; attachments?: readonly string[] | undefined },
+    admit?: Admit,
+  ): Promise<Ack<RoomSendResult>> {
     const room = await access.asMember(user, roomId);
     if (!room) return NOT_A_MEMBER;
-    const extras = { ...(input.replyTo ? { replyTo: input.replyTo } : {}), mentionsFor: (body: string) => deps.mentionsIn(room, body) };
+    const extras = {
+      ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+      ...(input.attachments?.length ? { attachments: input.attachments } : {}),
+      mentionsFor: (body: string) => deps.mentionsIn(room, body),
+    };
     if (room.dmMembers) {
       const peer = room.dmMembers.find((id) => id !== user.id) ?? user.id;
       const sent = await deps.dms.send(user, { to: peer, clientId: input.clientId, body: input.body, ...extras }, admit);

@@ -1,4 +1,4 @@
-import type { MentionDto, RoomEventDto } from '@confab/shared';
+import type { AttachmentDto, MentionDto, RoomEventDto } from '@confab/shared';
 import type { AppendResult, MessageStore, NewMessage, StoredMessage, StoredPage } from '../ports.js';
 import { newObjectIdHex } from '../ids.js';
 import type { MemoryStoreOptions } from './memoryStoreOptions.js';
@@ -16,7 +16,12 @@ function copy(message: StoredMessage): StoredMessage {
     ...(message.change ? { change: { ...message.change } } : {}),
     ...(message.replyTo ? { replyTo: { ...message.replyTo } } : {}),
     ...(message.mentions ? { mentions: message.mentions.map((m) => ({ ...m })) } : {}),
+    ...(message.attachments ? { attachments: copyAttachments(message.attachments) } : {}),
   };
+}
+
+function copyAttachments(attachments: readonly AttachmentDto[]): AttachmentDto[] {
+  return attachments.map((a) => ({ ...a, ...(a.thumbnail ? { thumbnail: { ...a.thumbnail } } : {}) }));
 }
 
 /** A message a user can be mentioned in: not a recall, change or event entry. */
@@ -155,6 +160,7 @@ export class MemoryMessageStore implements MessageStore {
       ...(input.change ? { change: { ...input.change } } : {}),
       ...(input.replyTo ? { replyTo: { messageId: input.replyTo.messageId, seq: input.replyTo.seq } } : {}),
       ...(input.mentions?.length ? { mentions: copyMentions(input.mentions) } : {}),
+      ...(input.attachments?.length ? { attachments: copyAttachments(input.attachments) } : {}),
     };
     this.#add(room, message);
     this.#byAuthorClientId.set(key, message);
@@ -252,9 +258,10 @@ export class MemoryMessageStore implements MessageStore {
     if (!message) return;
     const room = this.#room(message.roomId);
     this.#indexMentions(room, message, false);
-    // Whom the text mentioned goes with the text.
+    // Whom the text mentioned, and the files sent with it, go with the text.
     message.body = '';
     delete message.mentions;
+    delete message.attachments;
     message.recalledAt ??= at.toISOString();
     if (isCounted(message) && !this.#hasRecallEntry(message)) room.erasedWithoutEntry.add(message);
     this.#onChange();

@@ -37,11 +37,25 @@ const fileSchema = z.strictObject({
           topic: z.string().optional(),
         })
         .optional(),
-      // Edits, replies, mentions and change entries came after version 1 without a bump: a message
-      // without them is a message that has none.
+      // Edits, replies, mentions, change entries and attachments came after version 1 without a
+      // bump: a message without them is a message that has none.
       editedAt: z.iso.datetime().optional(),
       replyTo: messageRef.optional(),
       mentions: z.array(z.looseObject({ id: z.string(), username: z.string() })).optional(),
+      attachments: z
+        .array(
+          z.looseObject({
+            id: z.string(),
+            name: z.string(),
+            contentType: z.string(),
+            size: z.int().min(0),
+            kind: z.enum(['image', 'file']),
+            width: z.int().min(1).optional(),
+            height: z.int().min(1).optional(),
+            thumbnail: z.looseObject({ width: z.int().min(1), height: z.int().min(1) }).optional(),
+          }),
+        )
+        .optional(),
       change: z
         .looseObject({
           type: z.enum(['edit', 'reaction']),

@@ -1,4 +1,4 @@
-import { LIMITS, type MentionDto, type RoomEventDto } from '@confab/shared';
+import { LIMITS, type AttachmentDto, type MentionDto, type RoomEventDto } from '@confab/shared';
 import { Schema, type Connection, type Types } from 'mongoose';
 import type { StoredChange, StoredMessage } from '../ports.js';
 import type { StreamCounts } from './streamCounts.js';
@@ -23,6 +23,8 @@ export interface MessageDoc {
   replyTo?: { messageId: string; seq: number };
   /** Whom the current text mentions; absent when nobody. */
   mentions?: MentionDto[];
+  /** The files sent with the message, as they were when it was sent; absent when none, and once recalled. */
+  attachments?: AttachmentDto[];
   /** Rooms that count authors: the stream's counts up to this entry (see streamCounts.ts). */
   counts?: StreamCounts;
 }
@@ -63,6 +65,23 @@ const mentionSchema = new Schema<MentionDto>(
   { _id: false, strict: 'throw' },
 );
 
+const pixelsType = { type: Number, min: 1, validate: { validator: Number.isSafeInteger, message: 'pixels must be an integer' } } as const;
+
+const attachmentSchema = new Schema<AttachmentDto>(
+  {
+    id: { type: String, required: true, match: /^[0-9a-f]{24}$/ },
+    // A file name's limit counts code points, as the body's does: see authorSchema.
+    name: { type: String, required: true, minlength: 1, maxlength: LIMITS.fileNameMaxLength * 2 },
+    contentType: { type: String, required: true, minlength: 1, maxlength: 255 },
+    size: { type: Number, required: true, min: 0, validate: { validator: Number.isSafeInteger, message: 'size must be an integer' } },
+    kind: { type: String, required: true, enum: ['image', 'file'] },
+    width: pixelsType,
+    height: pixelsType,
+    thumbnail: { type: new Schema({ width: { ...pixelsType, required: true }, height: { ...pixelsType, required: true } }, { _id: false, strict: 'throw' }) },
+  },
+  { _id: false, strict: 'throw' },
+);
+
 const ROOM_EVENT_TYPES: RoomEventDto['type'][] = ['created', 'joined', 'left', 'added', 'removed', 'renamed', 'topic'];
 
 const eventSchema = new Schema<RoomEventDto>(
@@ -95,11 +114,17 @@ const messageSchema = new Schema<MessageDoc>(
     seq: { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } },
     clientId: { type: String, required: true, minlength: 1, maxlength: LIMITS.clientIdMaxLength },
     author: { type: authorSchema, required: true },
-    // A recalled message keeps its place in the stream with an empty body; recall, room event and change entries have none.
+    // A recalled message keeps its place in the stream with an empty body; recall, room event and
+    // change entries have none, and a message of files only may have none.
     body: {
       type: String,
       maxlength: LIMITS.bodyMaxLength * 2,
-      required: [function (this: MessageDoc) { return this.recalledAt == null && this.recall == null && this.event == null && this.change == null; }, 'body is required'],
+      required: [
+        function (this: MessageDoc) {
+          return this.recalledAt == null && this.recall == null && this.event == null && this.change == null && !this.attachments?.length;
+        },
+        'body is required',
+      ],
     },
     createdAt: { type: Date, required: true },
     recalledAt: { type: Date },
@@ -110,6 +135,7 @@ const messageSchema = new Schema<MessageDoc>(
     replyTo: { type: messageRefSchema },
     // No default: a message without mentions has no field (mongoose would otherwise store []).
     mentions: { type: [mentionSchema], default: undefined },
+    attachments: { type: [attachmentSchema], default: undefined },
     counts: { type: countsSchema },
   },
   { collection: 'messages', strict: 'throw', strictQuery: 'throw', versionKey: false },
@@ -141,6 +167,21 @@ export function toStoredMessage(doc: MessageDoc): StoredMessage {
     ...(doc.change ? { change: toStoredChange(doc.change) } : {}),
     ...(doc.replyTo ? { replyTo: { messageId: doc.replyTo.messageId, seq: doc.replyTo.seq } } : {}),
     ...(doc.mentions?.length ? { mentions: doc.mentions.map((m) => ({ id: m.id, username: m.username })) } : {}),
+    ...(doc.attachments?.length ? { attachments: doc.attachments.map(toAttachmentDto) } : {}),
+  };
+}
+
+/** Only the fields the attachment has (a document read back may carry nulls or extra keys a driver added). */
+export function toAttachmentDto(attachment: AttachmentDto): AttachmentDto {
+  return {
+    id: attachment.id,
+    name: attachment.name,
+    contentType: attachment.contentType,
+    size: attachment.size,
+    kind: attachment.kind,
+    ...(attachment.width != null ? { width: attachment.width } : {}),
+    ...(attachment.height != null ? { height: attachment.height } : {}),
+    ...(attachment.thumbnail ? { thumbnail: { width: attachment.thumbnail.width, height: attachment.thumbnail.height } } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import type { AppendResult, MessageStore, NewMessage, StoredMessage, StoredPage } from '../ports.js';
 import type { AvailabilityGuard } from './availability.js';
 import { duplicateKeyFields, isDuplicateKeyError } from './driverErrors.js';
-import { toRoomEventDto, toStoredChange, toStoredMessage, type MessageDoc, type MessageModel } from './messageModel.js';
+import { toAttachmentDto, toRoomEventDto, toStoredChange, toStoredMessage, type MessageDoc, type MessageModel } from './messageModel.js';
 import type { PendingRecalls } from './pendingRecalls.js';
 import { createSerialByKey } from '../../serialByKey.js';
 import type { Head, StreamCache } from './streamCache.js';
@@ -23,6 +23,9 @@ const MAX_ERASE_WRITES = 50;
 const STEPS_PAST_HEAD = 4;
 
 const NEW_ROOM: Head = { seq: 0, counts: null };
+
+/** What an erase removes besides the body: whom it mentioned and the files sent with it. */
+const ERASED_FIELDS = { mentions: 1, attachments: 1 } as const;
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
@@ -140,6 +143,7 @@ export class MongoMessageStore implements MessageStore {
         ...(input.change ? { change: toStoredChange(input.change) } : {}),
         ...(input.replyTo ? { replyTo: { messageId: input.replyTo.messageId, seq: input.replyTo.seq } } : {}),
         ...(input.mentions?.length ? { mentions: input.mentions.map((m) => ({ id: m.id, username: m.username })) } : {}),
+        ...(input.attachments?.length ? { attachments: input.attachments.map(toAttachmentDto) } : {}),
         ...(counts ? { counts } : {}),
       });
       return toStoredMessage(doc.toObject());
@@ -278,11 +282,12 @@ export class MongoMessageStore implements MessageStore {
    * Edits against recalls. On MongoDB an update is atomic, so an edit conditioned on
    * `recalledAt: null` never lands on an erased message. FerretDB 1.x applies an update by reading
    * the document and writing the whole of it back, unisolated: an edit that read the message
-   * before a racing erase wrote can write the old state back over the erase, body, mentions and
-   * all, and `recalledAt` with them. So each side checks after its own write and erases again if
-   * it must: the erase re-reads until the document is erased; the edit re-reads and, if a recall
-   * has begun (its pending marker, or the recall entry that outlives it: see PendingRecalls), erases
-   * it itself. Whichever write lands last is followed by such a check, so the recall always wins.
+   * before a racing erase wrote can write the old state back over the erase, body, mentions,
+   * attachments and all, and `recalledAt` with them. So each side checks after its own write and
+   * erases again if it must: the erase re-reads until the document is erased; the edit re-reads
+   * and, if a recall has begun (its pending marker, or the recall entry that outlives it: see
+   * PendingRecalls), erases it itself. Whichever write lands last is followed by such a check, so
+   * the recall always wins.
    */
   edit(id: string, change: { body: string; mentions: MentionDto[]; editedAt: Date }): Promise<StoredMessage | null> {
     return this.#guarded(async () => {
@@ -308,9 +313,10 @@ export class MongoMessageStore implements MessageStore {
       const target = await this.#messages.findById(id, { roomId: 1, seq: 1, author: 1, recalledAt: 1, recall: 1, change: 1 }).lean<MessageDoc>();
       if (!target) return;
       if (!target.recalledAt && !target.recall && !target.change) await this.#pendingRecalls.begin(target, at);
-      // One write empties the body (and whom it mentioned) and sets the time, so a message is never
-      // recalled with its text still there; the first erase's time is kept. Then checked: see edit.
-      await this.#messages.updateOne({ _id: id, recalledAt: null }, { $set: { body: '', recalledAt: at }, $unset: { mentions: 1 } });
+      // One write empties the body (and whom it mentioned, and its files) and sets the time, so a
+      // message is never recalled with its text still there; the first erase's time is kept. Then
+      // checked: see edit.
+      await this.#messages.updateOne({ _id: id, recalledAt: null }, { $set: { body: '', recalledAt: at }, $unset: ERASED_FIELDS });
       await this.#settleErased(id, at);
     });
   }
@@ -319,9 +325,9 @@ export class MongoMessageStore implements MessageStore {
   async #settleErased(id: string, at: Date): Promise<MessageDoc | null> {
     for (let attempt = 1; ; attempt += 1) {
       const doc = await this.#messages.findById(id, { counts: 0 }).lean<MessageDoc>();
-      if (!doc || (doc.recalledAt && doc.body === '' && !doc.mentions)) return doc;
+      if (!doc || (doc.recalledAt && doc.body === '' && !doc.mentions && !doc.attachments)) return doc;
       if (attempt > MAX_ERASE_WRITES) throw new Error(`message still being edited after ${MAX_ERASE_WRITES} erases`);
-      await this.#messages.updateOne({ _id: id }, { $set: { body: '', recalledAt: doc.recalledAt ?? at }, $unset: { mentions: 1 } });
+      await this.#messages.updateOne({ _id: id }, { $set: { body: '', recalledAt: doc.recalledAt ?? at }, $unset: ERASED_FIELDS });
     }
   }
 
