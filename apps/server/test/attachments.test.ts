@@ -119,6 +119,18 @@ describe.each(BACKENDS)('attachments (%s store)', (_kind, openBackend) => {
     expect((await stored()).filter((m) => m.author.id === alice.user.id)).toHaveLength(2);
   });
 
+  it('a reply to a message of files only quotes their names and kinds, and quotes none once it is recalled', async () => {
+    const { tab, upload } = await world();
+    const alice = await tab('alice');
+    const file = await upload('alice', { name: 'cat.png', image: { width: 40, height: 30 } });
+    const original = await ok(lobbySend(alice, { attachments: [file.id] }));
+    const reply = await ok(lobbySend(alice, { body: 'look', replyTo: original.id }));
+    expect(reply.replyTo).toEqual({ messageId: original.id, seq: original.seq, author: original.author, excerpt: '', attachments: [{ name: 'cat.png', kind: 'image' }] });
+    await ok(request(alice.lobby, 'message:recall', { id: original.id }));
+    const page = await ok(request<MessagePage>(alice.lobby, 'message:history', { limit: 10 }));
+    expect(page.messages.find((m) => m.id === reply.id)!.replyTo).toEqual({ messageId: original.id, seq: original.seq, author: original.author, excerpt: '', recalled: true });
+  });
+
   it('too many files, one named twice or a malformed id is invalid_payload; nothing is stored or claimed', async () => {
     const { stores, tab, upload, stored } = await world();
     const alice = await tab('alice');

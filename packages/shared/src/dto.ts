@@ -143,9 +143,12 @@ export interface ReplyQuoteDto {
   /**
    * The start of the original's current text: at most `LIMITS.replyExcerptGraphemes` grapheme
    * clusters (never a broken emoji or accented letter), with `…` when cut; raw text, markup
-   * included (clients render it as plain text). Empty when the original was recalled.
+   * included (clients render it as plain text). Empty when the original was recalled, or has
+   * no text (only files: see `attachments`).
    */
   excerpt: string;
+  /** The original's files, names and kinds only (absent when none, or recalled), so a quote of a files-only message can name them. */
+  attachments?: Pick<AttachmentDto, 'name' | 'kind'>[];
   /** The original was recalled: show the quote as recalled. */
   recalled?: boolean;
 }

@@ -70,7 +70,9 @@ function quoteOf(ref: { messageId: string; seq: number }, original: StoredMessag
   if (!original || original.recalledAt) {
     return { messageId: ref.messageId, seq: ref.seq, author: original ? { ...original.author } : { id: '', name: '' }, excerpt: '', recalled: true };
   }
-  return { messageId: ref.messageId, seq: ref.seq, author: { ...original.author }, excerpt: excerpt(original.body, LIMITS.replyExcerptGraphemes) };
+  const quote: ReplyQuoteDto = { messageId: ref.messageId, seq: ref.seq, author: { ...original.author }, excerpt: excerpt(original.body, LIMITS.replyExcerptGraphemes) };
+  if (original.attachments?.length) quote.attachments = original.attachments.map(({ name, kind }) => ({ name, kind }));
+  return quote;
 }
 
 export type MessageViews = ReturnType<typeof createMessageViews>;

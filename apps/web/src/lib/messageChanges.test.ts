@@ -329,10 +329,15 @@ describe('attachments through changes, live entries, history and sync', () => {
   it('a reply to a message with only files quotes them, and a served copy of that message does not blank the server\'s quote', () => {
     const original = message(1, { author: ALICE, body: '', attachments: [imageAttachment()] });
     const ref = { messageId: original.id, seq: 1, author: ALICE };
-    expect(quoteOf(ref, [original], new Map()).excerpt).toBe('📎 cat.png');
-    const reply = message(2, { author: BOB, body: 'Cute', replyTo: { ...ref, excerpt: 'as the server quoted it' } });
+    expect(quoteOf(ref, [original], new Map())).toMatchObject({ excerpt: '', attachments: [{ name: 'cat.png', kind: 'image' }] });
+    const served = { ...ref, excerpt: '', attachments: [{ name: 'cat.png', kind: 'image' as const }] };
+    const reply = message(2, { author: BOB, body: 'Cute', replyTo: served });
     const states = collectStates(new Map(), [original, reply], 2);
-    expect(byId(applyStates([original, reply], states), reply.id).replyTo!.excerpt).toBe('as the server quoted it');
+    expect(byId(applyStates([original, reply], states), reply.id).replyTo).toMatchObject(served);
+    // A reaction's state carries no files: the quote keeps naming them.
+    const reacted = changeEntry(3, original, { body: '', reactions: [{ emoji: '👍', users: [BOB] }] }, 'reaction');
+    const afterReaction = collectStates(new Map(), [original, reply, reacted], 3);
+    expect(byId(applyStates([original, reply], afterReaction), reply.id).replyTo).toMatchObject(served);
   });
 
   it('the room keeps every message\'s files as they arrive live, from history and from sync', async () => {

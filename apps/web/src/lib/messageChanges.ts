@@ -1,5 +1,4 @@
 import { excerpt, LIMITS, type MessageDto, type MessageStateDto, type ReplyQuoteDto } from '@confab/shared';
-import { attachmentsText } from './attachments';
 
 /** What a pending reply keeps of the message it answers: never its text, which may change. */
 export type ReplyRef = Pick<ReplyQuoteDto, 'messageId' | 'seq' | 'author'>;
@@ -101,11 +100,13 @@ function withState(m: MessageDto, state: MessageStateDto): MessageDto {
  * A reply's quote as the original's state now reads: its new text, or recalled. An original with
  * no text (only files) reads as its files when they are known, else keeps the quote's excerpt.
  */
-function quoteWithState(quote: ReplyRef & { excerpt?: string }, state: Pick<MessageDto, 'body' | 'recalledAt' | 'attachments'>): ReplyQuoteDto {
+function quoteWithState(quote: ReplyRef & Partial<Pick<ReplyQuoteDto, 'excerpt' | 'attachments'>>, state: Pick<MessageDto, 'body' | 'recalledAt' | 'attachments'>): ReplyQuoteDto {
   const { messageId, seq, author } = quote;
   if (state.recalledAt !== undefined) return { messageId, seq, author, excerpt: '', recalled: true };
-  const text = state.body !== '' ? excerpt(state.body, LIMITS.replyExcerptGraphemes) : attachmentsText(state.attachments) || (quote.excerpt ?? '');
-  return { messageId, seq, author, excerpt: text };
+  // A change entry's state carries no files (edits and reactions keep them): the quote's stay.
+  const files = state.attachments ?? quote.attachments;
+  const text = state.body !== '' ? excerpt(state.body, LIMITS.replyExcerptGraphemes) : files?.length ? '' : (quote.excerpt ?? '');
+  return { messageId, seq, author, excerpt: text, ...(files?.length ? { attachments: files.map(({ name, kind }) => ({ name, kind })) } : {}) };
 }
 
 /**

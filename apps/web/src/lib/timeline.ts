@@ -2,6 +2,7 @@ import type { AttachmentDto, AuthorDto, MentionDto, MessageDto, ReactionDto, Rep
 import { isChangeEntry, quoteOf, type ReplyRef } from './messageChanges';
 import type { OutboxItem } from './messages';
 import { quoteText } from './messageText';
+import { attachmentsText } from './attachments';
 
 /** Consecutive messages by one author closer together than this share one header. */
 export const GROUP_WINDOW_MS = 5 * 60_000;
@@ -131,7 +132,7 @@ function quoteRow(quote: ReplyQuoteDto | undefined): TimelineQuote | null {
     seq: quote.seq,
     authorId: quote.author.id,
     authorName: quote.author.name,
-    text: isRecalled ? '' : quoteText(quote.excerpt),
+    text: isRecalled ? '' : quote.excerpt !== '' ? quoteText(quote.excerpt) : attachmentsText(quote.attachments),
     isRecalled,
   };
 }
