@@ -9,6 +9,7 @@ import { StoreUnavailableError } from './store/errors.js';
 import type { Stores } from './store/ports.js';
 import { createSessionTokens } from './auth/sessionTokens.js';
 import { registerAuthRoutes } from './http/authRoutes.js';
+import { UPLOAD_PATH, registerFileRoutes } from './http/fileRoutes.js';
 import { registerHealthRoutes } from './http/healthRoutes.js';
 import { registerSecurityHeaders } from './http/securityHeaders.js';
 import { registerSettingsRoute } from './http/settingsRoute.js';
@@ -37,9 +38,13 @@ import { serveMetrics, type MetricsEndpoint } from './metrics/endpoint.js';
 import { createMetrics } from './metrics/metrics.js';
 import { countRefusals, countSocketEvents } from './metrics/socketMetrics.js';
 import { instrumentStores } from './store/instrumented.js';
+import { createFileService, type FileService } from './files/fileService.js';
+import { limitBodyTimeExceptUploads, uploadRequestTimeoutMs } from './files/uploadDeadline.js';
 
 /** How long in-flight HTTP requests may take to finish when the server closes. */
 const CLOSE_GRACE_MS = 3_000;
+/** How often uploads no message took are looked for (they are removed `LIMITS.unattachedUploadTtlMs` after upload). */
+const ORPHAN_SWEEP_MS = 60 * 60 * 1000;
 
 export interface AppDeps {
   stores: Stores;
@@ -55,6 +60,8 @@ export interface App {
   io: Server;
   /** This process's id: presence leases carry it, `/readyz` reports it. */
   instanceId: string;
+  /** Uploads and downloads; its `sweep(now)` removes uploads no message took (run hourly). */
+  files: FileService;
   /** Starts listening (and the metrics endpoint, when `metricsPort` is set); resolves with the bound port. */
   listen(port: number, host: string): Promise<number>;
   /** The metrics endpoint's port once listening; undefined when metrics are off. */
@@ -74,6 +81,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   const messages = createMessageService({
     messages: deps.stores.messages,
     reactions: deps.stores.reactions,
+    files: deps.stores.files,
     now,
     recallWindowMs: config.recallWindowMs,
     editWindowMs: config.editWindowMs,
@@ -115,11 +123,14 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     // Two lines per request would let any client write to the log at will; failures (5xx) are
     // still logged by the error handler, and nginx keeps the access log in front.
     logController: new LogController({ disableRequestLogging: true }),
-    ...httpTimeoutOptions(config),
+    // Node's request timeout is server-wide: long enough for a slow upload; the hook below gives
+    // every other request back the configured one.
+    ...httpTimeoutOptions({ ...config, httpRequestTimeoutMs: Math.max(config.httpRequestTimeoutMs, uploadRequestTimeoutMs(config)) }),
   });
   if (!config.trustProxy) limitConnectionsPerAddress(http.server, config.httpConnectionsPerAddress, deps.logger);
   await http.register(fastifyCookie);
   await registerSecurityHeaders(http);
+  limitBodyTimeExceptUploads(http, config.httpRequestTimeoutMs, (request) => request.method === 'POST' && request.routeOptions.url === UPLOAD_PATH);
 
   // Browsers send Origin on cross-site state-changing requests; refusing foreign ones stops CSRF.
   http.addHook('onRequest', async (request, reply) => {
@@ -156,6 +167,19 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     onSessionEnded: (sessionId) => endSession(sessionId),
     onUserSessionsEnded: (userId, exceptSessionId) => endUserSessions(userId, exceptSessionId),
   });
+  const files = createFileService({
+    stores: deps.stores,
+    rateLimits,
+    now,
+    logger: deps.logger,
+    maxBytes: config.uploadMaxBytes,
+    quotaBytes: config.uploadQuotaBytes,
+  });
+  await registerFileRoutes(http, { accounts, files, config });
+  const orphanSweep = setInterval(() => {
+    files.sweep().catch((err: unknown) => deps.logger.warn({ err }, 'the sweep of unattached uploads failed; the next one retries'));
+  }, ORPHAN_SWEEP_MS);
+  orphanSweep.unref();
   const hasWebApp = await registerWebApp(http, config.webDist);
   if (!hasWebApp) deps.logger.warn({ webDist: config.webDist }, 'no built web app found; serving the API only');
 
@@ -222,6 +246,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     http,
     io,
     instanceId,
+    files,
     metricsPort: () => metricsEndpoint?.port,
     async listen(port, host) {
       if (metrics && config.metricsPort !== undefined) {
@@ -235,6 +260,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
       // io.close() ends every engine connection, so clients see "transport close" and reconnect
       // (to another instance, behind a load balancer); it also closes the HTTP server.
       clearInterval(presenceSweep);
+      clearInterval(orphanSweep);
       presenceBroadcast?.stop();
       sessionRecheck.stop();
       delivery?.close();

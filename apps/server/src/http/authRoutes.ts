@@ -12,6 +12,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   forbidden: 403,
   origin_not_allowed: 403,
   username_taken: 409,
+  file_too_large: 413,
+  quota_exceeded: 413,
   rate_limited: 429,
   unavailable: 503,
 };
