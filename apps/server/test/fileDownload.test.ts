@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { LIMITS, dmRoomId, type AttachmentDto, type UserDto } from '@confab/shared';
+import { LIMITS, dmRoomId, type Ack, type AttachmentDto, type MessageDto, type UserDto } from '@confab/shared';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/testing.js';
+import { connectLobby, request } from './support/client.js';
 import { download, solidImage, uploaded } from './support/files.js';
 import { useServer } from './support/server.js';
 
@@ -222,5 +223,37 @@ describe('downloading files over HTTP', () => {
     expect((await download(server.url, alice.cookie, orphan.id)).status).toBe(404);
     expect((await download(server.url, alice.cookie, kept.id)).status).toBe(200);
     expect(await server.stores.files.usage(alice.user.id)).toBe(fileBytes.length);
+  });
+
+  it('a send racing the sweep for an old upload either keeps it or is refused: no message ever names a file the sweep removed', async () => {
+    const { server, alice } = await threeUsers();
+    const late = await uploaded(server.url, alice.cookie, { bytes: fileBytes, name: 'late.bin' });
+    const socket = await connectLobby(server.url, alice);
+    let sending: Promise<Ack<MessageDto>> | undefined;
+    // Alice's send lands right after the sweep's first look at the file's claims, whichever call that is.
+    const files = server.stores.files;
+    const sendAfter = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+      const result = await call(...args);
+      if (!sending) {
+        sending = request<MessageDto>(socket, 'message:send', { clientId: randomUUID(), attachments: [late.id] });
+        await sending;
+      }
+      return result;
+    };
+    files.claimOf = sendAfter(files.claimOf.bind(files));
+    files.claim = sendAfter(files.claim.bind(files));
+    try {
+      await server.app.files.sweep(new Date(Date.now() + LIMITS.unattachedUploadTtlMs + 60_000));
+    } finally {
+      socket.disconnect();
+    }
+    const sent = await sending;
+    if (sent?.ok) {
+      expect(sent.data.attachments).toEqual([late]);
+      expect((await download(server.url, alice.cookie, late.id)).status).toBe(200);
+    } else {
+      expect(sent).toMatchObject({ ok: false, error: { code: 'not_found', field: 'attachments.0' } });
+      expect(await server.stores.files.find(late.id)).toBeNull();
+    }
   });
 });
