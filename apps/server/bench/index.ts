@@ -21,11 +21,12 @@ import { dm } from './scenarios/dm.js';
 import { fanout } from './scenarios/fanout.js';
 import { idle } from './scenarios/idle.js';
 import { reconnect } from './scenarios/reconnect.js';
+import { files } from './scenarios/files.js';
 import { rich } from './scenarios/rich.js';
 import { rooms } from './scenarios/rooms.js';
 import { scaleout } from './scenarios/scaleout.js';
 
-const RUN: Record<ScenarioName, Scenario> = { connect, idle, fanout, scaleout, dm, reconnect, db, rooms, rich };
+const RUN: Record<ScenarioName, Scenario> = { connect, idle, fanout, scaleout, dm, reconnect, db, rooms, rich, files };
 
 const options = parseOptions(process.argv.slice(2));
 pinLoadGenerator();

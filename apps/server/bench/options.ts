@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['connect', 'idle', 'fanout', 'scaleout', 'dm', 'reconnect', 'db', 'rooms', 'rich'] as const;
+export const SCENARIOS = ['connect', 'idle', 'fanout', 'scaleout', 'dm', 'reconnect', 'db', 'rooms', 'rich', 'files'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Options {

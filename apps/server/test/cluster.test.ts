@@ -1,6 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { MessageDto, PresenceDto } from '@confab/shared';
+import { randomBytes } from 'node:crypto';
+import { fileUrl, type MessageDto, type PresenceDto, type UploadResponse } from '@confab/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
@@ -39,7 +40,8 @@ function track<T extends { disconnect(): void }>(socket: T): T {
 beforeAll(async () => {
   const url = new URL(mongoUrl());
   url.pathname = `/${dbName}`;
-  cluster = await startCluster({ MONGODB_URL: url.toString() });
+  // Every test signs up its own users, all from this one address: more than the default 10 an hour.
+  cluster = await startCluster({ MONGODB_URL: url.toString(), RATE_LIMITS: JSON.stringify({ registrationsPerAddress: { points: 100, durationSeconds: 3600 } }) });
 }, 180_000);
 
 afterAll(async () => {
@@ -196,6 +198,43 @@ describe('[REDIS_URL] across the two instances', () => {
     await eventually(deliveredOnce, 5_000);
     await settle(300);
     deliveredOnce();
+  });
+});
+
+describe('files through nginx, on both instances', () => {
+  it('streams an upload through nginx into the shared database; a member downloads it whole from the other instance and a range through nginx', async () => {
+    const [a, b] = cluster.servers as [ClusterServer, ClusterServer];
+    const [alice, bob] = await Promise.all([registerUser(cluster.url), registerUser(cluster.url)]);
+    const bytes = randomBytes(6 * 1024 * 1024);
+    const form = new FormData();
+    form.append('file', new Blob([bytes], { type: 'application/pdf' }), 'report.pdf');
+    const uploaded = await fetch(`${cluster.url}/api/files`, { method: 'POST', body: form, headers: { cookie: alice.cookie, origin: cluster.url } });
+    expect(uploaded.status).toBe(201);
+    const { file } = (await uploaded.json()) as UploadResponse;
+    // Random bytes are no known format, whatever the name and the declared type say.
+    expect(file).toMatchObject({ name: 'report.pdf', size: bytes.length, kind: 'file', contentType: 'application/octet-stream' });
+
+    const aliceLobby = track(await connectLobbyVia(a.url, alice, { transports: ['websocket'] }));
+    const sent = await request<MessageDto>(aliceLobby, 'message:send', { clientId: uniqueName('f'), body: 'the report', attachments: [file.id] });
+    expect(sent).toMatchObject({ ok: true, data: { attachments: [{ id: file.id, name: 'report.pdf', size: bytes.length }] } });
+
+    const whole = await fetch(`${b.url}${fileUrl(file.id)}`, { headers: { cookie: bob.cookie } });
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-disposition')).toMatch(/^attachment; filename="report\.pdf"/);
+    expect(Buffer.from(await whole.arrayBuffer()).equals(bytes)).toBe(true);
+    const part = await fetch(`${cluster.url}${fileUrl(file.id)}`, { headers: { cookie: bob.cookie, range: 'bytes=5000000-5000099' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 5000000-5000099/${bytes.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(5_000_000, 5_000_100))).toBe(true);
+  });
+
+  it('refuses an upload over the size limit at nginx with the API\'s own file_too_large answer', async () => {
+    const alice = await registerUser(cluster.url);
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.alloc(27 * 1024 * 1024)]), 'big.bin');
+    const refused = await fetch(`${cluster.url}/api/files`, { method: 'POST', body: form, headers: { cookie: alice.cookie, origin: cluster.url } });
+    expect(refused.status).toBe(413);
+    expect(await refused.json()).toMatchObject({ error: { code: 'file_too_large' } });
   });
 });
 
