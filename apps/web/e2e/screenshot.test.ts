@@ -2,7 +2,8 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postMessage } from '@confab/server';
-import { dmRoomId, type RoomSummaryDto } from '@confab/shared';
+import { dmRoomId, type AttachmentDto, type RoomSummaryDto, type UploadResponse } from '@confab/shared';
+import type { Page } from 'playwright-core';
 import { account, bodies, eventually, registerViaApi, send } from './support/app';
 import { useHarness } from './support/harness';
 import { postDirectMessage, unreadBadge } from './support/dm';
@@ -16,9 +17,51 @@ function pngSize(png: Buffer): { width: number; height: number } {
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
 
+/** A mock of the reconnect banner, 960 × 540, drawn on a canvas in `page`: the PNG's bytes. */
+async function drawBanner(page: Page): Promise<Buffer> {
+  const base64 = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [960, 540];
+    const g = canvas.getContext('2d')!;
+    g.fillStyle = '#f8fafc';
+    g.fillRect(0, 0, 960, 540);
+    g.fillStyle = '#1e1b3a';
+    g.fillRect(0, 0, 220, 540);
+    g.fillStyle = '#fef3c7';
+    g.fillRect(220, 0, 740, 64);
+    g.fillStyle = '#92400e';
+    g.font = '600 20px sans-serif';
+    g.fillText('Connection lost. Reconnecting in 3 s…', 248, 41);
+    g.fillStyle = '#4f46e5';
+    g.fillRect(800, 16, 136, 34);
+    g.fillStyle = '#ffffff';
+    g.font = '600 18px sans-serif';
+    g.fillText('Retry now', 826, 39);
+    g.fillStyle = '#cbd5e1';
+    for (let row = 0; row < 6; row += 1) g.fillRect(260, 110 + row * 66, row % 2 ? 420 : 560, 22);
+    const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let binary = '';
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    return btoa(binary);
+  });
+  return Buffer.from(base64, 'base64');
+}
+
+/** Uploads `bytes` as the holder of `token`, as the web app does. */
+async function uploadAs(baseUrl: string, token: string, name: string, bytes: Buffer): Promise<AttachmentDto> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)]), name);
+  const res = await fetch(`${baseUrl}/api/files`, { method: 'POST', body: form, headers: { cookie: `confab_session=${token}` } });
+  if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as UploadResponse).file;
+}
+
 describe('the lobby, as the README shows it', () => {
-  it('renders a conversation between three people (formatting, a reply, reactions, a mention, an edit), with channels and direct messages in the sidebar, and saves a 1280×800 screenshot', async () => {
+  it('renders a conversation between three people (formatting, a reply, reactions, a mention with an image, an edit), with channels and direct messages in the sidebar, and saves a 1280×800 screenshot', async () => {
     const server = await harness.startServer();
+    // Made first: it draws the picture Priya shares, before it shows the app.
+    const page = await harness.newPage(server.url, { width: 1280, height: 800 });
     // A fresh server: plain usernames read better in the picture (the mention shows one).
     const maya = await registerViaApi(server.url, { ...account('maya', 'Maya Chen'), username: 'maya' });
     const { user: jonas, token: jonasToken } = await registerViaApi(server.url, account('jonas', 'Jonas Berg'));
@@ -65,7 +108,8 @@ describe('the lobby, as the README shows it', () => {
     await priyaLive.ask('reaction:add', { id: checklist.id, emoji: '👍' });
     await priyaLive.ask('reaction:add', { id: checklist.id, emoji: '🎉' });
     await jonasLive.ask('message:edit', { id: posted[1]!.id, body: 'Changelog draft is in the usual place, shout if I missed anything (now with the upgrade notes).' });
-    await priyaLive.ask('dm:send', { roomId: 'lobby', clientId: 'shot-mention', body: `@${maya.user.username} I will do the screenshot once the CSS settles.` });
+    const banner = await uploadAs(server.url, priyaToken, 'reconnect-banner.png', await drawBanner(page));
+    await priyaLive.ask('dm:send', { roomId: 'lobby', clientId: 'shot-mention', body: `@${maya.user.username} I will do the screenshot once the CSS settles.`, attachments: [banner.id] });
     jonasLive.close();
     priyaLive.close();
     const shown = [
@@ -78,7 +122,6 @@ describe('the lobby, as the README shows it', () => {
       `@${maya.user.username} I will do the screenshot once the CSS settles.`,
     ];
 
-    const page = await harness.newPage(server.url, { width: 1280, height: 800 });
     await page.context().addCookies([{ name: 'confab_session', value: maya.token, url: server.url }]);
     await page.goto('/');
     await page.getByTestId('composer-input').waitFor();
@@ -87,6 +130,10 @@ describe('the lobby, as the README shows it', () => {
     expect((await bodies(page)).map((body) => body.replace(/\s*\n\s*/g, ''))).toEqual([...shown, 'Perfect. Let us ship it this afternoon.']);
     expect(await page.getByTestId('message-edited').count()).toBe(1);
     expect(await page.locator('.mention-me').count()).toBe(1);
+    const image = page.getByRole('button', { name: 'Open image reconnect-banner.png' });
+    await image.locator('img').evaluate((img: HTMLImageElement) => img.decode());
+    const box = (await image.boundingBox())!;
+    expect(Math.abs(box.width / box.height - 16 / 9)).toBeLessThan(0.03);
     expect(await page.getByTestId('channel-title').textContent()).toBe('#lobby');
     expect(await page.getByTestId('message-author').allTextContents()).toEqual(['Jonas Berg', 'Priya Natarajan', 'Maya Chen', 'Jonas Berg', 'Priya Natarajan', 'Maya Chen']);
     await eventually(() => page.getByTestId('dm-conversation-name').allTextContents()).toEqual(['Jonas Berg', 'Priya Natarajan', 'Sam Okafor']);
