@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { createMemoryStores, type RunningServer } from '@confab/server';
 import { dmRoomId, fileUrl, thumbnailUrl } from '@confab/shared';
 import { account, eventually, messageRow, registerViaApi, send, signIn, waitForLobby, type Account } from './support/app';
@@ -15,9 +15,9 @@ const harness = useHarness();
 const PDF = Buffer.from(`%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n${'% filler\n'.repeat(400)}trailer << /Root 1 0 R >>\n%%EOF\n`);
 const pdfSpec = (name = 'Plan.pdf') => ({ name, type: 'application/pdf', base64: PDF.toString('base64') });
 
-async function signedIn(server: RunningServer, who: Account, path = '/'): Promise<{ page: Page; id: string; token: string }> {
+async function signedIn(server: RunningServer, who: Account, path = '/', screen?: Parameters<typeof harness.newPage>[1]): Promise<{ page: Page; id: string; token: string }> {
   const { user, token } = await registerViaApi(server.url, who);
-  const page = await harness.newPage(server.url);
+  const page = await harness.newPage(server.url, screen);
   await openSignedIn(page, server.url, token, path);
   return { page, id: user.id, token };
 }
@@ -165,12 +165,15 @@ describe('sharing files from the composer', () => {
   it('attaching works from the keyboard alone: Attach is reached with Tab, its chooser takes files, and Enter sends them', async () => {
     const server = await harness.startServer();
     const { alice, bob } = await aliceAndBob(server);
+    // Listening first: Playwright starts intercepting choosers only once asked, and a chooser
+    // opened before that is lost (about one run in three here when the two raced).
+    const chosen = alice.page.waitForEvent('filechooser');
     const input = alice.page.getByTestId('composer-input');
     await input.focus();
     await alice.page.keyboard.press('Tab');
     expect(await alice.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Attach files');
 
-    const [chooser] = await Promise.all([alice.page.waitForEvent('filechooser'), alice.page.keyboard.press('Enter')]);
+    const [chooser] = await Promise.all([chosen, alice.page.keyboard.press('Enter')]);
     expect(chooser.isMultiple()).toBe(true);
     await chooser.setFiles([
       { name: 'agenda.pdf', mimeType: 'application/pdf', buffer: PDF },
@@ -260,5 +263,92 @@ describe('sharing files from the composer', () => {
     } finally {
       await stores.close();
     }
+  });
+  it('ten files on a phone line up in one row that scrolls sideways: the text field, Send and the messages stay in sight, and the last file can still be reached', async () => {
+    const server = await harness.startServer();
+    const { page } = await signedIn(server, account('alice', 'Alice Archer'), '/', { width: 390, height: 664, hasTouch: true });
+    await waitForLobby(page);
+    const names = Array.from({ length: 10 }, (_, i) => `photo-${i + 1}.png`);
+    await pasteFiles(page, names.map((name) => ({ name, png: { width: 64, height: 48 } })));
+    await eventually(() => pendingFiles(page)).toEqual(names.map((name) => `${name}:done`));
+
+    const boxes = await page.evaluate(() => {
+      const box = (id: string) => document.querySelector(`[data-testid="${id}"]`)!.getBoundingClientRect();
+      return { input: box('composer-input').bottom, send: box('composer-send').bottom, list: box('message-list').height, files: box('composer-attachments').height, screen: innerHeight };
+    });
+    expect(boxes.input).toBeLessThanOrEqual(boxes.screen);
+    expect(boxes.send).toBeLessThanOrEqual(boxes.screen);
+    expect(boxes.list).toBeGreaterThan(boxes.files);
+
+    await page.getByRole('button', { name: 'Remove photo-10.png' }).tap();
+    expect(await pendingFiles(page)).toEqual(names.slice(0, 9).map((name) => `${name}:done`));
+  });
+
+  it('a link or text dropped on the conversation attaches nothing and is refused, so the browser cannot open it in place of the app; text dropped in the text field goes into it', async () => {
+    const server = await harness.startServer();
+    const { page } = await signedIn(server, account('alice', 'Alice Archer'));
+    await waitForLobby(page);
+    // What the page answered each drag event with, read once every listener of the app has run.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      Object.assign(window, { seenDrags: seen });
+      for (const type of ['dragover', 'drop']) {
+        window.addEventListener(type, (event) => {
+          const drag = event as DragEvent;
+          seen.push(`${type}: ${drag.defaultPrevented ? 'refused' : 'left to the browser'} (${drag.dataTransfer?.dropEffect})`);
+        });
+      }
+    });
+    const seenDrags = () => page.evaluate(() => (window as unknown as { seenDrags: string[] }).seenDrags.splice(0));
+    // A real drag, from outside the page, through Chromium's own drag handling.
+    const cdp = await page.context().newCDPSession(page);
+    async function drag(x: number, y: number, items: { mimeType: string; data: string }[]): Promise<void> {
+      const data = { items, dragOperationsMask: 1 | 2 | 16 };
+      for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+    }
+
+    const list = (await page.getByTestId('message-list').boundingBox())!;
+    const at = page.url();
+    await drag(list.x + 100, list.y + 100, [{ mimeType: 'text/uri-list', data: 'https://example.com/elsewhere' }]);
+    // Refused (dropEffect none): no drop is delivered, so nothing is attached and nothing opened.
+    expect(new Set(await seenDrags())).toEqual(new Set(['dragover: refused (none)']));
+    await drag(list.x + 100, list.y + 100, [{ mimeType: 'text/plain', data: 'some words' }]);
+    expect(new Set(await seenDrags())).toEqual(new Set(['dragover: refused (none)']));
+    expect(await pendingFiles(page)).toEqual([]);
+    expect(await page.getByTestId('drop-zone').count()).toBe(0);
+    expect(page.url()).toBe(at);
+
+    const field = (await page.getByTestId('composer-input').boundingBox())!;
+    await drag(field.x + 20, field.y + field.height / 2, [{ mimeType: 'text/plain', data: 'dropped words' }]);
+    expect(await page.getByTestId('composer-input').inputValue()).toBe('dropped words');
+    expect(await pendingFiles(page)).toEqual([]);
+    await cdp.detach();
+  });
+
+  it('a right-to-left file name lines up with the size under it, on the chip, on the card and in the viewer', async () => {
+    const server = await harness.startServer();
+    const { page } = await signedIn(server, account('alice', 'Alice Archer'));
+    await waitForLobby(page);
+    await pasteFiles(page, [pdfSpec('تقرير.pdf'), { name: 'صورة.png', png: { width: 200, height: 100 } }]);
+    await eventually(() => pendingFiles(page)).toEqual(['تقرير.pdf:done', 'صورة.png:done']);
+    /** How far the name's text starts from where the line under it starts, in CSS pixels. */
+    const offset = async (name: Locator, under: Locator) =>
+      name.evaluate((el, below) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return Math.round(range.getBoundingClientRect().left - below.getBoundingClientRect().left);
+      }, await under.elementHandle());
+    const chip = page.getByTestId('pending-attachment').first();
+    expect(await offset(chip.getByTestId('pending-attachment-name'), chip.getByTestId('pending-attachment-state').locator('..'))).toBe(0);
+
+    await send(page, 'الملفات');
+    const row = messageRow(page, 'الملفات');
+    const card = row.getByTestId('attachment-file');
+    await eventually(() => row.getAttribute('data-status')).toBe('sent');
+    expect(await offset(card.getByTestId('attachment-file-name'), card.getByTestId('attachment-file-size'))).toBe(0);
+
+    await row.getByRole('button', { name: 'Open image صورة.png' }).click();
+    const viewer = page.getByTestId('image-viewer');
+    expect(await offset(viewer.getByTestId('image-viewer-name'), viewer.getByTestId('image-viewer-meta'))).toBe(0);
   });
 });
