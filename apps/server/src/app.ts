@@ -9,7 +9,7 @@ import { StoreUnavailableError } from './store/errors.js';
 import type { Stores } from './store/ports.js';
 import { createSessionTokens } from './auth/sessionTokens.js';
 import { registerAuthRoutes } from './http/authRoutes.js';
-import { UPLOAD_PATH, registerFileRoutes } from './http/fileRoutes.js';
+import { isUploadRequest, registerFileRoutes } from './http/fileRoutes.js';
 import { registerHealthRoutes } from './http/healthRoutes.js';
 import { registerSecurityHeaders } from './http/securityHeaders.js';
 import { registerSettingsRoute } from './http/settingsRoute.js';
@@ -130,7 +130,6 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   if (!config.trustProxy) limitConnectionsPerAddress(http.server, config.httpConnectionsPerAddress, deps.logger);
   await http.register(fastifyCookie);
   await registerSecurityHeaders(http);
-  limitBodyTimeExceptUploads(http, config.httpRequestTimeoutMs, (request) => request.method === 'POST' && request.routeOptions.url === UPLOAD_PATH);
 
   // Browsers send Origin on cross-site state-changing requests; refusing foreign ones stops CSRF.
   http.addHook('onRequest', async (request, reply) => {
@@ -191,6 +190,9 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     allowRequest: engineGuard.allowRequest,
     connectTimeout: config.socketConnectTimeoutMs,
   });
+  // After Socket.IO took over the server's request listeners, so that its polling requests get the
+  // ordinary request timeout too, rather than the server-wide one stretched for uploads.
+  limitBodyTimeExceptUploads(http.server, config.httpRequestTimeoutMs, isUploadRequest);
   if (deps.redis) useRedisAdapter(io, deps.redis);
   // One socket per namespace per connection, checked before the guard spends anything.
   const guarded = oneSocketPerNamespace(createHandshakeGuard({ accounts, config, rateLimits, logger: deps.logger }));

@@ -216,6 +216,26 @@ describe.each(BACKENDS)('attachments (%s store)', (_kind, openBackend) => {
     expect(await stores.files.claimOf(fresh.id)).toBeNull();
   });
 
+  it('a send stored whose answer was lost (the first attempt failed after the store took it, and gave its files back): the retry takes them again for the message', async () => {
+    const { server, stores, tab, upload, fetchFile, seeded } = await world();
+    const alice = await tab('alice');
+    const file = await upload();
+    // What that first attempt leaves: claimed, stored with the file, then released by the failure path.
+    const at = new Date();
+    const author = { id: seeded.alice.user.id, name: seeded.alice.user.displayName };
+    await stores.files.claim({ fileId: file.id, authorId: author.id, clientId: 'lost-answer', roomId: LOBBY_ROOM_ID, at });
+    const { message } = await stores.messages.append({ roomId: LOBBY_ROOM_ID, clientId: 'lost-answer', author, body: 'once', createdAt: at, attachments: [file] });
+    await stores.files.releaseClaim(file.id, author.id, 'lost-answer');
+
+    const retried = await ok(request<MessageDto>(alice.lobby, 'message:send', { clientId: 'lost-answer', body: 'once', attachments: [file.id] }));
+    expect(retried).toMatchObject({ id: message.id, attachments: [file] });
+    expect(await stores.files.claimOf(file.id)).toMatchObject({ clientId: 'lost-answer', roomId: LOBBY_ROOM_ID, messageId: message.id });
+    expect(await fetchFile('bob', file.id)).toBeInstanceOf(Buffer);
+    // A file of a stored message, so not the sweep's to remove.
+    expect(await server.app.files.sweep(new Date(Date.now() + 2 * LIMITS.unattachedUploadTtlMs))).toBe(0);
+    expect(await fetchFile('bob', file.id)).toBeInstanceOf(Buffer);
+  });
+
   it('two attempts of one send at once, one of them refused by the rate limit: the message stored keeps its files', async () => {
     const { stores, tab, upload, fetchFile } = await world({ rateLimits: { messages: { points: 1, durationSeconds: 600 } } });
     const [alice] = [await tab('alice'), await tab('bob')];

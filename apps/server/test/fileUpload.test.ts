@@ -1,13 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, readdir } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { LIMITS } from '@confab/shared';
 import sharp from 'sharp';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStores, type RunningServer, type Stores } from '../src/testing.js';
-import { download, jpegWithGps, multipartBody, pngClaiming, solidImage, streamUpload, uploadFile, uploaded } from './support/files.js';
+import { isUploadRequest } from '../src/http/fileRoutes.js';
+import { eventually } from './support/client.js';
+import { rawConnection } from './support/rawConnections.js';
+import { useRedisServer } from './support/redisServer.js';
+import { animatedPng, download, jpegWithGps, multipartBody, noisyPng, pngClaiming, solidImage, streamUpload, uploadFile, uploaded } from './support/files.js';
 import { useServer } from './support/server.js';
 
 // The service's temporary folders go to os.tmpdir(): this file gets its own, so that "no
@@ -23,6 +29,8 @@ afterEach(async () => {
   for (const stores of openStores.splice(0)) await stores.close();
 });
 const harness = useServer();
+// For the shared rate limits, whose check is a round trip: a client can go away meanwhile.
+const redis = useRedisServer();
 const FAR_FUTURE = new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000);
 
 /** Every upload record the store holds (none is claimed in these tests). */
@@ -188,6 +196,23 @@ describe('uploading files over HTTP', () => {
     expect((await sharp((await download(server.url, alice.cookie, pngFile.id)).bytes).metadata()).exif).toBeUndefined();
   });
 
+  it('a photo cut short (its last bytes lost) is decoded as far as it goes and stripped: its GPS position is never served', async () => {
+    const { server, alice } = await signedIn();
+    const photo = await jpegWithGps(400, 300);
+    // Without its end-of-image marker, as an interrupted copy leaves it.
+    const cut = photo.subarray(0, photo.length - 2);
+    const file = await uploaded(server.url, alice.cookie, { bytes: cut, name: 'photo.jpg' });
+    expect(file).toMatchObject({ kind: 'image', contentType: 'image/jpeg', width: 400, height: 300 });
+    const served = await download(server.url, alice.cookie, file.id);
+    expect(served.bytes.includes('SpyCam')).toBe(false);
+    expect((await sharp(served.bytes).metadata()).exif).toBeUndefined();
+
+    const png = await sharp(await solidImage(300, 200, 'png')).png().withMetadata({ exif: { IFD0: { Make: 'SpyCam' }, IFD3: { GPSLatitudeRef: 'S', GPSLatitude: '33/1 51/1 0/1' } } }).toBuffer();
+    const pngFile = await uploaded(server.url, alice.cookie, { bytes: png.subarray(0, png.length - 30), name: 'map.png' });
+    expect(pngFile).toMatchObject({ kind: 'image', contentType: 'image/png' });
+    expect((await download(server.url, alice.cookie, pngFile.id)).bytes.includes('SpyCam')).toBe(false);
+  });
+
   it('keeps an animated GIF animated, counting every frame against the pixel limit', async () => {
     const { server, alice } = await signedIn();
     const frames = await Promise.all(['red', 'green', 'blue'].map((background) => sharp({ create: { width: 60, height: 30, channels: 3, background } }).png().toBuffer()));
@@ -197,6 +222,35 @@ describe('uploading files over HTTP', () => {
     const served = await sharp((await download(server.url, alice.cookie, file.id)).bytes, { animated: true }).metadata();
     expect(served).toMatchObject({ format: 'gif', pages: 3 });
   });
+
+  it('an animated PNG (APNG) is a PNG: decoded, shown inline with its size and a thumbnail, not kept as an opaque download', async () => {
+    const { server, alice } = await signedIn();
+    const apng = await animatedPng(60, 40);
+    const file = await uploaded(server.url, alice.cookie, { bytes: apng, name: 'sticker.png' });
+    expect(file).toMatchObject({ kind: 'image', contentType: 'image/png', width: 60, height: 40, thumbnail: { width: 60, height: 40 } });
+    const served = await download(server.url, alice.cookie, file.id);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(served.headers.get('content-disposition')).toMatch(/^inline;/);
+    expect(await sharp(served.bytes).metadata()).toMatchObject({ format: 'png', width: 60, height: 40 });
+  });
+
+  it("one user's many images cannot hold up everyone else's: an uploader has one image at a time in the queue of decodes", async () => {
+    const { server, alice } = await signedIn();
+    const bob = await server.seedUser('bob');
+    const slow = await noisyPng(1500, 1500);
+    const finished: string[] = [];
+    const upload = (who: { cookie: string }, bytes: Buffer, name: string) =>
+      uploaded(server.url, who.cookie, { bytes, name }).then((file) => finished.push(file.name));
+    const alices = ['a1.png', 'a2.png', 'a3.png', 'a4.png'].map((name) => upload(alice, slow, name));
+    // All four of Alice's are received (and so waiting for their decode) before Bob sends his.
+    await eventually(() => {
+      const received = uploadFolders().filter((folder) => readdirSync(join(TMP, folder)).includes('upload'));
+      expect(received.map((folder) => statSync(join(TMP, folder, 'upload')).size)).toEqual(Array(4).fill(slow.length));
+    }, 10_000);
+    await Promise.all([...alices, upload(bob, await solidImage(20, 20, 'png'), 'b.png')]);
+    // Bob's waits for the decode under way, not for every one of Alice's.
+    expect(finished.indexOf('b.png'), finished.join(' ')).toBeLessThan(2);
+  }, 30_000);
 
   it('signed out: refused with 401; from a foreign Origin: refused with 403 origin_not_allowed; neither stores anything', async () => {
     const { server, alice } = await signedIn();
@@ -298,4 +352,45 @@ describe('uploading files over HTTP', () => {
     // Answered 408 and closed at the timeout (fetch may see the answer or only the close).
     expect([408, 'closed']).toContain(await other);
   });
+
+  it('an upload whose client went away before its body was read is still answered (to no one), not left waiting for a body for ever', async () => {
+    const { server, alice } = await signedIn({ redisUrl: redis.url, config: { rateLimits: { uploads: { points: 100, durationSeconds: 60 } } } });
+    const responses: ServerResponse[] = [];
+    server.app.http.server.on('request', (request, response: ServerResponse) => {
+      if (isUploadRequest(request)) responses.push(response);
+    });
+    const head =
+      `POST /api/files HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${alice.cookie}\r\nContent-Type: multipart/form-data; boundary=XX\r\nContent-Length: 100000\r\n\r\n` +
+      '--XX\r\nContent-Disposition: form-data; name="file"; filename="gone.bin"\r\n\r\nfirst bytes';
+    for (let i = 0; i < 10; i += 1) {
+      // Headers and the start of the body, then gone while the server checks the rate limit.
+      await new Promise<void>((resolve) => {
+        const socket = connect(server.port, '127.0.0.1', () => socket.write(head, () => socket.destroy()));
+        socket.on('close', () => resolve());
+      });
+    }
+    await eventually(() => {
+      expect(responses).toHaveLength(10);
+      expect(responses.filter((response) => !response.writableEnded).length, 'requests never answered').toBe(0);
+    });
+    expect(await storedRecords(server)).toEqual([]);
+    expect(uploadFolders()).toEqual([]);
+  });
+
+  it('the longer timeout uploads get is theirs alone: a Socket.IO polling request whose body trickles is still answered 408 and closed', async () => {
+    // 800 ms for requests; uploads of the default 25 MB get about 400 s.
+    const { server, alice } = await signedIn({ config: { httpHeadersTimeoutMs: 400, httpRequestTimeoutMs: 800 } });
+    const handshake = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { cookie: alice.cookie } });
+    const { sid } = JSON.parse((await handshake.text()).slice(1)) as { sid: string };
+    const conn = await rawConnection(server.port);
+    conn.socket.write(
+      `POST /socket.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${alice.cookie}\r\n` +
+        'Content-Type: text/plain;charset=UTF-8\r\nContent-Length: 1000\r\n\r\n40',
+    );
+    const trickle = setInterval(() => conn.socket.write(' '), 100);
+    // Well past the 800 ms (and short of the engine's own connect timeout, which closes it unanswered).
+    const closed = await Promise.race([conn.closed, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5_000))]);
+    clearInterval(trickle);
+    expect(closed?.data).toMatch(/^HTTP\/1\.1 408 /);
+  }, 10_000);
 });

@@ -11,6 +11,10 @@ export interface DetectedType {
 
 export const UNKNOWN_TYPE = 'application/octet-stream';
 
+// An animated PNG is a PNG (its animation is in chunks other decoders skip): file-type names it
+// apart, but it decodes as a PNG like any other, to its default image (libvips reads no APNG frames).
+const ALSO_KNOWN_AS: Record<string, string> = { 'image/apng': 'image/png' };
+
 /**
  * The type of the file at `path`, from its first bytes only: never from its name or the type the
  * client claimed, which an attacker chooses. Text formats (HTML, SVG, scripts) have no magic
@@ -18,6 +22,6 @@ export const UNKNOWN_TYPE = 'application/octet-stream';
  */
 export async function detectType(path: string): Promise<DetectedType> {
   const found = await fileTypeFromFile(path);
-  const contentType = found?.mime ?? UNKNOWN_TYPE;
+  const contentType = found ? (ALSO_KNOWN_AS[found.mime] ?? found.mime) : UNKNOWN_TYPE;
   return { contentType, isImageCandidate: INLINE_IMAGE_TYPES.includes(contentType) };
 }

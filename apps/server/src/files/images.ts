@@ -36,13 +36,16 @@ sharp.cache(false);
 const DECODE_TIMEOUT_SECONDS = 30;
 
 // One decode at a time per process: a decode may take up to LIMITS.imagePixelsMax × 4 bytes, and
-// parallel uploads must not multiply that. libvips still uses several threads for each one.
+// parallel uploads must not multiply that. libvips still uses several threads for each one. And
+// one image at a time per uploader in that queue: a decode can take seconds, and one user's burst
+// of uploads must not hold every other user's behind it.
 const serial = createSerialByKey();
 
 /**
- * Checks, orients, strips and thumbnails the image at `input` (detected as `contentType`), writing
- * what to serve into `workDir`. The pixel count is read from the header before anything is
- * decoded; every decoding call carries `limitInputPixels` as well, in case a header lies.
+ * Checks, orients, strips and thumbnails the image at `input` (detected as `contentType`) that
+ * `uploaderId` sent, writing what to serve into `workDir`. The pixel count is read from the header
+ * before anything is decoded; every decoding call carries `limitInputPixels` as well, in case a
+ * header lies.
  *
  * What is served is re-encoded in its own format with no metadata at all: EXIF (GPS, camera,
  * times), XMP, IPTC, comments and the ICC profile are dropped (sharp converts to sRGB first, so
@@ -51,8 +54,8 @@ const serial = createSerialByKey();
  * which browsers differ on for animations, is dropped rather than applied, and their thumbnail is
  * the first frame.
  */
-export function processImage(input: string, contentType: string, workDir: string): Promise<ImageOutcome> {
-  return serial('decode', () => decodeAndStrip(input, contentType, workDir));
+export function processImage(input: string, contentType: string, workDir: string, uploaderId: string): Promise<ImageOutcome> {
+  return serial(`uploader:${uploaderId}`, () => serial('decode', () => decodeAndStrip(input, contentType, workDir)));
 }
 
 async function decodeAndStrip(input: string, contentType: string, workDir: string): Promise<ImageOutcome> {
@@ -73,8 +76,11 @@ async function decodeAndStrip(input: string, contentType: string, workDir: strin
   if (pixels > LIMITS.imagePixelsMax) return { kind: 'too_large', width: header.width, height: frameHeight, pages, pixels };
 
   const isAnimated = pages > 1;
+  // Damaged pixel data is decoded as far as it goes (`failOn: 'none'`) rather than refused: what is
+  // decoded is re-encoded without metadata, whereas bytes that fail here are served as they came,
+  // EXIF GPS and all. A photo cut short (an interrupted copy) would otherwise leak where it was taken.
   const open = (options: SharpOptions = {}): Sharp =>
-    sharp(input, { limitInputPixels: LIMITS.imagePixelsMax, autoOrient: !isAnimated, ...options }).timeout({ seconds: DECODE_TIMEOUT_SECONDS });
+    sharp(input, { limitInputPixels: LIMITS.imagePixelsMax, autoOrient: !isAnimated, failOn: 'none', ...options }).timeout({ seconds: DECODE_TIMEOUT_SECONDS });
   try {
     const path = join(workDir, `image.${format}`);
     const served = await encode(open({ animated: isAnimated }), format).toFile(path);
@@ -92,7 +98,7 @@ async function decodeAndStrip(input: string, contentType: string, workDir: strin
       thumbnail: { path: thumbnailPath, width: thumbnail.width, height: thumbnail.height, size: thumbnail.size },
     };
   } catch {
-    // Truncated or corrupt data (sharp fails on its first warning with untrusted input).
+    // Data too corrupt to decode at all.
     return { kind: 'not_an_image' };
   }
 }

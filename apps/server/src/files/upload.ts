@@ -69,7 +69,7 @@ export function createUploads(deps: UploadDeps) {
       const received = await receiveToFile(incoming.stream, join(dir, 'upload'), Math.min(maxBytes, room));
       if (received.kind === 'broken') return fail('invalid_payload', 'The upload was cut short or malformed; nothing was stored.', { field: 'file' });
       if (received.kind === 'over_limit') return room < maxBytes ? quotaExceeded(quotaBytes!) : tooLarge();
-      const prepared = await prepare(join(dir, 'upload'), received.size, dir);
+      const prepared = await prepare(user, join(dir, 'upload'), received.size, dir);
       if ('error' in prepared) return { ok: false, error: prepared.error };
       const stored = prepared.size + (prepared.thumbnail?.size ?? 0);
       // Re-encoding may make an image larger than it came: the quota counts what is stored.
@@ -82,10 +82,10 @@ export function createUploads(deps: UploadDeps) {
     }
   }
 
-  async function prepare(path: string, size: number, dir: string): Promise<Prepared | { error: AckError }> {
+  async function prepare(user: UserDto, path: string, size: number, dir: string): Promise<Prepared | { error: AckError }> {
     const detected = await detectType(path);
     if (!detected.isImageCandidate) return { path, size, contentType: detected.contentType, kind: 'file' };
-    const image: ImageOutcome = await processImage(path, detected.contentType, dir);
+    const image: ImageOutcome = await processImage(path, detected.contentType, dir, user.id);
     if (image.kind === 'too_large') {
       const frames = image.pages > 1 ? ` × ${image.pages} frames` : '';
       const message = `The image is ${image.width} × ${image.height} pixels${frames} (${image.pixels} pixels); images may have at most ${LIMITS.imagePixelsMax} pixels. Nothing was stored.`;

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
 
 /**
@@ -15,24 +15,27 @@ export function uploadRequestTimeoutMs(config: Pick<Config, 'uploadMaxBytes' | '
 
 /**
  * Node's request timeout is one number for the whole server, so the server is given the uploads'
- * (see uploadRequestTimeoutMs) and this hook gives every other request back its own: a body still
+ * (see uploadRequestTimeoutMs) and this gives every other request back its own: a body still
  * arriving `timeoutMs` after its headers were read is answered 408 and its connection closed, the
  * way Node does it (a `clientError`, which Fastify answers). Requests with no body, or whose body
  * has arrived, are never touched.
+ *
+ * It listens on the HTTP server itself, not in Fastify, because Socket.IO answers its polling
+ * requests before Fastify sees them: call it after Socket.IO is attached (which takes over the
+ * server's `request` listeners), so that those requests are covered too.
  */
-export function limitBodyTimeExceptUploads(app: FastifyInstance, timeoutMs: number, isUpload: (request: FastifyRequest) => boolean): void {
-  app.addHook('onRequest', async (request, reply) => {
-    const raw = request.raw;
-    if (raw.complete || isUpload(request)) return;
+export function limitBodyTimeExceptUploads(server: Server, timeoutMs: number, isUpload: (request: IncomingMessage) => boolean): void {
+  server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (request.complete || isUpload(request)) return;
     const timer = setTimeout(() => {
-      if (raw.complete || raw.socket.destroyed) return;
-      if (reply.raw.headersSent) raw.socket.destroy();
-      else app.server.emit('clientError', Object.assign(new Error('Request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), raw.socket);
+      if (request.complete || request.socket.destroyed) return;
+      if (response.headersSent) request.socket.destroy();
+      else server.emit('clientError', Object.assign(new Error('Request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), request.socket);
     }, timeoutMs);
     timer.unref();
     // An answer sent before the body arrived does not end the wait: Node reads on (discarding) until it has.
-    reply.raw.once('close', () => {
-      if (raw.complete) clearTimeout(timer);
+    response.once('close', () => {
+      if (request.complete) clearTimeout(timer);
     });
   });
 }

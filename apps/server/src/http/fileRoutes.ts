@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import fastifyMultipart from '@fastify/multipart';
 import { fileIdSchema, type AckError, type UploadResponse } from '@confab/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -17,6 +18,13 @@ const LINGER_BYTES = 1024 * 1024;
 
 /** Where uploads are posted. */
 export const UPLOAD_PATH = '/api/files';
+
+/** Whether a request, as Node hands it over (before any routing), is an upload: `POST /api/files`, with or without a query. */
+export function isUploadRequest(request: Pick<IncomingMessage, 'method' | 'url'>): boolean {
+  if (request.method !== 'POST' || request.url === undefined) return false;
+  const queryAt = request.url.indexOf('?');
+  return (queryAt === -1 ? request.url : request.url.slice(0, queryAt)) === UPLOAD_PATH;
+}
 
 const NOT_FOUND: AckError = { code: 'not_found', message: 'There is no such file, or you may not see it.' };
 const SIGNED_OUT: AckError = { code: 'unauthorized', message: 'Sign in first.' };
@@ -45,6 +53,9 @@ export async function registerFileRoutes(app: FastifyInstance, deps: { accounts:
         return reply.code(400).send({ error: { code: 'invalid_payload', message: 'Send the file as multipart/form-data.', field: 'file' } });
       }
       const result = await files.upload(session.user, async () => {
+        // The client went away while the upload was being admitted: the parser would only hear of
+        // it through a 'close' that has already been emitted, and wait for the body for ever.
+        if (request.raw.destroyed) return null;
         try {
           const part = await request.file();
           return part ? { stream: part.file, filename: part.filename ?? '' } : null;

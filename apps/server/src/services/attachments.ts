@@ -133,12 +133,20 @@ export function createAttachments(deps: { files?: FileStore; messages: Pick<Mess
   }
 
   /**
-   * A repeated send found its message stored: records the message on its files' claims, in case
-   * the first attempt failed before it did (idempotent). Returns the message.
+   * A repeated send found its message stored: claims its files for it again and records the
+   * message on the claims (idempotent), in case the first attempt failed before it did, or failed
+   * after the store took the message (an answer lost on the way back), which released the claims:
+   * unclaimed, the files would be their uploader's alone and the orphan sweep's. Returns the message.
    */
   async function settleRetry(stored: StoredMessage): Promise<StoredMessage> {
     const { files } = deps;
-    if (files) await Promise.all((stored.attachments ?? []).map((attachment) => files.setClaimMessage(attachment.id, stored.id)));
+    if (!files) return stored;
+    const key: SendKey = { authorId: stored.author.id, clientId: stored.clientId, roomId: stored.roomId };
+    await Promise.all(
+      (stored.attachments ?? []).map(async ({ id }) => {
+        if ((await files.find(id)) && (await claimOne(files, key, id))) await files.setClaimMessage(id, stored.id);
+      }),
+    );
     return stored;
   }
 

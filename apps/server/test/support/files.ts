@@ -78,6 +78,36 @@ export function pngClaiming(width: number, height: number): Buffer {
   ]);
 }
 
+/**
+ * An animated PNG (APNG) made from a PNG by hand: an `acTL` and one `fcTL` chunk before its image
+ * data, as APNG encoders write them. Any PNG decoder reads its default image; file-type calls it
+ * `image/apng`.
+ */
+export async function animatedPng(width: number, height: number): Promise<Buffer> {
+  const png = await solidImage(width, height, 'png');
+  const animation = Buffer.alloc(8);
+  animation.writeUInt32BE(1, 0); // frames
+  const frame = Buffer.alloc(26);
+  frame.writeUInt32BE(width, 4);
+  frame.writeUInt32BE(height, 8);
+  frame.writeUInt16BE(1, 20); // delay 1/10 s
+  frame.writeUInt16BE(10, 22);
+  // The signature (8 bytes) and IHDR (25) come first.
+  return Buffer.concat([png.subarray(0, 33), pngChunk('acTL', animation), pngChunk('fcTL', frame), png.subarray(33)]);
+}
+
+/**
+ * A PNG of random pixels in 16 colours: small for its size (half a byte a pixel), and slow to
+ * re-encode, so that its decode takes the server a while.
+ */
+export function noisyPng(width: number, height: number): Promise<Buffer> {
+  const palette = Array.from({ length: 16 }, () => randomBytes(3));
+  const pixels = Buffer.alloc(width * height * 3);
+  const picks = randomBytes(width * height);
+  for (let i = 0; i < picks.length; i += 1) palette[picks[i]! & 15]!.copy(pixels, i * 3);
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).png({ palette: true, colours: 16, dither: 0, effort: 1 }).toBuffer();
+}
+
 /** A solid image of this size in a format, made with sharp. */
 export function solidImage(width: number, height: number, format: 'png' | 'jpeg' | 'webp' | 'gif'): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 60, b: 20 } } })[format]().toBuffer();
