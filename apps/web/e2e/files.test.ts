@@ -118,6 +118,27 @@ describe('sharing files from the composer', () => {
     expect(await pendingFiles(alice.page)).toEqual([]);
   });
 
+  it('signing out while a file uploads asks first; declining keeps the upload and the waiting message', async () => {
+    const server = await harness.startServer();
+    const { alice } = await aliceAndBob(server);
+    await throttleUploads(alice.page, 1024 * 1024);
+    await pasteFiles(alice.page, [{ name: 'slides.bin', randomBytes: 6 * 1024 * 1024 }]);
+    await send(alice.page, 'the slides');
+    expect(await alice.page.getByTestId('composer-waiting').textContent()).toBe('Sending when uploads finish…');
+
+    // Answered as it opens: the page stands still while a confirm is up, and so would the click.
+    const asked: string[] = [];
+    alice.page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await alice.page.getByTestId('user-menu').click();
+    await alice.page.getByRole('menuitem', { name: 'Sign out' }).click();
+    expect(asked).toEqual(['You have files still uploading. Signing out deletes them and your drafts from this browser. Sign out anyway?']);
+    expect(await alice.page.getByTestId('current-user').count()).toBe(1);
+    await eventually(() => storedLobby(server), 20_000).toEqual([['the slides', ['slides.bin']]]);
+  });
+
   it('× during an upload cancels it: the chip goes, and the server keeps nothing of it', async () => {
     const server = await harness.startServer();
     const { alice } = await aliceAndBob(server);
