@@ -163,15 +163,17 @@ describe('uploading files over HTTP', () => {
     expect(uploadFolders()).toEqual([]);
   });
 
-  it('a file that starts like a JPEG but does not decode is kept as a plain download', async () => {
+  it('a file that starts like a JPEG but does not decode is refused, EXIF and all: bytes that cannot be stripped are never stored', async () => {
     const { server, alice } = await signedIn();
-    const jpeg = await solidImage(400, 300, 'jpeg');
-    const broken = Buffer.concat([jpeg.subarray(0, 200), randomBytes(300)]);
-    const file = await uploaded(server.url, alice.cookie, { bytes: broken, name: 'broken.jpg', type: 'image/jpeg' });
-    expect(file).toMatchObject({ kind: 'file', contentType: 'application/octet-stream', size: broken.length });
-    const served = await download(server.url, alice.cookie, file.id);
-    expect(served.bytes.equals(broken)).toBe(true);
-    expect(served.headers.get('content-disposition')).toMatch(/^attachment;/);
+    const photo = await jpegWithGps(400, 300);
+    // The header and its EXIF segment, then noise where the pixels should be.
+    const broken = Buffer.concat([photo.subarray(0, 400), randomBytes(3000)]);
+    expect(broken.includes(Buffer.from('SpyCam'))).toBe(true);
+    const answer = await uploadFile(server.url, alice.cookie, { bytes: broken, name: 'broken.jpg', type: 'image/jpeg' });
+    expect(answer).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload', field: 'file', message: 'This looks like a JPEG image but cannot be read, so its metadata cannot be removed. Nothing was stored.' } } });
+    expect(await server.stores.files.usage(alice.user.id)).toBe(0);
+    expect(await storedRecords(server)).toEqual([]);
+    expect(uploadFolders()).toEqual([]);
   });
 
   it('EXIF GPS and camera tags are gone from what is served, and the EXIF orientation is applied to the pixels', async () => {

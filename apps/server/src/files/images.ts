@@ -77,8 +77,8 @@ async function decodeAndStrip(input: string, contentType: string, workDir: strin
 
   const isAnimated = pages > 1;
   // Damaged pixel data is decoded as far as it goes (`failOn: 'none'`) rather than refused: what is
-  // decoded is re-encoded without metadata, whereas bytes that fail here are served as they came,
-  // EXIF GPS and all. A photo cut short (an interrupted copy) would otherwise leak where it was taken.
+  // decoded is re-encoded without metadata, whereas bytes that fail here are refused as an upload
+  // (they cannot be stripped), so a photo cut short (an interrupted copy) still goes through.
   const open = (options: SharpOptions = {}): Sharp =>
     sharp(input, { limitInputPixels: LIMITS.imagePixelsMax, autoOrient: !isAnimated, failOn: 'none', ...options }).timeout({ seconds: DECODE_TIMEOUT_SECONDS });
   try {

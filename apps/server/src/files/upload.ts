@@ -9,7 +9,7 @@ import type { RateLimits } from '../limits/rateLimits.js';
 import type { Logger } from '../logger.js';
 import { toAttachmentDto } from '../services/attachments.js';
 import type { BlobKind, FileRecord, FileStore } from '../store/ports.js';
-import { UNKNOWN_TYPE, detectType } from './detectType.js';
+import { detectType } from './detectType.js';
 import { processImage, type ImageOutcome } from './images.js';
 import { receiveToFile } from './receive.js';
 
@@ -91,8 +91,12 @@ export function createUploads(deps: UploadDeps) {
       const message = `The image is ${image.width} × ${image.height} pixels${frames} (${image.pixels} pixels); images may have at most ${LIMITS.imagePixelsMax} pixels. Nothing was stored.`;
       return { error: { code: 'file_too_large', message } };
     }
-    // Bytes that claim an image type but do not decode are kept, as an opaque download.
-    if (image.kind === 'not_an_image') return { path, size, contentType: UNKNOWN_TYPE, kind: 'file' };
+    // Bytes that start like an image but do not decode cannot be stripped of their metadata (an
+    // EXIF position sits before the pixels): refused rather than kept as they came.
+    if (image.kind === 'not_an_image') {
+      const format = detected.contentType.slice('image/'.length).toUpperCase();
+      return { error: { code: 'invalid_payload', field: 'file', message: `This looks like a ${format} image but cannot be read, so its metadata cannot be removed. Nothing was stored.` } };
+    }
     return { path: image.path, size: image.size, contentType: detected.contentType, kind: 'image', width: image.width, height: image.height, thumbnail: image.thumbnail };
   }
 
