@@ -286,6 +286,25 @@ describe.each(BACKENDS)('attachments (%s store)', (_kind, openBackend) => {
     expect(before.at(-1)!.id).toBe(spent.id);
   });
 
+  it('a recall the store fails halfway through, retried, still removes the files', async () => {
+    const { stores, tab, upload } = await world();
+    const alice = await tab('alice');
+    const [first, second] = [await upload('alice', { name: 'a.pdf' }), await upload('alice', { name: 'b.pdf' })];
+    const sent = await ok(lobbySend(alice, { attachments: [first.id, second.id] }));
+    // The store fails once, while the recall deletes the second file.
+    const files = stores.files;
+    const remove = files.delete.bind(files);
+    let failures = 0;
+    files.delete = async (id) => {
+      if (id === second.id && failures++ === 0) throw new Error('the store failed');
+      return remove(id);
+    };
+    expect(await request(alice.lobby, 'message:recall', { id: sent.id })).toMatchObject({ ok: false, error: { code: 'internal' } });
+    await ok(request<MessageDto>(alice.lobby, 'message:recall', { id: sent.id }));
+    for (const file of [first, second]) expect(await files.find(file.id)).toBeNull();
+    expect(await files.usage(alice.user.id)).toBe(0);
+  });
+
   it('a recall removes the files: the tombstone, history and sync carry none, and the bytes, record and claim are gone', async () => {
     const { stores, tab, upload, fetchFile } = await world();
     const [alice, bob] = [await tab('alice'), await tab('bob')];

@@ -318,9 +318,11 @@ export function createMessageService(deps: {
     if (refused) return refused;
     // One time for both: a client applying the entry takes its createdAt as the recalledAt that history shows.
     const at = deps.now();
-    await deps.messages.erase(target.id, at);
-    // After the erase, so no one is shown a file whose bytes are gone; `target` was read before it.
+    // Before the erase, which forgets the message's files: a recall the store fails halfway
+    // through is retried by its author and must still find them. Until the erase, a member may see
+    // a file the recall has already removed (it answers 404), which is the recall's intent anyway.
     await attachments.remove(target.attachments ?? []);
+    await deps.messages.erase(target.id, at);
     const { message, isNew } = await deps.messages.append({
       roomId: target.roomId,
       clientId: `recall:${target.id}`,
