@@ -36,3 +36,14 @@ export async function until(check: () => boolean, timeoutMs: number, everyMs = 2
   }
   return true;
 }
+
+/** Times `run` `times` times, one after another, in ms. */
+export async function timed(times: number, run: (i: number) => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    await run(i);
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}

@@ -11,7 +11,7 @@ import { createMemoryStores, startServer } from '../../src/testing.js';
 import type { Stores } from '../../src/store/ports.js';
 import { dropDatabase, openDatabase } from '../harness/database.js';
 import { seedUsers } from '../harness/seedUsers.js';
-import { latency } from '../load/stats.js';
+import { latency, timed } from '../load/stats.js';
 import { openTestStores } from '../../test/support/mongo.js';
 import { emptyResult, type CaseResult, type Context, type Figures, type Scenario } from '../report/result.js';
 
@@ -25,17 +25,6 @@ const METRICS = [
 const SIZES = { full: { rounds: 12 }, smoke: { rounds: 2 } };
 const FILE_BYTES = 5 * 1024 * 1024;
 const SESSION_TTL_MS = 24 * 3_600_000;
-
-/** Times `run` `times` times, one after another, in ms. */
-async function timed(times: number, run: (i: number) => Promise<unknown>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    await run(i);
-    samples.push(performance.now() - started);
-  }
-  return samples;
-}
 
 function form(bytes: Buffer, name: string): FormData {
   const body = new FormData();

@@ -6,7 +6,7 @@ import { newObjectIdHex } from '../../src/store/ids.js';
 import type { Stores } from '../../src/store/ports.js';
 import { dropDatabase, openDatabase } from '../harness/database.js';
 import { seedUsers } from '../harness/seedUsers.js';
-import { latency } from '../load/stats.js';
+import { latency, timed } from '../load/stats.js';
 import { openTestStores } from '../../test/support/mongo.js';
 import { emptyResult, type CaseResult, type Context, type Figures, type Scenario } from '../report/result.js';
 
@@ -23,17 +23,6 @@ async function ask<T>(socket: Socket, event: string, payload: unknown): Promise<
   const ack = (await socket.timeout(30_000).emitWithAck(event, payload)) as Ack<T>;
   if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
   return ack.data;
-}
-
-/** Times `run` `times` times, one after another, in ms. */
-async function timed(times: number, run: (i: number) => Promise<unknown>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    await run(i);
-    samples.push(performance.now() - started);
-  }
-  return samples;
 }
 
 /**
