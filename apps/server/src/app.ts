@@ -45,6 +45,8 @@ import { limitBodyTimeExceptUploads, uploadRequestTimeoutMs } from './files/uplo
 const CLOSE_GRACE_MS = 3_000;
 /** How often uploads no message took are looked for (they are removed `LIMITS.unattachedUploadTtlMs` after upload). */
 const ORPHAN_SWEEP_MS = 60 * 60 * 1000;
+/** The first sweep, this long after start. */
+const FIRST_ORPHAN_SWEEP_MS = 60 * 1000;
 
 export interface AppDeps {
   stores: Stores;
@@ -175,10 +177,14 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     quotaBytes: config.uploadQuotaBytes,
   });
   await registerFileRoutes(http, { accounts, files, config });
-  const orphanSweep = setInterval(() => {
+  const sweepOrphans = () => {
     files.sweep().catch((err: unknown) => deps.logger.warn({ err }, 'the sweep of unattached uploads failed; the next one retries'));
-  }, ORPHAN_SWEEP_MS);
+  };
+  const orphanSweep = setInterval(sweepOrphans, ORPHAN_SWEEP_MS);
   orphanSweep.unref();
+  // Once soon after start too: a server restarted more often than hourly would otherwise never sweep.
+  const firstOrphanSweep = setTimeout(sweepOrphans, FIRST_ORPHAN_SWEEP_MS);
+  firstOrphanSweep.unref();
   const hasWebApp = await registerWebApp(http, config.webDist);
   if (!hasWebApp) deps.logger.warn({ webDist: config.webDist }, 'no built web app found; serving the API only');
 
@@ -263,6 +269,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
       // (to another instance, behind a load balancer); it also closes the HTTP server.
       clearInterval(presenceSweep);
       clearInterval(orphanSweep);
+      clearTimeout(firstOrphanSweep);
       presenceBroadcast?.stop();
       sessionRecheck.stop();
       delivery?.close();

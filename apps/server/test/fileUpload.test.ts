@@ -198,6 +198,35 @@ describe('uploading files over HTTP', () => {
     expect((await sharp((await download(server.url, alice.cookie, pngFile.id)).bytes).metadata()).exif).toBeUndefined();
   });
 
+  it('photos in formats kept as downloads lose their metadata too: AVIF and TIFF are re-encoded without it, and HEIC or JPEG XL, which cannot be, are refused', async () => {
+    const { server, alice } = await signedIn();
+    const exif = { IFD0: { Make: 'SpyCam' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 30/1 2600/100' } };
+    // libvips writes EXIF into AVIF, and XMP (where a GPS position also goes) into TIFF.
+    const xmp = '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Make="SpyCam"/></rdf:RDF></x:xmpmeta>';
+    for (const format of ['avif', 'tiff'] as const) {
+      const blank = sharp({ create: { width: 64, height: 48, channels: 3, background: '#2a7' } })[format]();
+      const photo = await (format === 'avif' ? blank.withMetadata({ exif }) : blank.withXmp(xmp)).toBuffer();
+      expect(photo.includes('SpyCam'), format).toBe(true);
+      const file = await uploaded(server.url, alice.cookie, { bytes: photo, name: `photo.${format}` });
+      expect(file).toMatchObject({ kind: 'file', contentType: `image/${format}` });
+      const served = await download(server.url, alice.cookie, file.id);
+      expect(served.headers.get('content-disposition')).toMatch(/^attachment;/);
+      const metadata = await sharp(served.bytes).metadata();
+      expect(metadata, format).toMatchObject({ width: 64, height: 48 });
+      expect([metadata.exif, metadata.xmp], format).toEqual([undefined, undefined]);
+      expect(served.bytes.includes('SpyCam'), format).toBe(false);
+    }
+    // An iPhone photo's container (ISO BMFF, brand heic) and a JPEG XL codestream, as file-type knows them.
+    const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.from([0, 0, 0, 0]), Buffer.from('mif1heic'), randomBytes(2000)]);
+    const jxl = Buffer.concat([Buffer.from([0xff, 0x0a]), randomBytes(2000)]);
+    for (const [bytes, name, type] of [[heic, 'IMG_0001.HEIC', 'image/heic'], [jxl, 'photo.jxl', 'image/jxl']] as const) {
+      const answer = await uploadFile(server.url, alice.cookie, { bytes, name });
+      expect(answer, name).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload', field: 'file', message: `This ${type} image may carry where it was taken, and this server cannot remove that from it: share it as JPEG or PNG. Nothing was stored.` } } });
+    }
+    expect(await storedRecords(server)).toHaveLength(2);
+    expect(uploadFolders()).toEqual([]);
+  });
+
   it('a photo cut short (its last bytes lost) is decoded as far as it goes and stripped: its GPS position is never served', async () => {
     const { server, alice } = await signedIn();
     const photo = await jpegWithGps(400, 300);

@@ -116,3 +116,37 @@ function encode(image: Sharp, format: 'jpeg' | 'png' | 'webp' | 'gif'): Sharp {
       return image.gif();
   }
 }
+
+/** What became of a photo in a format kept as a download (TIFF, AVIF): re-encoded without metadata, or why not. */
+export type StrippedFile = { kind: 'stripped'; path: string; size: number } | { kind: 'too_large'; width: number; height: number; pages: number; pixels: number } | { kind: 'not_an_image' };
+
+/**
+ * Re-encodes the TIFF or AVIF at `input` in its own format without any metadata (EXIF with a GPS
+ * position above all), in the same queue and under the same limits as the images shown inline.
+ */
+export function stripFileMetadata(input: string, format: 'tiff' | 'avif', workDir: string, uploaderId: string): Promise<StrippedFile> {
+  return serial(`uploader:${uploaderId}`, () => serial('decode', () => reencode(input, format, workDir)));
+}
+
+async function reencode(input: string, format: 'tiff' | 'avif', workDir: string): Promise<StrippedFile> {
+  let header: Metadata;
+  try {
+    header = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch {
+    return { kind: 'not_an_image' };
+  }
+  // libvips names AVIF's container "heif".
+  if (header.format !== (format === 'avif' ? 'heif' : 'tiff')) return { kind: 'not_an_image' };
+  const pages = Math.max(1, header.pages ?? 1);
+  const frameHeight = header.pageHeight ?? header.height;
+  const pixels = header.width * frameHeight * pages;
+  if (pixels > LIMITS.imagePixelsMax) return { kind: 'too_large', width: header.width, height: frameHeight, pages, pixels };
+  try {
+    const path = join(workDir, `stripped.${format}`);
+    const image = sharp(input, { limitInputPixels: LIMITS.imagePixelsMax, failOn: 'none', pages: -1 }).timeout({ seconds: DECODE_TIMEOUT_SECONDS });
+    const out = await (format === 'avif' ? image.avif() : image.tiff()).toFile(path);
+    return { kind: 'stripped', path, size: out.size };
+  } catch {
+    return { kind: 'not_an_image' };
+  }
+}

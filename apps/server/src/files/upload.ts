@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 import { toAttachmentDto } from '../services/attachments.js';
 import type { BlobKind, FileRecord, FileStore } from '../store/ports.js';
 import { detectType } from './detectType.js';
-import { processImage, type ImageOutcome } from './images.js';
+import { processImage, stripFileMetadata, type ImageOutcome } from './images.js';
 import { receiveToFile } from './receive.js';
 
 /** One file part of an upload, read only once the upload is admitted. */
@@ -84,19 +84,21 @@ export function createUploads(deps: UploadDeps) {
 
   async function prepare(user: UserDto, path: string, size: number, dir: string): Promise<Prepared | { error: AckError }> {
     const detected = await detectType(path);
+    if (detected.otherImage?.metadata === 'refuse') {
+      return { error: { code: 'invalid_payload', field: 'file', message: `This ${detected.contentType} image may carry where it was taken, and this server cannot remove that from it: share it as JPEG or PNG. Nothing was stored.` } };
+    }
+    if (detected.otherImage?.metadata === 'strip') {
+      const stripped = await stripFileMetadata(path, detected.otherImage.format, dir, user.id);
+      if (stripped.kind === 'too_large') return { error: { code: 'file_too_large', message: tooManyPixels(stripped) } };
+      if (stripped.kind === 'not_an_image') return { error: unreadableImage(detected.contentType) };
+      return { path: stripped.path, size: stripped.size, contentType: detected.contentType, kind: 'file' };
+    }
     if (!detected.isImageCandidate) return { path, size, contentType: detected.contentType, kind: 'file' };
     const image: ImageOutcome = await processImage(path, detected.contentType, dir, user.id);
-    if (image.kind === 'too_large') {
-      const frames = image.pages > 1 ? ` × ${image.pages} frames` : '';
-      const message = `The image is ${image.width} × ${image.height} pixels${frames} (${image.pixels} pixels); images may have at most ${LIMITS.imagePixelsMax} pixels. Nothing was stored.`;
-      return { error: { code: 'file_too_large', message } };
-    }
+    if (image.kind === 'too_large') return { error: { code: 'file_too_large', message: tooManyPixels(image) } };
     // Bytes that start like an image but do not decode cannot be stripped of their metadata (an
     // EXIF position sits before the pixels): refused rather than kept as they came.
-    if (image.kind === 'not_an_image') {
-      const format = detected.contentType.slice('image/'.length).toUpperCase();
-      return { error: { code: 'invalid_payload', field: 'file', message: `This looks like a ${format} image but cannot be read, so its metadata cannot be removed. Nothing was stored.` } };
-    }
+    if (image.kind === 'not_an_image') return { error: unreadableImage(detected.contentType) };
     return { path: image.path, size: image.size, contentType: detected.contentType, kind: 'image', width: image.width, height: image.height, thumbnail: image.thumbnail };
   }
 
@@ -151,3 +153,13 @@ export function createUploads(deps: UploadDeps) {
 }
 
 export type Uploads = ReturnType<typeof createUploads>;
+
+function tooManyPixels(image: { width: number; height: number; pages: number; pixels: number }): string {
+  const frames = image.pages > 1 ? ` × ${image.pages} frames` : '';
+  return `The image is ${image.width} × ${image.height} pixels${frames} (${image.pixels} pixels); images may have at most ${LIMITS.imagePixelsMax} pixels. Nothing was stored.`;
+}
+
+function unreadableImage(contentType: string): AckError {
+  const format = contentType.slice('image/'.length).toUpperCase();
+  return { code: 'invalid_payload', field: 'file', message: `This looks like a ${format} image but cannot be read, so its metadata cannot be removed. Nothing was stored.` };
+}
