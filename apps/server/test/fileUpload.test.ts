@@ -335,6 +335,18 @@ describe('uploading files over HTTP', () => {
     expect(uploadFolders()).toEqual([]);
   });
 
+  it('uploads running side by side share what is left of the quota: together they never store more than it allows', async () => {
+    const { server, alice } = await signedIn({ config: { uploadQuotaBytes: 1_000_000 } });
+    // Eight of 300 kB at once against 1 MB: at most three fit.
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => uploadFile(server.url, alice.cookie, { bytes: randomBytes(300_000), name: `part${i}.bin` })));
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 201).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.every((status) => status === 201 || status === 413)).toBe(true);
+    expect(await server.stores.files.usage(alice.user.id)).toBeLessThanOrEqual(1_000_000);
+    expect(await server.stores.files.usage(alice.user.id)).toBe(statuses.filter((status) => status === 201).length * 300_000);
+    expect(uploadFolders()).toEqual([]);
+  });
+
   it('uploads are rate limited per user: 429 rate_limited with Retry-After, and the refused one is not stored', async () => {
     const { server, alice } = await signedIn({ config: { rateLimits: { uploads: { points: 2, durationSeconds: 60 } } } });
     const bob = await server.seedUser('bob');

@@ -14,10 +14,11 @@ class OverLimit extends Error {}
 
 /**
  * Streams `source` into a new private file at `path` (`wx`: never one that exists; mode 0600),
- * and stops reading as soon as more than `maxBytes` arrived, so an oversized upload is neither
- * buffered nor written past the limit. Errors writing the file (a full disk) are thrown.
+ * and stops reading as soon as more than `maxBytes` arrived, or `onChunk` (told each chunk's size)
+ * says no, so an oversized upload is neither buffered nor written past the limit. Errors writing
+ * the file (a full disk) are thrown.
  */
-export async function receiveToFile(source: Readable, path: string, maxBytes: number): Promise<Received> {
+export async function receiveToFile(source: Readable, path: string, maxBytes: number, onChunk: (bytes: number) => boolean = () => true): Promise<Received> {
   // Whichever stream fails first is where the failure came from: pipeline then destroys the others with its error.
   let failedFirst: 'source' | 'file' | undefined;
   source.on('error', () => (failedFirst ??= 'source'));
@@ -27,7 +28,7 @@ export async function receiveToFile(source: Readable, path: string, maxBytes: nu
   const limit = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
-      if (size > maxBytes) callback(new OverLimit());
+      if (size > maxBytes || !onChunk(chunk.length)) callback(new OverLimit());
       else callback(null, chunk);
     },
   });

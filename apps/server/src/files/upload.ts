@@ -54,22 +54,34 @@ const inMib = (bytes: number) => `${Math.round((bytes / MIB) * 10) / 10} MB`;
  */
 export function createUploads(deps: UploadDeps) {
   const { files, maxBytes, quotaBytes } = deps;
+  // Bytes each user's uploads in progress on this instance have received: what the store's usage
+  // does not count yet, so that uploads running side by side share what is left of the quota.
+  const receiving = new Map<string, number>();
+  const received = (userId: string) => receiving.get(userId) ?? 0;
 
   /** `receive` is called only once the upload is admitted, so a refused one reads no body. */
   async function upload(user: UserDto, receive: () => Promise<IncomingFile | null>): Promise<Ack<AttachmentDto>> {
     const limited = await deps.rateLimits.check('uploads', user.id);
     if (limited) return limited;
     const room = quotaBytes === null ? Infinity : quotaBytes - (await files.usage(user.id));
-    if (room <= 0) return quotaExceeded(quotaBytes!);
+    if (room - received(user.id) <= 0) return quotaExceeded(quotaBytes!);
     const incoming = await receive();
     if (!incoming) return fail('invalid_payload', 'Send one file, as a multipart/form-data file part.', { field: 'file' });
 
     const dir = await mkdtemp(join(tmpdir(), 'confab-upload-'));
+    let taken = 0;
+    let isOverQuota = false;
+    const take = (bytes: number): boolean => {
+      if (received(user.id) + bytes > room) return !(isOverQuota = true);
+      taken += bytes;
+      receiving.set(user.id, received(user.id) + bytes);
+      return true;
+    };
     try {
-      const received = await receiveToFile(incoming.stream, join(dir, 'upload'), Math.min(maxBytes, room));
-      if (received.kind === 'broken') return fail('invalid_payload', 'The upload was cut short or malformed; nothing was stored.', { field: 'file' });
-      if (received.kind === 'over_limit') return room < maxBytes ? quotaExceeded(quotaBytes!) : tooLarge();
-      const prepared = await prepare(user, join(dir, 'upload'), received.size, dir);
+      const result = await receiveToFile(incoming.stream, join(dir, 'upload'), maxBytes, take);
+      if (result.kind === 'broken') return fail('invalid_payload', 'The upload was cut short or malformed; nothing was stored.', { field: 'file' });
+      if (result.kind === 'over_limit') return isOverQuota ? quotaExceeded(quotaBytes!) : tooLarge();
+      const prepared = await prepare(user, join(dir, 'upload'), result.size, dir);
       if ('error' in prepared) return { ok: false, error: prepared.error };
       const stored = prepared.size + (prepared.thumbnail?.size ?? 0);
       // Re-encoding may make an image larger than it came: the quota counts what is stored.
@@ -78,6 +90,10 @@ export function createUploads(deps: UploadDeps) {
       deps.logger.info({ userId: user.id, fileId: record.id, kind: record.kind, contentType: record.contentType, size: record.size }, 'file uploaded');
       return ok(toAttachmentDto(record));
     } finally {
+      // Stored or not, these bytes are now the store's usage or nobody's.
+      const left = received(user.id) - taken;
+      if (left > 0) receiving.set(user.id, left);
+      else receiving.delete(user.id);
       await rm(dir, { recursive: true, force: true });
     }
   }
