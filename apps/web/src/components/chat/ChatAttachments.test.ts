@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
 import { createApp, h, nextTick } from 'vue';
 import type { AttachmentDto } from '@confab/shared';
 import { fileAttachment, imageAttachment } from '../../testing/attachments';
+import { useConnectionStore } from '../../stores/connection';
 import ChatAttachments from './ChatAttachments.vue';
 
 const LANDSCAPE = imageAttachment({ id: '1'.repeat(24), name: 'beach.jpg', contentType: 'image/jpeg', width: 4000, height: 3000, thumbnail: { width: 800, height: 600 } });
@@ -18,7 +20,10 @@ afterEach(() => {
 function mount(attachments: AttachmentDto[]) {
   const host = document.createElement('div');
   document.body.append(host);
+  const pinia = createPinia();
+  setActivePinia(pinia);
   const app = createApp({ render: () => h(ChatAttachments, { attachments }) });
+  app.use(pinia);
   app.mount(host);
   unmount = () => (app.unmount(), host.remove());
   const images = () => [...host.querySelectorAll<HTMLButtonElement>('[data-testid="attachment-image"]')];
@@ -60,6 +65,21 @@ describe('a message\'s attachments', () => {
     await nextTick();
     expect(images().map((b) => b.dataset.state)).toEqual(['done', 'error']);
     expect(second!.textContent).toBe('Image not available');
+  });
+
+  it('asks again for a thumbnail that failed while the server was out of reach, once it is back', async () => {
+    const { images } = mount([LANDSCAPE]);
+    const connection = useConnectionStore();
+    const img = () => images()[0]!.querySelector('img')!;
+    const firstSrc = img().getAttribute('src');
+    img().dispatchEvent(new Event('error'));
+    await nextTick();
+    expect(images()[0]!.dataset.state).toBe('error');
+    connection.markConnected();
+    await flush();
+    expect(images()[0]!.dataset.state).toBe('loading');
+    expect(img().getAttribute('src')).not.toBe(firstSrc);
+    expect(img().getAttribute('src')).toMatch(new RegExp(`^/api/files/${LANDSCAPE.id}/thumbnail\\?attempt=1$`));
   });
 
   it('a file shows as a card: its name (whole in the title), its size, and a link that downloads it under its name', () => {
