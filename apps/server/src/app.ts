@@ -62,7 +62,7 @@ export interface App {
   io: Server;
   /** This process's id: presence leases carry it, `/readyz` reports it. */
   instanceId: string;
-  /** Uploads and downloads; its `sweep(now)` removes uploads no message took (run hourly). */
+  /** Uploads and downloads; its `sweep(now)` removes uploads no message took (run a minute after start, then hourly). */
   files: FileService;
   /** Starts listening (and the metrics endpoint, when `metricsPort` is set); resolves with the bound port. */
   listen(port: number, host: string): Promise<number>;
@@ -125,8 +125,8 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     // Two lines per request would let any client write to the log at will; failures (5xx) are
     // still logged by the error handler, and nginx keeps the access log in front.
     logController: new LogController({ disableRequestLogging: true }),
-    // Node's request timeout is server-wide: long enough for a slow upload; the hook below gives
-    // every other request back the configured one.
+    // Node's request timeout is server-wide: long enough for a slow upload;
+    // limitBodyTimeExceptUploads (below) gives every other request back the configured one.
     ...httpTimeoutOptions({ ...config, httpRequestTimeoutMs: Math.max(config.httpRequestTimeoutMs, uploadRequestTimeoutMs(config)) }),
   });
   if (!config.trustProxy) limitConnectionsPerAddress(http.server, config.httpConnectionsPerAddress, deps.logger);
