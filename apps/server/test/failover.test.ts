@@ -128,5 +128,7 @@ describe('[REDIS_URL] failover under load', () => {
     expect(history.length).toBe(acked.length);
     for (const [clientId, message] of acked) expect(history.find((m) => m.clientId === clientId)).toEqual(message);
     for (const client of clients) expect(client.view.messages().map((m) => m.id)).toEqual(historyIds);
-  }, 90_000);
+    // What it asserts is loss and duplication, not speed: on FerretDB its run here varies from
+    // 40 s to over 90 s on the same code (the figures it prints say where the time went).
+  }, 180_000);
 });
