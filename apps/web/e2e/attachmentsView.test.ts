@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
@@ -9,9 +10,11 @@ import { account, eventually, registerViaApi, waitForLobby } from './support/app
 import { conversationItem, openSignedIn } from './support/dm';
 import { useHarness } from './support/harness';
 import { roomClient } from './support/rooms';
+import { ARTIFACTS_DIR } from './support/paths';
 
 const harness = useHarness();
-const NOTES_DIR = '/tmp/confab-notes';
+// Screenshots for a person to look at, beside the other browser tests' (never loose in /tmp).
+const NOTES_DIR = join(ARTIFACTS_DIR, 'attachments');
 
 /** A small but real PDF: the server finds `application/pdf` in its first bytes. */
 function pdfBytes(): Buffer {
