@@ -380,8 +380,8 @@ describe('room:list and read marks', () => {
     // A recalled message and its recall entry are not unread.
     await ok(dmRequest(bob.dm, 'message:recall', { id: (await say(bob, news, 'oops')).id }));
     const newest = await say(bob, news, 'read all about it');
-    await say(carol, group, 'hi both');
-    await say(alice, group, 'hi yourself');
+    await say(alice, group, 'hi both');
+    await say(carol, group, 'hi yourself');
     await ok(dmRequest(bob.dm, 'dm:send', { to: alice.user.id, clientId: 'direct', body: 'just us' }));
 
     const rooms = await roomList(alice);
@@ -429,6 +429,43 @@ describe('room:list and read marks', () => {
     expect(summaryOf(await roomList(bob), news)).toEqual(bobsView);
   });
 
+  it('writing in a room marks it read up to the message written, in the lobby, channels and groups, and the writer\'s other tab hears it', async () => {
+    const { tabs, anotherTab } = await world(['Alice', 'Bob', 'Carol']);
+    const [alice, bob, carol] = tabs as [Tab, Tab, Tab];
+    const news = await createChannel(alice, 'news');
+    await ok(dmRequest(bob.dm, 'room:join', { roomId: news }));
+    const group = (await ok(dmRequest<RoomSummaryDto>(alice.dm, 'group:open', { userIds: [bob.user.id, carol.user.id] }))).room.id;
+    await ok(request(alice.lobby, 'message:send', { clientId: 'a-lobby', body: 'morning' }));
+    await say(alice, news, 'the plan');
+    await say(alice, group, 'lunch?');
+    await drain(alice, bob, carol);
+    expect(Object.fromEntries((await roomList(bob)).map((s) => [s.room.id, s.unreadCount]))).toEqual({ lobby: 1, [news]: 1, [group]: 1 });
+    const otherTab = await anotherTab(1);
+    const reads = heard<ReadMarkDto>(otherTab.dm, 'dm:read');
+    const carolHears = heard<ReadMarkDto>(carol.dm, 'dm:read');
+
+    const inLobby = await ok(request<MessageDto>(bob.lobby, 'message:send', { clientId: 'b-lobby', body: 'hi' }));
+    const inNews = await say(bob, news, 'agreed');
+    // Through /lobby's message:send too, which takes any room the sender is in.
+    const inGroup = await ok(request<MessageDto>(bob.lobby, 'message:send', { roomId: group, clientId: 'b-group', body: 'yes' }));
+    await drain(otherTab, carol);
+
+    const marks = [
+      { roomId: 'lobby', userId: bob.user.id, seq: inLobby.seq },
+      { roomId: news, userId: bob.user.id, seq: inNews.seq },
+      { roomId: group, userId: bob.user.id, seq: inGroup.seq },
+    ];
+    expect(reads).toEqual(marks);
+    const rooms = await roomList(otherTab);
+    for (const mark of marks) expect(summaryOf(rooms, mark.roomId), mark.roomId).toMatchObject({ unreadCount: 0, myReadSeq: mark.seq });
+    // A group shares read marks ("seen by"): Carol sees Bob's; a public channel's and the lobby's stay private.
+    expect(carolHears).toEqual([marks[2]]);
+    // A retry of the same send changes nothing and tells nobody again.
+    await ok(request(bob.lobby, 'message:send', { clientId: 'b-lobby', body: 'hi' }));
+    await drain(otherTab);
+    expect(reads).toHaveLength(3);
+  });
+
   it('every member receives each new entry live, so the unread count kept from them matches room:list, from the read mark set on arrival', async () => {
     const { tabs } = await world(['Alice', 'Bob', 'Carol']);
     const [alice, bob, carol] = tabs as [Tab, Tab, Tab];
@@ -444,9 +481,10 @@ describe('room:list and read marks', () => {
     const liveLobby = heard<MessageDto>(bob.lobby, 'message:new');
     const livePrivate = heard<MessageDto>(bob.dm, 'dm:message');
 
+    // Bob's own message first: writing in a room marks it read up to there (tested below).
+    await say(bob, news, 'my own: not unread');
     await say(alice, news, 'one');
     await say(carol, group, 'two');
-    await say(bob, news, 'my own: not unread');
     const oops = await say(alice, group, 'oops');
     await ok(dmRequest(alice.dm, 'message:recall', { id: oops.id }));
     await ok(dmRequest(carol.dm, 'room:join', { roomId: news }));

@@ -1,4 +1,4 @@
-import { dmRoomId, type Ack, type MessageDto, type MessagePage, type RoomSummaryDto } from '@confab/shared';
+import { LOBBY_ROOM_ID, dmRoomId, type Ack, type MessageDto, type MessagePage, type RoomSummaryDto } from '@confab/shared';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { afterEach, expect } from 'vitest';
@@ -259,9 +259,11 @@ export async function createWorld(
       const inPair = succeeded(await ask<MessageDto>(world.bobDm, 'dm:send', { to: world.alice.user.id, clientId: `dm-fence-${fences}`, body: `dm fence ${fences}` }));
       world.lobbyMessages.push(inLobby);
       world.pairMessages.push(inPair);
-      const isFence = (entry: string) => entry.includes(inLobby.id) || entry.includes(inPair.id);
-      // Bob's lobby hears the lobby fence; Alice's and Bob's /dm each hear the DM fence and its conversation update.
-      await eventually(() => expect(heard.filter(isFence)).toHaveLength(5));
+      // Writing in the lobby moves Alice's read mark there, which her /dm hears.
+      const aliceMark = `dm:read ${JSON.stringify({ roomId: LOBBY_ROOM_ID, userId: world.alice.user.id, seq: inLobby.seq })}`;
+      const isFence = (entry: string) => entry.includes(inLobby.id) || entry.includes(inPair.id) || entry === aliceMark;
+      // Bob's lobby hears the lobby fence; Alice's /dm her lobby mark; Alice's and Bob's /dm each hear the DM fence and its conversation update.
+      await eventually(() => expect(heard.filter(isFence)).toHaveLength(6));
       await settle(50);
       expect(heard.filter((entry) => !isFence(entry))).toEqual([]);
       heard.length = 0;

@@ -50,6 +50,24 @@ describe('read marker', () => {
     expect(markRead).toHaveBeenCalledTimes(1);
   });
 
+  it('keeps marking while messages arrive faster than the wait: the mark goes out with the newest seq, not after the stream stops', async () => {
+    const attention = useAttentionStore();
+    attention.setVisible(true);
+    attention.setFocus(true);
+    const busy = ref({ messages: [message(1, { roomId: ALICE_BOB_ROOM, author: BOB })] } as unknown as RoomMessages);
+    scope.run(() => useReadMarker(busy, entry, isAtBottom));
+    // A message every 100 ms for a second: never READ_DEBOUNCE_MS of quiet.
+    for (let seq = 2; seq <= 11; seq += 1) {
+      busy.value = { messages: [...busy.value.messages, message(seq, { roomId: ALICE_BOB_ROOM, author: BOB })] } as unknown as RoomMessages;
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    const marked = markRead.mock.calls.map(([, seq]) => seq as number);
+    expect(marked.length).toBeGreaterThanOrEqual(3);
+    expect(marked).toEqual([...marked].sort((x, y) => x - y));
+    await vi.advanceTimersByTimeAsync(READ_DEBOUNCE_MS);
+    expect(markRead.mock.calls.at(-1)).toEqual([ALICE_BOB_ROOM, 11]);
+  });
+
   it('never marks anything read from a hidden tab, nor while scrolled up', async () => {
     const attention = useAttentionStore();
     attention.setVisible(false);

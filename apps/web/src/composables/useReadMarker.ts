@@ -5,7 +5,11 @@ import { useAttentionStore } from '../stores/attention';
 import { useDmStore } from '../stores/dm';
 import { useSessionStore } from '../stores/session';
 
-/** Waits this long for things to settle (a burst of messages, a scroll) before telling the server. */
+/**
+ * Waits this long after the room became readable before telling the server, so a burst of
+ * messages or a scroll makes one mark. Measured from the first change, not the last: in a room
+ * where messages keep coming faster than this, a mark still goes out every READ_DEBOUNCE_MS.
+ */
 export const READ_DEBOUNCE_MS = 250;
 
 /** Where a room's read position comes from: a DM conversation or a room summary, both carry these. */
@@ -65,8 +69,9 @@ export function useReadMarker(room: Ref<RoomMessages | null>, conversation: Ref<
   watch(
     [() => attention.isAttentive, isAtBottom, target, () => via.isConnected()],
     () => {
-      clear();
-      if (isDue()) timer = setTimeout(() => void fire(), READ_DEBOUNCE_MS);
+      if (!isDue()) clear();
+      // A mark already waiting takes the newest target when it fires.
+      else if (!timer) timer = setTimeout(() => void fire(), READ_DEBOUNCE_MS);
     },
     { immediate: true },
   );

@@ -57,6 +57,9 @@ export function createRoomMessaging(deps: {
     const sent = await deps.messages.send(user, roomId, { clientId: input.clientId, body: input.body, ...extras }, admit);
     if (!sent.ok) return sent;
     if (sent.data.isNew) effects.deliver(sent.data.message, room.kind, {});
+    // Writing in a room means having read it, as in DMs and every chat product. A retry writes it
+    // again: the mark only moves forward, and a retry after a lost answer may find it not written.
+    await moveMark(user, room, sent.data.message.seq);
     return ok(sent.data);
   }
 
@@ -77,15 +80,21 @@ export function createRoomMessaging(deps: {
   async function markRead(user: UserDto, roomId: string, seq: number): Promise<Ack<ReadMarkDto>> {
     const room = await access.asMember(user, roomId);
     if (!room || room.dmMembers) return NOT_A_MEMBER;
-    const { messages, conversations } = deps.stores;
-    const result = await conversations.markRead(roomId, user.id, await messages.upToNewest(roomId, seq));
-    const mark = { roomId, userId: user.id, seq: result.seq };
+    const mark = await moveMark(user, room, await deps.stores.messages.upToNewest(roomId, seq));
+    if (mark.moved) effects.notifyUpdate(user.id, await deps.views.summary(user, room.record, room.role));
+    const { moved: _moved, ...dto } = mark;
+    return ok(dto);
+  }
+
+  /** Moves the reader's mark up to `seq` (never back) and tells whoever sees it that it moved. */
+  async function moveMark(user: UserDto, room: RoomAccess, seq: number): Promise<ReadMarkDto & { moved: boolean }> {
+    const result = await deps.stores.conversations.markRead(room.roomId, user.id, seq);
+    const mark = { roomId: room.roomId, userId: user.id, seq: result.seq };
     if (result.moved) {
       if (await sharesReads(room)) effects.notifyReadToRoom(mark);
       else effects.notifyRead(user.id, mark);
-      effects.notifyUpdate(user.id, await deps.views.summary(user, room.record, room.role));
     }
-    return ok(mark);
+    return { ...mark, moved: result.moved };
   }
 
   /** Every member's read mark in a group or private channel, for "seen by". */
