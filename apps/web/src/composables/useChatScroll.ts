@@ -7,6 +7,10 @@ const TOP_SLACK_PX = 160;
 /** Rows that may hold the reader's place carry this attribute (ChatMessageList sets it); day separators do not, since Vue moves them between pages. */
 const ANCHOR_ATTR = 'data-anchor';
 
+function prefersReducedMotion(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
 interface Anchor {
   el: Element;
   /** The row's bottom edge, relative to the top of the viewport. */
@@ -69,7 +73,8 @@ export function useChatScroll(container: Ref<HTMLElement | null>, rows: Ref<HTML
   function scrollToBottom(behavior: ScrollBehavior = 'auto'): void {
     const el = container.value;
     if (!el) return;
-    el.scrollTo({ top: el.scrollHeight, behavior });
+    // An explicit smooth scroll is not covered by the stylesheet's reduced-motion rule.
+    el.scrollTo({ top: el.scrollHeight, behavior: prefersReducedMotion() ? 'auto' : behavior });
     isAtBottom.value = true;
     captureAnchor();
   }
