@@ -4,6 +4,8 @@
 #   runtime  the server (target of compose's `server`): production dependencies only, plus the
 #            built web app so a lone container still serves it; runs as the non-root `node` user
 #   web      nginx (target of compose's `nginx`): the built web app and deploy/nginx/*
+# The build writes a .gz and a .br beside each text file (apps/web/vite.config.ts): the server sends
+# either, nginx the .gz (gzip_static; stock nginx has no brotli module). See docs/operations.md.
 FROM node:20-bookworm-slim AS base
 RUN npm install -g pnpm@10.34.9
 WORKDIR /app

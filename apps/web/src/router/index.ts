@@ -1,14 +1,26 @@
 import { createRouter, createWebHistory, type Router } from 'vue-router';
-import LayoutShell from '../components/layout/LayoutShell.vue';
 import { useAttentionStore } from '../stores/attention';
 import { useSessionStore } from '../stores/session';
-import AccountView from '../views/AccountView.vue';
-import DmView from '../views/DmView.vue';
-import LobbyView from '../views/LobbyView.vue';
-import RoomView from '../views/RoomView.vue';
-import SignInView from '../views/SignInView.vue';
-import SignUpView from '../views/SignUpView.vue';
 import { safeRedirect } from './redirect';
+
+// Every screen is its own chunk, loaded when first visited: the first page load fetches only the
+// app's core and the screen it opens on (the sign-in form needs none of the chat's code).
+const LayoutShell = () => import('../components/layout/LayoutShell.vue');
+const LobbyView = () => import('../views/LobbyView.vue');
+const DmView = () => import('../views/DmView.vue');
+const RoomView = () => import('../views/RoomView.vue');
+const AccountView = () => import('../views/AccountView.vue');
+const SignInView = () => import('../views/SignInView.vue');
+const SignUpView = () => import('../views/SignUpView.vue');
+
+/**
+ * Fetches the chat's screens once the first one is up, so that moving between conversations never
+ * waits on the network, nor fails while the server is out of reach. The account and sign-up
+ * screens stay on demand.
+ */
+export function prefetchChatScreens(): void {
+  for (const load of [LayoutShell, LobbyView, DmView, RoomView]) load().catch(() => undefined);
+}
 
 declare module 'vue-router' {
   interface RouteMeta {
