@@ -33,6 +33,7 @@ import { useRedisAdapter, waitForSubscriptions, type RedisConnections } from './
 import { resyncLocalClients } from './scaleout/resync.js';
 import { createDmService } from './services/dmService.js';
 import { createMessageService } from './services/messageService.js';
+import { createNotifySettingService } from './services/notifySettingService.js';
 import { createRoomServices, type RoomEffects } from './services/rooms/index.js';
 import { serveMetrics, type MetricsEndpoint } from './metrics/endpoint.js';
 import { createMetrics } from './metrics/metrics.js';
@@ -110,6 +111,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     now,
     limits: { roomsPerUserMax: config.roomsPerUserMax, groupMembersMax: config.groupMembersMax, channelNameMaxLength: config.channelNameMaxLength },
   });
+  const notifySettings = createNotifySettingService({ settings: deps.stores.notifySettings, access: rooms.access });
   const instanceId = randomUUID();
   const rateLimits = createRateLimits(config.rateLimits, deps.redis?.client, metrics?.rateLimited);
   if (metrics) deps.redis?.onError(metrics.redisError);
@@ -231,7 +233,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   const { joinMemberRooms } = delivery;
   registerLobby(lobby, { messaging: rooms.messaging, joinMemberRooms, presence, presenceBroadcast, rateLimits, logger: deps.logger });
   dm.use(admit);
-  registerDm(dm, { dms, rooms, joinMemberRooms, delivery, rateLimits, logger: deps.logger });
+  registerDm(dm, { dms, rooms, notifySettings, joinMemberRooms, delivery, rateLimits, logger: deps.logger });
   engineGuard.attach(io, [io.of('/'), lobby, dm]);
   if (metrics) {
     metrics.watchServer(io, [io.of('/'), lobby, dm]);

@@ -57,6 +57,7 @@ const rateLimitsSchema = z
       channelCreates: limitRuleSchema.optional(),
       reactions: limitRuleSchema.optional(),
       uploads: limitRuleSchema.optional(),
+      settings: limitRuleSchema.optional(),
     }),
   );
 

@@ -25,6 +25,7 @@ import {
   dmTypingSchema,
   emptySchema,
   groupOpenSchema,
+  notifySetSchema,
   historySchema,
   lobbyTypingSchema,
   presenceQuerySchema,
@@ -102,6 +103,8 @@ const DM_EVENTS = {
   'channel:edit': channelEditSchema,
   'group:open': groupOpenSchema,
   'room:members': roomMembersSchema,
+  'notify:list': emptySchema,
+  'notify:set': notifySetSchema,
 } satisfies Record<keyof DmClientToServerEvents, z.ZodObject>;
 
 type Surface = { nsp: '/lobby' | '/dm'; events: Record<string, z.ZodObject>; socket: Socket; barrier: [string, unknown] };

@@ -48,7 +48,8 @@ describe('mentions', () => {
     await send(pageA, `@${bob.username} can you **review** this?`);
     await eventually(() => mentionBadge(pageB, 'lobby')).toBe('@1');
     expect(await channelUnread(pageB, 'lobby')).toBe('2');
-    await eventually(() => pageB.title()).toBe('(2) Alice Archer · Confab');
+    // The lobby notifies and counts only mentions by default: one, not the two unread messages.
+    await eventually(() => pageB.title()).toBe('(1) Alice Archer · Confab');
     // The notification reads as the message does: its plain text, no markup.
     await eventually(() => notifications(pageB)).toEqual([{ title: 'Alice Archer in #lobby', body: `@${bob.username} can you review this?`, tag: 'lobby', isClosed: false }]);
     // The badge is in the accent colour, apart from the red count.

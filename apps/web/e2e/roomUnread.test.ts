@@ -19,6 +19,8 @@ describe('unread rooms', () => {
     // Joined elsewhere (another device): what came before the join is not news to him.
     const joined = await bobClient.ask<RoomSummaryDto>('room:join', { roomId: design.room.id });
     await bobClient.ask('dm:read', { roomId: design.room.id, seq: joined.lastSeq });
+    // Every message counts in the title here, not only mentions (the default for channels and the lobby).
+    for (const roomId of [design.room.id, 'lobby']) await bobClient.ask('notify:set', { roomId, level: 'all' });
     bobClient.close();
 
     const pageA = await harness.newPage(server.url);

@@ -1,3 +1,5 @@
+import type { NotifyLevel } from './notifySchemas.js';
+
 /** A user as others see it. Never carries password data. */
 export interface UserDto {
   /** Server-assigned id (24 lowercase hex digits). */
@@ -308,6 +310,22 @@ export interface RoomSummaryDto {
   mentionCount: number;
   /** Highest seq the caller has marked read (0 for none). */
   myReadSeq: number;
+}
+
+/**
+ * The caller's notification setting for one room (`notify:set`, `notify:list`, `notify:update`):
+ * the same on every device of theirs.
+ */
+export interface NotifySettingDto {
+  roomId: string;
+  /** The level in effect: the one chosen, else the room's default (`defaultNotifyLevel`). */
+  level: NotifyLevel;
+  /**
+   * Muted until this time (ISO 8601, UTC; `MUTED_FOREVER` until turned back on): nothing
+   * notifies or counts in the title, mentions included. Null when not muted. A past time mutes
+   * nothing (the server does not clear it).
+   */
+  mutedUntil: string | null;
 }
 
 /** A public channel as `channel:browse` lists it, for anyone signed in. */

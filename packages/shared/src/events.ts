@@ -6,6 +6,7 @@ import type {
   MemberPage,
   MessageDto,
   MessagePage,
+  NotifySettingDto,
   PresenceDto,
   PresenceSnapshotMeta,
   ReadMarkDto,
@@ -45,6 +46,7 @@ import type {
   RoomRemovePayload,
 } from './roomSchemas.js';
 import type { DeliveredPayload, EditPayload, ReactionPayload, RoomReadsPayload } from './messageSchemas.js';
+import type { NotifySetPayload } from './notifySchemas.js';
 
 /** Socket.IO namespace paths. */
 export const NAMESPACES = {
@@ -276,6 +278,20 @@ export interface DmClientToServerEvents {
   'group:open': (payload: GroupOpenPayload, ack: AckFn<RoomSummaryDto>) => void;
   /** Client → server: a page of a room's members with their roles (members only). */
   'room:members': (payload: RoomMembersPayload, ack: AckFn<MemberPage>) => void;
+  /**
+   * Client → server: the caller's notification settings, one per room they chose something for
+   * (rooms absent from it have their default: `defaultNotifyLevel`, not muted). Fetch it on
+   * every connect, with `room:list`. May name rooms the caller has since left; ignore those.
+   */
+  'notify:list': (payload: EmptyPayload, ack: AckFn<{ settings: NotifySettingDto[] }>) => void;
+  /**
+   * Client → server: change the caller's notification setting for a room they are a member of
+   * (any kind, the lobby and DMs too). Ack: the setting now stored. Every socket of the caller
+   * (this one too, on every instance) hears `notify:update`. Refusals: `forbidden` (not a member,
+   * or no such room), `invalid_payload` (field `level` or `mutedUntil`), `rate_limited`; a
+   * refusal changes nothing.
+   */
+  'notify:set': (payload: NotifySetPayload, ack: AckFn<NotifySettingDto>) => void;
 }
 
 /** Events the server emits on `/dm`, to every socket of the users concerned. */
@@ -304,7 +320,9 @@ export interface DmServerToClientEvents {
   'room:update': (summary: RoomSummaryDto) => void;
   /** The user left a room (in another tab) or was removed from it: drop it and its messages. */
   'room:removed': (removed: RoomRemovedDto) => void;
-  /** As on `/lobby`: broadcasts may have been missed. Refresh `room:list`, `dm:conversations` and sync open rooms. */
+  /** The user changed a room's notification setting (`notify:set`, on any device): replace what you hold. */
+  'notify:update': (setting: NotifySettingDto) => void;
+  /** As on `/lobby`: broadcasts may have been missed. Refresh `room:list`, `notify:list`, `dm:conversations` and sync open rooms. */
   resync: () => void;
 }
 

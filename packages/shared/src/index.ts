@@ -2,6 +2,7 @@ export * from './limits.js';
 export * from './errors.js';
 export * from './schemas.js';
 export * from './roomSchemas.js';
+export * from './notifySchemas.js';
 export * from './messageSchemas.js';
 export * from './mentions.js';
 export * from './files.js';

@@ -35,6 +35,8 @@ export interface RateLimitRules {
   reactions: LimitRule;
   /** Files uploaded (`POST /api/files`), per user; refused ones count too, so probing costs the same. */
   uploads: LimitRule;
+  /** Notification settings changed (`notify:set`), per user. */
+  settings: LimitRule;
 }
 
 export type LimitName = keyof RateLimitRules;
@@ -51,6 +53,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   channelCreates: { points: 10, durationSeconds: 60 * 60 },
   reactions: { points: 20, durationSeconds: 10 },
   uploads: { points: 30, durationSeconds: 60 },
+  settings: { points: 20, durationSeconds: 10 },
 };
 
 type Limiter = Pick<RateLimiterAbstract, 'consume' | 'delete'> | BurstyRateLimiter;

@@ -1,7 +1,7 @@
 import type { Stores } from './ports.js';
 
-type StoreName = 'users' | 'messages' | 'reactions' | 'files' | 'sessions' | 'conversations' | 'rooms';
-const STORE_NAMES: StoreName[] = ['users', 'messages', 'reactions', 'files', 'sessions', 'conversations', 'rooms'];
+type StoreName = 'users' | 'messages' | 'reactions' | 'files' | 'sessions' | 'conversations' | 'rooms' | 'notifySettings';
+const STORE_NAMES: StoreName[] = ['users', 'messages', 'reactions', 'files', 'sessions', 'conversations', 'rooms', 'notifySettings'];
 
 // Paced by the uploader's connection, not the store: timing it would fill the store histogram with network time.
 const UNTIMED = new Set(['files.putBlob']);

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { AttachmentDto, AttachmentKind, AuthorDto, MemberRole, MentionDto, MessageChangeDto, MessageDto, ReactionDto, RoomEventDto, UserDto } from '@confab/shared';
+import type { AttachmentDto, AttachmentKind, AuthorDto, MemberRole, MentionDto, MessageChangeDto, MessageDto, NotifyLevel, ReactionDto, RoomEventDto, UserDto } from '@confab/shared';
 
 /** A user as stored: the public fields plus the password hash, which never leaves the server. */
 export interface UserRecord extends UserDto {
@@ -382,6 +382,30 @@ export interface FileStore {
   unclaimedBefore(before: Date, limit: number): Promise<FileRecord[]>;
 }
 
+/** A user's notification setting for one room, as stored: only what they chose. */
+export interface NotifySettingRecord {
+  userId: string;
+  roomId: string;
+  /** The level chosen; absent while the room has its default. */
+  level?: NotifyLevel;
+  /** Muted until then; null when not muted. */
+  mutedUntil: Date | null;
+}
+
+/** Per-room notification settings, one record per (user, room), written only by that user. */
+export interface NotifySettingStore {
+  /**
+   * Sets the given fields of the user's setting for the room (creating it), leaving the others as
+   * they are, and returns the record now stored. Two racing calls that set different fields both
+   * take effect.
+   */
+  update(userId: string, roomId: string, change: { level?: NotifyLevel; mutedUntil?: Date | null }): Promise<NotifySettingRecord>;
+  /** The user's setting for the room, or null when they never chose one. */
+  find(userId: string, roomId: string): Promise<NotifySettingRecord | null>;
+  /** Every setting of the user, in no particular order. */
+  listForUser(userId: string): Promise<NotifySettingRecord[]>;
+}
+
 /** Every store the app needs, plus their lifecycle. */
 export interface Stores {
   users: UserStore;
@@ -391,6 +415,7 @@ export interface Stores {
   sessions: SessionStore;
   conversations: ConversationStore;
   rooms: RoomStore;
+  notifySettings: NotifySettingStore;
   /** Whether the backing database answers now (for `/readyz`). */
   isReady(): Promise<boolean>;
   /** Human name of the implementation, for logs and `/readyz`. */

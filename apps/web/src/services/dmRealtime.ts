@@ -1,6 +1,7 @@
 import type { ConnectErrorData } from '@confab/shared';
 import { useConversationsStore } from '../stores/conversations';
 import { useDmStore } from '../stores/dm';
+import { useNotifySettingsStore } from '../stores/notifySettings';
 import { usePresenceStore } from '../stores/presence';
 import { useRoomMessagesStore } from '../stores/roomMessages';
 import { useRoomsStore } from '../stores/rooms';
@@ -30,6 +31,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
   const conversations = useConversationsStore();
   const typing = useTypingStore();
   const presence = usePresenceStore();
+  const notifySettings = useNotifySettingsStore();
   const receipts = createReceiptsRealtime();
   // Bumped on every connect and disconnect: a catch-up that outlived its connection must not resume sends.
   let epoch = 0;
@@ -44,6 +46,8 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     roomMessages.markConnected('dm');
     // Online people still unnamed: the directory lookup needs this socket.
     void presence.resolveNames();
+    // Changes made on other devices while we were away came as `notify:update`s we missed.
+    void notifySettings.load();
     const isCurrent = () => current === epoch && dmSocket.connected;
     await Promise.all([conversations.refresh(), dm.catchUpAll(isCurrent), deps.rooms.onDmConnect(isCurrent), receipts.onConnect()]);
   }
@@ -79,6 +83,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
   const onResync = () =>
     afterRandomDelay(() => {
       void conversations.refresh();
+      void notifySettings.load();
       void dm.fillGaps();
       void deps.rooms.onDmResync();
       void receipts.onResync();
@@ -99,6 +104,7 @@ export function bindDmSocket(deps: { notifier: Notifier; onUnauthorized: () => v
     ['dm:message', onMessage],
     ['conversation:update', onConversation],
     ['dm:read', onRead],
+    ['notify:update', notifySettings.apply],
     ['typing', typing.apply],
     ['resync', onResync],
     ...deps.rooms.dmListeners,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
+import { MUTED_FOREVER } from '@confab/shared';
 import { nextTick } from 'vue';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { fileAttachment, imageAttachment } from '../testing/attachments';
@@ -7,6 +8,7 @@ import { ALICE, ALICE_BOB_ROOM, ALICE_USER, BOB, DESIGN_ROOM, GROUP_ROOM, conver
 import { useAttentionStore } from '../stores/attention';
 import { useConversationsStore } from '../stores/conversations';
 import { useDmStore } from '../stores/dm';
+import { useNotifySettingsStore } from '../stores/notifySettings';
 import { useRoomsStore } from '../stores/rooms';
 import { useSessionStore } from '../stores/session';
 import { startNotifier, type Notifier } from './notifier';
@@ -107,14 +109,18 @@ describe('notifier', () => {
     expect(document.title).toBe('#lobby · Confab');
   });
 
-  it('counts unread entries of every room in the title, except the room being read, and notifies for groups but not channels', async () => {
+  it('counts in the title every unread DM and only mentions in the lobby and channels (their default), except in the room being read, and notifies for groups but not channels', async () => {
     const rooms = useRoomsStore();
     useConversationsStore().upsert(conversation({ unreadCount: 1, lastMessage: fromBob(1) }));
-    rooms.upsert(roomSummary({ room: { id: 'lobby', kind: 'lobby', name: 'lobby' }, lastSeq: 9, unreadCount: 4 }));
+    rooms.upsert(roomSummary({ room: { id: 'lobby', kind: 'lobby', name: 'lobby' }, lastSeq: 9, unreadCount: 4, mentionCount: 1 }));
     rooms.upsert(roomSummary({ lastSeq: 2, unreadCount: 2 }));
     await nextTick();
-    expect(document.title).toBe('(7) #lobby · Confab');
+    expect(document.title).toBe('(2) #lobby · Confab');
     rooms.setViewed('lobby');
+    await nextTick();
+    expect(document.title).toBe('(1) #lobby · Confab');
+    // A channel set to every message counts all of its unread ones.
+    useNotifySettingsStore().apply({ roomId: DESIGN_ROOM, level: 'all', mutedUntil: null });
     await nextTick();
     expect(document.title).toBe('(3) #lobby · Confab');
 
@@ -146,9 +152,9 @@ describe('notifier', () => {
       ['Bob Baker in #lobby', 'lobby'],
       ['Bob Baker in #design', DESIGN_ROOM],
     ]);
-    // The title counts the mentions: they are unread messages (two in the lobby, two in #design, not being read).
+    // The title counts the mentions only (the default level): one in the lobby ("hi all" does not count), two in #design.
     await nextTick();
-    expect(document.title).toBe('(4) #lobby · Confab');
+    expect(document.title).toBe('(3) #lobby · Confab');
   });
 
   it('a mention delivered again, at or below the newest entry held, or already read (in another tab) notifies no more', () => {
@@ -236,5 +242,67 @@ describe('notifier', () => {
     ]);
     notifier.onDirectMessage(message(3, { roomId: ALICE_BOB_ROOM, author: BOB, body: '', recall: { messageId: fromBob(1).id, seq: 1 } }));
     expect(FakeNotification.shown.map((n) => n.isClosed)).toEqual([true, false]);
+  });
+
+  describe('follows each room\'s notification setting', () => {
+    const me = [{ id: ALICE.id, username: 'alice' }];
+
+    it('a channel set to every message notifies for each; "nothing" for none, mentions included', () => {
+      const rooms = useRoomsStore();
+      const settings = useNotifySettingsStore();
+      rooms.upsert(roomSummary({ lastSeq: 2 }));
+      settings.apply({ roomId: DESIGN_ROOM, level: 'all', mutedUntil: null });
+      rooms.noteMessage(message(3, { roomId: DESIGN_ROOM, author: BOB, body: 'plain news' }));
+      expect(FakeNotification.shown.map((n) => [n.title, n.options.body])).toEqual([['Bob Baker in #design', 'plain news']]);
+      settings.apply({ roomId: DESIGN_ROOM, level: 'none', mutedUntil: null });
+      rooms.noteMessage(message(4, { roomId: DESIGN_ROOM, author: BOB, body: '@alice hey', mentions: me }));
+      expect(FakeNotification.shown).toHaveLength(1);
+    });
+
+    it('a group or DM at "mentions only": a group notifies only for mentions; a DM, all addressed to us, for every message', () => {
+      const settings = useNotifySettingsStore();
+      settings.apply({ roomId: GROUP_ROOM, level: 'mentions', mutedUntil: null });
+      settings.apply({ roomId: ALICE_BOB_ROOM, level: 'mentions', mutedUntil: null });
+      notifier.onDirectMessage(message(1, { roomId: GROUP_ROOM, author: BOB, body: 'hello group' }));
+      expect(FakeNotification.shown).toHaveLength(0);
+      notifier.onDirectMessage(message(2, { roomId: GROUP_ROOM, author: BOB, body: '@alice?', mentions: me }));
+      notifier.onDirectMessage(fromBob(1));
+      expect(FakeNotification.shown.map((n) => n.options.tag)).toEqual([GROUP_ROOM, ALICE_BOB_ROOM]);
+    });
+
+    it('a muted room neither notifies (not even a mention) nor counts in the title, and does both again once the mute runs out', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      try {
+        const rooms = useRoomsStore();
+        const settings = useNotifySettingsStore();
+        rooms.upsert(roomSummary({ lastSeq: 2, unreadCount: 2, mentionCount: 1 }));
+        useConversationsStore().upsert(conversation({ unreadCount: 1, lastMessage: fromBob(1) }));
+        const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+        settings.apply({ roomId: DESIGN_ROOM, level: 'mentions', mutedUntil: inAnHour });
+        settings.apply({ roomId: ALICE_BOB_ROOM, level: 'all', mutedUntil: inAnHour });
+        await nextTick();
+        expect(document.title).toBe('#lobby · Confab');
+        rooms.noteMessage(message(3, { roomId: DESIGN_ROOM, author: BOB, body: '@alice urgent', mentions: me }));
+        notifier.onDirectMessage(fromBob(2));
+        expect(FakeNotification.shown).toHaveLength(0);
+
+        vi.advanceTimersByTime(3_600_000 + 100);
+        await nextTick();
+        // #design: its two mentions now; the DM: its unread message (the store counts, not the notifier).
+        expect(document.title).toBe('(3) #lobby · Confab');
+        notifier.onDirectMessage(fromBob(3));
+        expect(FakeNotification.shown).toHaveLength(1);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('muting a room (on any device) takes its notification down', async () => {
+      notifier.onDirectMessage(fromBob(1));
+      expect(FakeNotification.shown[0]!.isClosed).toBe(false);
+      useNotifySettingsStore().apply({ roomId: ALICE_BOB_ROOM, level: 'all', mutedUntil: MUTED_FOREVER });
+      await nextTick();
+      expect(FakeNotification.shown[0]!.isClosed).toBe(true);
+    });
   });
 });

@@ -7,9 +7,11 @@ import { isGroupRoom } from '../lib/rooms';
 import { useAttentionStore } from '../stores/attention';
 import { useConversationsStore } from '../stores/conversations';
 import { useDmStore } from '../stores/dm';
+import { useNotifySettingsStore } from '../stores/notifySettings';
 import { useRoomMessagesStore } from '../stores/roomMessages';
 import { useRoomsStore } from '../stores/rooms';
 import { useSessionStore } from '../stores/session';
+import { mayNotify, titleCount } from './notifyPolicy';
 
 interface Shown {
   notification: Notification;
@@ -28,10 +30,11 @@ export interface Notifier {
 
 /**
  * The edge between the tab and the reader's attention: tracks visibility and focus, keeps the
- * tab title's unread count (every room; mentions are unread messages too, so they count), and
- * raises one system notification per room (tagged by room, so a newer one replaces it), closing
- * it once the room is opened or read elsewhere. DMs and groups notify for every message; the
- * lobby and channels only for messages that mention the reader (anyone may post there).
+ * tab title's unread count, and raises one system notification per room (tagged by room, so a
+ * newer one replaces it), closing it once the room is opened or read elsewhere. Each room's
+ * notification setting decides (see notifyPolicy): `all` notifies and counts every message,
+ * `mentions` (the default for the lobby and channels, where anyone may post) only messages that
+ * mention the reader, `none` and a mute nothing at all.
  */
 export function startNotifier(router: Router): Notifier {
   const attention = useAttentionStore();
@@ -40,6 +43,7 @@ export function startNotifier(router: Router): Notifier {
   const roomMessages = useRoomMessagesStore();
   const rooms = useRoomsStore();
   const session = useSessionStore();
+  const notifySettings = useNotifySettingsStore();
   const isDm = (roomId: string) => roomId.startsWith('dm:');
   const openRoomId = (roomId: string) => (isDm(roomId) ? dm.activeRoomId : isGroupRoom(roomId) ? roomMessages.activeRoomId : rooms.viewedRoomId);
   const readSeq = (roomId: string) => (isDm(roomId) ? conversations.byRoomId[roomId]?.myReadSeq : rooms.byId[roomId]?.myReadSeq) ?? 0;
@@ -50,6 +54,9 @@ export function startNotifier(router: Router): Notifier {
   // The newest seq each room has notified for: an entry delivered twice (a resync, a second
   // socket) never notifies twice.
   const announced = new Map<string, number>();
+
+  /** Whether the room's setting lets this message (or an edit's new state) interrupt. */
+  const isWanted = (roomId: string, target: { mentions?: MessageDto['mentions'] }) => mayNotify(notifySettings.stateOf(roomId), roomId, mentionsUser(target, session.user?.id));
 
   /** An entry the reader has not read and this tab has not notified for yet. */
   const isNews = (roomId: string, seq: number) => seq > readSeq(roomId) && seq > (announced.get(roomId) ?? 0);
@@ -111,10 +118,10 @@ export function startNotifier(router: Router): Notifier {
     }
     if (!(isDm(message.roomId) || isGroupRoom(message.roomId))) return;
     if (message.change) {
-      onEdit(message.roomId, message.change, true);
+      if (message.change.type === 'edit') onEdit(message.roomId, message.change, isWanted(message.roomId, message.change.state));
       return;
     }
-    if (message.event) return;
+    if (message.event || !isWanted(message.roomId, message)) return;
     const peer = () => conversations.byRoomId[message.roomId]?.peer;
     raise(message, notificationTitle(message.author.name), () => {
       if (isGroupRoom(message.roomId)) return { name: 'group', params: { roomId: message.roomId } };
@@ -123,20 +130,19 @@ export function startNotifier(router: Router): Notifier {
     });
   }
 
-  /** A live entry of the lobby or a channel: a message that mentions the reader notifies. (Groups notify through `onDirectMessage`.) */
+  /** A live entry of the lobby or a channel, as its setting asks (by default, a message that mentions the reader). Groups notify through `onDirectMessage`. */
   function onChannelEntry(message: MessageDto): void {
     if (isDm(message.roomId) || isGroupRoom(message.roomId)) return;
-    const myId = session.user?.id;
     if (message.recall) {
       if (shown.get(message.roomId)?.seq === message.recall.seq) close(message.roomId);
       return;
     }
     if (message.change) {
-      // An edit that drops the mention takes the notification down; one that keeps it updates the text.
-      onEdit(message.roomId, message.change, mentionsUser(message.change.state, myId));
+      // An edit that drops the mention (where only mentions notify) takes the notification down; otherwise it updates the text.
+      if (message.change.type === 'edit') onEdit(message.roomId, message.change, isWanted(message.roomId, message.change.state));
       return;
     }
-    if (message.event || !mentionsUser(message, myId)) return;
+    if (message.event || !isWanted(message.roomId, message)) return;
     // This runs before the store notes the entry: one at or below the newest seq held was seen already.
     const held = rooms.byId[message.roomId];
     if (held && message.seq <= held.lastSeq) return;
@@ -158,12 +164,15 @@ export function startNotifier(router: Router): Notifier {
   window.addEventListener('focus', onFocus);
   window.addEventListener('blur', onBlur);
 
-  const roomUnread = () => Object.values(rooms.byId).map((s) => ({ roomId: s.room.id, unreadCount: s.unreadCount }));
+  // What each room's setting lets count: everything, its mentions, or nothing (`none`, muted).
+  const counted = (roomId: string, counts: { unreadCount: number; mentionCount?: number }) => ({ roomId, unreadCount: titleCount(notifySettings.stateOf(roomId), roomId, counts) });
+  const roomUnread = () => Object.values(rooms.byId).map((s) => counted(s.room.id, s));
+  const dmUnread = () => conversations.list.map((c) => counted(c.roomId, c));
   const stopTitle = watch(
     () =>
       documentTitle(
         attention.pageTitle,
-        titleUnread(conversations.list, dm.activeRoomId, attention.isAttentive) + titleUnread(roomUnread(), rooms.viewedRoomId, attention.isAttentive),
+        titleUnread(dmUnread(), dm.activeRoomId, attention.isAttentive) + titleUnread(roomUnread(), rooms.viewedRoomId, attention.isAttentive),
       ),
     (title) => {
       document.title = title;
@@ -171,13 +180,14 @@ export function startNotifier(router: Router): Notifier {
     { immediate: true },
   );
 
-  // A room's notification goes once the reader is looking at the room, or has read past what it
-  // announced (here or in another tab). The read mark, not the unread count: the count of the
-  // entry held when the message arrives is still the old one.
+  // A room's notification goes once the reader is looking at the room, has read past what it
+  // announced (here or in another tab), or silenced the room (on any device). The read mark, not
+  // the unread count: the count of the entry held when the message arrives is still the old one.
+  const isSilenced = (roomId: string) => !mayNotify(notifySettings.stateOf(roomId), roomId, true);
   const stopClosing = watch(
     () =>
       [...shown.entries()]
-        .filter(([roomId, { seq }]) => (attention.isAttentive && openRoomId(roomId) === roomId) || readSeq(roomId) >= seq)
+        .filter(([roomId, { seq }]) => (attention.isAttentive && openRoomId(roomId) === roomId) || readSeq(roomId) >= seq || isSilenced(roomId))
         .map(([roomId]) => roomId),
     (done) => done.forEach(close),
   );

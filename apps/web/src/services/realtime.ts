@@ -5,6 +5,7 @@ import { useConnectionStore } from '../stores/connection';
 import { useConversationsStore } from '../stores/conversations';
 import { useDmStore } from '../stores/dm';
 import { useLobbyStore } from '../stores/lobby';
+import { useNotifySettingsStore } from '../stores/notifySettings';
 import { usePresenceStore } from '../stores/presence';
 import { useRoomMessagesStore } from '../stores/roomMessages';
 import { useRoomsStore } from '../stores/rooms';
@@ -38,6 +39,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
   const settings = useSettingsStore();
   const rooms = useRoomsStore();
   const roomMessages = useRoomMessagesStore();
+  const notifySettings = useNotifySettingsStore();
   const roomsLink = createRoomsRealtime();
   // Bumped on every connect and disconnect: a catch-up that outlived its connection must not resume sends.
   let epoch = 0;
@@ -162,6 +164,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
       conversations.reset();
       rooms.reset();
       roomMessages.reset();
+      notifySettings.reset();
       typing.reset();
       presence.reset();
       uploads.reset();

@@ -24,11 +24,13 @@ import type { Namespace, Socket } from 'socket.io';
 import type { Logger } from '../../logger.js';
 import type { RateLimits } from '../../limits/rateLimits.js';
 import type { DmService } from '../../services/dmService.js';
+import type { NotifySettingService } from '../../services/notifySettingService.js';
 import type { RoomServices } from '../../services/rooms/index.js';
 import { createClientLog, type ClientLog, type ClientLogLimit } from '../../logging/sampledLog.js';
 import { handleEvent } from '../handler.js';
 import type { RoomDelivery } from '../roomDelivery.js';
 import { sessionRoom, userRoom } from '../rooms.js';
+import { registerNotifyEvents } from './notifyEvents.js';
 import { registerRoomEvents } from './roomEvents.js';
 
 export type DmNamespace = Namespace<DmClientToServerEvents, DmServerToClientEvents, InterServerEvents, SocketData>;
@@ -37,6 +39,7 @@ export type DmSocket = Socket<DmClientToServerEvents, DmServerToClientEvents, In
 export interface DmDeps {
   dms: DmService;
   rooms: RoomServices;
+  notifySettings: NotifySettingService;
   /** Puts a new socket in its user's channel and group rooms. */
   joinMemberRooms: RoomDelivery['joinMemberRooms'];
   delivery: Pick<RoomDelivery, 'effects' | 'announceConversation'>;
@@ -60,6 +63,7 @@ export function registerDm(dm: DmNamespace, deps: DmDeps): void {
     void deps.joinMemberRooms(socket, user.id).catch((err: unknown) => logger.warn({ err }, 'could not join the member rooms'));
     registerMessageEvents(socket, deps, logger);
     registerRoomEvents(socket, deps, logger);
+    registerNotifyEvents(socket, deps, logger);
   });
 }
 

@@ -1,7 +1,8 @@
 import { LocalFileStore } from '../local/localFileStore.js';
-import type { NewReaction, SessionRecord, StoredMessage, Stores, UserRecord } from '../ports.js';
+import type { NewReaction, NotifySettingRecord, SessionRecord, StoredMessage, Stores, UserRecord } from '../ports.js';
 import { MemoryConversationStore, type SavedConversations } from './memoryConversationStore.js';
 import { MemoryMessageStore } from './memoryMessageStore.js';
+import { MemoryNotifySettingStore } from './memoryNotifySettingStore.js';
 import { MemoryReactionStore } from './memoryReactionStore.js';
 import { MemoryRoomStore, type SavedRooms } from './memoryRoomStore.js';
 import { MemorySessionStore } from './memorySessionStore.js';
@@ -16,6 +17,7 @@ export interface SavedStores {
   reactions: readonly NewReaction[];
   conversations: SavedConversations;
   rooms: SavedRooms;
+  notifySettings: readonly NotifySettingRecord[];
 }
 
 export interface MemoryStores extends Stores {
@@ -45,6 +47,7 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): MemorySto
   const sessions = new MemorySessionStore({ saved: saved?.sessions, onChange });
   const conversations = new MemoryConversationStore({ saved: saved?.conversations, onChange });
   const rooms = new MemoryRoomStore({ saved: saved?.rooms, onChange });
+  const notifySettings = new MemoryNotifySettingStore({ saved: saved?.notifySettings, onChange });
   return {
     kind: 'memory',
     users,
@@ -54,6 +57,7 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): MemorySto
     sessions,
     conversations,
     rooms,
+    notifySettings,
     isReady: async () => true,
     close: () => files.close(),
     saved: () => ({
@@ -63,6 +67,7 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): MemorySto
       reactions: reactions.saved(),
       conversations: conversations.saved(),
       rooms: rooms.saved(),
+      notifySettings: notifySettings.saved(),
     }),
   };
 }

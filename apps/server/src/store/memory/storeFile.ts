@@ -95,6 +95,17 @@ const fileSchema = z.strictObject({
       memberships: z.array(z.looseObject({ roomId: z.string(), userId: z.string(), role: z.enum(['owner', 'member']), joinedAt: isoDate })),
     })
     .default({ records: [], memberships: [] }),
+  // Added after version 1 without a bump, like `rooms`: a file without it holds no settings.
+  notifySettings: z
+    .array(
+      z.looseObject({
+        userId: z.string(),
+        roomId: z.string(),
+        level: z.enum(['all', 'mentions', 'none']).optional(),
+        mutedUntil: isoDate.nullable(),
+      }),
+    )
+    .default([]),
 });
 
 /** The message for a file Confab cannot load: start-up stops, and the file is left as it is. */

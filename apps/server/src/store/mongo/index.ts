@@ -15,10 +15,12 @@ import { messageModel } from './messageModel.js';
 import { backfillDisplayNameKeys } from './migrations.js';
 import { MongoConversationStore } from './mongoConversationStore.js';
 import { MongoMessageStore } from './mongoMessageStore.js';
+import { MongoNotifySettingStore } from './mongoNotifySettingStore.js';
 import { MongoReactionStore } from './mongoReactionStore.js';
 import { MongoRoomStore } from './mongoRoomStore.js';
 import { MongoSessionStore } from './mongoSessionStore.js';
 import { MongoUserStore } from './mongoUserStore.js';
+import { notifySettingModel } from './notifySettingModel.js';
 import { pendingRecallModel } from './pendingRecallModel.js';
 import { PendingRecalls } from './pendingRecalls.js';
 import { reactionModel } from './reactionModel.js';
@@ -66,6 +68,7 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
         memberships: membershipModel(c),
         files: fileModel(c),
         fileClaims: fileClaimModel(c),
+        notifySettings: notifySettingModel(c),
       };
       await ensureIndexes(models, options.logger);
       await GridFsBlobs.ensureIndexes(c);
@@ -97,6 +100,7 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
     sessions: new MongoSessionStore(models.sessions, guarded),
     conversations: new MongoConversationStore(models, guarded),
     rooms: new MongoRoomStore(models, guarded),
+    notifySettings: new MongoNotifySettingStore(models.notifySettings, guarded),
     files: new GridFsFileStore(models, new GridFsBlobs(connection), guarded),
     async isReady() {
       if (connection.readyState !== mongoose.ConnectionStates.connected) return false;

@@ -5,6 +5,7 @@ import type { FileClaimModel } from './fileClaimModel.js';
 import type { FileModel } from './fileModel.js';
 import type { MembershipModel } from './membershipModel.js';
 import type { MessageModel } from './messageModel.js';
+import type { NotifySettingModel } from './notifySettingModel.js';
 import type { PendingRecallModel } from './pendingRecallModel.js';
 import type { ReactionModel } from './reactionModel.js';
 import type { ReadMarkModel } from './readMarkModel.js';
@@ -31,6 +32,7 @@ export async function ensureIndexes(
     memberships: MembershipModel;
     files: FileModel;
     fileClaims: FileClaimModel;
+    notifySettings: NotifySettingModel;
   },
   logger: Logger,
 ): Promise<void> {
@@ -46,6 +48,7 @@ export async function ensureIndexes(
   await models.memberships.createIndexes();
   await models.sessions.createIndexes();
   await models.files.createIndexes();
+  await models.notifySettings.createIndexes();
   // Only the _id index, but creating the collection now means a first claim never races its creation.
   await models.fileClaims.createCollection();
   try {
