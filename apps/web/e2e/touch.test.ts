@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { dmRoomId, type MessageDto } from '@confab/shared';
-import { account, bodies, eventually, messageRow, registerViaApi, send } from './support/app';
+import { account, bodies, eventually, messageRow, registerViaApi } from './support/app';
 import { openSignedIn, waitForDm } from './support/dm';
 import { useHarness } from './support/harness';
 import { roomClient } from './support/rooms';
@@ -93,7 +93,9 @@ describe('messages on a touch screen', () => {
     await page.getByTestId('reply-cancel').tap();
 
     // Alice's own message: Recall (with its countdown) shows without a tap; Edit waits for one.
-    await send(page, 'It builds');
+    // On a touch screen Enter makes a new line; the Send button sends.
+    await page.getByTestId('composer-input').fill('It builds');
+    await page.getByTestId('composer-send').tap();
     const mine = messageRow(page, 'It builds');
     await eventually(() => mine.getAttribute('data-status')).toBe('sent');
     await eventually(() => mine.getByTestId('message-recall').isVisible()).toBe(true);

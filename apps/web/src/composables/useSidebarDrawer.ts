@@ -4,8 +4,9 @@ import { ref } from 'vue';
 const isOpen = ref(false);
 
 /**
- * The sidebar as a drawer on narrow screens (at most 720 px wide, where it does not fit beside
- * the room): opened from the header's menu button, closed by a choice, the backdrop or Escape.
+ * The sidebar as a drawer on narrow screens (below DRAWER_BREAKPOINT_PX, where it does not fit
+ * beside the room): opened from the header's menu button or by a swipe from the left edge; closed
+ * by a choice, the backdrop, Escape or a swipe to the left (see LayoutShell).
  */
 export function useSidebarDrawer() {
   return {

@@ -206,3 +206,65 @@ describe('attaching files', () => {
     unmount();
   });
 });
+
+describe('Enter, Send and the hint', () => {
+  // Unmounted even when a test fails, so that the next one finds only its own composer.
+  let unmount: (() => void) | null = null;
+  beforeEach(() => localStorage.clear());
+  afterEach(() => {
+    unmount?.();
+    unmount = null;
+    vi.restoreAllMocks();
+  });
+
+  /** A screen whose main pointer is a finger (`pointer: coarse`) or a mouse. */
+  function pointer(isTouch: boolean): void {
+    const real = window.matchMedia.bind(window);
+    vi.spyOn(window, 'matchMedia').mockImplementation((query) => (query === '(pointer: coarse)' ? ({ ...real(query), matches: isTouch, addEventListener() {}, removeEventListener() {} } as MediaQueryList) : real(query)));
+  }
+
+  async function setup(isTouch: boolean) {
+    pointer(isTouch);
+    const send = vi.fn<RoomTransport['send']>(async (payload) => ({ ok: true, data: message(9, { author: { id: ALICE_USER.id, name: ALICE_USER.displayName }, clientId: payload.clientId, body: payload.body }) }));
+    const composer = await mount(send);
+    unmount = composer.unmount;
+    const input = document.querySelector<HTMLTextAreaElement>('[data-testid="composer-input"]')!;
+    const note = () => document.querySelector('[data-testid="composer-note"]')!.textContent!.trim();
+    const write = async (text: string) => {
+      input.value = text;
+      input.dispatchEvent(new Event('input'));
+      await nextTick();
+    };
+    const enter = () => {
+      const event = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+      input.dispatchEvent(event);
+      return event;
+    };
+    return { send, input, note, write, enter };
+  }
+
+  it('on a touch screen Enter makes a new line, the Send button sends, and no keys are named', async () => {
+    const { send, input, note, write, enter } = await setup(true);
+    expect(note()).toBe('');
+    expect(input.getAttribute('enterkeyhint')).toBe('enter');
+    expect(document.activeElement).not.toBe(input);
+    await write('first line');
+    expect(enter().defaultPrevented).toBe(false);
+    await nextTick();
+    expect(send).not.toHaveBeenCalled();
+    await write('first line\nsecond line');
+    document.querySelector<HTMLButtonElement>('[data-testid="composer-send"]')!.click();
+    await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(1));
+    expect(send.mock.calls[0]![0]).toMatchObject({ body: 'first line\nsecond line' });
+  });
+
+  it('with a mouse and keyboard Enter sends, and the hint names the keys', async () => {
+    const { send, input, note, write, enter } = await setup(false);
+    expect(note()).toBe('Enter to send · Shift + Enter for a new line · ↑ edits your last message');
+    expect(input.getAttribute('enterkeyhint')).toBe('send');
+    await write('hello');
+    expect(enter().defaultPrevented).toBe(true);
+    await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(1));
+    expect(send.mock.calls[0]![0]).toMatchObject({ body: 'hello' });
+  });
+});
