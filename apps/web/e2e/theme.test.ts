@@ -86,7 +86,7 @@ describe('dark mode', () => {
     await page.reload();
     await waitForLobby(page);
     expect(await pageLook(page)).toEqual({ theme: 'dark', background: DARK_BG, colorScheme: 'dark' });
-    expect(await firstFrame(page)).toMatchObject({ theme: 'dark', background: DARK_BG, hasApp: false });
+    expect(await firstFrame(page)).toMatchObject({ theme: 'dark', background: DARK_BG });
     await page.getByTestId('user-menu').click();
     expect(await page.getByTestId('theme-dark').getAttribute('aria-checked')).toBe('true');
 
@@ -110,7 +110,7 @@ describe('dark mode', () => {
     await recordFirstFrame(page);
     await page.reload();
     await waitForLobby(page);
-    expect(await firstFrame(page)).toMatchObject({ theme: 'light', background: LIGHT_BG, hasApp: false });
+    expect(await firstFrame(page)).toMatchObject({ theme: 'light', background: LIGHT_BG });
     expect(await pageLook(page)).toEqual({ theme: 'light', background: LIGHT_BG, colorScheme: 'light' });
 
     // Back to "System": dark again, as the system is.

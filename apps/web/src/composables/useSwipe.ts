@@ -30,8 +30,8 @@ export function useSwipe(onSwipe: (direction: SwipeDirection, start: SwipePoint)
   onMounted(() => {
     document.addEventListener('touchstart', onStart, { passive: true });
     document.addEventListener('touchmove', onMove, { passive: true });
-    document.addEventListener('touchend', onEnd);
-    document.addEventListener('touchcancel', onCancel);
+    document.addEventListener('touchend', onEnd, { passive: true });
+    document.addEventListener('touchcancel', onCancel, { passive: true });
   });
   onBeforeUnmount(() => {
     document.removeEventListener('touchstart', onStart);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALICE_BOB_ROOM, DESIGN_ROOM, GROUP_ROOM, conversation, roomSummary } from '../testing/factories';
-import type { RoomNotifyState } from '../services/notifyPolicy';
+import type { RoomNotifyState } from './notifyPolicy';
 import { navigationButtonLabel, unreadTotals } from './unreadTotals';
 
 describe('the drawer button\'s totals', () => {

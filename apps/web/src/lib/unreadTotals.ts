@@ -1,5 +1,5 @@
 import { defaultNotifyLevel, type RoomSummaryDto } from '@confab/shared';
-import { titleCount, type RoomNotifyState } from '../services/notifyPolicy';
+import { titleCount, type RoomNotifyState } from './notifyPolicy';
 import type { UnreadEntry } from './notifications';
 
 /** What waits in the sidebar while it is out of sight (a drawer): for its button's badge. */

@@ -11,7 +11,7 @@ import { useNotifySettingsStore } from '../stores/notifySettings';
 import { useRoomMessagesStore } from '../stores/roomMessages';
 import { useRoomsStore } from '../stores/rooms';
 import { useSessionStore } from '../stores/session';
-import { mayNotify, titleCount } from './notifyPolicy';
+import { mayNotify, titleCount } from '../lib/notifyPolicy';
 
 interface Shown {
   notification: Notification;

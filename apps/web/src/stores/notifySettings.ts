@@ -5,7 +5,7 @@ import type { AsyncStatus } from '../lib/roomMessages';
 import { serverClock } from '../lib/serverClock';
 import * as api from '../services/notifySettings';
 import type { Result } from '../services/request';
-import type { RoomNotifyState } from '../services/notifyPolicy';
+import type { RoomNotifyState } from '../lib/notifyPolicy';
 
 // setTimeout's longest delay; a mute further off is looked at again then.
 const MAX_TIMER_MS = 2 ** 31 - 1;

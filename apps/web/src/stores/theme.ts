@@ -29,5 +29,5 @@ export const useThemeStore = defineStore('theme', () => {
     writeThemeChoice(storage, next);
   }
 
-  return { choice, systemPrefersDark, theme, choose };
+  return { choice, theme, choose };
 });
