@@ -23,6 +23,9 @@ const files = {
   'assets/index-Ab12Cd34.js.gz': gzipSync(script),
   // Too small to gain from compression: the build leaves it without copies.
   'assets/tiny-Ef56Gh78.js': Buffer.from('export {};\n'),
+  // vite-plugin-pwa's output (apps/web/scripts/pwa.ts), written after the compressed copies are made.
+  'sw.js': Buffer.from('self.addEventListener("install", () => self.skipWaiting());\n'),
+  'manifest.webmanifest': Buffer.from(JSON.stringify({ name: 'Confab', start_url: '/', display: 'standalone', icons: [] })),
 };
 
 let dist: string;
@@ -116,6 +119,21 @@ describe('the built web app', () => {
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.headers['cache-control']).toBe('no-cache');
     expect(plain.body.equals(html)).toBe(true);
+  });
+
+  it('revalidates the service worker and the manifest on every load, so that a deploy reaches open apps', async () => {
+    // A cached sw.js would keep every installed app on the old build for as long as it is cached.
+    const worker = await rawGet('/sw.js', { 'accept-encoding': 'gzip, br' });
+    expect(worker.status).toBe(200);
+    expect(worker.headers['content-type']).toMatch(/^(application|text)\/javascript/);
+    expect(worker.headers['cache-control']).toBe('no-cache');
+    expect(worker.body.equals(files['sw.js'])).toBe(true);
+
+    const manifest = await rawGet('/manifest.webmanifest', { accept: 'application/manifest+json,*/*' });
+    expect(manifest.status).toBe(200);
+    expect(manifest.headers['content-type']).toMatch(/^application\/manifest\+json/);
+    expect(manifest.headers['cache-control']).toBe('no-cache');
+    expect(JSON.parse(manifest.body.toString('utf8'))).toMatchObject({ name: 'Confab', display: 'standalone' });
   });
 
   it('answers a missing asset with 404, never index.html (which a browser would keep for a year as the script)', async () => {

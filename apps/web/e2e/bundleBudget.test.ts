@@ -41,6 +41,27 @@ describe('the initial JavaScript budget', () => {
     expect(budgetReport(bundle, INITIAL_JS_GZIP_BUDGET).overBudget).toBe(true);
   });
 
+  it('counts a first screen as the initial chunks plus the lazy chunks it waits for, and fails one whose module is no chunk', () => {
+    const bundle: BundleOutput = {
+      'assets/index.js': chunk('assets/index.js', incompressible(20_000), { isEntry: true, facadeModuleId: '/app/index.html' }),
+      'assets/SignIn.js': chunk('assets/SignIn.js', incompressible(10_000), { facadeModuleId: '/app/src/views/SignInView.vue', imports: ['assets/forms.js'] }),
+      'assets/forms.js': chunk('assets/forms.js', incompressible(10_000)),
+      'assets/live.js': chunk('assets/live.js', incompressible(80_000), { facadeModuleId: '/app/src/services/live.ts', imports: ['assets/forms.js'] }),
+    };
+    const signIn = { name: 'sign-in', modules: [/\/views\/SignInView\.vue$/], budget: 50_000 };
+    const chat = { name: 'chat', modules: [/\/services\/live\.ts$/], budget: 60_000 };
+    const report = budgetReport(bundle, INITIAL_JS_GZIP_BUDGET, [signIn, chat]);
+    // index + SignIn + forms (once, although live imports it too).
+    expect(report.screens[0]).toMatchObject({ name: 'sign-in', raw: 40_000, missing: [], overBudget: false });
+    expect(report.screens[1]).toMatchObject({ name: 'chat', raw: 110_000, overBudget: true });
+    expect(report.overBudget).toBe(true);
+    expect(budgetReport(bundle, INITIAL_JS_GZIP_BUDGET, [signIn]).overBudget).toBe(false);
+    // Renamed away: the screen is not silently skipped.
+    const gone = budgetReport(bundle, INITIAL_JS_GZIP_BUDGET, [{ ...signIn, modules: [/\/views\/LoginView\.vue$/] }]);
+    expect(gone.screens[0]!.missing).toEqual(['/\\/views\\/LoginView\\.vue$/']);
+    expect(gone.overBudget).toBe(true);
+  });
+
   describe('as a Vite plugin', () => {
     let root: string | undefined;
     afterEach(() => {

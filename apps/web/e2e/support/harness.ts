@@ -23,8 +23,10 @@ export interface Harness {
   /**
    * A page in a fresh browser context (one per user: its own cookies), closed after the test.
    * `hasTouch`: a touch screen, as a phone's: taps, and no hover (`(hover: none)` matches).
+   * `serviceWorkers`: blocked unless a test allows them (pwa.test.ts), so that no other test
+   * runs on a worker's cached copy of the app.
    */
-  newPage(baseURL: string, options?: { width?: number; height?: number; hasTouch?: boolean }): Promise<Page>;
+  newPage(baseURL: string, options?: { width?: number; height?: number; hasTouch?: boolean; serviceWorkers?: 'allow' | 'block' }): Promise<Page>;
 }
 
 /**
@@ -67,6 +69,7 @@ export function useHarness(): Harness {
         locale: 'en-US',
         timezoneId: 'UTC',
         hasTouch: options.hasTouch ?? false,
+        serviceWorkers: options.serviceWorkers ?? 'block',
       });
       contexts.push(context);
       return context.newPage();

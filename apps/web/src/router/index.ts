@@ -22,6 +22,11 @@ export function prefetchChatScreens(): void {
   for (const load of [LayoutShell, LobbyView, DmView, RoomView]) load().catch(() => undefined);
 }
 
+/** An import() of a chunk that failed: the network is down, or the file is gone after a deploy. */
+export function isChunkLoadError(error: unknown): boolean {
+  return error instanceof TypeError && /dynamically imported module|module script|Importing a module/i.test(error.message);
+}
+
 declare module 'vue-router' {
   interface RouteMeta {
     /** Only for signed-in users; others go to sign-in and come back afterwards. */

@@ -1,12 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
+import type { UserDto } from '@confab/shared';
 import { loadDraft, saveDraft } from '../lib/draftStorage';
 import { roomOutboxStorage } from '../lib/outboxStorage';
-import { signOut } from '../services/auth';
+import { fetchMe, signIn, signOut } from '../services/auth';
+import { ApiError } from '../services/http';
 import { ALICE, ALICE_USER, BOB, outboxItem } from '../testing/factories';
 import { useSessionStore } from './session';
 
-vi.mock('../services/auth', () => ({ signOut: vi.fn() }));
+vi.mock('../services/auth', () => ({ signOut: vi.fn(), signIn: vi.fn(), fetchMe: vi.fn() }));
 
 const lobbyOutbox = roomOutboxStorage('lobby');
 
@@ -43,5 +45,56 @@ describe('session store and what this browser keeps', () => {
     session.forget();
     expect(lobbyOutbox.load(ALICE.id).map((i) => i.clientId)).toEqual(['a1', 'a2']);
     expect(loadDraft(ALICE.id, 'lobby')).toBe('half a thought');
+  });
+});
+
+describe('starting while the server is out of reach', () => {
+  beforeEach(() => {
+    vi.resetAllMocks();
+    localStorage.clear();
+    setActivePinia(createPinia());
+  });
+
+  /** A new page load: a fresh store, with what this browser kept. */
+  async function reloadWith(answer: () => Promise<UserDto | null>) {
+    setActivePinia(createPinia());
+    vi.mocked(fetchMe).mockImplementation(answer);
+    const session = useSessionStore();
+    await session.ensureLoaded();
+    return session;
+  }
+
+  const unreachable = (status: number) => () => Promise.reject(new ApiError(status, { code: 'unavailable', message: 'down' }));
+
+  it('goes on as the user last signed in here, offline or behind a proxy whose server is down', async () => {
+    await reloadWith(async () => ALICE_USER);
+    for (const status of [0, 502, 503]) {
+      const session = await reloadWith(unreachable(status));
+      expect(session.user, String(status)).toEqual(ALICE_USER);
+      expect(session.status).toBe('error');
+    }
+  });
+
+  it('keeps only what others see of the user', async () => {
+    vi.mocked(signIn).mockResolvedValue({ ...ALICE_USER, email: 'alice@example.org' } as UserDto);
+    await useSessionStore().signIn({ username: ALICE_USER.username, password: 'correct horse battery' });
+    expect(Object.keys(JSON.parse(localStorage.getItem('confab:last-user')!) as object).sort()).toEqual(['displayName', 'id', 'username']);
+  });
+
+  it('a session the server ended, a sign-out or a refusal from the server leaves nobody to go on as', async () => {
+    await reloadWith(async () => ALICE_USER);
+    await reloadWith(async () => null);
+    expect((await reloadWith(unreachable(0))).user).toBeNull();
+
+    const session = await reloadWith(async () => ALICE_USER);
+    await session.signOut();
+    expect((await reloadWith(unreachable(0))).user).toBeNull();
+
+    (await reloadWith(async () => ALICE_USER)).forget();
+    expect((await reloadWith(unreachable(0))).user).toBeNull();
+
+    await reloadWith(async () => ALICE_USER);
+    const refused = () => Promise.reject(new ApiError(403, { code: 'forbidden', message: 'no' }));
+    expect((await reloadWith(refused)).user).toBeNull();
   });
 });

@@ -2,26 +2,40 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ChangePasswordPayload, RegisterPayload, SignInPayload, UserDto } from '@confab/shared';
 import { clearStoredDrafts } from '../lib/draftStorage';
+import { loadLastUser, saveLastUser } from '../lib/lastUser';
 import { clearStoredOutbox, storedOutboxCount } from '../lib/outboxStorage';
 import * as auth from '../services/auth';
+import { ApiError } from '../services/http';
 
 /** The signed-in user. Actions throw `ApiError`, which the forms turn into messages. */
 export const useSessionStore = defineStore('session', () => {
   const user = ref<UserDto | null>(null);
-  /** `done` once the first `fetchMe` settled, so route guards know whether `user` can be trusted. */
+  /**
+   * `done` once the first `fetchMe` settled, so route guards know whether `user` can be trusted;
+   * `error` when the server could not be asked, and `user` is the one this browser last knew.
+   */
   const status = ref<'idle' | 'loading' | 'done' | 'error'>('idle');
   let pending: Promise<void> | null = null;
+
+  /** Every change of user goes through here, so that this browser remembers who was signed in last. */
+  function setUser(next: UserDto | null): void {
+    user.value = next;
+    saveLastUser(next);
+  }
 
   /** Asks the server who we are, once; later calls share the first answer. */
   function ensureLoaded(): Promise<void> {
     pending ??= (async () => {
       status.value = 'loading';
       try {
-        user.value = await auth.fetchMe();
+        setUser(await auth.fetchMe());
         status.value = 'done';
-      } catch {
-        // The server is unreachable: act signed out; the sign-in form will say why it cannot proceed.
-        user.value = null;
+      } catch (err) {
+        // Out of reach (offline, or the server or its proxy is down): go on as the user last signed
+        // in here, so an installed app opens to where they were and says it is offline. The socket's
+        // handshake checks the session once the server is back, and sends them to sign in if it
+        // ended. Anything else: act signed out; the sign-in form will say why it cannot proceed.
+        user.value = isUnreachable(err) ? loadLastUser() : null;
         status.value = 'error';
       }
     })();
@@ -29,12 +43,12 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function signIn(payload: SignInPayload): Promise<void> {
-    user.value = await auth.signIn(payload);
+    setUser(await auth.signIn(payload));
     status.value = 'done';
   }
 
   async function signUp(payload: RegisterPayload): Promise<void> {
-    user.value = await auth.register(payload);
+    setUser(await auth.register(payload));
     status.value = 'done';
   }
 
@@ -49,7 +63,7 @@ export const useSessionStore = defineStore('session', () => {
       await auth.signOut();
     } finally {
       // Forget the user even if the server could not be told; the cookie is httpOnly, so this is all we can do.
-      user.value = null;
+      setUser(null);
       if (userId) {
         clearStoredOutbox(userId);
         clearStoredDrafts(userId);
@@ -67,13 +81,18 @@ export const useSessionStore = defineStore('session', () => {
    * sockets, and the realtime edge reconnects them with the new cookie.
    */
   async function changePassword(payload: ChangePasswordPayload): Promise<void> {
-    user.value = await auth.changePassword(payload);
+    setUser(await auth.changePassword(payload));
   }
 
   /** The server refused our session (expired or revoked): drop it without calling the server. */
   function forget(): void {
-    user.value = null;
+    setUser(null);
   }
 
   return { user, status, ensureLoaded, signIn, signUp, signOut, unsentCount, changePassword, forget };
 });
+
+/** No answer from the server itself: the network failed, or a proxy in front of it answered 5xx. */
+function isUnreachable(err: unknown): boolean {
+  return err instanceof ApiError && (err.status === 0 || err.status >= 500);
+}
