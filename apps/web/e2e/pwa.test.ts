@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type Plugin } from 'vite';
 import type { Page } from 'playwright-core';
-import { account, eventually, registerViaApi } from './support/app';
+import { account, eventually, registerViaApi, waitForLobby } from './support/app';
 import { openSignedIn } from './support/dm';
 import { useHarness } from './support/harness';
 import { WEB_DIST, WEB_ROOT } from './support/paths';
@@ -107,6 +107,37 @@ describe('the installable app', () => {
     }
     const touchIcon = await page.locator('link[rel="apple-touch-icon"]').getAttribute('href');
     expect(pngSize(await (await page.request.get(touchIcon!)).body())).toBe('180x180');
+  });
+
+  it('as an installed app, started at /, opens the room left last; in a browser tab / stays the lobby; another account never lands there', async () => {
+    const server = await harness.startServer();
+    const { token } = await registerViaApi(server.url, account('lastroom', 'Lars Room'));
+    await createChannelAs(server.url, token, 'left-here');
+    const other = await registerViaApi(server.url, account('otheruser', 'Olga Other'));
+    const page = await harness.newPage(server.url);
+    // Chromium here runs no installed app: the page is told it is one, as the app's window would be.
+    await page.addInitScript(() => {
+      const real = window.matchMedia.bind(window);
+      window.matchMedia = (query: string) =>
+        query === '(display-mode: standalone)' && sessionStorage.getItem('as-installed') === '1' ? ({ ...real(query), matches: true } as MediaQueryList) : real(query);
+    });
+    await openSignedIn(page, server.url, token, '/c/left-here');
+    await waitForChannel(page, 'left-here');
+
+    // A browser tab opened at / shows the lobby, as it always did.
+    await page.goto('/');
+    await waitForLobby(page);
+    await page.goto('/c/left-here');
+    await waitForChannel(page, 'left-here');
+    // The installed app starts at its start_url, '/'.
+    await page.evaluate(() => sessionStorage.setItem('as-installed', '1'));
+    await page.goto('/');
+    await waitForChannel(page, 'left-here');
+
+    // Someone else signs in on this browser: their app opens at the lobby.
+    await page.context().clearCookies();
+    await openSignedIn(page, server.url, other.token, '/');
+    await waitForLobby(page);
   });
 
   it('opens the last room offline with the server stopped, and offers a new build, which Reload brings in', async () => {

@@ -1,4 +1,5 @@
-import { createRouter, createWebHistory, type Router } from 'vue-router';
+import { START_LOCATION, createRouter, createWebHistory, type Router } from 'vue-router';
+import { isInstalledApp, loadLastRoom, saveLastRoom } from '../lib/lastRoom';
 import { useAttentionStore } from '../stores/attention';
 import { useSessionStore } from '../stores/session';
 import { safeRedirect } from './redirect';
@@ -62,14 +63,24 @@ export function createAppRouter(): Router {
     ],
   });
 
-  router.beforeEach(async (to) => {
+  router.beforeEach(async (to, from) => {
     const session = useSessionStore();
     await session.ensureLoaded();
     if (to.meta.requiresAuth && !session.user) {
       return { name: 'signin', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
     }
     if (to.meta.isGuestOnly && session.user) return safeRedirect(to.query.redirect);
+    // The installed app starts at '/': it opens in the room left last instead.
+    if (from === START_LOCATION && to.name === 'lobby' && session.user && isInstalledApp()) {
+      const last = loadLastRoom(session.user.id);
+      if (last) return last;
+    }
     return true;
+  });
+
+  router.afterEach((to) => {
+    const user = useSessionStore().user;
+    if (user && (to.name === 'lobby' || to.name === 'dm' || to.name === 'channel' || to.name === 'group')) saveLastRoom(user.id, to.name === 'lobby' ? '/' : to.path);
   });
 
   // The notifier writes document.title from this, with the unread count in front.
