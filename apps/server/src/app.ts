@@ -109,9 +109,15 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     dms,
     effects,
     now,
+    logger: deps.logger,
     limits: { roomsPerUserMax: config.roomsPerUserMax, groupMembersMax: config.groupMembersMax, channelNameMaxLength: config.channelNameMaxLength },
   });
-  const notifySettings = createNotifySettingService({ settings: deps.stores.notifySettings, access: rooms.access });
+  const notifySettings = createNotifySettingService({
+    settings: deps.stores.notifySettings,
+    users: deps.stores.users,
+    access: rooms.access,
+    limits: { roomsPerUserMax: config.roomsPerUserMax },
+  });
   const instanceId = randomUUID();
   const rateLimits = createRateLimits(config.rateLimits, deps.redis?.client, metrics?.rateLimited);
   if (metrics) deps.redis?.onError(metrics.redisError);

@@ -7,7 +7,7 @@ import { createMessageService } from '../src/services/messageService.js';
 import { createRoomServices, type RoomEffects } from '../src/services/rooms/index.js';
 import type { Stores, UserRecord } from '../src/store/ports.js';
 import { servingIndex, type IndexKey } from './support/indexCoverage.js';
-import { dropDatabase, mongoUrl, openTestStores, testDatabaseName } from './support/mongo.js';
+import { dropDatabase, mongoUrl, openTestStores, quietLogger, testDatabaseName } from './support/mongo.js';
 import { filteredOps, recordOps, type RecordedOp } from './support/mongoOps.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -143,7 +143,7 @@ describe('the database path', () => {
       // Rooms: every operation of the room services, through the same stores.
       const user = (record: { id: string; username: string; displayName: string }) => ({ id: record.id, username: record.username, displayName: record.displayName });
       const [a, b, c] = [user(alice), user(bob), user(carol)];
-      const { membership, messaging } = createRoomServices({ stores, messages, dms, effects: NO_TRANSPORT, now, limits: { roomsPerUserMax: 500, groupMembersMax: 9, channelNameMaxLength: 80 } });
+      const { membership, messaging } = createRoomServices({ stores, messages, dms, effects: NO_TRANSPORT, now, logger: quietLogger, limits: { roomsPerUserMax: 500, groupMembersMax: 9, channelNameMaxLength: 80 } });
       const channel = await membership.create(a, { name: 'design', topic: '', private: false });
       if (!channel.ok) throw new Error(channel.error.message);
       const channelId = channel.data.room.id;
@@ -167,7 +167,7 @@ describe('the database path', () => {
     for (const { name } of await raw.db!.listCollections().toArray()) indexes.set(name, (await raw.collection(name).indexes()) as { name: string; key: IndexKey }[]);
     const queries = filteredOps(ops);
     expect(new Set(queries.map((op) => op.collection))).toEqual(
-      new Set(['messages', 'conversations', 'conversationActivity', 'readMarks', 'deliveryMarks', 'reactions', 'users', 'pendingRecalls', 'rooms', 'memberships']),
+      new Set(['messages', 'conversations', 'conversationActivity', 'readMarks', 'deliveryMarks', 'reactions', 'users', 'pendingRecalls', 'rooms', 'memberships', 'notifySettings']),
     );
     const unserved = queries.filter((op) => !servingIndex(op.filter, op.options.sort as Record<string, number> | undefined, indexes.get(op.collection) ?? []));
     expect(unserved.map(describeOp)).toEqual([]);

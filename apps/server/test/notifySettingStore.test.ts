@@ -24,7 +24,15 @@ function freshFile(): string {
 
 describeNotifySettingStoreContract('memory', () => createMemoryStores());
 describeNotifySettingStoreContract('memory kept in a file', () => openPersistedMemoryStores(freshFile(), { logger }));
-describeNotifySettingStoreContract('mongodb', () => freshTestStores(import.meta.filename));
+describeNotifySettingStoreContract(
+  'mongodb',
+  () => freshTestStores(import.meta.filename),
+  async () => {
+    const dbName = testDatabaseName(import.meta.filename);
+    const [a, b] = await Promise.all([openTestStores(dbName), openTestStores(dbName)]);
+    return { a, b, close: async () => void (await Promise.all([a.close(), b.close()]), await dropDatabase(dbName)) };
+  },
+);
 
 const alice = 'a1'.padStart(24, '0');
 const channel = `c:${'1'.repeat(24)}`;
@@ -76,10 +84,12 @@ describe('mongodb notification setting store, beyond the contract', () => {
         await stores.notifySettings.update(alice, channel, { mutedUntil: null });
         await stores.notifySettings.find(alice, channel);
         await stores.notifySettings.listForUser(alice);
+        await stores.notifySettings.countForUser(alice);
+        await stores.notifySettings.remove(alice, channel);
       });
       const indexes = (await raw.collection('notifySettings').indexes()) as { name: string; key: IndexKey }[];
       const queries = filteredOps(ops).filter((op) => op.collection === 'notifySettings');
-      expect(queries.map((op) => op.method).sort()).toEqual(['find', 'findOne', 'findOne', 'findOne', 'updateOne', 'updateOne']);
+      expect(queries.map((op) => op.method).sort()).toEqual(['deleteOne', 'deleteOne', 'distinct', 'find', 'findOne', 'findOne', 'findOne', 'findOne', 'findOne', 'findOne', 'updateOne', 'updateOne']);
       expect(queries.filter((op) => !servingIndex(op.filter, op.options.sort as Record<string, number> | undefined, indexes)).map((op) => JSON.stringify(op.filter))).toEqual([]);
     } finally {
       await raw.close();

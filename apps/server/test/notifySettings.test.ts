@@ -1,5 +1,6 @@
-import { MUTED_FOREVER, dmRoomId, type NotifySettingDto } from '@confab/shared';
+import { LIMITS, MUTED_FOREVER, dmRoomId, type NotifySettingDto } from '@confab/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryStores } from '../src/store/memory/index.js';
 import type { Stores } from '../src/store/ports.js';
 import type { StartServerOptions } from '../src/testing.js';
 import { settle } from './support/client.js';
@@ -88,7 +89,9 @@ describe('notify:set', () => {
     for (const [payload, field] of invalid) {
       expect(await set(alice, payload), JSON.stringify(payload)).toMatchObject({ ok: false, error: { code: 'invalid_payload', field } });
     }
-    const strangers = [secret, open, ghostRoomId('c'), ghostRoomId('g'), dmRoomId(people[1]!.user.id, people[2]!.user.id)];
+    // A DM with a user who does not exist: its id names the caller, but the room is no more real than a ghost channel.
+    const ghostDm = dmRoomId(people[0]!.user.id, 'f'.repeat(24));
+    const strangers = [secret, open, ghostRoomId('c'), ghostRoomId('g'), dmRoomId(people[1]!.user.id, people[2]!.user.id), ghostDm];
     for (const roomId of strangers) {
       expect(await set(alice, { roomId, level: 'none' }), roomId).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
@@ -105,6 +108,57 @@ describe('notify:set', () => {
     await ok(set(alice, { roomId: 'lobby', level: 'mentions' }));
     expect(await set(alice, { roomId: 'lobby', level: 'none' })).toMatchObject({ ok: false, error: { code: 'rate_limited', retryAfterMs: expect.any(Number) } });
     expect(await list(alice)).toEqual([{ roomId: 'lobby', level: 'mentions', mutedUntil: null }]);
+  });
+});
+
+describe('settings and membership', () => {
+  it('a room left or removed from loses its setting: notify:list drops it, and after a rejoin the room has its default', async () => {
+    const { tabs } = await world(['Alice', 'Bob']);
+    const [alice, bob] = tabs as [Tab, Tab];
+    const open = await createChannel(alice, 'open');
+    const ops = await createChannel(alice, 'ops', { isPrivate: true });
+    await ok(dmRequest(bob.dm, 'room:join', { roomId: open }));
+    await ok(dmRequest(alice.dm, 'room:invite', { roomId: ops, userIds: [bob.user.id] }));
+    await ok(set(bob, { roomId: open, level: 'none', mutedUntil: MUTED_FOREVER }));
+    await ok(set(bob, { roomId: ops, level: 'all' }));
+    await ok(set(bob, { roomId: 'lobby', level: 'none' }));
+    await ok(set(alice, { roomId: open, level: 'all' }));
+
+    await ok(dmRequest(bob.dm, 'room:leave', { roomId: open }));
+    await ok(dmRequest(alice.dm, 'room:remove', { roomId: ops, userId: bob.user.id }));
+    expect(await list(bob)).toEqual([{ roomId: 'lobby', level: 'none', mutedUntil: null }]);
+    // Only the one who left loses theirs.
+    expect(await list(alice)).toEqual([{ roomId: open, level: 'all', mutedUntil: null }]);
+
+    await ok(dmRequest(bob.dm, 'room:join', { roomId: open }));
+    expect(await set(bob, { roomId: open, mutedUntil: null })).toEqual({ ok: true, data: { roomId: open, level: 'mentions', mutedUntil: null } });
+  });
+
+  it('a user keeps at most roomsPerUserMax + LIMITS.notifySettingsBeyondRoomsMax settings; past that only new rooms are refused, and leaving one frees a place', async () => {
+    const stores = createMemoryStores();
+    const { tabs, people } = await world(['Alice', 'Bob'], { stores, config: { roomsPerUserMax: 1 } });
+    const [alice, bob] = tabs as [Tab, Tab];
+    const me = people[0]!.user.id;
+    const channel = await createChannel(alice, 'design');
+    const max = 1 + LIMITS.notifySettingsBeyondRoomsMax;
+    // Straight in the store: the lobby, the channel, and DMs up to the cap.
+    await stores.notifySettings.update(me, 'lobby', { level: 'all' });
+    await stores.notifySettings.update(me, channel, { level: 'all' });
+    for (let i = 0; (await stores.notifySettings.countForUser(me)) < max; i += 1) {
+      await stores.notifySettings.update(me, dmRoomId(me, (i + 1).toString(16).padStart(24, '0')), { level: 'none' });
+    }
+    const before = await list(alice);
+    expect(before).toHaveLength(max);
+
+    const withBob = dmRoomId(me, bob.user.id);
+    expect(await set(alice, { roomId: withBob, level: 'none' })).toMatchObject({ ok: false, error: { code: 'limit_reached' } });
+    expect(await list(alice)).toEqual(before);
+    // A room that has a setting already may change it.
+    expect(await set(alice, { roomId: 'lobby', level: 'none' })).toMatchObject({ ok: true, data: { roomId: 'lobby', level: 'none' } });
+
+    await ok(dmRequest(alice.dm, 'room:leave', { roomId: channel }));
+    expect(await set(alice, { roomId: withBob, level: 'none' })).toEqual({ ok: true, data: { roomId: withBob, level: 'none', mutedUntil: null } });
+    expect(await list(alice)).toHaveLength(max);
   });
 });
 

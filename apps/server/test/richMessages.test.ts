@@ -541,8 +541,10 @@ describe.each(BACKENDS)('rich messages (%s store)', (_kind, openBackend) => {
     // One more member, and they are not.
     const extra = await server.seedUser();
     await ok(dmRequest(alice.dm, 'room:invite', { roomId: big, userIds: [extra.user.id] }));
+    const ownMarks = recordDm(alice.dm, 'dm:read');
     const next = await say(alice, big, 'past the limit');
-    // Alice's own mark moved as she wrote; only Bob's is listened for.
+    // Alice's own mark moves as she writes (after the ack): once it has arrived, only Bob's is listened for.
+    await eventually(() => expect(ownMarks).toContainEqual({ roomId: big, userId: alice.user.id, seq: next.seq }));
     await quiet(alice);
     const aliceHears = recordDm(alice.dm, 'dm:read');
     await ok(dmRequest(bob.dm, 'dm:read', { roomId: big, seq: next.seq }));

@@ -281,15 +281,17 @@ export interface DmClientToServerEvents {
   /**
    * Client → server: the caller's notification settings, one per room they chose something for
    * (rooms absent from it have their default: `defaultNotifyLevel`, not muted). Fetch it on
-   * every connect, with `room:list`. May name rooms the caller has since left; ignore those.
+   * every connect, with `room:list`. At most `ROOMS_PER_USER_MAX` + `LIMITS.notifySettingsBeyondRoomsMax`
+   * entries. A room left or removed from loses its setting (drop it on `room:removed`).
    */
   'notify:list': (payload: EmptyPayload, ack: AckFn<{ settings: NotifySettingDto[] }>) => void;
   /**
    * Client → server: change the caller's notification setting for a room they are a member of
    * (any kind, the lobby and DMs too). Ack: the setting now stored. Every socket of the caller
    * (this one too, on every instance) hears `notify:update`. Refusals: `forbidden` (not a member,
-   * or no such room), `invalid_payload` (field `level` or `mutedUntil`), `rate_limited`; a
-   * refusal changes nothing.
+   * or no such room, a DM with a user who does not exist included), `limit_reached` (a new room
+   * past `ROOMS_PER_USER_MAX` + `LIMITS.notifySettingsBeyondRoomsMax` settings), `invalid_payload`
+   * (field `level` or `mutedUntil`), `rate_limited`; a refusal changes nothing.
    */
   'notify:set': (payload: NotifySetPayload, ack: AckFn<NotifySettingDto>) => void;
 }

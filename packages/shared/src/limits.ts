@@ -53,6 +53,14 @@ export const LIMITS = {
   /** Default for the server setting `ROOMS_PER_USER_MAX`: channels and groups one user may be a member of (the lobby and DMs do not count). */
   roomsPerUserDefault: 500,
   /**
+   * Notification settings (`notify:set`) one user may keep beyond the server's `ROOMS_PER_USER_MAX`:
+   * those for the lobby and DMs, which that limit does not count. A user's cap is the sum, so that
+   * every channel and group they can be in may have a setting, and 500 DMs besides (as many as
+   * `roomsPerUserDefault`). A new room's setting past the cap is refused with `limit_reached`; a
+   * room left or removed from gives its setting back. The cap also bounds what `notify:list` answers.
+   */
+  notifySettingsBeyondRoomsMax: 500,
+  /**
    * Room summaries count unread entries among at most this many newest entries of a room, so a
    * user back after a month in a busy channel costs one bounded count: a count of this value
    * means "this many or more" (show it as 999+).

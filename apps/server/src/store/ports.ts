@@ -397,13 +397,19 @@ export interface NotifySettingStore {
   /**
    * Sets the given fields of the user's setting for the room (creating it), leaving the others as
    * they are, and returns the record now stored. Two racing calls that set different fields both
-   * take effect.
+   * take effect, from one process or from several on one database (another device's change on
+   * another server instance), on MongoDB and on FerretDB alike. Of two racing calls that set the
+   * same field, either may win.
    */
   update(userId: string, roomId: string, change: { level?: NotifyLevel; mutedUntil?: Date | null }): Promise<NotifySettingRecord>;
   /** The user's setting for the room, or null when they never chose one. */
   find(userId: string, roomId: string): Promise<NotifySettingRecord | null>;
   /** Every setting of the user, in no particular order. */
   listForUser(userId: string): Promise<NotifySettingRecord[]>;
+  /** How many rooms the user has a setting for (what `listForUser` would return, counted). */
+  countForUser(userId: string): Promise<number>;
+  /** Forgets the user's setting for the room (they left it): the room has its default again. Nothing to forget is no error. */
+  remove(userId: string, roomId: string): Promise<void>;
 }
 
 /** Every store the app needs, plus their lifecycle. */

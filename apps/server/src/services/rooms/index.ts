@@ -1,4 +1,5 @@
 import type { UserDto } from '@confab/shared';
+import type { Logger } from '../../logger.js';
 import type { Stores } from '../../store/ports.js';
 import type { DmService } from '../dmService.js';
 import type { MessageService } from '../messageService.js';
@@ -19,14 +20,16 @@ export function createRoomServices(deps: {
   dms: Pick<DmService, 'send' | 'findUser'>;
   effects: RoomEffects;
   now: () => Date;
+  /** For side effects that fail after the answer is settled (a read mark, a forgotten setting). */
+  logger: Logger;
   limits: RoomLimits;
 }) {
   const findUser = (id: string): Promise<UserDto | null> => deps.dms.findUser(id);
   const access = createRoomAccess(deps.stores);
   const views = createRoomViews({ stores: deps.stores, findUser, messages: deps.messages });
   const mentionsIn = createMentionResolver(deps.stores);
-  const messaging = createRoomMessaging({ stores: deps.stores, messages: deps.messages, dms: deps.dms, access, views, effects: deps.effects, mentionsIn });
-  const membership = createRoomMembership({ stores: deps.stores, messages: deps.messages, access, views, effects: deps.effects, findUser, now: deps.now, limits: deps.limits });
+  const messaging = createRoomMessaging({ stores: deps.stores, messages: deps.messages, dms: deps.dms, access, views, effects: deps.effects, mentionsIn, logger: deps.logger });
+  const membership = createRoomMembership({ stores: deps.stores, messages: deps.messages, access, views, effects: deps.effects, findUser, now: deps.now, logger: deps.logger, limits: deps.limits });
   return { access, views, messaging, membership };
 }
 

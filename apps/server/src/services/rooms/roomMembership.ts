@@ -25,6 +25,7 @@ import type {
   roomRemoveSchema,
 } from '@confab/shared';
 import { newObjectIdHex } from '../../store/ids.js';
+import type { Logger } from '../../logger.js';
 import type { RoomRecord, Stores } from '../../store/ports.js';
 import type { Admit, MessageService } from '../messageService.js';
 import { groupRoomId } from './groupId.js';
@@ -59,13 +60,14 @@ const isChannel = (record: RoomRecord | null): record is RoomRecord => record?.k
  * `joined` entry and so on), then its effect on sockets is asked of the transport.
  */
 export function createRoomMembership(deps: {
-  stores: Pick<Stores, 'rooms' | 'users' | 'conversations' | 'messages'>;
+  stores: Pick<Stores, 'rooms' | 'users' | 'conversations' | 'messages' | 'notifySettings'>;
   messages: MessageService;
   access: RoomAccessCheck;
   views: RoomViews;
   effects: RoomEffects;
   findUser: (id: string) => Promise<UserDto | null>;
   now: () => Date;
+  logger: Pick<Logger, 'warn'>;
   limits: RoomLimits;
 }) {
   const { rooms } = deps.stores;
@@ -175,12 +177,26 @@ export function createRoomMembership(deps: {
     const room = await access.asMember(user, roomId);
     if (!room?.record) return NOT_A_MEMBER;
     if (!(await rooms.removeMember(roomId, user.id))) return ok(null);
+    await forgetSetting(user.id, roomId);
     effects.removeSockets(user.id, roomId);
     effects.notifyRemoved(user.id, { roomId, reason: 'left' });
     await announce(user, room.record, { type: 'left' });
     if (room.role === 'owner') await handOver(room.record);
     if (room.record.kind === 'group') await retellGroup(room.record);
     return ok(null);
+  }
+
+  /**
+   * Whoever leaves a room or is removed from it loses their notification setting for it: a rejoin
+   * starts from the default, and settings stay bounded by the rooms a user is in. The membership
+   * is gone already, so a failure is logged, not answered; the setting it leaves behind is harmless.
+   */
+  async function forgetSetting(userId: string, roomId: string): Promise<void> {
+    try {
+      await deps.stores.notifySettings.remove(userId, roomId);
+    } catch (err) {
+      deps.logger.warn({ err, roomId, userId }, 'could not remove the notification setting of a room left');
+    }
   }
 
   /** The owner left: the member who joined earliest owns the channel from now on. */
@@ -224,6 +240,7 @@ export function createRoomMembership(deps: {
     const target = await deps.findUser(input.userId);
     if (!target || !(await rooms.membership(room.roomId, target.id))) return fail('not_found', 'They are not a member of this channel.', { field: 'userId' });
     if (!(await rooms.removeMember(room.roomId, target.id))) return ok(null);
+    await forgetSetting(target.id, room.roomId);
     effects.removeSockets(target.id, room.roomId);
     effects.notifyRemoved(target.id, { roomId: room.roomId, reason: 'removed' });
     await announce(user, room.record, { type: 'removed', user: { id: target.id, name: target.displayName } });

@@ -1,4 +1,5 @@
 import { LIMITS, fail, ok, type Ack, type MessageDto, type MessagePage, type ReadMarkDto, type RoomReadsDto, type UserDto } from '@confab/shared';
+import type { Logger } from '../../logger.js';
 import type { Stores } from '../../store/ports.js';
 import type { DmService } from '../dmService.js';
 import type { Admit, ChangeOutcome, MessageService } from '../messageService.js';
@@ -27,6 +28,7 @@ export function createRoomMessaging(deps: {
   views: RoomViews;
   effects: RoomEffects;
   mentionsIn: MentionResolver;
+  logger: Pick<Logger, 'warn'>;
 }) {
   const { access, effects } = deps;
 
@@ -59,7 +61,12 @@ export function createRoomMessaging(deps: {
     if (sent.data.isNew) effects.deliver(sent.data.message, room.kind, {});
     // Writing in a room means having read it, as in DMs and every chat product. A retry writes it
     // again: the mark only moves forward, and a retry after a lost answer may find it not written.
-    await moveMark(user, room, sent.data.message.seq);
+    // The message is the result and the mark a side effect: the ack waits for neither its writes
+    // nor its broadcast, and a failed mark (the room stays unread for the writer) fails no send.
+    // `deliver` emitted synchronously above, so other tabs hear `message:new` before `dm:read`.
+    moveMark(user, room, sent.data.message.seq).catch((err: unknown) =>
+      deps.logger.warn({ err, roomId, userId: user.id }, "could not move the writer's read mark after a send"),
+    );
     return ok(sent.data);
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { NOTIFY_LEVELS, roomIdSchema } from '@confab/shared';
 import { z } from 'zod';
 import type { SavedStores } from './index.js';
 
@@ -100,8 +101,8 @@ const fileSchema = z.strictObject({
     .array(
       z.looseObject({
         userId: z.string(),
-        roomId: z.string(),
-        level: z.enum(['all', 'mentions', 'none']).optional(),
+        roomId: roomIdSchema,
+        level: z.enum(NOTIFY_LEVELS).optional(),
         mutedUntil: isoDate.nullable(),
       }),
     )
