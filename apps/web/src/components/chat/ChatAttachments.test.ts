@@ -92,7 +92,7 @@ describe('a message\'s attachments', () => {
     const name = card.querySelector('[data-testid="attachment-file-name"]')!;
     expect([name.textContent, name.getAttribute('title')]).toEqual([PDF.name, PDF.name]);
     expect(card.querySelector('[data-testid="attachment-file-size"]')!.textContent).toBe('2.5 MB');
-    expect(card.querySelector('.label')!.textContent).toBe('PDF');
+    expect(card.querySelector('[data-testid="attachment-file-kind"]')!.getAttribute('data-label')).toBe('PDF');
     expect(host.querySelectorAll('[data-testid="attachment-image"]')).toHaveLength(0);
   });
 

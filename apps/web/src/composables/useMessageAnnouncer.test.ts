@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { nextTick, reactive } from 'vue';
+import type { MessageDto } from '@confab/shared';
+import type { RoomMessages } from '../lib/roomMessages';
+import { announcementOf, useMessageAnnouncer } from './useMessageAnnouncer';
+
+const ME = 'a'.repeat(24);
+const BOB = 'b'.repeat(24);
+
+function message(seq: number, body: string, authorId = BOB, extra: Partial<MessageDto> = {}): MessageDto {
+  const name = authorId === ME ? 'Me Myself' : 'Bob Baker';
+  return { id: String(seq).padStart(24, '0'), roomId: 'lobby', seq, clientId: `c${seq}`, author: { id: authorId, name }, body, createdAt: '2026-01-01T00:00:00.000Z', ...extra };
+}
+
+function setup(initial: MessageDto[] = []) {
+  const room = reactive({ loadStatus: 'loading', messages: initial }) as unknown as { loadStatus: string; messages: MessageDto[] };
+  const { lines } = useMessageAnnouncer(() => room as unknown as RoomMessages, () => ME);
+  return { room, said: () => lines.value.map((l) => l.text) };
+}
+
+describe('useMessageAnnouncer', () => {
+  it('reads out new messages from others, not the history the room loaded with, nor the reader\'s own', async () => {
+    const { room, said } = setup();
+    room.messages = [message(1, 'old'), message(2, 'older reply')];
+    room.loadStatus = 'done';
+    await nextTick();
+    expect(said()).toEqual([]);
+
+    room.messages = [...room.messages, message(3, 'hello')];
+    await nextTick();
+    room.messages = [...room.messages, message(4, 'mine', ME)];
+    await nextTick();
+    expect(said()).toEqual(['Bob Baker: hello']);
+  });
+
+  it('does not read out older pages, re-renders, recalls or changes', async () => {
+    const { room, said } = setup([message(10, 'ten')]);
+    room.loadStatus = 'done';
+    await nextTick();
+    room.messages = [message(8, 'eight'), message(9, 'nine'), ...room.messages];
+    await nextTick();
+    room.messages = room.messages.map((m) => ({ ...m, reactions: [{ emoji: '👍', users: [{ id: BOB, name: 'Bob Baker' }] }] }));
+    await nextTick();
+    room.messages = [...room.messages, message(11, '', BOB, { recall: { messageId: 'x'.repeat(24), seq: 10 } })];
+    await nextTick();
+    expect(said()).toEqual([]);
+  });
+
+  it('sums up a burst (a reconnect catching up) in one line', async () => {
+    const { room, said } = setup([message(1, 'one')]);
+    room.loadStatus = 'done';
+    await nextTick();
+    room.messages = [...room.messages, ...[2, 3, 4, 5].map((seq) => message(seq, `m${seq}`))];
+    await nextTick();
+    expect(said()).toEqual(['4 new messages, the last from Bob Baker']);
+  });
+
+  it('says a message of files only sent files, and cuts a long one', () => {
+    const file = { id: 'f'.repeat(24), name: 'a.txt', contentType: 'text/plain', size: 1, kind: 'file' } as never;
+    expect(announcementOf(message(1, '', BOB, { attachments: [file, file] }))).toBe('Bob Baker: sent 2 files');
+    expect(announcementOf(message(1, 'x'.repeat(500)))).toBe(`Bob Baker: ${'x'.repeat(160)}…`);
+  });
+});
