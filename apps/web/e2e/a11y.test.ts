@@ -135,9 +135,13 @@ describe.each(LOCALES)('accessibility (%s)', (locale) => {
     await page.goto('/c/design');
     await waitForChannel(page, 'design');
     await check(page, 'public channel');
+    // Its message rows take Tab (one of them); the list itself does not.
+    expect(await page.getByTestId('message-list').getAttribute('tabindex')).toBeNull();
     await page.goto('/c/secret-plans');
     await waitForChannel(page, 'secret-plans');
     await check(page, 'private channel');
+    // Only a 'created' entry, no message row: the list takes Tab itself, so the keyboard can scroll it.
+    expect(await page.getByTestId('message-list').getAttribute('tabindex')).toBe('0');
     await page.getByTestId('room-members-toggle').click();
     await page.getByTestId('room-member').first().waitFor();
     await check(page, 'members panel');

@@ -1,4 +1,4 @@
-import { onMounted, onUpdated, type Ref } from 'vue';
+import { onMounted, onUpdated, ref, type Ref } from 'vue';
 
 const ROW = '[data-testid="message"]';
 
@@ -11,6 +11,8 @@ const ROW = '[data-testid="message"]';
 export function useRowFocus(rows: Ref<HTMLElement | null>) {
   /** The row last focused; until there is one (or once it is gone), the newest takes Tab. */
   let current: HTMLElement | null = null;
+  /** Whether a row takes Tab; while none does (a room of events only), the list itself must, to scroll. */
+  const hasRows = ref(false);
 
   const allRows = () => [...(rows.value?.querySelectorAll<HTMLElement>(ROW) ?? [])];
 
@@ -19,6 +21,7 @@ export function useRowFocus(rows: Ref<HTMLElement | null>) {
     const all = allRows();
     const stop = current?.isConnected ? current : all.at(-1);
     for (const row of all) row.tabIndex = row === stop ? 0 : -1;
+    hasRows.value = all.length > 0;
   }
 
   function onFocusin(event: FocusEvent): void {
@@ -43,5 +46,5 @@ export function useRowFocus(rows: Ref<HTMLElement | null>) {
   onMounted(sync);
   onUpdated(sync);
 
-  return { onFocusin, onKeydown };
+  return { onFocusin, onKeydown, hasRows };
 }

@@ -1,4 +1,5 @@
 import type { MessageDto, ReadMarkDto, RoomRemovedDto, RoomSummaryDto } from '@confab/shared';
+import { useNotifySettingsStore } from '../stores/notifySettings';
 import { useRoomMessagesStore } from '../stores/roomMessages';
 import { useRoomReadsStore } from '../stores/roomReads';
 import { useRoomsStore } from '../stores/rooms';
@@ -12,6 +13,7 @@ export function createRoomsRealtime() {
   const rooms = useRoomsStore();
   const roomMessages = useRoomMessagesStore();
   const roomReads = useRoomReadsStore();
+  const notifySettings = useNotifySettingsStore();
 
   /** A live entry of any room but a DM: its summary, and its messages if this tab holds them. */
   function onEntry(message: MessageDto): void {
@@ -23,6 +25,8 @@ export function createRoomsRealtime() {
     rooms.remove(roomId);
     roomMessages.drop(roomId);
     roomReads.forget(roomId);
+    // The server deleted the setting with the membership: a room joined again starts from the default.
+    notifySettings.forget(roomId);
   }
 
   /**

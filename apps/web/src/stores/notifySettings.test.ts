@@ -33,6 +33,16 @@ describe('notification settings store', () => {
     expect(store.stateOf(GROUP_ROOM)).toEqual({ level: 'all', isMuted: false });
   });
 
+  it('forgets the setting of a room left or removed from: joined again, it starts from the default', () => {
+    const store = useNotifySettingsStore();
+    store.apply({ roomId: DESIGN_ROOM, level: 'none', mutedUntil: '9999-12-31T23:59:59.999Z' });
+    store.apply({ roomId: GROUP_ROOM, level: 'mentions', mutedUntil: null });
+    expect(store.stateOf(DESIGN_ROOM)).toEqual({ level: 'none', isMuted: true });
+    store.forget(DESIGN_ROOM);
+    expect(store.stateOf(DESIGN_ROOM)).toEqual({ level: 'mentions', isMuted: false });
+    expect(store.stateOf(GROUP_ROOM)).toEqual({ level: 'mentions', isMuted: false });
+  });
+
   it('a change heard while the list was on its way survives the older list', async () => {
     const store = useNotifySettingsStore();
     const release = pendingList();

@@ -62,6 +62,14 @@ export const useNotifySettingsStore = defineStore('notifySettings', () => {
     scheduleExpiry();
   }
 
+  /** A room no longer ours: its setting is gone on the server too. */
+  function forget(roomId: string): void {
+    arrivedDuringLoad?.delete(roomId);
+    if (!(roomId in byRoomId.value)) return;
+    const { [roomId]: _gone, ...rest } = byRoomId.value;
+    byRoomId.value = rest;
+  }
+
   async function load(): Promise<void> {
     const current = generation;
     loadStatus.value = 'loading';
@@ -98,5 +106,5 @@ export const useNotifySettingsStore = defineStore('notifySettings', () => {
     loadStatus.value = 'idle';
   }
 
-  return { byRoomId, loadStatus, clockTick, settingOf, isMuted, stateOf, apply, load, update, reset };
+  return { byRoomId, loadStatus, clockTick, settingOf, isMuted, stateOf, apply, forget, load, update, reset };
 });
