@@ -148,6 +148,12 @@ const ATTACKS: Record<string, Attack> = {
   'apps/server/src/store/mongo/mongoUserStore.ts /^[0-9a-f]{24}$/': { what: 'user ids looked up', adversarial: pumped('', '0', 'x'), benign: plain },
   'apps/web/src/lib/avatar.ts /[\\s._-]+/u': { what: "initials from other users' names", adversarial: pumped('', '😀'), benign: plainWide },
   'apps/web/src/lib/rooms.ts /^#+/': { what: 'a channel name typed with #', adversarial: pumped('', '#', 'x'), benign: pumped('', '#', '#') },
+  'apps/web/src/lib/lastRoom.ts /^\\/(?:dm|c|g)\\/[^/]+$/': { what: 'the last room kept in this browser', adversarial: pumped('/c/', 'a', '/'), benign: pumped('/c/', 'a') },
+  'apps/web/src/router/index.ts /dynamically imported module|module script|Importing a module/i': {
+    what: "a failed chunk load's message (which names the chunk's URL)",
+    adversarial: pumped('', 'Importing a modul'),
+    benign: plain,
+  },
   'apps/web/src/lib/draft.ts /^body\\b/': { what: 'the composer error', adversarial: pumped('body', 'x'), benign: plain },
   'apps/web/src/lib/graphemes.ts /\\s+/g': { what: "white space in other users' messages", adversarial: pumped('', '\u200B'), benign: plainWide },
   'apps/web/src/composables/useMentionAutocomplete.ts /(?<![\\p{L}\\p{N}._@-])@([A-Za-z0-9._-]{0,32})$/u': {

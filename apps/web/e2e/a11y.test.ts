@@ -63,6 +63,8 @@ async function populatedServer() {
   await client.ask('dm:send', { roomId: design.room.id, clientId: 'a11y-4', body: 'New palette is up.' });
   const viewerClient = await roomClient(server.url, viewer.token);
   await viewerClient.ask('room:join', { roomId: design.room.id });
+  // A muted room in the sidebar on every screen: its quieter look must stay readable.
+  await viewerClient.ask('notify:set', { roomId: design.room.id, mutedUntil: '9999-12-31T23:59:59.999Z' });
   viewerClient.close();
   const secret = await createChannelAs(server.url, viewer.token, 'secret-plans', true, 'Only us');
   await client.ask('dm:send', { to: viewer.user.id, clientId: 'a11y-5', body: 'Are the screenshots ready?' });

@@ -235,8 +235,8 @@ describe('Enter, Send and the hint', () => {
       input.dispatchEvent(new Event('input'));
       await nextTick();
     };
-    const enter = () => {
-      const event = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+    const enter = (modifiers: KeyboardEventInit = {}) => {
+      const event = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, ...modifiers });
       input.dispatchEvent(event);
       return event;
     };
@@ -256,6 +256,25 @@ describe('Enter, Send and the hint', () => {
     document.querySelector<HTMLButtonElement>('[data-testid="composer-send"]')!.click();
     await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(1));
     expect(send.mock.calls[0]![0]).toMatchObject({ body: 'first line\nsecond line' });
+  });
+
+  it('Ctrl or Cmd + Enter sends on a touch screen too (a tablet with a keyboard), and on a desktop', async () => {
+    for (const isTouch of [true, false]) {
+      const { send, write, enter } = await setup(isTouch);
+      await write('from the keyboard');
+      expect(enter({ ctrlKey: true }).defaultPrevented).toBe(true);
+      await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(1));
+      await write('and again');
+      expect(enter({ metaKey: true }).defaultPrevented).toBe(true);
+      await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(2));
+      // Shift stays a new line, with or without Ctrl.
+      await write('a line');
+      expect(enter({ ctrlKey: true, shiftKey: true }).defaultPrevented).toBe(false);
+      expect(send).toHaveBeenCalledTimes(2);
+      unmount?.();
+      unmount = null;
+      vi.restoreAllMocks();
+    }
   });
 
   it('with a mouse and keyboard Enter sends, and the hint names the keys', async () => {
