@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { nextTick, reactive } from 'vue';
 import type { MessageDto } from '@confab/shared';
 import type { RoomMessages } from '../lib/roomMessages';
-import { announcementOf, useMessageAnnouncer } from './useMessageAnnouncer';
+import { ANNOUNCEMENT_TTL_MS, announcementOf, useMessageAnnouncer } from './useMessageAnnouncer';
 
 const ME = 'a'.repeat(24);
 const BOB = 'b'.repeat(24);
@@ -19,6 +19,8 @@ function setup(initial: MessageDto[] = []) {
 }
 
 describe('useMessageAnnouncer', () => {
+  afterEach(() => vi.useRealTimers());
+
   it('reads out new messages from others, not the history the room loaded with, nor the reader\'s own', async () => {
     const { room, said } = setup();
     room.messages = [message(1, 'old'), message(2, 'older reply')];
@@ -53,6 +55,37 @@ describe('useMessageAnnouncer', () => {
     room.messages = [...room.messages, ...[2, 3, 4, 5].map((seq) => message(seq, `m${seq}`))];
     await nextTick();
     expect(said()).toEqual(['4 new messages, the last from Bob Baker']);
+  });
+
+  it('drops the line of a message that is edited or recalled, so its old text leaves the page', async () => {
+    const { room, said } = setup([message(1, 'one')]);
+    room.loadStatus = 'done';
+    await nextTick();
+    room.messages = [...room.messages, message(2, 'Lunch at noon?'), message(3, 'see you')];
+    await nextTick();
+    expect(said()).toEqual(['Bob Baker: Lunch at noon?', 'Bob Baker: see you']);
+    // A reaction changes nothing the line quotes.
+    room.messages = room.messages.map((m) => (m.seq === 2 ? { ...m, reactions: [] } : m));
+    await nextTick();
+    expect(said()).toHaveLength(2);
+    room.messages = room.messages.map((m) => (m.seq === 2 ? { ...m, body: 'Lunch at one?', editedAt: '2026-01-01T00:01:00.000Z' } : m));
+    await nextTick();
+    expect(said()).toEqual(['Bob Baker: see you']);
+    room.messages = room.messages.map((m) => (m.seq === 3 ? { ...m, body: '', recalledAt: '2026-01-01T00:02:00.000Z' } : m));
+    await nextTick();
+    expect(said()).toEqual([]);
+  });
+
+  it('lets a line go once it has been read', async () => {
+    vi.useFakeTimers();
+    const { room, said } = setup([message(1, 'one')]);
+    room.loadStatus = 'done';
+    await nextTick();
+    room.messages = [...room.messages, message(2, 'hello')];
+    await nextTick();
+    expect(said()).toEqual(['Bob Baker: hello']);
+    vi.advanceTimersByTime(ANNOUNCEMENT_TTL_MS);
+    expect(said()).toEqual([]);
   });
 
   it('says a message of files only sent files, and cuts a long one', () => {

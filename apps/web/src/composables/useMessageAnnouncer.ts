@@ -1,4 +1,4 @@
-import { ref, watch } from 'vue';
+import { getCurrentScope, onScopeDispose, ref, watch } from 'vue';
 import type { MessageDto } from '@confab/shared';
 import type { RoomMessages } from '../lib/roomMessages';
 
@@ -8,10 +8,14 @@ const ONE_BY_ONE_MAX = 3;
 const LINES_KEPT = 10;
 /** A long message is cut here: the reader can go to the list for the rest. */
 const TEXT_MAX = 160;
+/** A line leaves the region this long after it was added: read by then, and no text lingers in the page. */
+export const ANNOUNCEMENT_TTL_MS = 15_000;
 
 export interface Announcement {
   id: number;
   text: string;
+  /** The message the line quotes, as it was then; null for a summary line. */
+  about: { id: string; body: string } | null;
 }
 
 /** "Bob Baker: hello", the way a screen reader hears a new message. */
@@ -39,10 +43,36 @@ export function useMessageAnnouncer(room: () => RoomMessages, myId: () => string
   let through: number | null = null;
   let nextId = 0;
 
-  function say(text: string): void {
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+
+  function say(text: string, about: MessageDto | null = null): void {
     nextId += 1;
-    lines.value = [...lines.value, { id: nextId, text }].slice(-LINES_KEPT);
+    const id = nextId;
+    lines.value = [...lines.value, { id, text, about: about && { id: about.id, body: about.body } }].slice(-LINES_KEPT);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      lines.value = lines.value.filter((line) => line.id !== id);
+    }, ANNOUNCEMENT_TTL_MS);
+    timers.add(timer);
   }
+  if (getCurrentScope()) onScopeDispose(() => timers.forEach(clearTimeout));
+
+  // An edited or recalled message takes its line with it: the old text must not stay in the page
+  // (hidden from sight, but still there for anyone reading the page's text).
+  watch(
+    () => room().messages,
+    (messages) => {
+      if (!lines.value.some((line) => line.about)) return;
+      const now = new Map(messages.map((m) => [m.id, m]));
+      const isCurrent = (about: Announcement['about']) => {
+        if (!about) return true;
+        const message = now.get(about.id);
+        return message !== undefined && !message.recalledAt && message.body === about.body;
+      };
+      if (lines.value.every((line) => isCurrent(line.about))) return;
+      lines.value = lines.value.filter((line) => isCurrent(line.about));
+    },
+  );
 
   watch(
     () => [room().loadStatus, room().messages.at(-1)?.seq ?? 0] as const,
@@ -56,7 +86,7 @@ export function useMessageAnnouncer(room: () => RoomMessages, myId: () => string
       through = newest;
       const fresh = room().messages.filter((m) => m.seq > since && isShownMessage(m) && m.author.id !== myId());
       if (fresh.length > ONE_BY_ONE_MAX) say(`${fresh.length} new messages, the last from ${fresh.at(-1)!.author.name}`);
-      else for (const message of fresh) say(announcementOf(message));
+      else for (const message of fresh) say(announcementOf(message), message);
     },
     { immediate: true },
   );
