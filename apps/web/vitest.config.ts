@@ -20,6 +20,15 @@ export default mergeConfig(
         {
           extends: true,
           test: {
+            // Checks over the source itself (the i18n catalogues and templates), run in Node.
+            name: 'checks',
+            include: ['checks/**/*.test.ts'],
+            environment: 'node',
+          },
+        },
+        {
+          extends: true,
+          test: {
             name: 'e2e',
             include: ['e2e/**/*.test.ts'],
             environment: 'node',

@@ -1,7 +1,9 @@
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
+import { i18n } from './i18n';
 import { createAppRouter, isChunkLoadError, prefetchChatScreens } from './router';
+import { useLanguageStore } from './stores/language';
 import { useThemeStore } from './stores/theme';
 import './styles/main.css';
 
@@ -10,6 +12,7 @@ const pinia = createPinia();
 app.use(pinia);
 // Applies the theme and follows the system's light/dark setting on every screen, signed in or not.
 useThemeStore(pinia);
+const language = useLanguageStore(pinia);
 const router = createAppRouter();
 // The connection and notifications, with the message stores, markdown and validation they bring,
 // load beside the first screen instead of before it: index.html then loads only Vue, the router
@@ -40,8 +43,10 @@ router.onError((error, to) => {
   if (isChunkLoadError(error)) reloadAt(to.fullPath);
 });
 window.addEventListener('vite:preloadError', () => reloadAt(window.location.href));
+app.use(i18n);
 app.use(router);
-app.mount('#app');
+// In the reader's language from the first paint: a language other than English waits for its catalogue.
+void language.ready().then(() => app.mount('#app'));
 void router.isReady().then(prefetchChatScreens, () => undefined);
 // The service worker (offline app shell, update prompt) exists only in a build: `vite dev` has none.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {

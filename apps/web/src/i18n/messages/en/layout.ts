@@ -1,0 +1,2 @@
+/** Strings of the layout area (see i18n/messages/en/index.ts for which files each area covers). */
+export const layout = {};

@@ -1,0 +1,4 @@
+import type { CatalogueShape } from '../../catalogue';
+import type { account as en } from '../en/account';
+
+export const account: CatalogueShape<typeof en> = {};
