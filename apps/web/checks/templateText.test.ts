@@ -15,18 +15,29 @@ const READ_ATTRIBUTES = new Set(['title', 'placeholder', 'alt', 'label', 'aria-l
 const ELEMENT = 1;
 const TEXT = 2;
 const ATTRIBUTE = 6;
+const DIRECTIVE = 7;
 
 interface TemplateNode {
   type: number;
   content?: string;
   tag?: string;
-  props?: { type: number; name: string; value?: { content: string } }[];
+  props?: { type: number; name: string; value?: { content: string }; arg?: { content?: string }; exp?: { content?: string } }[];
   children?: TemplateNode[];
   loc: { start: { line: number } };
 }
 
 /** Any letter, in any script: a word to translate. Digits, punctuation and symbols (·, …, ×) are not. */
 const hasWords = (text: string): boolean => /\p{L}/u.test(text);
+
+/**
+ * The words in a bound attribute's expression (`:title="`Open ${name}`"`): the text of its string
+ * literals once the catalogue keys given to t() are taken out, and with `${…}` parts removed.
+ */
+function literalWords(expression: string): string[] {
+  const withoutKeys = expression.replace(/\bt\(\s*'[^']*'/g, 't(').replace(/keypath\s*:\s*'[^']*'/g, '');
+  const literals = withoutKeys.match(/'[^']*'|"[^"]*"|`[^`]*`/g) ?? [];
+  return literals.map((literal) => literal.slice(1, -1).replace(/\$\{[^}]*\}/g, '')).filter(hasWords);
+}
 
 function untranslated(source: string, filename: string): string[] {
   const { descriptor } = parse(source, { filename });
@@ -37,6 +48,10 @@ function untranslated(source: string, filename: string): string[] {
       for (const prop of node.props ?? []) {
         if (prop.type === ATTRIBUTE && READ_ATTRIBUTES.has(prop.name) && prop.value && hasWords(prop.value.content)) {
           found.push(`line ${node.loc.start.line}: ${prop.name}="${prop.value.content}"`);
+        }
+        const bound = prop.type === DIRECTIVE && prop.name === 'bind' ? prop.arg?.content : undefined;
+        if (bound && READ_ATTRIBUTES.has(bound) && prop.exp?.content) {
+          for (const words of literalWords(prop.exp.content)) found.push(`line ${node.loc.start.line}: :${bound} with "${words}"`);
         }
       }
     }
@@ -59,13 +74,16 @@ describe('templates', () => {
   const root = fileURLToPath(new URL('../src/', import.meta.url));
 
   it('finds text a reader would see, and nothing else (the check itself)', () => {
-    const source = `<template>
-  <p title="Hello" class="greeting">Hi {{ n }}</p>
-  <button :aria-label="t('x')" data-testid="close-button">× {{ t('y') }} · 3</button>
-  <svg aria-hidden="true"><path d="M3 4" /></svg>
-  <input placeholder="名字" />
-</template>`;
-    expect(untranslated(source, 'probe.vue')).toEqual(['line 2: title="Hello"', 'line 2: text "Hi"', 'line 5: placeholder="名字"']);
+    const source = [
+      '<template>',
+      '  <p title="Hello" class="greeting">Hi {{ n }}</p>',
+      `  <button :aria-label="t('x')" data-testid="close-button">× {{ t('y') }} · 3</button>`,
+      '  <svg aria-hidden="true"><path d="M3 4" /></svg>',
+      '  <input placeholder="名字" />',
+      "  <img :alt=\"`Open image ${name}`\" :title=\"isOpen ? t('a.b') : ''\" :aria-label=\"t('a.c', { name })\" />",
+      '</template>',
+    ].join('\n');
+    expect(untranslated(source, 'probe.vue')).toEqual(['line 2: title="Hello"', 'line 2: text "Hi"', 'line 5: placeholder="名字"', 'line 6: :alt with "Open image "']);
   });
 
   it('no template holds untranslated text', () => {

@@ -25,8 +25,9 @@ export interface Harness {
    * `hasTouch`: a touch screen, as a phone's: taps, and no hover (`(hover: none)` matches).
    * `serviceWorkers`: blocked unless a test allows them (pwa.test.ts), so that no other test
    * runs on a worker's cached copy of the app.
+   * `locale`: the browser's language (`navigator.language`, Accept-Language); en-US unless given.
    */
-  newPage(baseURL: string, options?: { width?: number; height?: number; hasTouch?: boolean; serviceWorkers?: 'allow' | 'block' }): Promise<Page>;
+  newPage(baseURL: string, options?: { width?: number; height?: number; hasTouch?: boolean; serviceWorkers?: 'allow' | 'block'; locale?: string }): Promise<Page>;
 }
 
 /**
@@ -66,7 +67,7 @@ export function useHarness(): Harness {
       const context = await browser.newContext({
         baseURL,
         viewport: { width: options.width ?? 1100, height: options.height ?? 760 },
-        locale: 'en-US',
+        locale: options.locale ?? 'en-US',
         timezoneId: 'UTC',
         hasTouch: options.hasTouch ?? false,
         serviceWorkers: options.serviceWorkers ?? 'block',
