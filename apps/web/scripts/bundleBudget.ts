@@ -11,9 +11,16 @@ export const INITIAL_JS_GZIP_BUDGET = 100 * 1000;
 /**
  * The signed-in first screen (the lobby with its live connection: markdown, the stores, the socket)
  * is over the initial budget. This one keeps it from growing unnoticed: about 10% above what it
- * measured when it was set (254 kB gzip, 2026-12-01).
+ * measured when it was set (254 kB gzip, 2026-12-01), raised with the languages (284 kB, 2026-12-01).
  */
-export const CHAT_FIRST_SCREEN_GZIP_BUDGET = 280 * 1000;
+export const CHAT_FIRST_SCREEN_GZIP_BUDGET = 300 * 1000;
+
+/**
+ * The signed-out first screen (sign-in: the initial JavaScript, the form and the payload schemas).
+ * It was under the initial budget until the interface spoke two languages: vue-i18n (about 16 kB
+ * gzip) and the English catalogue (about 8 kB) put it at 104 kB (2026-12-01). About 10% above that.
+ */
+export const SIGNED_OUT_FIRST_SCREEN_GZIP_BUDGET = 115 * 1000;
 
 /**
  * A first screen: the initial JavaScript plus the lazy chunks (and their static imports) the app

@@ -1,4 +1,6 @@
 import { computed, reactive, ref, watch } from 'vue';
+import type { AckError } from '@confab/shared';
+import { t } from '../i18n';
 import { ApiError } from '../services/http';
 import { fieldErrors, placeServerError, type ParseResult } from '../lib/formErrors';
 
@@ -10,22 +12,28 @@ export function useAuthForm<F extends string>(values: Record<F, string>, fields:
   const status = ref<'idle' | 'submitting' | 'error'>('idle');
   const touched = reactive(new Set<string>());
   const hasTriedSubmit = ref(false);
-  const serverErrors = ref<Record<string, string>>({});
-  const formError = ref<string | null>(null);
+  // What the last submit failed with ('unexpected': not the server's answer); worded when shown, so it follows a change of language.
+  const failure = ref<AckError | 'unexpected' | null>(null);
+  const placed = computed(() => {
+    if (failure.value === null) return null;
+    if (failure.value === 'unexpected') return { field: null, message: t('app.form.failed') };
+    return placeServerError(failure.value, fields);
+  });
+  const formError = computed(() => (placed.value && !placed.value.field ? placed.value.message : null));
 
   const schemaErrors = computed(() => fieldErrors(check()));
   const errors = computed(() => {
     const shown: Partial<Record<F, string>> = {};
     for (const field of fields) {
       const isShown = hasTriedSubmit.value || touched.has(field);
-      shown[field] = serverErrors.value[field] ?? (isShown ? schemaErrors.value[field] : undefined);
+      const serverError = placed.value?.field === field ? placed.value.message : undefined;
+      shown[field] = serverError ?? (isShown ? schemaErrors.value[field] : undefined);
     }
     return shown;
   });
 
   watch(values, () => {
-    serverErrors.value = {};
-    formError.value = null;
+    failure.value = null;
   });
 
   function touch(field: F): void {
@@ -34,7 +42,7 @@ export function useAuthForm<F extends string>(values: Record<F, string>, fields:
 
   async function submit(run: () => Promise<void>): Promise<boolean> {
     hasTriedSubmit.value = true;
-    formError.value = null;
+    failure.value = null;
     if (Object.keys(schemaErrors.value).length > 0 || status.value === 'submitting') return false;
     status.value = 'submitting';
     try {
@@ -43,10 +51,7 @@ export function useAuthForm<F extends string>(values: Record<F, string>, fields:
       return true;
     } catch (err) {
       status.value = 'error';
-      const error = err instanceof ApiError ? err.error : { code: 'internal' as const, message: 'Something went wrong. Try again.' };
-      const placed = placeServerError(error, fields);
-      if (placed.field) serverErrors.value = { [placed.field]: placed.message };
-      else formError.value = placed.message;
+      failure.value = err instanceof ApiError ? err.error : 'unexpected';
       return false;
     }
   }

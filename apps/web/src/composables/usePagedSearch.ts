@@ -1,4 +1,5 @@
-import { getCurrentScope, onScopeDispose, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue';
+import { computed, getCurrentScope, onScopeDispose, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue';
+import { errorText, type ShownError } from '../i18n/errors';
 import type { AsyncStatus } from '../lib/roomMessages';
 import type { Result } from '../services/request';
 
@@ -16,7 +17,8 @@ export interface PagedSearch<T> {
   items: ShallowRef<T[]>;
   nextCursor: Ref<string | undefined>;
   status: Ref<AsyncStatus>;
-  errorMessage: Ref<string | null>;
+  /** What to tell the reader about the last failure, in their language (see errorText). */
+  errorMessage: Readonly<Ref<string | null>>;
   /** Searches now (on open, or Enter), skipping the debounce. */
   search(): Promise<void>;
   loadMore(): Promise<void>;
@@ -33,7 +35,8 @@ export function usePagedSearch<T, Page extends { nextCursor?: string }>(source: 
   const items = shallowRef<T[]>([]);
   const nextCursor = ref<string | undefined>(undefined);
   const status = ref<AsyncStatus>('idle');
-  const errorMessage = ref<string | null>(null);
+  const error = ref<ShownError | null>(null);
+  const errorMessage = computed(() => (error.value ? errorText(error.value) : null));
   let request = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   // Set when reset() empties the query: that change is ours, not the reader's, and searches nothing.
@@ -46,14 +49,14 @@ export function usePagedSearch<T, Page extends { nextCursor?: string }>(source: 
     if (current !== request) return;
     if (!res.ok) {
       status.value = 'error';
-      errorMessage.value = res.error.message;
+      error.value = res.error;
       return;
     }
     const page = source.itemsOf(res.data);
     items.value = isMore ? [...items.value, ...page] : page;
     nextCursor.value = res.data.nextCursor;
     status.value = 'done';
-    errorMessage.value = null;
+    error.value = null;
   }
 
   function cancelPending(): void {

@@ -1,5 +1,6 @@
 import { computed, ref, shallowRef, watch, type Ref } from 'vue';
 import { channelNameKey, type ChannelListingDto, type RoomSummaryDto } from '@confab/shared';
+import { errorText, type ShownError } from '../i18n/errors';
 import { browseChannels } from '../services/rooms';
 import { useRoomMessagesStore } from '../stores/roomMessages';
 import { useRoomsStore } from '../stores/rooms';
@@ -21,7 +22,8 @@ export function useRoomLookup(address: Ref<RoomAddress>) {
   const roomMessages = useRoomMessagesStore();
   const listing = shallowRef<ChannelListingDto | null>(null);
   const previewState = ref<'idle' | 'loading' | 'none' | 'error'>('idle');
-  const errorMessage = ref<string | null>(null);
+  const error = shallowRef<ShownError | null>(null);
+  const errorMessage = computed(() => (error.value ? errorText(error.value) : null));
   let request = 0;
   // The channel found by name, followed by id from then on: a rename must not lose it.
   const pinnedId = ref<string | null>(null);
@@ -56,7 +58,7 @@ export function useRoomLookup(address: Ref<RoomAddress>) {
     if (!res.ok) {
       // Offline: the watcher asks again once connected.
       previewState.value = res.error.code === 'disconnected' ? 'idle' : 'error';
-      errorMessage.value = res.error.message;
+      error.value = res.error;
       return;
     }
     const key = channelNameKey(name);

@@ -1,5 +1,6 @@
-import { ref, shallowRef, watch, type Ref } from 'vue';
+import { computed, ref, shallowRef, watch, type Ref } from 'vue';
 import { LIMITS, type MemberDto } from '@confab/shared';
+import { errorText, type ShownError } from '../i18n/errors';
 import type { AsyncStatus } from '../lib/roomMessages';
 import { fetchMembers, removeFromRoom } from '../services/rooms';
 import type { Result } from '../services/request';
@@ -14,7 +15,8 @@ export function useRoomMembers(roomId: Ref<string>, version: Ref<number>) {
   const members = shallowRef<MemberDto[]>([]);
   const nextCursor = ref<string | undefined>(undefined);
   const status = ref<AsyncStatus>('idle');
-  const errorMessage = ref<string | null>(null);
+  const error = shallowRef<ShownError | null>(null);
+  const errorMessage = computed(() => (error.value ? errorText(error.value) : null));
   let request = 0;
 
   async function fetchPage(isMore: boolean): Promise<void> {
@@ -24,7 +26,7 @@ export function useRoomMembers(roomId: Ref<string>, version: Ref<number>) {
     if (current !== request) return;
     if (!res.ok) {
       status.value = 'error';
-      errorMessage.value = res.error.message;
+      error.value = res.error;
       return;
     }
     members.value = isMore ? [...members.value, ...res.data.members] : res.data.members;

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ALICE, ALICE_BOB_ROOM, ALICE_USER, BOB, conversation, message } from '../testing/factories';
+import { loadLocale } from '../i18n';
 import { applyDeliveredMark, applyReadMark, conversationName, mergeConversation, peerEntrySeq, previewParts, previewText, sortConversations, totalUnread } from './conversations';
 
 const CAROL = { id: 'c'.repeat(24), username: 'carol', displayName: 'Carol Chu' };
@@ -96,7 +97,25 @@ describe('conversation list', () => {
 
   it('keeps a recaller\'s name apart from the words after it, so it cannot turn them around', () => {
     const recalled = conversation({ peer: { ...conversation().peer, displayName: 'Bob\u202E' }, lastMessage: message(1, { author: { id: conversation().peer.id, name: 'Bob\u202E' }, body: '', recalledAt: at(3) }) });
-    expect(previewParts(recalled, ALICE.id)).toEqual({ actor: 'Bob\u202E', text: ' recalled a message' });
+    expect(previewParts(recalled, ALICE.id)).toEqual({ actor: 'Bob\u202E' });
+    expect(previewText(recalled, ALICE.id)).toBe('Bob\u202E recalled a message');
     expect(previewText(recalled, ALICE.id, true)).toBe('\u2068Bob\u2069 recalled a message');
+    const mine = conversation({ lastMessage: message(1, { author: ALICE, body: '', recalledAt: at(3) }) });
+    expect(previewParts(mine, ALICE.id)).toEqual({ actor: null, text: 'You recalled a message' });
+  });
+
+  describe('in Chinese', () => {
+    afterEach(() => loadLocale('en'));
+
+    it('previews our own message, a recall, and notes-to-self in Chinese, names in their place in the sentence', async () => {
+      await loadLocale('zh-CN');
+      expect(previewText(conversation({ lastMessage: message(2, { author: ALICE, body: 'on my way' }) }), ALICE.id)).toBe('你：on my way');
+      const recalledByBob = conversation({ lastMessage: message(1, { author: { id: conversation().peer.id, name: 'Bob\u202E' }, body: '', recalledAt: at(3) }) });
+      expect(previewText(recalledByBob, ALICE.id)).toBe('Bob\u202E 撤回了一条消息');
+      expect(previewText(recalledByBob, ALICE.id, true)).toBe('\u2068Bob\u2069 撤回了一条消息');
+      const recalledByMe = conversation({ lastMessage: message(1, { author: ALICE, body: '', recalledAt: at(3) }) });
+      expect(previewText(recalledByMe, ALICE.id)).toBe('你撤回了一条消息');
+      expect(conversationName(conversation({ roomId: `dm:${ALICE.id}:${ALICE.id}`, peer: ALICE_USER }), ALICE.id)).toBe('给自己的备忘');
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { isolateText, type ConversationDto, type ReadMarkDto } from '@confab/shared';
+import { t } from '../i18n';
 import { attachmentsText } from './attachments';
 import { oneLine } from './graphemes';
 
@@ -89,25 +90,29 @@ export function isNotesToSelf(conversation: Pick<ConversationDto, 'peer'>, myId:
 }
 
 /**
- * The sidebar's one-line preview in two parts: `actor`, a user's name to be shown isolated (so
- * it cannot turn the words after it around), or null; and the text that follows it. The
- * newest message's first line (its files, `📎 cat.png`, when it has no text), "You: " before
- * one's own; a recall names who recalled.
+ * The sidebar's one-line preview: plain `text` (the newest message's first line, its files,
+ * `📎 cat.png`, when it has no text, "You: …" before one's own, "You recalled a message"); or,
+ * when someone else recalled it, the `actor` who did, for the sentence `dm.preview.recalledBy`
+ * that names them (shown isolated there, so the name cannot turn the words after it around).
  */
-export function previewParts(conversation: ConversationDto, myId: string | undefined): { actor: string | null; text: string } {
+export type PreviewParts = { actor: null; text: string } | { actor: string; text?: undefined };
+
+/** The preview of the conversation's newest message, as `myId` sees it. */
+export function previewParts(conversation: ConversationDto, myId: string | undefined): PreviewParts {
   const last = conversation.lastMessage;
   if (!last) return { actor: null, text: '' };
   if (last.recall || last.recalledAt) {
-    return isOwnInPair(last.author.id, conversation, myId) ? { actor: null, text: 'You recalled a message' } : { actor: last.author.name, text: ' recalled a message' };
+    return isOwnInPair(last.author.id, conversation, myId) ? { actor: null, text: t('dm.preview.recalledByMe') } : { actor: last.author.name };
   }
   const firstLine = oneLine(last.body) || attachmentsText(last.attachments);
-  return { actor: null, text: last.author.id === myId && !isNotesToSelf(conversation, myId) ? `You: ${firstLine}` : firstLine };
+  return { actor: null, text: last.author.id === myId && !isNotesToSelf(conversation, myId) ? t('dm.preview.own', { text: firstLine }) : firstLine };
 }
 
 /** The preview as one string; `isolate` wraps the actor's name in FSI…PDI for plain-text places (a tooltip). */
 export function previewText(conversation: ConversationDto, myId: string | undefined, isolate = false): string {
-  const { actor, text } = previewParts(conversation, myId);
-  return actor === null ? text : `${isolate ? isolateText(actor) : actor}${text}`;
+  const parts = previewParts(conversation, myId);
+  if (parts.actor === null) return parts.text;
+  return t('dm.preview.recalledBy', { name: isolate ? isolateText(parts.actor) : parts.actor });
 }
 
 function isOwnInPair(authorId: string, conversation: ConversationDto, myId: string | undefined): boolean {
@@ -116,5 +121,5 @@ function isOwnInPair(authorId: string, conversation: ConversationDto, myId: stri
 
 /** The peer's name as this user sees it. */
 export function conversationName(conversation: Pick<ConversationDto, 'peer'>, myId: string | undefined): string {
-  return isNotesToSelf(conversation, myId) ? 'Notes to self' : conversation.peer.displayName;
+  return isNotesToSelf(conversation, myId) ? t('dm.notesToSelf') : conversation.peer.displayName;
 }

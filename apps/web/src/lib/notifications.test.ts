@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ALICE, ALICE_BOB_ROOM, BOB, conversation, message } from '../testing/factories';
+import { loadLocale } from '../i18n';
 import { emojiLoaded } from './markdown';
 import { PREVIEW_MAX_LENGTH, documentTitle, notificationBody, notificationTitle, shouldNotify, titleUnread } from './notifications';
 
@@ -42,6 +43,23 @@ describe('notification decisions', () => {
 
   it('isolates the sender\'s name in the title, dropping its own direction controls', () => {
     expect(notificationTitle('Mallory\u202E')).toBe('\u2068Mallory\u2069');
+  });
+
+  it('names the channel of a lobby or channel message, each name isolated', () => {
+    expect(notificationTitle('Bob', 'design')).toBe('Bob in #design');
+    expect(notificationTitle('Bob\u202E', 'دردشة')).toBe('\u2068Bob\u2069 in #\u2068دردشة\u2069');
+  });
+});
+
+describe('in Chinese', () => {
+  afterEach(() => loadLocale('en'));
+
+  it('words the channel notification\'s title and keeps the brand in the tab title', async () => {
+    await loadLocale('zh-CN');
+    expect(notificationTitle('Bob', 'design')).toBe('Bob（#design）');
+    expect(notificationTitle('Bob\u202E', 'design')).toBe('\u2068Bob\u2069（#design）');
+    expect(documentTitle('用户不存在', 2)).toBe('(2) 用户不存在 · Confab');
+    expect(documentTitle(null, 0)).toBe('Confab');
   });
 });
 

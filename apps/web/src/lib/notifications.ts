@@ -1,4 +1,5 @@
 import { isolateText, type AttachmentDto, type MessageDto } from '@confab/shared';
+import { t } from '../i18n';
 import { attachmentsText } from './attachments';
 import { truncate } from './graphemes';
 import { toPlainText } from './markdown';
@@ -37,9 +38,14 @@ export function notificationBody(body: string, attachments?: readonly Attachment
   return truncate(toPlainText(body) || attachmentsText(attachments), PREVIEW_MAX_LENGTH);
 }
 
-/** The notification's title: the sender's name, isolated so that it cannot reorder what the platform adds around it. */
-export function notificationTitle(authorName: string): string {
-  return isolateText(authorName);
+/**
+ * The notification's title: the sender's name, and for a lobby or channel message the channel's
+ * ("Bob in #design"), each isolated so that it cannot reorder the words or what the platform adds
+ * around them.
+ */
+export function notificationTitle(authorName: string, channelName?: string): string {
+  if (channelName === undefined) return isolateText(authorName);
+  return t('layout.notification.inChannel', { author: isolateText(authorName), channel: isolateText(channelName) });
 }
 
 /** A room's unread count as the title needs it: a DM conversation, or a room summary's id and count. */
@@ -63,6 +69,7 @@ export function titleUnread(conversations: Iterable<UnreadEntry>, activeRoomId: 
 
 /** `#lobby · Confab`, with `(3) ` in front while there are unread messages. */
 export function documentTitle(pageTitle: string | null, unread: number): string {
-  const base = pageTitle ? `${pageTitle} · Confab` : 'Confab';
+  const appName = t('common.appName');
+  const base = pageTitle ? t('layout.documentTitle', { page: pageTitle, appName }) : appName;
   return unread > 0 ? `(${unread > 99 ? '99+' : unread}) ${base}` : base;
 }

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { PresenceDto } from '@confab/shared';
+import { loadLocale } from '../i18n';
 import { connectedUsers, mergeSnapshot, mergeUpdate, mergeUpdates, presenceLabel, type PresenceMap } from './presence';
 
 const SEEN = '2026-03-01T12:00:00.000Z';
@@ -90,8 +91,31 @@ describe('presence merging', () => {
     expect(presenceLabel(p('a', 'offline'), now)).toBe('last seen 5 minutes ago');
     expect(presenceLabel(p('a', 'offline', '2026-03-01T12:05:10.000Z'), now)).toBe('last seen just now');
     expect(presenceLabel(p('a', 'offline', '2026-02-27T12:00:00.000Z'), now)).toBe('last seen 2 days ago');
+    expect(presenceLabel(p('a', 'offline', '2026-02-28T12:00:00.000Z'), now)).toBe('last seen yesterday');
     expect(presenceLabel(p('a', 'offline', null), now)).toBe('offline');
     expect(presenceLabel(undefined, now)).toBe('');
     expect(presenceLabel(p('a', 'online'), now, false)).toBe('');
+  });
+
+  describe('in Chinese', () => {
+    afterEach(() => loadLocale('en'));
+
+    it('the DM header says 在线, 离开, or how long ago the peer was online', async () => {
+      await loadLocale('zh-CN');
+      const now = new Date('2026-03-01T12:05:30.000Z');
+      expect(presenceLabel(p('a', 'online'), now)).toBe('在线');
+      expect(presenceLabel(p('a', 'away'), now)).toBe('离开');
+      expect(presenceLabel(p('a', 'offline'), now)).toBe('5分钟前在线');
+      expect(presenceLabel(p('a', 'offline', '2026-03-01T12:05:10.000Z'), now)).toBe('刚刚在线');
+      expect(presenceLabel(p('a', 'offline', '2026-02-27T12:00:00.000Z'), now)).toBe('前天在线');
+      expect(presenceLabel(p('a', 'offline', null), now)).toBe('离线');
+    });
+
+    it('sorts the online list by name as Chinese orders names (by pinyin), not by code point', async () => {
+      await loadLocale('zh-CN');
+      const map = { a: p('a', 'online'), b: p('b', 'online'), c: p('c', 'online') };
+      // 张 (zhāng) > 李 (lǐ) > 阿 (ā) by pinyin; by code point 张 (U+5F20) comes before 李 (U+674E).
+      expect(connectedUsers(map, { a: '张伟', b: '李娜', c: '阿明' }).map((u) => u.name)).toEqual(['阿明', '李娜', '张伟']);
+    });
   });
 });

@@ -1,4 +1,6 @@
 import type { PresenceDto } from '@confab/shared';
+import { currentLocale, t } from '../i18n';
+import { formatRelative } from './format';
 
 export type PresenceState = PresenceDto['state'];
 export type PresenceMap = Readonly<Record<string, PresenceDto>>;
@@ -57,8 +59,6 @@ export function mergeUpdate(current: PresenceMap, update: PresenceDto, floorRev:
 }
 
 const ORDER: Record<PresenceState, number> = { online: 0, away: 1, offline: 2 };
-// The default locale's order, as `localeCompare` gives it, without building a collator per comparison.
-const byName = new Intl.Collator().compare;
 
 /**
  * Online then away, each by name; offline users are left out. Not `isKnown` (the tab is not
@@ -69,30 +69,25 @@ export function connectedUsers(
   names: Readonly<Record<string, string>>,
   isKnown = true,
 ): { userId: string; name: string; state: ShownPresenceState }[] {
+  // The reader's language's order, one collator per sort rather than per comparison.
+  const byName = new Intl.Collator(currentLocale()).compare;
   return Object.values(presence)
     .filter((p) => p.state !== 'offline')
     .sort((a, b) => ORDER[a.state] - ORDER[b.state] || byName(names[a.userId] ?? '', names[b.userId] ?? ''))
     .map((p) => ({ userId: p.userId, name: names[p.userId] ?? '', state: isKnown ? p.state : 'unknown' }));
 }
 
-/** "just now", "5 minutes ago", "3 hours ago", "2 days ago". */
-export function relativeTime(iso: string, now: Date): string {
-  const seconds = Math.max(0, Math.round((now.getTime() - new Date(iso).getTime()) / 1000));
-  if (seconds < 60) return 'just now';
-  const units: [number, string][] = [[86_400, 'day'], [3_600, 'hour'], [60, 'minute']];
-  for (const [size, unit] of units) {
-    const n = Math.floor(seconds / size);
-    if (n >= 1) return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
-  }
-  return 'just now';
+/** A state as words: "online", "away", "offline". */
+export function presenceStateText(state: PresenceState): string {
+  return state === 'online' ? t('user.presence.online') : state === 'away' ? t('user.presence.away') : t('user.presence.offline');
 }
 
 /**
- * What the DM header says about the peer: "online", "away", "last seen 5 minutes ago", or
- * "offline"; nothing while presence is not `isKnown`.
+ * What the DM header says about the peer: "online", "away", "last seen 5 minutes ago" (in
+ * Chinese "5分钟前在线"), or "offline"; nothing while presence is not `isKnown`.
  */
 export function presenceLabel(presence: PresenceDto | undefined, now: Date, isKnown = true): string {
   if (!presence || !isKnown) return '';
-  if (presence.state !== 'offline') return presence.state;
-  return presence.lastSeenAt ? `last seen ${relativeTime(presence.lastSeenAt, now)}` : 'offline';
+  if (presence.state !== 'offline' || !presence.lastSeenAt) return presenceStateText(presence.state);
+  return t('user.presence.lastSeen', { when: formatRelative(Date.parse(presence.lastSeenAt), now.getTime()) });
 }

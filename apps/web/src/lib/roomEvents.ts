@@ -1,32 +1,57 @@
 import { isolateText, type AuthorDto, type RoomEventDto } from '@confab/shared';
+import { t, type MessageKey } from '../i18n';
 
 /** One piece of a room event's line: a person (shown as a name, isolated) or plain words. */
 export type EventPart = { kind: 'user'; user: AuthorDto } | { kind: 'text'; text: string };
 
+// Marks a placeholder in a translated sentence; a private-use character, never in a catalogue.
+const SLOT = '\u{E000}';
+const SLOT_PATTERN = new RegExp(`${SLOT}(\\w+)${SLOT}`);
+
+/**
+ * The sentence `key` (`'{name} added {user}'`) cut into parts at its placeholders, each filled
+ * with its part. Every placeholder is filled after the cut, so nothing a user wrote (a topic, a
+ * name) can be taken for one.
+ */
+function sentence(key: MessageKey, slots: Record<string, EventPart>): EventPart[] {
+  const marked = Object.fromEntries(Object.keys(slots).map((name) => [name, `${SLOT}${name}${SLOT}`]));
+  const pieces = t(key, marked).split(SLOT_PATTERN);
+  const parts: EventPart[] = [];
+  // split() with a capture group alternates: sentence text, placeholder name, sentence text, …
+  pieces.forEach((piece, index) => {
+    const part: EventPart = index % 2 === 1 ? slots[piece]! : { kind: 'text', text: piece };
+    const previous = parts.at(-1);
+    if (part.kind === 'text' && previous?.kind === 'text') parts[parts.length - 1] = { kind: 'text', text: previous.text + part.text };
+    else if (part.kind === 'user' || part.text) parts.push(part);
+  });
+  return parts;
+}
+
 /**
  * "Alice joined", "Alice added Bob", "Alice renamed the channel to #x", "Alice set the topic: …",
- * as parts, so that the view isolates each name and renders everything as text, never HTML.
+ * as parts in the reader's language, so that the view isolates each name and renders everything
+ * as text, never HTML.
  */
 export function eventParts(event: RoomEventDto, author: AuthorDto): EventPart[] {
-  const who: EventPart = { kind: 'user', user: author };
+  const name: EventPart = { kind: 'user', user: author };
   const text = (value: string): EventPart => ({ kind: 'text', text: value });
   switch (event.type) {
     case 'created':
-      return [who, text(event.name ? ` created #${event.name}` : ' created the channel')];
+      return event.name ? sentence('room.events.created', { name, channel: text(event.name) }) : sentence('room.events.createdUnnamed', { name });
     case 'joined':
-      return [who, text(' joined')];
+      return sentence('room.events.joined', { name });
     case 'left':
-      return [who, text(' left')];
+      return sentence('room.events.left', { name });
     case 'added':
-      return event.user ? [who, text(' added '), { kind: 'user', user: event.user }] : [who, text(' added someone')];
+      return event.user ? sentence('room.events.added', { name, user: { kind: 'user', user: event.user } }) : sentence('room.events.addedSomeone', { name });
     case 'removed':
-      return event.user ? [who, text(' removed '), { kind: 'user', user: event.user }] : [who, text(' removed someone')];
+      return event.user ? sentence('room.events.removed', { name, user: { kind: 'user', user: event.user } }) : sentence('room.events.removedSomeone', { name });
     case 'renamed':
-      return [who, text(` renamed the channel to #${event.name ?? ''}`)];
+      return sentence('room.events.renamed', { name, channel: text(event.name ?? '') });
     case 'topic':
-      return event.topic ? [who, text(` set the topic: ${event.topic}`)] : [who, text(' cleared the topic')];
+      return event.topic ? sentence('room.events.topic', { name, topic: text(event.topic) }) : sentence('room.events.topicCleared', { name });
     default:
-      return [who, text(' changed the room')];
+      return sentence('room.events.changed', { name });
   }
 }
 

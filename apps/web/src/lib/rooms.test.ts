@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadLocale } from '../i18n';
 import { ALICE, ALICE_USER, BOB, BOB_USER, CAROL_USER, DESIGN_ROOM, GROUP_ROOM, SECRET_ROOM, message, roomSummary } from '../testing/factories';
-import { applyRoomMark, groupName, mergeSummary, noteEntry, planCatchUp, roomTransport, sortChannels, stripHash, summaryPreview, totalRoomUnread } from './rooms';
+import { applyRoomMark, groupName, memberCountText, mergeSummary, noteEntry, planCatchUp, roomTransport, sortChannels, stripHash, summaryPreview, totalRoomUnread } from './rooms';
 
 const design = (overrides: Parameters<typeof roomSummary>[0] = {}) => roomSummary(overrides);
 const entry = (seq: number, overrides: Parameters<typeof message>[1] = {}) => message(seq, { roomId: DESIGN_ROOM, ...overrides });
@@ -140,5 +141,24 @@ describe('naming rooms', () => {
     expect(summaryPreview(design({ lastSeq: 3, lastMessage: entry(3, { author: BOB, body: '', event: { type: 'joined' } }) }), ALICE.id)).toBe('Bob Baker joined');
     expect(summaryPreview(design({ lastSeq: 3, lastMessage: entry(3, { author: BOB, body: '', recall: { messageId: 'x', seq: 2 } }) }), ALICE.id)).toBe('Bob Baker recalled a message');
     expect(summaryPreview(design(), ALICE.id)).toBe('');
+  });
+
+  describe('in Chinese', () => {
+    afterEach(async () => {
+      await loadLocale('en');
+    });
+
+    it('previews the newest entry, names a group and counts members in the language on screen', async () => {
+      expect(memberCountText(1)).toBe('1 member');
+      expect(memberCountText(3)).toBe('3 members');
+      await loadLocale('zh-CN');
+      expect(memberCountText(1)).toBe('1 位成员');
+      expect(memberCountText(3)).toBe('3 位成员');
+      expect(summaryPreview(design({ lastSeq: 3, lastMessage: entry(3, { author: ALICE, body: 'mine' }) }), ALICE.id)).toBe('你：mine');
+      expect(summaryPreview(design({ lastSeq: 3, lastMessage: entry(3, { author: BOB, body: '', event: { type: 'joined' } }) }), ALICE.id)).toBe('Bob Baker 已加入');
+      expect(summaryPreview(design({ lastSeq: 3, lastMessage: entry(3, { author: BOB, body: '', recall: { messageId: 'x', seq: 2 } }) }), ALICE.id)).toBe('Bob Baker 撤回了一条消息');
+      expect(groupName({ members: [ALICE_USER, BOB_USER, CAROL_USER] }, ALICE.id)).toBe('Bob Baker、Carol Chu');
+      expect(groupName({ members: [ALICE_USER] }, ALICE.id)).toBe('群聊');
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { LOBBY_ROOM_ID, channelNameKey, isolateText, type MessageChangeDto, type MessageDto, type ReadMarkDto, type RoomDto, type RoomKind, type RoomSummaryDto } from '@confab/shared';
+import { t } from '../i18n';
 import { attachmentsText } from './attachments';
 import { oneLine } from './graphemes';
 import { eventText } from './roomEvents';
@@ -39,7 +40,12 @@ export function sortChannels(summaries: Iterable<RoomSummaryDto>): RoomSummaryDt
 /** A group's label: the other members' names, in the server's order (by username). */
 export function groupName(room: Pick<RoomDto, 'members'>, myId: string | undefined): string {
   const others = (room.members ?? []).filter((m) => m.id !== myId);
-  return others.map((m) => m.displayName).join(', ') || 'Group';
+  return others.map((m) => m.displayName).join(t('room.group.separator')) || t('room.group.fallback');
+}
+
+/** "1 member", "3 members" ("3 位成员"). */
+export function memberCountText(count: number): string {
+  return t('room.memberCount', { n: count }, count);
 }
 
 /** How a room is named in headers and the sidebar: the channel's name (no `#`), or a group's members. */
@@ -56,10 +62,10 @@ export function summaryPreview(summary: RoomSummaryDto, myId: string | undefined
   const last = summary.lastMessage;
   if (!last) return '';
   const isMine = last.author.id === myId;
-  const who = isMine ? 'You' : isolateText(last.author.name);
-  if (last.event) return eventText(last.event, isMine ? { ...last.author, name: 'You' } : last.author);
-  if (last.recall || last.recalledAt) return `${who} recalled a message`;
-  return `${who}: ${oneLine(last.body) || attachmentsText(last.attachments)}`;
+  const who = isMine ? t('room.summary.you') : isolateText(last.author.name);
+  if (last.event) return eventText(last.event, isMine ? { ...last.author, name: t('room.summary.you') } : last.author);
+  if (last.recall || last.recalledAt) return t('room.summary.recalled', { name: who });
+  return t('room.summary.message', { name: who, text: oneLine(last.body) || attachmentsText(last.attachments) });
 }
 
 /** What the user typed as a channel name, without a leading `#` (people write channels that way). */

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ALICE_BOB_ROOM, DESIGN_ROOM, GROUP_ROOM, conversation, roomSummary } from '../testing/factories';
+import { loadLocale } from '../i18n';
 import type { RoomNotifyState } from './notifyPolicy';
 import { navigationButtonLabel, unreadTotals } from './unreadTotals';
 
@@ -30,5 +31,19 @@ describe('the drawer button\'s totals', () => {
     expect(navigationButtonLabel({ unread: 3, mentions: 1 })).toBe('Open navigation, 3 unread, 1 mention');
     expect(navigationButtonLabel({ unread: 5, mentions: 2 })).toBe('Open navigation, 5 unread, 2 mentions');
     expect(navigationButtonLabel({ unread: 0, mentions: 0 })).toBe('Open navigation');
+    expect(navigationButtonLabel({ unread: 1, mentions: 0 })).toBe('Open navigation, 1 unread');
+    expect(navigationButtonLabel({ unread: 0, mentions: 1 })).toBe('Open navigation, 1 mention');
+  });
+
+  describe('in Chinese', () => {
+    afterEach(() => loadLocale('en'));
+
+    it('names the counts in one form for every number', async () => {
+      await loadLocale('zh-CN');
+      expect(navigationButtonLabel({ unread: 3, mentions: 1 })).toBe('打开导航，3 条未读，1 条提及');
+      expect(navigationButtonLabel({ unread: 5, mentions: 2 })).toBe('打开导航，5 条未读，2 条提及');
+      expect(navigationButtonLabel({ unread: 1, mentions: 0 })).toBe('打开导航，1 条未读');
+      expect(navigationButtonLabel({ unread: 0, mentions: 0 })).toBe('打开导航');
+    });
   });
 });

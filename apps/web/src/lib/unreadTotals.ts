@@ -1,5 +1,6 @@
 import { defaultNotifyLevel, type RoomSummaryDto } from '@confab/shared';
 import { titleCount, type RoomNotifyState } from './notifyPolicy';
+import { t } from '../i18n';
 import type { UnreadEntry } from './notifications';
 
 /** What waits in the sidebar while it is out of sight (a drawer): for its button's badge. */
@@ -37,10 +38,10 @@ export function unreadTotals(
   return { unread, mentions };
 }
 
-/** The drawer button's accessible name: "Open navigation, 3 unread, 1 mention". */
+/** The drawer button's accessible name: "Open navigation, 3 unread, 1 mention", naming only the counts there are. */
 export function navigationButtonLabel({ unread, mentions }: UnreadTotals): string {
-  const parts = ['Open navigation'];
-  if (unread > 0) parts.push(`${unread} unread`);
-  if (mentions > 0) parts.push(`${mentions} ${mentions === 1 ? 'mention' : 'mentions'}`);
-  return parts.join(', ');
+  if (unread > 0 && mentions > 0) return t('layout.nav.openWithBoth', { unread, n: mentions }, mentions);
+  if (unread > 0) return t('layout.nav.openWithUnread', { unread });
+  if (mentions > 0) return t('layout.nav.openWithMentions', { n: mentions }, mentions);
+  return t('layout.nav.open');
 }

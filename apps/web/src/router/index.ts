@@ -1,4 +1,5 @@
 import { START_LOCATION, createRouter, createWebHistory, type Router } from 'vue-router';
+import { t, type MessageKey } from '../i18n';
 import { isInstalledApp, loadLastRoom, saveLastRoom } from '../lib/lastRoom';
 import { useAttentionStore } from '../stores/attention';
 import { useSessionStore } from '../stores/session';
@@ -34,8 +35,8 @@ declare module 'vue-router' {
     requiresAuth?: boolean;
     /** Only for signed-out users; others go to the lobby. */
     isGuestOnly?: boolean;
-    /** Shown in the browser tab, before "· Confab" (a view may refine it, as the DM view does). */
-    title?: string;
+    /** The catalogue's title for the browser tab, before "· Confab" (a view may refine it, as the DM view does). */
+    titleKey?: MessageKey;
   }
 }
 
@@ -49,16 +50,16 @@ export function createAppRouter(): Router {
         component: LayoutShell,
         meta: { requiresAuth: true },
         children: [
-          { path: '', name: 'lobby', component: LobbyView, meta: { title: '#lobby' } },
-          { path: 'dm/:username', name: 'dm', component: DmView, meta: { title: 'Direct message' } },
+          { path: '', name: 'lobby', component: LobbyView, meta: { titleKey: 'app.titles.lobby' } },
+          { path: 'dm/:username', name: 'dm', component: DmView, meta: { titleKey: 'app.titles.dm' } },
           // Channels by name (as people say them), groups by id (they have no name).
-          { path: 'c/:name', name: 'channel', component: RoomView, meta: { title: 'Channel' } },
-          { path: 'g/:roomId', name: 'group', component: RoomView, meta: { title: 'Conversation' } },
-          { path: 'account', name: 'account', component: AccountView, meta: { title: 'Account' } },
+          { path: 'c/:name', name: 'channel', component: RoomView, meta: { titleKey: 'app.titles.channel' } },
+          { path: 'g/:roomId', name: 'group', component: RoomView, meta: { titleKey: 'app.titles.group' } },
+          { path: 'account', name: 'account', component: AccountView, meta: { titleKey: 'app.titles.account' } },
         ],
       },
-      { path: '/signin', name: 'signin', component: SignInView, meta: { isGuestOnly: true, title: 'Sign in' } },
-      { path: '/signup', name: 'signup', component: SignUpView, meta: { isGuestOnly: true, title: 'Create account' } },
+      { path: '/signin', name: 'signin', component: SignInView, meta: { isGuestOnly: true, titleKey: 'app.titles.signIn' } },
+      { path: '/signup', name: 'signup', component: SignUpView, meta: { isGuestOnly: true, titleKey: 'app.titles.signUp' } },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
   });
@@ -83,9 +84,10 @@ export function createAppRouter(): Router {
     if (user && (to.name === 'lobby' || to.name === 'dm' || to.name === 'channel' || to.name === 'group')) saveLastRoom(user.id, to.name === 'lobby' ? '/' : to.path);
   });
 
-  // The notifier writes document.title from this, with the unread count in front.
+  // The notifier writes document.title from this, with the unread count in front, in the language on screen.
   router.afterEach((to) => {
-    useAttentionStore().setPageTitle(to.meta.title ?? null);
+    const key = to.meta.titleKey;
+    useAttentionStore().setPageTitle(key ? () => t(key) : null);
   });
 
   return router;

@@ -1,4 +1,5 @@
 import type { AckError } from '@confab/shared';
+import { t } from '../i18n';
 
 /** A failed API call: the server's `{ error }` body, or a stand-in when the server could not be reached. */
 export class ApiError extends Error {
@@ -25,7 +26,7 @@ export async function apiRequest<T>(method: 'GET' | 'POST', path: string, body?:
       body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
     });
   } catch {
-    throw new ApiError(0, { code: 'unavailable', message: 'Cannot reach the server. Check your connection and try again.' });
+    throw new ApiError(0, { code: 'unavailable', message: t('app.network.unreachable') });
   }
   if (response.status === 204) return undefined as T;
   const payload: unknown = await response.json().catch(() => null);
@@ -37,6 +38,6 @@ function readError(payload: unknown, status: number): AckError {
   const error = (payload as { error?: Partial<AckError> } | null)?.error;
   if (error && typeof error.code === 'string' && typeof error.message === 'string') return error as AckError;
   return status >= 500
-    ? { code: 'unavailable', message: 'The server is having trouble. Try again in a moment.' }
-    : { code: 'internal', message: `Unexpected response (${status}).` };
+    ? { code: 'unavailable', message: t('app.network.serverTrouble') }
+    : { code: 'internal', message: t('errors.unexpected_response', { status }) };
 }

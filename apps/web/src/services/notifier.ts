@@ -1,6 +1,6 @@
 import { shallowReactive, watch } from 'vue';
 import type { RouteLocationRaw, Router } from 'vue-router';
-import { LOBBY_ROOM_ID, isolateText, type AttachmentDto, type MessageChangeDto, type MessageDto } from '@confab/shared';
+import { LOBBY_ROOM_ID, type AttachmentDto, type MessageChangeDto, type MessageDto } from '@confab/shared';
 import { documentTitle, notificationBody, notificationTitle, shouldNotify, titleUnread } from '../lib/notifications';
 import { mentionsUser } from '../lib/roomMentions';
 import { isGroupRoom } from '../lib/rooms';
@@ -147,7 +147,7 @@ export function startNotifier(router: Router): Notifier {
     const held = rooms.byId[message.roomId];
     if (held && message.seq <= held.lastSeq) return;
     const name = message.roomId === LOBBY_ROOM_ID ? 'lobby' : rooms.byId[message.roomId]?.room.name;
-    const title = name ? `${isolateText(message.author.name)} in #${isolateText(name)}` : notificationTitle(message.author.name);
+    const title = notificationTitle(message.author.name, name || undefined);
     raise(message, title, () => (message.roomId === LOBBY_ROOM_ID || !name ? { name: 'lobby' } : { name: 'channel', params: { name } }));
   }
 

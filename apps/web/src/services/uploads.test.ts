@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadLocale } from '../i18n';
 import { pointPageAt, startUploadServer, type UploadServer } from '../testing/uploadServer.mjs';
 import { uploadFile } from './uploads';
 
@@ -10,7 +11,10 @@ beforeEach(async () => {
   server = await startUploadServer();
   pointPageAt(server.url);
 });
-afterEach(() => server.close());
+afterEach(async () => {
+  await server.close();
+  await loadLocale('en');
+});
 
 const refusal = (status: number, code: string, message: string, headers?: Record<string, string>) => () => ({ status, body: JSON.stringify({ error: { code, message } }), headers });
 
@@ -52,6 +56,20 @@ describe('uploadFile', () => {
 
     server.answerWith(() => ({ status: 502, body: 'Bad Gateway', headers: { 'content-type': 'text/plain' } }));
     expect(await uploadFile(new File(['x'], 'a.txt')).result).toMatchObject({ reason: 'refused', status: 502, error: { code: 'unavailable' } });
+  });
+
+  it('the stand-ins for an answer without an error body are worded in the language on screen', async () => {
+    server.answerWith(() => ({ status: 404, body: 'Not Found', headers: { 'content-type': 'text/plain' } }));
+    expect(await uploadFile(new File(['x'], 'a.txt')).result).toMatchObject({ error: { code: 'internal', message: 'Unexpected response (404).' } });
+    server.answerWith(() => ({ status: 502, body: 'Bad Gateway', headers: { 'content-type': 'text/plain' } }));
+    expect(await uploadFile(new File(['x'], 'a.txt')).result).toMatchObject({ error: { message: 'The server is having trouble. Try again in a moment.' } });
+
+    await loadLocale('zh-CN');
+    expect(await uploadFile(new File(['x'], 'a.txt')).result).toMatchObject({ error: { code: 'unavailable', message: '服务器出现问题，请稍后重试。' } });
+    server.answerWith(() => ({ status: 413, body: '<html></html>', headers: { 'content-type': 'text/html' } }));
+    expect(await uploadFile(new File(['x'], 'big.iso')).result).toMatchObject({ error: { code: 'file_too_large', message: '文件超过了服务器允许的大小。' } });
+    server.answerWith(() => 'drop');
+    expect(await uploadFile(new File(['x'], 'a.txt')).result).toMatchObject({ reason: 'network', error: { message: '无法连接服务器。请检查网络连接后重试。' } });
   });
 
   it('a connection that drops without an answer is a network failure, not a refusal', async () => {

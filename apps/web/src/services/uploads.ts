@@ -1,4 +1,5 @@
 import type { AckError, AttachmentDto, UploadResponse } from '@confab/shared';
+import { t } from '../i18n';
 
 /** Where files are uploaded (same origin, with the session cookie). */
 export const UPLOAD_PATH = '/api/files';
@@ -25,7 +26,7 @@ export interface UploadOptions {
   url?: string;
 }
 
-const NETWORK_ERROR: AckError = { code: 'unavailable', message: 'Cannot reach the server. Check your connection and try again.' };
+const networkError = (): AckError => ({ code: 'unavailable', message: t('app.network.unreachable') });
 
 /**
  * Uploads one file as `multipart/form-data` (one part named `file`). XMLHttpRequest rather than
@@ -38,7 +39,7 @@ export function uploadFile(file: File, options: UploadOptions = {}): UploadHandl
       if (event.lengthComputable) options.onProgress?.(event.loaded, event.total);
     });
     xhr.addEventListener('load', () => resolve(readAnswer(xhr)));
-    xhr.addEventListener('error', () => resolve({ ok: false, reason: 'network', status: 0, error: NETWORK_ERROR }));
+    xhr.addEventListener('error', () => resolve({ ok: false, reason: 'network', status: 0, error: networkError() }));
     xhr.addEventListener('abort', () => resolve({ ok: false, reason: 'aborted' }));
   });
   const body = new FormData();
@@ -63,10 +64,10 @@ function readAnswer(xhr: XMLHttpRequest): UploadOutcome {
 
 /** For an answer without the server's `{ error }` body: a proxy in front of it (nginx's own 413 page), or a crash. */
 function standInError(status: number): AckError {
-  if (status === 413) return { code: 'file_too_large', message: 'The file is larger than the server accepts.' };
-  if (status === 401) return { code: 'unauthorized', message: 'Your session has ended. Sign in again.' };
-  if (status >= 500 || status === 0) return { code: 'unavailable', message: 'The server is having trouble. Try again in a moment.' };
-  return { code: 'internal', message: `Unexpected response (${status}).` };
+  if (status === 413) return { code: 'file_too_large', message: t('errors.file_too_large') };
+  if (status === 401) return { code: 'unauthorized', message: t('errors.unauthorized') };
+  if (status >= 500 || status === 0) return { code: 'unavailable', message: t('app.network.serverTrouble') };
+  return { code: 'internal', message: t('errors.unexpected_response', { status }) };
 }
 
 function retryAfterHeaderMs(xhr: XMLHttpRequest): number | undefined {

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 import type { PermissionState } from '../lib/notifications';
 
 function readPermission(): PermissionState {
@@ -13,8 +13,10 @@ function readPermission(): PermissionState {
 export const useAttentionStore = defineStore('attention', () => {
   const isVisible = ref(typeof document === 'undefined' ? true : document.visibilityState === 'visible');
   const hasFocus = ref(typeof document === 'undefined' ? true : document.hasFocus());
+  // A function is read again when what it reads changes (a title from the catalogue follows the language).
+  const pageTitleSource = shallowRef<string | (() => string) | null>(null);
   /** Shown in the tab before "· Confab": the route's title, or the person a DM is with. */
-  const pageTitle = ref<string | null>(null);
+  const pageTitle = computed(() => (typeof pageTitleSource.value === 'function' ? pageTitleSource.value() : pageTitleSource.value));
   const notificationPermission = ref<PermissionState>(readPermission());
 
   const isAttentive = computed(() => isVisible.value && hasFocus.value);
@@ -29,8 +31,9 @@ export const useAttentionStore = defineStore('attention', () => {
     hasFocus.value = value;
   }
 
-  function setPageTitle(title: string | null): void {
-    pageTitle.value = title;
+  /** A fixed title, or one worded when shown (`() => t('app.titles.account')`). */
+  function setPageTitle(title: string | (() => string) | null): void {
+    pageTitleSource.value = title;
   }
 
   /** Asks the browser for permission; only ever from a click, which browsers require. */

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, h, nextTick, ref } from 'vue';
+import { loadLocale } from '../../i18n';
 import LayoutMentionScope from './LayoutMentionScope.vue';
 import LayoutUnreadBadge from './LayoutUnreadBadge.vue';
 
@@ -31,5 +32,17 @@ describe('unread badge', () => {
     expect(badge('mention-badge')).toBeNull();
     expect(badge('dm-unread')).toBe('99+');
     unmount();
+  });
+
+  describe('in Chinese', () => {
+    afterEach(() => loadLocale('en'));
+
+    it('reads the counts out after the item\'s name in Chinese', async () => {
+      await loadLocale('zh-CN');
+      const { host, unmount } = mount(() => h(LayoutMentionScope, { count: 1 }, () => h(LayoutUnreadBadge, { count: 5, testid: 'channel-unread' })));
+      expect(host.textContent).toContain('，1 条提及');
+      expect(host.textContent).toContain('，5 条未读');
+      unmount();
+    });
   });
 });
