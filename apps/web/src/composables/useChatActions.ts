@@ -1,5 +1,7 @@
 import { computed, onBeforeUnmount, reactive, ref, watch } from 'vue';
 import type { ReplyQuoteDto } from '@confab/shared';
+import { t } from '../i18n';
+import { errorText } from '../i18n/errors';
 import { isChangeEntry, type ReplyRef } from '../lib/messageChanges';
 import { toReactionEmoji } from '../lib/reactionEmoji';
 import type { RoomMessages } from '../lib/roomMessages';
@@ -41,7 +43,8 @@ export function useChatActions(room: () => RoomMessages | null) {
   const isSaving = ref(false);
   /** Bumped to ask the composer to take the focus back (after an edit ends). */
   const composerFocus = ref(0);
-  const errors = ref<Readonly<Record<string, string>>>({});
+  // Each error as a function that words it: the text follows a change of language.
+  const errors = ref<Readonly<Record<string, () => string>>>({});
   const timers = new Set<ReturnType<typeof setTimeout>>();
   onBeforeUnmount(() => timers.forEach(clearTimeout));
 
@@ -55,13 +58,13 @@ export function useChatActions(room: () => RoomMessages | null) {
     },
   );
 
-  function setError(id: string, message: string | null, forMs?: number): void {
+  function setError(id: string, wording: (() => string) | null, forMs?: number): void {
     const { [id]: _, ...rest } = errors.value;
-    errors.value = message === null ? rest : { ...rest, [id]: message };
-    if (message === null || !forMs) return;
+    errors.value = wording === null ? rest : { ...rest, [id]: wording };
+    if (wording === null || !forMs) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      if (errors.value[id] === message) setError(id, null);
+      if (errors.value[id] === wording) setError(id, null);
     }, forMs);
     timers.add(timer);
   }
@@ -120,7 +123,8 @@ export function useChatActions(room: () => RoomMessages | null) {
     const res = await target.edit(entry.id, body);
     isSaving.value = false;
     if (!res.ok) {
-      setError(entry.id, res.error.message);
+      const { error } = res;
+      setError(entry.id, () => errorText(error));
       return false;
     }
     if (editingId.value === entry.id) stopEdit();
@@ -144,14 +148,17 @@ export function useChatActions(room: () => RoomMessages | null) {
     if (!target || !entry.id) return;
     const emoji = toReactionEmoji(picked);
     if (!emoji) {
-      setError(entry.id, `${picked} cannot be used as a reaction.`, REACTION_ERROR_MS);
+      setError(entry.id, () => t('chat.actions.notAReaction', { emoji: picked }), REACTION_ERROR_MS);
       return;
     }
     const add = !entry.reactions.some((r) => r.emoji === emoji && r.isMine);
     if (mode === 'add' || add) recent.use(emoji);
     if (!add && mode === 'add') return;
     const res = await target.react(entry.id, emoji, add);
-    if (!res.ok) setError(entry.id, res.error.message, REACTION_ERROR_MS);
+    if (!res.ok) {
+      const { error } = res;
+      setError(entry.id, () => errorText(error), REACTION_ERROR_MS);
+    }
   }
 
   return reactive({
@@ -161,7 +168,7 @@ export function useChatActions(room: () => RoomMessages | null) {
     isSaving,
     composerFocus,
     recentEmoji: recent.list,
-    errorFor: (entry: TimelineMessage) => (entry.id ? (errors.value[entry.id] ?? null) : null),
+    errorFor: (entry: TimelineMessage) => (entry.id ? (errors.value[entry.id]?.() ?? null) : null),
     canEdit,
     editDeadline,
     startEdit,

@@ -1,4 +1,5 @@
 import { computed, ref, watch, type Ref } from 'vue';
+import { errorText, type ShownError } from '../i18n/errors';
 import { useConversationsStore } from '../stores/conversations';
 import { useDmStore } from '../stores/dm';
 
@@ -14,7 +15,9 @@ export function useDmConversation(username: Ref<string>) {
   const dm = useDmStore();
   const state = ref<DmOpenState>('loading');
   const roomId = ref<string | null>(null);
-  const errorMessage = ref<string | null>(null);
+  const error = ref<ShownError | null>(null);
+  // Worded when shown, in the language on screen.
+  const errorMessage = computed(() => (error.value ? errorText(error.value) : null));
   let request = 0;
 
   const conversation = computed(() => (roomId.value ? conversations.byRoomId[roomId.value] : undefined));
@@ -39,7 +42,7 @@ export function useDmConversation(username: Ref<string>) {
       state.value = 'not_found';
     } else if (res.error.code !== 'disconnected') {
       state.value = 'error';
-      errorMessage.value = res.error.message;
+      error.value = res.error;
     }
   }
 

@@ -1,4 +1,5 @@
 import type { UserDto } from '@confab/shared';
+import { currentLocale } from '../i18n';
 import { fetchMemberPages } from '../services/rooms';
 import { searchUsers } from '../services/dm';
 
@@ -29,9 +30,10 @@ export function matchesMention(user: UserDto, query: string): boolean {
 }
 
 function pick(users: readonly UserDto[], query: string): UserDto[] {
+  const collator = new Intl.Collator(currentLocale());
   return users
     .filter((u) => matchesMention(u, query))
-    .sort((a, b) => Number(!a.username.toLowerCase().startsWith(query.toLowerCase())) - Number(!b.username.toLowerCase().startsWith(query.toLowerCase())) || a.username.localeCompare(b.username))
+    .sort((a, b) => Number(!a.username.toLowerCase().startsWith(query.toLowerCase())) - Number(!b.username.toLowerCase().startsWith(query.toLowerCase())) || collator.compare(a.username, b.username))
     .slice(0, MENTION_MENU_MAX);
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { nextTick, reactive } from 'vue';
 import type { MessageDto } from '@confab/shared';
+import { loadLocale } from '../i18n';
 import type { RoomMessages } from '../lib/roomMessages';
 import { ANNOUNCEMENT_TTL_MS, announcementOf, useMessageAnnouncer } from './useMessageAnnouncer';
 
@@ -92,5 +93,22 @@ describe('useMessageAnnouncer', () => {
     const file = { id: 'f'.repeat(24), name: 'a.txt', contentType: 'text/plain', size: 1, kind: 'file' } as never;
     expect(announcementOf(message(1, '', BOB, { attachments: [file, file] }))).toBe('Bob Baker: sent 2 files');
     expect(announcementOf(message(1, 'x'.repeat(500)))).toBe(`Bob Baker: ${'x'.repeat(160)}…`);
+  });
+});
+
+describe('useMessageAnnouncer in Chinese', () => {
+  afterEach(() => loadLocale('en'));
+
+  it('reads out a message, a message of files and a catch-up\'s summary in the language on screen', async () => {
+    await loadLocale('zh-CN');
+    const file = { id: 'f'.repeat(24), name: 'a.txt', contentType: 'text/plain', size: 1, kind: 'file' } as never;
+    expect(announcementOf(message(1, 'hello'))).toBe('Bob Baker：hello');
+    expect(announcementOf(message(1, '', BOB, { attachments: [file] }))).toBe('Bob Baker：发送了 1 个文件');
+    const { room, said } = setup([message(1, 'one')]);
+    room.loadStatus = 'done';
+    await nextTick();
+    room.messages = [...room.messages, ...[2, 3, 4, 5].map((seq) => message(seq, `m${seq}`))];
+    await nextTick();
+    expect(said()).toEqual(['4 条新消息，最后一条来自 Bob Baker']);
   });
 });

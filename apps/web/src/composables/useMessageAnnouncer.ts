@@ -1,5 +1,6 @@
 import { getCurrentScope, onScopeDispose, ref, watch } from 'vue';
 import type { MessageDto } from '@confab/shared';
+import { t } from '../i18n';
 import type { RoomMessages } from '../lib/roomMessages';
 
 /** More new messages at once than this (a reconnect's catch-up) are summed up in one line, not read out one by one. */
@@ -18,12 +19,12 @@ export interface Announcement {
   about: { id: string; body: string } | null;
 }
 
-/** "Bob Baker: hello", the way a screen reader hears a new message. */
+/** "Bob Baker: hello", the way a screen reader hears a new message (in the language on screen when it arrived). */
 export function announcementOf(message: MessageDto): string {
   const files = message.attachments?.length ?? 0;
   const body = message.body.length > TEXT_MAX ? `${message.body.slice(0, TEXT_MAX)}…` : message.body;
-  const text = body || (files > 0 ? `sent ${files === 1 ? 'a file' : `${files} files`}` : '');
-  return `${message.author.name}: ${text}`;
+  const text = body || (files > 0 ? t('chat.announce.files', { n: files }, files) : '');
+  return t('chat.announce.message', { name: message.author.name, text });
 }
 
 /** A message shown as a row (not a recall, change or room event entry, not recalled). */
@@ -85,7 +86,7 @@ export function useMessageAnnouncer(room: () => RoomMessages, myId: () => string
       const since = through;
       through = newest;
       const fresh = room().messages.filter((m) => m.seq > since && isShownMessage(m) && m.author.id !== myId());
-      if (fresh.length > ONE_BY_ONE_MAX) say(`${fresh.length} new messages, the last from ${fresh.at(-1)!.author.name}`);
+      if (fresh.length > ONE_BY_ONE_MAX) say(t('chat.announce.summary', { n: fresh.length, name: fresh.at(-1)!.author.name }));
       else for (const message of fresh) say(announcementOf(message), message);
     },
     { immediate: true },

@@ -1,4 +1,5 @@
-import { nextTick, onBeforeUnmount, ref, type Ref } from 'vue';
+import { computed, nextTick, onBeforeUnmount, ref, type Ref } from 'vue';
+import { t } from '../i18n';
 import type { RoomMessages } from '../lib/roomMessages';
 
 /** How long a message jumped to stays highlighted; the CSS animation fades it over this time. */
@@ -14,7 +15,9 @@ const NOTE_MS = 4_000;
  */
 export function useMessageJump(room: () => RoomMessages, rows: Ref<HTMLElement | null>, afterScroll: () => void) {
   const highlightedId = ref<string | null>(null);
-  const note = ref<string | null>(null);
+  /** The quoted message could not be found; the note saying so shows while this is set. */
+  const isMissing = ref(false);
+  const note = computed(() => (isMissing.value ? t('chat.list.quoteNotFound') : null));
   let isJumping = false;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   onBeforeUnmount(() => timers.forEach(clearTimeout));
@@ -33,7 +36,7 @@ export function useMessageJump(room: () => RoomMessages, rows: Ref<HTMLElement |
 
   async function jumpTo(messageId: string, seq: number): Promise<void> {
     if (isJumping) return;
-    note.value = null;
+    isMissing.value = false;
     isJumping = true;
     try {
       if (!rowOf(messageId)) {
@@ -42,9 +45,8 @@ export function useMessageJump(room: () => RoomMessages, rows: Ref<HTMLElement |
       }
       const row = rowOf(messageId);
       if (!row) {
-        const shown = 'The original message was not found: it may have been removed.';
-        note.value = shown;
-        later(() => note.value === shown && (note.value = null), NOTE_MS);
+        isMissing.value = true;
+        later(() => (isMissing.value = false), NOTE_MS);
         return;
       }
       row.scrollIntoView({ block: 'center' });

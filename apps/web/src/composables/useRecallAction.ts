@@ -1,4 +1,5 @@
 import { onBeforeUnmount, ref, type Ref } from 'vue';
+import { errorText, type ShownError } from '../i18n/errors';
 import type { RoomMessages } from '../lib/roomMessages';
 import type { TimelineMessage } from '../lib/timeline';
 import { useSettingsStore } from '../stores/settings';
@@ -14,7 +15,8 @@ export function useRecallAction(room: () => RoomMessages, now: Ref<Date>) {
   // `now` must be the server's time (useNow), like the window it is compared with.
   const settings = useSettingsStore();
   const busy = ref<ReadonlySet<string>>(new Set());
-  const errors = ref<Readonly<Record<string, string>>>({});
+  // Kept as the error, not its text: the text follows a change of language.
+  const errors = ref<Readonly<Record<string, ShownError>>>({});
   const timers = new Set<ReturnType<typeof setTimeout>>();
   onBeforeUnmount(() => timers.forEach(clearTimeout));
 
@@ -27,8 +29,8 @@ export function useRecallAction(room: () => RoomMessages, now: Ref<Date>) {
     return end > now.value.getTime() - 60_000 ? end : null;
   }
 
-  function showError(id: string, message: string): void {
-    errors.value = { ...errors.value, [id]: message };
+  function showError(id: string, error: ShownError): void {
+    errors.value = { ...errors.value, [id]: error };
     const timer = setTimeout(() => {
       timers.delete(timer);
       const { [id]: _, ...rest } = errors.value;
@@ -43,13 +45,16 @@ export function useRecallAction(room: () => RoomMessages, now: Ref<Date>) {
     busy.value = new Set([...busy.value, id]);
     const res = await room().recall(id);
     busy.value = new Set([...busy.value].filter((b) => b !== id));
-    if (!res.ok) showError(id, res.error.message);
+    if (!res.ok) showError(id, res.error);
   }
 
   return {
     deadline,
     run,
     isBusy: (entry: TimelineMessage) => !!entry.id && busy.value.has(entry.id),
-    errorFor: (entry: TimelineMessage) => (entry.id ? (errors.value[entry.id] ?? null) : null),
+    errorFor: (entry: TimelineMessage) => {
+      const error = entry.id ? errors.value[entry.id] : undefined;
+      return error ? errorText(error) : null;
+    },
   };
 }

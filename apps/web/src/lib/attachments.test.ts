@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadLocale } from '../i18n';
 import { fileAttachment, imageAttachment } from '../testing/attachments';
 import { ALICE, ALICE_BOB_ROOM, BOB, conversation, message, roomSummary } from '../testing/factories';
 import { attachmentsText, fileIconKind, fitWithin, formatFileSize, isInlineImage } from './attachments';
@@ -49,6 +50,17 @@ describe('a file card\'s facts', () => {
     expect(formatFileSize(2_621_440, 'de-DE')).toBe('2,5 MB');
   });
 
+  it('sizes follow the language on screen when no locale is given', async () => {
+    expect(formatFileSize(512)).toBe('512 bytes');
+    await loadLocale('zh-CN');
+    try {
+      expect(formatFileSize(512)).toBe('512字节');
+      expect(formatFileSize(2_621_440)).toBe('2.5 MB');
+    } finally {
+      await loadLocale('en');
+    }
+  });
+
   it('the icon follows the type found in the bytes; only unknown bytes fall back to a text extension', () => {
     const kind = (contentType: string, name = 'x.bin') => fileIconKind({ contentType, name });
     expect(kind('application/pdf', 'notes.txt')).toBe('pdf');
@@ -75,6 +87,17 @@ describe('a message with files and no text, where only text fits', () => {
     expect(attachmentsText([fileAttachment({ name: 'تقرير.pdf' })])).toBe('📎 \u2068تقرير.pdf\u2069');
     expect(attachmentsText([])).toBe('');
     expect(attachmentsText(undefined)).toBe('');
+  });
+
+  describe('in Chinese', () => {
+    afterEach(() => loadLocale('en'));
+
+    it('counts images and files with Chinese measure words', async () => {
+      await loadLocale('zh-CN');
+      expect(attachmentsText([imageAttachment()])).toBe('📎 cat.png');
+      expect(attachmentsText([imageAttachment(), imageAttachment({ id: '1'.repeat(24) })])).toBe('📎 2 张图片');
+      expect(attachmentsText(files)).toBe('📎 2 个文件');
+    });
   });
 
   it('the DM list\'s preview names the file, with "You: " before our own; a message with text shows its text', () => {

@@ -1,4 +1,5 @@
 import { INLINE_IMAGE_TYPES, isolateText, type AttachmentDto } from '@confab/shared';
+import { currentLocale, t } from '../i18n';
 
 /**
  * The largest box an image shows in inline, in CSS pixels. Thumbnails are made at twice this
@@ -31,11 +32,11 @@ export function fitWithin(size: Size, max: Size = INLINE_IMAGE_MAX): Size {
 const LARGER_UNITS = ['kilobyte', 'megabyte', 'gigabyte'] as const;
 
 /**
- * A byte count as people read it, in the reader's locale: `512 bytes`, `14 kB`, `2.5 MB`. Binary
- * multiples (1 MB = 1,048,576 bytes), as the server's UPLOAD_MAX_MB counts, so a file at the limit
- * reads as the limit. Never four digits: 1,000 kB and up shows as MB.
+ * A byte count as people read it, in the language on screen (or `locale`): `512 bytes`, `14 kB`,
+ * `2.5 MB` (`512字节`). Binary multiples (1 MB = 1,048,576 bytes), as the server's UPLOAD_MAX_MB
+ * counts, so a file at the limit reads as the limit. Never four digits: 1,000 kB and up shows as MB.
  */
-export function formatFileSize(bytes: number, locale?: string): string {
+export function formatFileSize(bytes: number, locale: string = currentLocale()): string {
   if (bytes < 1000) return new Intl.NumberFormat(locale, { style: 'unit', unit: 'byte', unitDisplay: 'long' }).format(bytes);
   let value = bytes / 1024;
   let unit = 0;
@@ -92,12 +93,12 @@ export function fileIconKind(attachment: Pick<AttachmentDto, 'contentType' | 'na
 
 /**
  * A message's attachments as text, for where only text fits (previews, notifications, quotes):
- * `📎 cat.png` for one, `📎 3 images` or `📎 3 files` for several; '' for none. A right-to-left
- * name is isolated, so that it cannot reorder what a platform puts after it.
+ * `📎 cat.png` for one, `📎 3 images` or `📎 3 files` for several (in the language on screen); ''
+ * for none. A right-to-left name is isolated, so that it cannot reorder what a platform puts after it.
  */
 export function attachmentsText(attachments: readonly Pick<AttachmentDto, 'name' | 'kind'>[] | undefined): string {
   if (!attachments?.length) return '';
   if (attachments.length === 1) return `📎 ${isolateText(attachments[0]!.name)}`;
-  const noun = attachments.every((a) => a.kind === 'image') ? 'images' : 'files';
-  return `📎 ${attachments.length} ${noun}`;
+  const n = attachments.length;
+  return attachments.every((a) => a.kind === 'image') ? t('chat.attachments.images', { n }, n) : t('chat.attachments.files', { n }, n);
 }

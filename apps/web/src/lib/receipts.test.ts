@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadLocale } from '../i18n';
 import { ALICE, ALICE_BOB_ROOM, BOB, CAROL_USER, DESIGN_ROOM, GROUP_ROOM, SECRET_ROOM, message } from '../testing/factories';
 import { newestSeqBy, readersOf, receiptFor, receiptRoomKind, type ReceiptContext } from './receipts';
 
@@ -41,6 +42,22 @@ describe('receipts', () => {
     expect(receiptFor(own(8), context)).toEqual({ state: 'seen', seenBy: ['Carol Chu'] });
     expect(receiptFor(own(10), context)).toEqual({ state: 'sent' });
     expect(receiptFor(own(null, 'pending'), context)).toBeNull();
+  });
+
+  it('names who has seen it in the order of the language on screen (Chinese names by their pinyin)', async () => {
+    const readers = [
+      { name: '张伟', readSeq: 9 },
+      { name: '李娜', readSeq: 9 },
+      { name: '王芳', readSeq: 9 },
+    ];
+    const context: ReceiptContext = { kind: 'members', readers };
+    expect(receiptFor(own(9), context)).toEqual({ state: 'seen', seenBy: ['张伟', '李娜', '王芳'] });
+    await loadLocale('zh-CN');
+    try {
+      expect(receiptFor(own(9), context)).toEqual({ state: 'seen', seenBy: ['李娜', '王芳', '张伟'] });
+    } finally {
+      await loadLocale('en');
+    }
   });
 
   it('tells the kinds of room apart', () => {

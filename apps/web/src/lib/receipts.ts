@@ -1,4 +1,5 @@
 import { LOBBY_ROOM_ID, dmParticipants, type MessageDto, type RoomKind } from '@confab/shared';
+import { currentLocale } from '../i18n';
 import { isGroupRoom } from './rooms';
 import type { TimelineMessage } from './timeline';
 
@@ -74,7 +75,7 @@ export function receiptFor(message: Pick<TimelineMessage, 'status' | 'seq' | 'is
         if (reader.readSeq < seq) break;
         seenBy.push(reader.name);
       }
-      return seenBy.length > 0 ? { state: 'seen', seenBy: seenBy.sort((a, b) => a.localeCompare(b)) } : { state: 'sent' };
+      return seenBy.length > 0 ? { state: 'seen', seenBy: seenBy.sort(new Intl.Collator(currentLocale()).compare) } : { state: 'sent' };
     }
   }
 }

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadLocale } from '../i18n';
 import { ALICE, BOB, message, outboxItem } from '../testing/factories';
-import { buildTimeline, countNewMessages, GROUP_WINDOW_MS, type TimelineEntry, type TimelineMessage } from './timeline';
+import { REPLY_RECALLED_MESSAGE } from './roomMessages';
+import { buildTimeline, countNewMessages, dayLabel, GROUP_WINDOW_MS, type TimelineEntry, type TimelineMessage } from './timeline';
 
 const now = new Date(2026, 2, 10, 15, 0);
 const at = (day: number, hour: number, minute = 0, second = 0) => new Date(2026, 2, day, hour, minute, second).toISOString();
@@ -243,5 +245,28 @@ describe('the "New messages" line', () => {
   it('sits after the day separator when the first unread message starts a new day', () => {
     const messages = [message(1, { author: BOB, body: 'old', createdAt: at(9, 9) }), message(2, { author: BOB, body: 'new', createdAt: at(10, 9) })];
     expect(line(messages, 1)).toEqual(['day:Yesterday', 'old *', 'day:Today', 'NEW', 'new *']);
+  });
+});
+
+describe('in Chinese', () => {
+  afterEach(() => loadLocale('en'));
+
+  it('labels days as today, yesterday or the date, the year only when it is not this year\'s', async () => {
+    await loadLocale('zh-CN');
+    expect(dayLabel(new Date(2026, 2, 10, 0, 1), now)).toBe('今天');
+    expect(dayLabel(new Date(2026, 2, 9, 23, 59), now)).toBe('昨天');
+    expect(dayLabel(new Date(2026, 2, 2, 12), now)).toBe('3月2日星期一');
+    expect(dayLabel(new Date(2025, 11, 31, 12), now)).toBe('2025年12月31日星期三');
+  });
+
+  it('says why a message of ours was not sent in the language on screen, and names the reply\'s missing original', async () => {
+    const failed = (error?: { code: 'not_found' | 'rate_limited'; message: string; field?: string }) =>
+      rows(buildTimeline([], [outboxItem('f', { status: 'failed', error })], ALICE, now))[0]!.errorMessage;
+    const replyGone = { code: 'not_found' as const, field: 'replyTo', message: REPLY_RECALLED_MESSAGE };
+    expect(failed(replyGone)).toBe(REPLY_RECALLED_MESSAGE);
+    await loadLocale('zh-CN');
+    expect(failed(replyGone)).toBe('所回复的消息已被撤回或已不存在。');
+    expect(failed({ code: 'rate_limited', message: 'Too many requests' })).toBe('请求过于频繁，请稍后再试。');
+    expect(failed()).toBe('未送达');
   });
 });

@@ -3,6 +3,10 @@ import { isChangeEntry, quoteOf, type ReplyRef } from './messageChanges';
 import type { OutboxItem } from './messages';
 import { quoteText } from './messageText';
 import { attachmentsText } from './attachments';
+import { formatDay } from './format';
+import { errorText } from '../i18n/errors';
+import { DEFAULT_LOCALE } from '../i18n/locales';
+import { currentLocale, t } from '../i18n';
 
 /** Consecutive messages by one author closer together than this share one header. */
 export const GROUP_WINDOW_MS = 5 * 60_000;
@@ -109,19 +113,22 @@ export function dayKey(date: Date): string {
   return `${date.getFullYear()}-${m}-${d}`;
 }
 
-/** "Today", "Yesterday" or the date; `now` is the server's time (see serverClock), never the device's. */
+/** "Today", "Yesterday" or the date, in the language on screen; `now` is the server's time (see serverClock), never the device's. */
 export function dayLabel(date: Date, now: Date): string {
   const today = dayKey(now);
   const yesterday = dayKey(new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1));
   const key = dayKey(date);
-  if (key === today) return 'Today';
-  if (key === yesterday) return 'Yesterday';
-  return date.toLocaleDateString(undefined, {
-    weekday: 'long',
-    month: 'long',
-    day: 'numeric',
-    ...(date.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
-  });
+  if (key === today) return t('chat.day.today');
+  if (key === yesterday) return t('chat.day.yesterday');
+  return formatDay(date, now);
+}
+
+/** Why an unacked message was not sent, in the language on screen. */
+function failureText(error: OutboxItem['error']): string {
+  if (!error) return t('chat.failed.notDelivered');
+  // The generic text for not_found would not say what is missing: the message a reply answers.
+  if (error.code === 'not_found' && error.field === 'replyTo' && currentLocale() !== DEFAULT_LOCALE) return t('chat.failed.replyGone');
+  return errorText(error);
 }
 
 function quoteRow(quote: ReplyQuoteDto | undefined): TimelineQuote | null {
@@ -187,7 +194,7 @@ function pendingRow(o: OutboxItem, me: Me | null, quoteFor: (ref: ReplyRef) => R
     body: o.body,
     createdAt: o.createdAt,
     status: o.status,
-    errorMessage: o.status === 'failed' ? (o.error?.message ?? 'Not delivered') : null,
+    errorMessage: o.status === 'failed' ? failureText(o.error) : null,
     heldUntil: o.status === 'pending' ? (o.heldUntil ?? null) : null,
     isOwn: true,
     isRecalled: false,
@@ -286,5 +293,5 @@ export function countNewMessages(entries: readonly TimelineEntry[], seenSeq: num
 
 /** The tombstone's text, also used for conversation previews. */
 export function recalledText(authorName: string): string {
-  return `${authorName} recalled a message`;
+  return t('chat.message.recalled', { name: authorName });
 }

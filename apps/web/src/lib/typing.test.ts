@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LIMITS, type AuthorDto } from '@confab/shared';
+import { loadLocale } from '../i18n';
 import { ALICE, BOB } from '../testing/factories';
 import { createTypingReporter, createTypingTracker, typingPhrase } from './typing';
 
@@ -11,6 +12,18 @@ describe('typingPhrase', () => {
     expect(typingPhrase(['Alice'])).toBe('Alice is typing…');
     expect(typingPhrase(['Alice', 'Bob'])).toBe('Alice and Bob are typing…');
     expect(typingPhrase(['Alice', 'Bob', 'Carol'])).toBe('Several people are typing…');
+  });
+
+  it('speaks the language on screen', async () => {
+    await loadLocale('zh-CN');
+    try {
+      expect(typingPhrase([])).toBe('');
+      expect(typingPhrase(['Alice'])).toBe('Alice 正在输入…');
+      expect(typingPhrase(['Alice', '李娜'])).toBe('Alice 和 李娜 正在输入…');
+      expect(typingPhrase(['Alice', 'Bob', 'Carol'])).toBe('多人正在输入…');
+    } finally {
+      await loadLocale('en');
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { LIMITS, isolateText, type AuthorDto, type TypingDto } from '@confab/shared';
+import { t } from '../i18n';
 
 /** The timer functions the typing logic needs; tests pass fake ones (or use vi.useFakeTimers). */
 export interface Timers {
@@ -13,14 +14,14 @@ export const realTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-/** "Alice is typing…", "Alice and Bob are typing…", "Several people are typing…", or '' for nobody. */
+/** "Alice is typing…", "Alice and Bob are typing…", "Several people are typing…" in the language on screen, or '' for nobody. */
 export function typingPhrase(rawNames: readonly string[]): string {
   // Isolated, so a right-to-left or direction-changing name cannot turn the phrase around.
   const names = rawNames.map(isolateText);
   if (names.length === 0) return '';
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-  return 'Several people are typing…';
+  if (names.length === 1) return t('chat.typing.one', { name: names[0]! });
+  if (names.length === 2) return t('chat.typing.two', { first: names[0]!, second: names[1]! });
+  return t('chat.typing.several');
 }
 
 /**

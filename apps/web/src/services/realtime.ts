@@ -18,7 +18,7 @@ import { bindPresence } from './presenceRealtime';
 import { createRoomsRealtime } from './roomsRealtime';
 import type { Notifier } from './notifier';
 import { KICK_RETRY_MS, REFUSED_RETRY_MS, RESYNC_SPREAD_MS, afterRandomDelay, createRetryTimer } from './retryTimer';
-import { ORIGIN_REFUSAL_MESSAGE, expectUser, isOriginRefusal, listenAll, lobbySocket, onReconnectDelay } from './socket';
+import { expectUser, isOriginRefusal, listenAll, lobbySocket, onReconnectDelay, originRefusalMessage } from './socket';
 
 
 /**
@@ -110,7 +110,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     if (isOriginRefusal(err)) {
       lobbySocket.disconnect();
       dmLink.disconnect();
-      connection.refuse(ORIGIN_REFUSAL_MESSAGE);
+      connection.refuse(originRefusalMessage);
       return;
     }
     // A transport failure: the manager retries by itself and reports its delay through onReconnectDelay.

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { io, type Manager, type Socket } from 'socket.io-client';
 import {
   NAMESPACES,
@@ -50,8 +51,8 @@ export function isOriginRefusal(err: Error): boolean {
   return description === 403 && String(context?.responseText ?? '').includes('origin_not_allowed');
 }
 
-export const ORIGIN_REFUSAL_MESSAGE =
-  "This server does not accept connections from this page's address. Its operator must add it to ALLOWED_ORIGINS.";
+/** What the banner says when the server refuses this page's origin, in the language on screen. */
+export const originRefusalMessage = (): string => t('layout.connection.originRefused');
 
 /** A socket event name and its listener, for `listenAll`. */
 export type Listener = readonly [event: string, listener: (...args: never[]) => void];

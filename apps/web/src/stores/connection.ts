@@ -11,7 +11,9 @@ export const useConnectionStore = defineStore('connection', () => {
   const now = ref(Date.now());
   const isBrowserOnline = ref(typeof navigator === 'undefined' ? true : navigator.onLine);
   /** Why the server refused the handshake, while `refused`. */
-  const refusal = ref<string | null>(null);
+  // A function, so the reason is worded in the language on screen when it shows (and after a change).
+  const refusalText = ref<(() => string) | null>(null);
+  const refusal = computed(() => refusalText.value?.() ?? null);
   /** True once a connection has succeeded, so the banner can tell "Connecting…" from a reconnect. */
   const hasConnected = ref(false);
 
@@ -35,7 +37,7 @@ export const useConnectionStore = defineStore('connection', () => {
     retryAt.value = nextRetryAt;
     now.value = Date.now();
     setTicking(next === 'reconnecting');
-    if (next !== 'refused') refusal.value = null;
+    if (next !== 'refused') refusalText.value = null;
   }
 
   const markConnecting = () => set('connecting');
@@ -44,9 +46,9 @@ export const useConnectionStore = defineStore('connection', () => {
     set('connected');
   }
   const scheduleRetry = (delayMs: number) => set('reconnecting', Date.now() + delayMs);
-  function refuse(message: string): void {
+  function refuse(message: string | (() => string)): void {
     set('refused');
-    refusal.value = message;
+    refusalText.value = typeof message === 'string' ? () => message : message;
   }
   function stop(): void {
     hasConnected.value = false;

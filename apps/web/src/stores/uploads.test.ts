@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { reactive } from 'vue';
 import type { MessageDto, MessagePage, ServerSettings } from '@confab/shared';
+import { loadLocale } from '../i18n';
+import { errorText } from '../i18n/errors';
 import { loadDraft, saveDraft } from '../lib/draftStorage';
 import { createRoomMessages, type RoomMessages, type RoomTransport } from '../lib/roomMessages';
 import type { Result } from '../services/request';
@@ -9,7 +11,7 @@ import { ALICE_USER, BOB_USER, message } from '../testing/factories';
 import { pointPageAt, startUploadServer, type UploadServer } from '../testing/uploadServer.mjs';
 import { useSessionStore } from './session';
 import { useSettingsStore } from './settings';
-import { PARALLEL_UPLOADS, useUploadsStore } from './uploads';
+import { PARALLEL_UPLOADS, noticeText, useUploadsStore } from './uploads';
 
 // Uploads go to a real HTTP server on a free port (see testing/uploadServer.mjs); only the
 // socket side of sending (the room's transport) is a stand-in, as in the composer's tests.
@@ -31,6 +33,16 @@ afterEach(async () => {
 const ROOM = 'lobby';
 const file = (name: string, size = 16, type = 'application/octet-stream') => new File([new Uint8Array(size).fill(7)], name, { type });
 const statuses = () => useUploadsStore().forRoom(ROOM).items.map((i) => `${i.name}:${i.status}`);
+/** The room's notice as the composer shows it. */
+const notice = () => {
+  const current = useUploadsStore().forRoom(ROOM).notice;
+  return current && noticeText(current);
+};
+/** The first file's error as its chip shows it. */
+const itemError = () => {
+  const error = useUploadsStore().forRoom(ROOM).items[0]!.error;
+  return error && errorText(error);
+};
 
 /** A live room whose sends are acked at once; `sent` holds what went out. */
 async function liveRoom() {
@@ -96,7 +108,7 @@ describe('attachments of the next message', () => {
     uploads.add(ROOM, Array.from({ length: 9 }, (_, i) => file(`f${i + 1}.txt`)));
     uploads.add(ROOM, [file('f10.txt'), file('f11.txt')]);
     expect(uploads.forRoom(ROOM).items.map((i) => i.name)).toEqual(Array.from({ length: 10 }, (_, i) => `f${i + 1}.txt`));
-    expect(uploads.forRoom(ROOM).notice).toBe('A message can carry at most 10 files: f11.txt was not added.');
+    expect(notice()).toBe('A message can carry at most 10 files: f11.txt was not added.');
     await vi.waitFor(() => expect(server.received).toHaveLength(10));
     expect(server.received.map((u) => u.parts[0]!.filename)).not.toContain('f11.txt');
   });
@@ -104,7 +116,7 @@ describe('attachments of the next message', () => {
   it("refuses a file over the server's limit before uploading it, saying the limit", async () => {
     const uploads = useUploadsStore();
     uploads.add(ROOM, [file('huge.iso', 2 * 1024 * 1024), file('small.txt')]);
-    expect(uploads.forRoom(ROOM).notice).toBe('huge.iso is too large (2 MB): files may be at most 1 MB.');
+    expect(notice()).toBe('huge.iso is too large (2 MB): files may be at most 1 MB.');
     expect(uploads.forRoom(ROOM).items.map((i) => i.name)).toEqual(['small.txt']);
     await vi.waitFor(() => expect(statuses()).toEqual(['small.txt:done']));
     expect(server.received.map((u) => u.parts[0]!.filename)).toEqual(['small.txt']);
@@ -135,7 +147,7 @@ describe('attachments of the next message', () => {
     );
     uploads.add(ROOM, [file('notes.txt', 20)]);
     await vi.waitFor(() => expect(statuses()).toEqual(['notes.txt:failed']));
-    expect(uploads.forRoom(ROOM).items[0]!.error).toBe('Too many uploads: try again in a minute.');
+    expect(itemError()).toBe('Too many uploads: try again in a minute.');
 
     uploads.retry(ROOM, uploads.forRoom(ROOM).items[0]!.key);
     await vi.waitFor(() => expect(statuses()).toEqual(['notes.txt:done']));
@@ -148,7 +160,7 @@ describe('attachments of the next message', () => {
     server.answerWith(() => 'drop');
     uploads.add(ROOM, [file('a.txt')]);
     await vi.waitFor(() => expect(statuses()).toEqual(['a.txt:failed']));
-    expect(uploads.forRoom(ROOM).items[0]!.error).toBe('Cannot reach the server. Check your connection and try again.');
+    expect(itemError()).toBe('Cannot reach the server. Check your connection and try again.');
   });
 
   it('a send made while files upload waits for them, then goes with all of them', async () => {
@@ -184,7 +196,7 @@ describe('attachments of the next message', () => {
     server.releaseAs(1, 413, JSON.stringify({ error: { code: 'quota_exceeded', message: 'Your files take all of your 1 GB.' } }));
     await vi.waitFor(() => expect(statuses()).toEqual(['ok.pdf:uploading', 'bad.pdf:failed']));
     expect(uploads.forRoom(ROOM).waiting).toBeNull();
-    expect(uploads.forRoom(ROOM).notice).toBe('Not sent: bad.pdf could not be uploaded. Retry or remove it, then send again.');
+    expect(notice()).toBe('Not sent: bad.pdf could not be uploaded. Retry or remove it, then send again.');
     server.release();
     await vi.waitFor(() => expect(statuses()).toEqual(['ok.pdf:done', 'bad.pdf:failed']));
     expect(sent).toEqual([]);
@@ -230,5 +242,39 @@ describe('attachments of the next message', () => {
     expect(uploads.forRoom(ROOM).items).toEqual([]);
     uploads.add(ROOM, [file('bobs.pdf')]);
     expect(uploads.forRoom(ROOM).items.map((i) => i.name)).toEqual(['bobs.pdf']);
+  });
+});
+
+describe('notices in another language', () => {
+  afterEach(() => loadLocale('en'));
+
+  it('refusals name the files and limits in English and Chinese, and follow a change of language', async () => {
+    const uploads = useUploadsStore();
+    uploads.add(ROOM, Array.from({ length: 9 }, (_, i) => file(`f${i + 1}.txt`)));
+    uploads.add(ROOM, [file('huge.iso', 2 * 1024 * 1024), file('big.iso', 3 * 1024 * 1024), file('f10.txt'), file('f11.txt'), file('f12.txt')]);
+    expect(notice()).toBe('2 files are too large: files may be at most 1 MB. A message can carry at most 10 files: 2 files were not added.');
+    await loadLocale('zh-CN');
+    expect(notice()).toBe('2 个文件太大：文件最大为 1 MB。一条消息最多可带 10 个文件：2 个文件未添加。');
+
+    uploads.add(ROOM, [file('huge.iso', 2 * 1024 * 1024)]);
+    expect(notice()).toBe('huge.iso 太大（2 MB）：文件最大为 1 MB。');
+    await loadLocale('en');
+    expect(notice()).toBe('huge.iso is too large (2 MB): files may be at most 1 MB.');
+  });
+
+  it("a failed upload stops a waiting send with a notice in Chinese, and the file's error is the catalogue's for its code", async () => {
+    await loadLocale('zh-CN');
+    const uploads = useUploadsStore();
+    const { room } = await liveRoom();
+    server.answerWith(() => 'hold');
+    uploads.add(ROOM, [file('bad.pdf')]);
+    await vi.waitFor(() => expect(server.heldCount()).toBe(1));
+    expect(uploads.send(ROOM, room, 'a file')).toBe('waiting');
+    server.releaseAs(0, 413, JSON.stringify({ error: { code: 'quota_exceeded', message: 'Your files take all of your 1 GB.' } }));
+    await vi.waitFor(() => expect(statuses()).toEqual(['bad.pdf:failed']));
+    expect(notice()).toBe('未发送：bad.pdf 无法上传。请重试或移除它，然后再次发送。');
+    expect(itemError()).toBe('你的文件存储空间已满。');
+    expect(uploads.send(ROOM, room, 'a file')).toBe('blocked');
+    expect(notice()).toBe('bad.pdf 无法上传。请重试或移除它，然后再次发送。');
   });
 });

@@ -1,6 +1,8 @@
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import { INLINE_IMAGE_TYPES, LIMITS, bodyLength, type AttachmentDto } from '@confab/shared';
+import { currentLocale, t } from '../i18n';
+import type { ShownError } from '../i18n/errors';
 import { saveDraft } from '../lib/draftStorage';
 import { formatFileSize } from '../lib/attachments';
 import type { ReplyRef } from '../lib/messageChanges';
@@ -30,8 +32,8 @@ export interface PendingAttachment {
   total: number;
   /** The stored file, once uploaded. */
   file: AttachmentDto | null;
-  /** Why it failed: the server's message, or that the server could not be reached. */
-  error: string | null;
+  /** Why it failed: the server's error, or that the server could not be reached (shown with errorText). */
+  error: ShownError | null;
 }
 
 /** What a room's composer sends once every upload finished. */
@@ -41,11 +43,21 @@ interface WaitingSend {
   replyTo?: ReplyRef;
 }
 
+/**
+ * Why chosen files were not added, or why the message did not go: the facts, put in words by
+ * {@link noticeText} when shown, so that they follow a change of language.
+ */
+export type UploadNotice =
+  | { kind: 'refused'; tooLarge: readonly { name: string; size: number }[]; maxBytes: number; tooMany: readonly string[] }
+  /** `isSendStopped`: a message waited for this file and did not go. */
+  | { kind: 'failed'; name: string; isSendStopped: boolean }
+  | { kind: 'notSendable' };
+
 export interface RoomUploads {
   items: PendingAttachment[];
   waiting: WaitingSend | null;
   /** Why chosen files were not added, or why the message did not go; cleared by the next action. */
-  notice: string | null;
+  notice: UploadNotice | null;
   /** Bumped each time this room's message went with its files: the composer then clears its text. */
   sends: number;
 }
@@ -100,11 +112,10 @@ export const useUploadsStore = defineStore('uploads', () => {
     const fitting = files.filter((f) => !tooLarge.includes(f));
     const room = Math.max(0, MAX - state.items.length);
     const tooMany = fitting.slice(room);
-    const notices: string[] = [];
-    if (tooLarge.length === 1) notices.push(`${tooLarge[0]!.name} is too large (${formatFileSize(tooLarge[0]!.size)}): files may be at most ${formatFileSize(maxBytes!)}.`);
-    else if (tooLarge.length > 1) notices.push(`${tooLarge.length} files are too large: files may be at most ${formatFileSize(maxBytes!)}.`);
-    if (tooMany.length > 0) notices.push(`A message can carry at most ${MAX} files: ${tooMany.length === 1 ? `${tooMany[0]!.name} was` : `${tooMany.length} files were`} not added.`);
-    state.notice = notices.length > 0 ? notices.join(' ') : null;
+    state.notice =
+      tooLarge.length > 0 || tooMany.length > 0
+        ? { kind: 'refused', tooLarge: tooLarge.map(({ name, size }) => ({ name, size })), maxBytes: maxBytes ?? 0, tooMany: tooMany.map((f) => f.name) }
+        : null;
     for (const file of fitting.slice(0, room)) {
       const key = `u${(nextKey += 1)}`;
       sources.set(key, { roomId, file });
@@ -146,7 +157,7 @@ export const useUploadsStore = defineStore('uploads', () => {
       const current = item(key);
       if (!current || outcome.ok === false && outcome.reason === 'aborted') return;
       if (outcome.ok) Object.assign(current, { status: 'done', loaded: current.total, file: outcome.file });
-      else Object.assign(current, { status: 'failed', error: outcome.error.message });
+      else Object.assign(current, { status: 'failed', error: outcome.error });
       settle(source.roomId);
       pump();
     });
@@ -160,10 +171,10 @@ export const useUploadsStore = defineStore('uploads', () => {
     const failed = state.items.find((i) => i.status === 'failed');
     if (failed) {
       state.waiting = null;
-      state.notice = `Not sent: ${failed.name} could not be uploaded. Retry or remove it, then send again.`;
+      state.notice = { kind: 'failed', name: failed.name, isSendStopped: true };
     } else if (state.items.every((i) => i.status === 'done')) {
       state.waiting = null;
-      if (!deliver(roomId, waiting)) state.notice = 'Not sent: the message cannot be sent as it is.';
+      if (!deliver(roomId, waiting)) state.notice = { kind: 'notSendable' };
     }
   }
 
@@ -188,7 +199,7 @@ export const useUploadsStore = defineStore('uploads', () => {
     const state = ensure(roomId);
     const failed = state.items.find((i) => i.status === 'failed');
     if (failed) {
-      state.notice = `${failed.name} could not be uploaded. Retry or remove it, then send again.`;
+      state.notice = { kind: 'failed', name: failed.name, isSendStopped: false };
       return 'blocked';
     }
     const waiting = { room, body, ...(replyTo ? { replyTo } : {}) };
@@ -254,3 +265,33 @@ export const useUploadsStore = defineStore('uploads', () => {
 
   return { rooms, forRoom, add, send, cancelWaiting, remove, retry, dismissNotice, isBusy, reset };
 });
+
+/** A notice in the reader's language (called where it is shown, so it follows a change of language). */
+export function noticeText(notice: UploadNotice): string {
+  switch (notice.kind) {
+    case 'failed':
+      return t(notice.isSendStopped ? 'composer.uploads.notSentFailed' : 'composer.uploads.failed', { name: notice.name });
+    case 'notSendable':
+      return t('composer.uploads.notSentInvalid');
+    case 'refused': {
+      const tooLarge = tooLargeText(notice);
+      const tooMany = tooManyText(notice);
+      return tooLarge && tooMany ? t('composer.uploads.both', { first: tooLarge, second: tooMany }) : (tooLarge ?? tooMany ?? '');
+    }
+  }
+}
+
+type RefusedNotice = Extract<UploadNotice, { kind: 'refused' }>;
+
+function tooLargeText({ tooLarge, maxBytes }: RefusedNotice): string | null {
+  const max = formatFileSize(maxBytes, currentLocale());
+  if (tooLarge.length > 1) return t('composer.uploads.tooLargeMany', { n: tooLarge.length, max }, tooLarge.length);
+  const [file] = tooLarge;
+  return file ? t('composer.uploads.tooLargeOne', { name: file.name, size: formatFileSize(file.size, currentLocale()), max }) : null;
+}
+
+function tooManyText({ tooMany }: RefusedNotice): string | null {
+  if (tooMany.length > 1) return t('composer.uploads.tooManyMany', { max: MAX, n: tooMany.length }, tooMany.length);
+  const [name] = tooMany;
+  return name === undefined ? null : t('composer.uploads.tooManyOne', { max: MAX, name });
+}

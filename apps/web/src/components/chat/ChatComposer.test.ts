@@ -3,6 +3,7 @@ import { createPinia } from 'pinia';
 import { createApp, defineComponent, h, nextTick, reactive } from 'vue';
 import type { MessageDto, MessagePage } from '@confab/shared';
 import { useChatActions } from '../../composables/useChatActions';
+import { i18n, loadLocale } from '../../i18n';
 import { createRoomMessages, type RoomMessages, type RoomTransport } from '../../lib/roomMessages';
 import type { Result } from '../../services/request';
 import { useSessionStore } from '../../stores/session';
@@ -36,6 +37,7 @@ async function mount(send: RoomTransport['send']) {
     }),
   );
   app.use(createPinia());
+  app.use(i18n);
   useSessionStore().user = ALICE_USER;
   app.mount(host);
   await room.catchUp();
@@ -55,7 +57,25 @@ async function mount(send: RoomTransport['send']) {
 
 describe('the reply bar', () => {
   beforeEach(() => localStorage.clear());
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await loadLocale('en');
+  });
+
+  it('says whom it answers in a whole sentence, in Chinese too', async () => {
+    const send = vi.fn<RoomTransport['send']>();
+    const { room, actions, row, bar, unmount } = await mount(send);
+    actions.startReply(row);
+    await loadLocale('zh-CN');
+    await nextTick();
+    const sentence = () => bar()!.querySelector('.text')!.textContent!.replace(/\s+/g, ' ').trim();
+    expect(sentence()).toBe('回复 Bob Baker：Lunch at noon?');
+    expect(bar()!.querySelector('[data-testid="reply-cancel"]')!.getAttribute('aria-label')).toBe('取消回复');
+    room.receiveLive(recall(3));
+    await nextTick();
+    expect(sentence()).toBe('Bob Baker 撤回了你正在回复的消息：你的消息将不带引用发送。');
+    unmount();
+  });
 
   it('quotes the original as it is now: it follows an edit, and a recall turns it into a notice; the message then goes without the quote', async () => {
     const send = vi.fn<RoomTransport['send']>(async (payload) => ({ ok: true, data: message(9, { author: { id: ALICE_USER.id, name: ALICE_USER.displayName }, clientId: payload.clientId, body: payload.body }) }));
@@ -211,10 +231,11 @@ describe('Enter, Send and the hint', () => {
   // Unmounted even when a test fails, so that the next one finds only its own composer.
   let unmount: (() => void) | null = null;
   beforeEach(() => localStorage.clear());
-  afterEach(() => {
+  afterEach(async () => {
     unmount?.();
     unmount = null;
     vi.restoreAllMocks();
+    await loadLocale('en');
   });
 
   /** A screen whose main pointer is a finger (`pointer: coarse`) or a mouse. */
@@ -275,6 +296,14 @@ describe('Enter, Send and the hint', () => {
       unmount = null;
       vi.restoreAllMocks();
     }
+  });
+
+  it('the hint, the Send button and the reply bar speak Chinese once it is chosen', async () => {
+    const { note } = await setup(false);
+    await loadLocale('zh-CN');
+    await nextTick();
+    expect(note()).toBe('按 Enter 发送 · Shift + Enter 换行 · ↑ 编辑你的上一条消息');
+    expect(document.querySelector('[data-testid="composer-send"]')!.getAttribute('aria-label')).toBe('发送消息');
   });
 
   it('with a mouse and keyboard Enter sends, and the hint names the keys', async () => {

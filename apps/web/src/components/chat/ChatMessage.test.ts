@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import type { MessageDto } from '@confab/shared';
+import { i18n, loadLocale } from '../../i18n';
 import { buildTimeline, type TimelineMessage } from '../../lib/timeline';
 import { fileAttachment, imageAttachment } from '../../testing/attachments';
 import { ALICE, BOB, message, outboxItem } from '../../testing/factories';
@@ -13,7 +14,10 @@ vi.mock('../../services/dm', () => ({ searchUsers: vi.fn(async () => ({ ok: fals
 const ME = { id: BOB.id, name: BOB.name };
 const files = [imageAttachment(), fileAttachment()];
 const hosts: HTMLElement[] = [];
-afterEach(() => hosts.splice(0).forEach((host) => host.remove()));
+afterEach(async () => {
+  hosts.splice(0).forEach((host) => host.remove());
+  await loadLocale('en');
+});
 
 /** The row as the message list renders it, from a stored message (or an unsent one of ours). */
 function render(stored: MessageDto[], outbox = [] as ReturnType<typeof outboxItem>[]): HTMLElement {
@@ -21,7 +25,7 @@ function render(stored: MessageDto[], outbox = [] as ReturnType<typeof outboxIte
   const host = document.createElement('div');
   document.body.append(host);
   hosts.push(host);
-  createApp(ChatMessage, { entry, myId: ME.id }).use(createPinia()).mount(host);
+  createApp(ChatMessage, { entry, myId: ME.id }).use(createPinia()).use(i18n).mount(host);
   return host.querySelector<HTMLElement>('[data-testid="message"]')!;
 }
 
@@ -59,5 +63,16 @@ describe('a message with attachments', () => {
   it('a message without files shows no attachment list', () => {
     const row = render([message(1, { author: ALICE, body: 'Just text' })]);
     expect(row.querySelector('[data-testid="message-attachments"]')).toBeNull();
+  });
+});
+
+describe('a message in Chinese', () => {
+  it('reads the tombstone with the author\'s name in its place, and says why one of ours was not sent', async () => {
+    await loadLocale('zh-CN');
+    const recalled = render([message(1, { author: ALICE, body: '', recalledAt: new Date(Date.UTC(2026, 2, 1, 12, 1)).toISOString() })]);
+    expect(recalled.querySelector('[data-testid="message-recalled"]')!.textContent).toBe('Alice Archer 撤回了一条消息');
+    const refused = render([], [outboxItem('c1', { status: 'failed', error: { code: 'rate_limited', message: 'Too many requests' } })]);
+    expect(refused.querySelector('[data-testid="message-error"]')!.textContent).toBe('未发送：请求过于频繁，请稍后再试。');
+    expect(refused.querySelector('[data-testid="message-discard"]')!.textContent).toBe('删除');
   });
 });

@@ -1,5 +1,6 @@
 import Markdown, { type MarkdownIt, type RendererRule } from 'markdown-it';
 import emojiPlugin from 'markdown-it-emoji/lib/bare.mjs';
+import { t } from '../../i18n';
 import { mentionRule } from './mentions';
 
 /** The only link schemes a message may carry; everything else stays text as typed. */
@@ -29,12 +30,13 @@ const withAutoDirection: RendererRule = (tokens, idx, options, _env, self) => {
 type Escape = (text: string) => string;
 
 // The copy button is plain markup: ChatMessageBody handles its clicks by delegation, so the
-// rendered HTML carries no script or handler.
+// rendered HTML carries no script or handler. Its label is read at render time: a computed that
+// renders a message follows a change of language.
 const fence =
   (escapeHtml: Escape): RendererRule =>
   (tokens, idx) => {
     const code = tokens[idx]!.content.replace(/\n$/, '');
-    return `<div class="code-block"><button type="button" class="code-copy" data-copy-code>Copy</button><pre><code>${escapeHtml(code)}</code></pre></div>\n`;
+    return `<div class="code-block"><button type="button" class="code-copy" data-copy-code>${escapeHtml(t('chat.code.copy'))}</button><pre><code>${escapeHtml(code)}</code></pre></div>\n`;
   };
 
 const mention =

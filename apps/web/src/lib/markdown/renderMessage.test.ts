@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MentionDto } from '@confab/shared';
+import { loadLocale } from '../../i18n';
 import { emojiLoaded, renderMessage } from './index';
 
 const LINK = 'target="_blank" rel="noopener noreferrer nofollow"';
@@ -154,5 +155,16 @@ describe('nothing a sender writes becomes an active element', () => {
       'a without target/rel',
       'p[onclick]',
     ]);
+  });
+});
+
+describe('a code block\'s copy button', () => {
+  it('is labelled in the language on screen', async () => {
+    await loadLocale('zh-CN');
+    try {
+      expect(renderMessage('```\nx\n```')).toBe('<div class="code-block"><button type="button" class="code-copy" data-copy-code>复制</button><pre><code>x</code></pre></div>');
+    } finally {
+      await loadLocale('en');
+    }
   });
 });

@@ -43,6 +43,7 @@ export const layout = {
     notNow: 'Not now',
   },
   connection: {
+    originRefused: "This server does not accept connections from this page's address. Its operator must add it to ALLOWED_ORIGINS.",
     offline: 'You are offline. Messages you send will go out when you are back.',
     refused: 'The server refused the connection.',
     lostRetrying: 'Connection lost. Reconnecting in {seconds}s…',

@@ -1,4 +1,112 @@
 import type { CatalogueShape } from '../../catalogue';
 import type { chat as en } from '../en/chat';
 
-export const chat: CatalogueShape<typeof en> = {};
+export const chat: CatalogueShape<typeof en> = {
+  names: {
+    separator: '、',
+    last: '{names} 和 {last}',
+  },
+  list: {
+    label: '消息',
+    loading: '正在加载消息…',
+    loadFailed: '无法加载消息。',
+    loadingOlder: '正在加载更早的消息…',
+    loadOlderFailed: '无法加载更早的消息。',
+    tryAgain: '重试',
+    newMessages: '{n} 条新消息',
+    jumpToLatest: '回到最新消息',
+    quoteNotFound: '找不到原消息，它可能已被删除。',
+  },
+  day: {
+    today: '今天',
+    yesterday: '昨天',
+  },
+  newMessagesLine: '新消息',
+  message: {
+    recalled: '{name} 撤回了一条消息',
+    edited: '（已编辑{time}）',
+    editedAt: '编辑于 {time}',
+    recallFailed: '撤回失败：{error}',
+    held: '发送过于频繁，此消息将在 {seconds} 秒后发出…',
+    sending: '正在发送…',
+  },
+  actions: {
+    label: '消息操作',
+    react: '添加表情回应',
+    reply: '回复',
+    edit: '编辑',
+    recall: '撤回（{left}）',
+    recallTitle: '还可在 {left} 内撤回此消息',
+    notAReaction: '{emoji} 不能用作表情回应。',
+  },
+  failed: {
+    notSent: '未发送：{error}',
+    notDelivered: '未送达',
+    replyGone: '所回复的消息已被撤回或已不存在。',
+    retry: '重试',
+    retryWithoutQuote: '不带引用发送',
+    copy: '复制文本',
+    copied: '已复制',
+    copyFailed: '无法复制，请手动选择上方的文本。',
+    delete: '删除',
+  },
+  code: {
+    copy: '复制',
+    copied: '已复制',
+    copyFailed: '复制失败',
+  },
+  receipt: {
+    sent: '已发送',
+    delivered: '已送达',
+    seen: '已读',
+    seenBy: '{names} 已读',
+  },
+  reactions: {
+    label: '表情回应',
+    add: '添加表情回应',
+    chip: '{emoji} {count}：{who}',
+    who: '{names} 回应了 {emoji}',
+  },
+  quote: {
+    show: '查看原消息',
+    recalledTitle: '原消息已被撤回',
+    recalled: '原消息已撤回',
+  },
+  typing: {
+    one: '{name} 正在输入…',
+    two: '{first} 和 {second} 正在输入…',
+    several: '多人正在输入…',
+  },
+  attachments: {
+    images: '📎 {n} 张图片',
+    files: '📎 {n} 个文件',
+    openImage: '打开图片 {name}',
+    imageFailed: '图片无法显示',
+    download: '下载 {name}，{size}',
+    kind: {
+      image: '图片',
+      audio: '音频',
+      video: '视频',
+      file: '文件',
+    },
+  },
+  viewer: {
+    position: '{name}，第 {index} 张，共 {count} 张',
+    download: '下载',
+    close: '关闭',
+    previous: '上一张',
+    next: '下一张',
+  },
+  emoji: {
+    menu: '添加表情回应',
+    recent: '最近使用',
+    reactWith: '用 {emoji} 回应',
+    loading: '正在加载表情…',
+    failed: '无法加载表情选择器。',
+  },
+  announce: {
+    message: '{name}：{text}',
+    files: '发送了 {n} 个文件',
+    summary: '{n} 条新消息，最后一条来自 {name}',
+  },
+};

@@ -43,6 +43,7 @@ export const layout: CatalogueShape<typeof en> = {
     notNow: '暂不',
   },
   connection: {
+    originRefused: '此服务器不接受来自本页面地址的连接，需由管理员将其加入 ALLOWED_ORIGINS。',
     offline: '你已离线。你发送的消息会在恢复连接后发出。',
     refused: '服务器拒绝了连接。',
     lostRetrying: '连接已断开，{seconds} 秒后重新连接…',
