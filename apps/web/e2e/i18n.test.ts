@@ -92,7 +92,8 @@ describe('languages', () => {
     await page.goto(`/g/${group.room.id}`);
     await page.getByTestId('composer-input').waitFor();
     expect(await page.getByTestId('room-members-toggle').getAttribute('aria-label')).toBe('3 位成员');
-    expect(await page.title()).toMatch(HAN);
+    // A group is named by its other members, joined as Chinese joins a list.
+    expect(await page.title()).toBe('Alice Archer、Carol Chu · Confab');
   });
 
   it('a language chosen in the user menu applies at once and after a reload; Auto goes back to the browser’s', async () => {
