@@ -86,6 +86,19 @@ describe('catalogues', () => {
     expect(faults).toEqual([]);
   });
 
+  it('every Chinese message is translated: none is the English one, but for names and keys', () => {
+    // Words that stay as they are in Chinese: the brand, key names, and messages with no words.
+    const untranslated = [...chinese].filter(([key, message]) => message === english.get(key) && /\p{L}{2}/u.test(message.replace(/\{[^}]*\}/g, '').replace(/[#@][\w.-]+/g, '')));
+    const kept = new Set(['common.appName', 'composer.keys.enter', 'composer.keys.shift', 'composer.keys.escape', 'layout.lobby.label']);
+    expect(untranslated.map(([key]) => key).filter((key) => !kept.has(key))).toEqual([]);
+  });
+
+  it('Chinese messages use full-width punctuation next to Chinese text', () => {
+    const han = '\\p{Script=Han}';
+    const halfWidth = new RegExp(`${han}[,:;?!()]|[,:;?!(]${han}`, 'u');
+    expect([...chinese].filter(([, message]) => halfWidth.test(message)).map(([key, message]) => `${key}: ${message}`)).toEqual([]);
+  });
+
   it('every error code the server can send has a text', () => {
     expect(ERROR_CODES.filter((code) => !english.has(`errors.${code}`))).toEqual([]);
   });

@@ -45,8 +45,11 @@ router.onError((error, to) => {
 window.addEventListener('vite:preloadError', () => reloadAt(window.location.href));
 app.use(i18n);
 app.use(router);
-// In the reader's language from the first paint: a language other than English waits for its catalogue.
-void language.ready().then(() => app.mount('#app'));
+// In the reader's language from the first paint: a language other than English waits for its
+// catalogue, for 3 s at most; a fetch that stalls longer shows English, and the language follows
+// when the catalogue arrives.
+const CATALOGUE_WAIT_MS = 3_000;
+void Promise.race([language.ready(), new Promise((resolve) => setTimeout(resolve, CATALOGUE_WAIT_MS))]).then(() => app.mount('#app'));
 void router.isReady().then(prefetchChatScreens, () => undefined);
 // The service worker (offline app shell, update prompt) exists only in a build: `vite dev` has none.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorText } from './errors';
+import { clientError, errorText } from './errors';
 import { currentLocale, loadLocale, t } from './index';
 import { matchLocale } from './locales';
 import { pluralRule } from './plurals';
@@ -47,6 +47,16 @@ describe('i18n', () => {
     expect(errorText({ code: 'rate_limited', message: 'Too many requests', retryAfterMs: 2500 })).toBe('请求过于频繁，请在 3 秒后再试。');
     expect(errorText({ code: 'brand_new_code', message: 'Something new.' })).toBe('Something new.');
     expect(errorText({ code: 'brand_new_code' })).toBe('出错了。');
+  });
+
+  it('keeps the client’s own errors in English for the record and words them in the language on screen when shown', async () => {
+    const offline = clientError('disconnected', 'errors.offline');
+    expect(offline.message).toBe('You are offline.');
+    expect(errorText(offline)).toBe('You are offline.');
+    await loadLocale('zh-CN');
+    expect(clientError('timeout', 'errors.timeout').message).toBe('The server did not answer in time.');
+    expect(errorText(offline)).toBe('你已离线。');
+    expect(errorText({ code: 'invalid_payload', message: 'topic: too long', field: 'topic' })).toBe('提交失败，请检查“话题”。');
   });
 
   it('writes relative times in the language on screen', async () => {

@@ -38,6 +38,11 @@ export function t(key: MessageKey, values?: MessageValues, count?: number): stri
   return values ? i18n.global.t(key, values) : i18n.global.t(key);
 }
 
+/** The message `key` in English whatever the language on screen: for text that leaves the screen (a protocol-shaped error's `message`). */
+export function english(key: MessageKey, values?: MessageValues): string {
+  return i18n.global.t(key, values ?? {}, { locale: DEFAULT_LOCALE });
+}
+
 /** Whether `key` exists in the current language or the fallback; for keys made at run time (error codes). */
 export function hasMessage(key: string): boolean {
   return i18n.global.te(key) || i18n.global.te(key, DEFAULT_LOCALE);
@@ -59,11 +64,20 @@ const CATALOGUE_LOADERS: Record<Exclude<AppLocale, typeof DEFAULT_LOCALE>, () =>
 };
 const loaded = new Set<AppLocale>([DEFAULT_LOCALE]);
 
-/** Fetches `locale`'s catalogue (once) and puts it on screen, with `<html lang>`. Rejects when the fetch fails (offline): the language stays as it was. */
+let latestRequest: AppLocale = DEFAULT_LOCALE;
+
+/**
+ * Fetches `locale`'s catalogue (once) and puts it on screen, with `<html lang>`. Rejects when the
+ * fetch fails (offline): the language stays as it was. When another language was asked for while
+ * this one loaded, the later request wins.
+ */
 export async function loadLocale(locale: AppLocale): Promise<void> {
+  latestRequest = locale;
   if (locale !== DEFAULT_LOCALE && !loaded.has(locale)) {
-    i18n.global.setLocaleMessage(locale, await CATALOGUE_LOADERS[locale]());
+    const messages = await CATALOGUE_LOADERS[locale]();
+    i18n.global.setLocaleMessage(locale, messages);
     loaded.add(locale);
+    if (latestRequest !== locale) return;
   }
   i18n.global.locale.value = locale;
   document.documentElement.lang = locale;

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { loadLocale } from '../i18n';
+import { afterEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '@confab/shared';
 import { checkDraft } from './draft';
 
@@ -21,5 +22,18 @@ describe('checkDraft', () => {
   it('refuses a draft of only invisible characters with the reason, and keeps joiners beside visible text', () => {
     expect(checkDraft('\u200B\u200D\u3164')).toMatchObject({ isBlank: false, error: 'Message must contain a visible character' });
     expect(checkDraft('👩🏽\u200D💻 hi\u200B')).toMatchObject({ isBlank: false, error: null });
+  });
+});
+
+describe('checkDraft in Chinese', () => {
+  afterEach(async () => {
+    await loadLocale('en');
+  });
+
+  it('says why a draft is refused in the language on screen, and follows a change back', async () => {
+    const tooLong = 'x'.repeat(LIMITS.bodyMaxLength + 1);
+    expect(checkDraft(tooLong).error).toBe(`Message must be at most ${LIMITS.bodyMaxLength} characters`);
+    await loadLocale('zh-CN');
+    expect(checkDraft(tooLong).error).toBe(`消息不能超过 ${LIMITS.bodyMaxLength} 个字符`);
   });
 });

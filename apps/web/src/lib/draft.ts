@@ -1,5 +1,5 @@
 import { LIMITS, bodyLength, bodySchema } from '@confab/shared';
-import { sentence } from './formErrors';
+import { issueText } from './formErrors';
 
 export interface DraftCheck {
   /** Length as the server will count it: code points after NFC, CRLF folding and trimming. */
@@ -14,10 +14,12 @@ export interface DraftCheck {
   error: string | null;
 }
 
-/** Why the shared schema refuses a text as a message body, in the composer's words ("message must …"), or null. */
+/** Why the shared schema refuses a text as a message body, as a sentence in the language on screen ("Message must …"), or null. */
 export function bodyRefusal(draft: string): string | null {
   const parsed = bodySchema.safeParse(draft);
-  return parsed.success ? null : parsed.error.issues[0]!.message.replace(/^body\b/, 'message');
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0]!;
+  return issueText('body', { ...issue, message: issue.message.replace(/^body\b/, 'message') });
 }
 
 /** Pre-checks a draft with the same schema the server applies. */
@@ -30,6 +32,6 @@ export function checkDraft(draft: string): DraftCheck {
     remaining: LIMITS.bodyMaxLength - length,
     isNearLimit: length >= LIMITS.bodyWarnLength,
     isBlank,
-    error: refusal ? sentence(refusal) : null,
+    error: refusal,
   };
 }

@@ -6,12 +6,14 @@ import type { I18n } from 'emoji-picker-element/shared';
 // The emoji data is served by Confab itself, as a build asset: many self-hosted servers, and
 // their users, have no access to a CDN.
 import englishData from 'emoji-picker-element-data/en/emojibase/data.json?url';
-import chineseData from 'emoji-picker-element-data/zh/emojibase/data.json?url';
+import chineseData from 'emoji-picker-element-data/zh/cldr/data.json?url';
 import type { AppLocale } from '../i18n/locales';
 
 /**
  * Each language's emoji names and keywords: what the picker's search matches and what its buttons
- * are called. One file is fetched, the reader's (the Chinese one has no English shortcodes).
+ * are called. One file is fetched, the reader's. Chinese is CLDR's: its pinyin shortcodes let a
+ * reader search with Latin letters too ("xin" finds the hearts). The picker matches words from
+ * their start and only from two characters up, so "猫咪" finds the cat and "猫" alone does not.
  */
 const DATA: Readonly<Record<AppLocale, { locale: string; dataSource: string }>> = {
   en: { locale: 'en', dataSource: englishData },

@@ -47,7 +47,7 @@ describe('form errors', () => {
   it('words schema issues in Chinese by their kind, limits and field', async () => {
     await loadLocale('zh-CN');
     expect(fieldErrors(registerSchema.safeParse({ username: 'a b', password: 'short', displayName: '\u202E' }))).toEqual({
-      username: '用户名只能包含字母、数字、“.”、“_” 和 “-”',
+      username: '用户名只能包含字母、数字、“.”、“_”和“-”',
       password: '密码至少需要 8 个字符',
       displayName: '显示名称不能包含不可见字符或文字方向控制字符（发现 U+202E）',
     });
@@ -84,7 +84,7 @@ describe('form errors', () => {
       field: 'username',
       message: '该用户名已被占用。',
     });
-    expect(placeServerError({ code: 'invalid_payload', message: 'password: password must be a string', field: 'password' }, ['password']).message).toBe('提交的内容未被接受，请检查填写的内容。');
+    expect(placeServerError({ code: 'invalid_payload', message: 'password: password must be a string', field: 'password' }, ['password']).message).toBe('提交失败，请检查填写的内容。');
     expect(placeServerError({ code: 'invalid_credentials', message: 'Wrong username or password.' }, ['username'])).toEqual({ field: null, message: '用户名或密码错误。' });
   });
 });

@@ -23,13 +23,18 @@ export function sentence(message: string): string {
   return message.charAt(0).toLocaleUpperCase() + message.slice(1);
 }
 
+/** One schema issue on the form's `field` as a sentence in the language on screen: the schema's own words in English, else the catalogue's. */
+export function issueText(field: string, issue: Issue): string {
+  return sentence(currentLocale() === DEFAULT_LOCALE ? issue.message : (translatedIssue(field, issue) ?? issue.message));
+}
+
 /** The first message per top-level field of a failed parse, in the language on screen. */
 export function fieldErrors(result: ParseResult): Record<string, string> {
   if (result.success) return {};
   const errors: Record<string, string> = {};
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? '');
-    errors[field] ??= sentence(currentLocale() === DEFAULT_LOCALE ? issue.message : (translatedIssue(field, issue) ?? issue.message));
+    errors[field] ??= issueText(field, issue);
   }
   return errors;
 }

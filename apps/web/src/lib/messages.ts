@@ -1,8 +1,9 @@
 import type { AckError, AttachmentDto, MessageDto } from '@confab/shared';
+import type { ClientWording } from '../i18n/errors';
 import type { ReplyRef } from './messageChanges';
 
 /** Why a send has not (yet) been acked: a server refusal, or one of the two transport failures. */
-export type SendError = Omit<AckError, 'code'> & { code: AckError['code'] | 'timeout' | 'disconnected' };
+export type SendError = Omit<AckError, 'code'> & { code: AckError['code'] | 'timeout' | 'disconnected'; wording?: ClientWording };
 
 /** A message this client sent that the server has not acknowledged yet. */
 export interface OutboxItem {

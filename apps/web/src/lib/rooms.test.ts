@@ -155,7 +155,7 @@ describe('naming rooms', () => {
       expect(memberCountText(1)).toBe('1 位成员');
       expect(memberCountText(3)).toBe('3 位成员');
       expect(summaryPreview(design({ lastSeq: 3, lastMessage: entry(3, { author: ALICE, body: 'mine' }) }), ALICE.id)).toBe('你：mine');
-      expect(summaryPreview(design({ lastSeq: 3, lastMessage: entry(3, { author: BOB, body: '', event: { type: 'joined' } }) }), ALICE.id)).toBe('Bob Baker 已加入');
+      expect(summaryPreview(design({ lastSeq: 3, lastMessage: entry(3, { author: BOB, body: '', event: { type: 'joined' } }) }), ALICE.id)).toBe('Bob Baker 加入了频道');
       expect(summaryPreview(design({ lastSeq: 3, lastMessage: entry(3, { author: BOB, body: '', recall: { messageId: 'x', seq: 2 } }) }), ALICE.id)).toBe('Bob Baker 撤回了一条消息');
       expect(groupName({ members: [ALICE_USER, BOB_USER, CAROL_USER] }, ALICE.id)).toBe('Bob Baker、Carol Chu');
       expect(groupName({ members: [ALICE_USER] }, ALICE.id)).toBe('群聊');

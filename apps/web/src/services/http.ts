@@ -1,11 +1,11 @@
 import type { AckError } from '@confab/shared';
-import { t } from '../i18n';
+import { clientError, type ClientWording } from '../i18n/errors';
 
 /** A failed API call: the server's `{ error }` body, or a stand-in when the server could not be reached. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly error: AckError,
+    readonly error: AckError & { wording?: ClientWording },
   ) {
     super(error.message);
     this.name = 'ApiError';
@@ -26,7 +26,7 @@ export async function apiRequest<T>(method: 'GET' | 'POST', path: string, body?:
       body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
     });
   } catch {
-    throw new ApiError(0, { code: 'unavailable', message: t('app.network.unreachable') });
+    throw new ApiError(0, clientError('unavailable', 'app.network.unreachable'));
   }
   if (response.status === 204) return undefined as T;
   const payload: unknown = await response.json().catch(() => null);
@@ -34,10 +34,10 @@ export async function apiRequest<T>(method: 'GET' | 'POST', path: string, body?:
   throw new ApiError(response.status, readError(payload, response.status));
 }
 
-function readError(payload: unknown, status: number): AckError {
+function readError(payload: unknown, status: number): AckError & { wording?: ClientWording } {
   const error = (payload as { error?: Partial<AckError> } | null)?.error;
   if (error && typeof error.code === 'string' && typeof error.message === 'string') return error as AckError;
   return status >= 500
-    ? { code: 'unavailable', message: t('app.network.serverTrouble') }
-    : { code: 'internal', message: t('errors.unexpected_response', { status }) };
+    ? clientError('unavailable', 'app.network.serverTrouble')
+    : clientError('internal', 'errors.unexpected_response', { status });
 }

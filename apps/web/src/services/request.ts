@@ -1,6 +1,6 @@
 import type { Ack, AckFn } from '@confab/shared';
 import type { SendError } from '../lib/messages';
-import { t } from '../i18n';
+import { clientError } from '../i18n/errors';
 
 /** How long an ack may take before the request counts as lost. Sends are idempotent, so a late ack after this is harmless. */
 export const ACK_TIMEOUT_MS = 10_000;
@@ -29,7 +29,7 @@ interface AckSocket {
 export function createRequester<M>(socket: AckSocket) {
   return async function request<E extends AckedEvent<M> & string>(event: E, payload: PayloadOf<M, E>): Promise<Result<DataOf<M, E>>> {
     if (!socket.connected) {
-      return { ok: false, error: { code: 'disconnected', message: t('errors.offline') } };
+      return { ok: false, error: clientError('disconnected', 'errors.offline') };
     }
     try {
       // socket.io's typings cannot follow a generic event name through `timeout()`; the
@@ -38,8 +38,8 @@ export function createRequester<M>(socket: AckSocket) {
       return (await emitter.emitWithAck(event, payload)) as Ack<DataOf<M, E>>;
     } catch {
       return socket.connected
-        ? { ok: false, error: { code: 'timeout', message: t('errors.timeout') } }
-        : { ok: false, error: { code: 'disconnected', message: t('errors.disconnected') } };
+        ? { ok: false, error: clientError('timeout', 'errors.timeout') }
+        : { ok: false, error: clientError('disconnected', 'errors.disconnected') };
     }
   };
 }

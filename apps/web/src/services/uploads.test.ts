@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { errorText } from '../i18n/errors';
 import { loadLocale } from '../i18n';
 import { pointPageAt, startUploadServer, type UploadServer } from '../testing/uploadServer.mjs';
 import { uploadFile } from './uploads';
@@ -58,18 +59,25 @@ describe('uploadFile', () => {
     expect(await uploadFile(new File(['x'], 'a.txt')).result).toMatchObject({ reason: 'refused', status: 502, error: { code: 'unavailable' } });
   });
 
-  it('the stand-ins for an answer without an error body are worded in the language on screen', async () => {
+  it('the stand-ins for an answer without an error body say what happened in English, and are worded in the language on screen when shown', async () => {
+    const shown = async (file: string) => {
+      const outcome = await uploadFile(new File(['x'], file)).result;
+      if (outcome.ok || outcome.reason === 'aborted') throw new Error('expected a failure');
+      return { code: outcome.error.code, message: outcome.error.message, text: errorText(outcome.error) };
+    };
     server.answerWith(() => ({ status: 404, body: 'Not Found', headers: { 'content-type': 'text/plain' } }));
-    expect(await uploadFile(new File(['x'], 'a.txt')).result).toMatchObject({ error: { code: 'internal', message: 'Unexpected response (404).' } });
+    expect(await shown('a.txt')).toEqual({ code: 'internal', message: 'Unexpected response (404).', text: 'Unexpected response (404).' });
     server.answerWith(() => ({ status: 502, body: 'Bad Gateway', headers: { 'content-type': 'text/plain' } }));
-    expect(await uploadFile(new File(['x'], 'a.txt')).result).toMatchObject({ error: { message: 'The server is having trouble. Try again in a moment.' } });
+    expect(await shown('a.txt')).toMatchObject({ message: 'The server is having trouble. Try again in a moment.' });
 
     await loadLocale('zh-CN');
-    expect(await uploadFile(new File(['x'], 'a.txt')).result).toMatchObject({ error: { code: 'unavailable', message: '服务器出现问题，请稍后重试。' } });
+    expect(await shown('a.txt')).toEqual({ code: 'unavailable', message: 'The server is having trouble. Try again in a moment.', text: '服务器出现问题，请稍后重试。' });
     server.answerWith(() => ({ status: 413, body: '<html></html>', headers: { 'content-type': 'text/html' } }));
-    expect(await uploadFile(new File(['x'], 'big.iso')).result).toMatchObject({ error: { code: 'file_too_large', message: '文件超过了服务器允许的大小。' } });
+    expect(await shown('big.iso')).toMatchObject({ code: 'file_too_large', text: '文件超过了服务器允许的大小。' });
     server.answerWith(() => 'drop');
-    expect(await uploadFile(new File(['x'], 'a.txt')).result).toMatchObject({ reason: 'network', error: { message: '无法连接服务器。请检查网络连接后重试。' } });
+    expect(await shown('a.txt')).toMatchObject({ code: 'unavailable', text: '无法连接服务器。请检查网络连接后重试。' });
+    await loadLocale('en');
+    expect(await shown('a.txt')).toMatchObject({ text: 'Cannot reach the server. Check your connection and try again.' });
   });
 
   it('a connection that drops without an answer is a network failure, not a refusal', async () => {

@@ -1,5 +1,5 @@
 import type { AckError, AttachmentDto, UploadResponse } from '@confab/shared';
-import { t } from '../i18n';
+import { clientError } from '../i18n/errors';
 
 /** Where files are uploaded (same origin, with the session cookie). */
 export const UPLOAD_PATH = '/api/files';
@@ -26,7 +26,7 @@ export interface UploadOptions {
   url?: string;
 }
 
-const networkError = (): AckError => ({ code: 'unavailable', message: t('app.network.unreachable') });
+const networkError = (): AckError => clientError('unavailable', 'app.network.unreachable');
 
 /**
  * Uploads one file as `multipart/form-data` (one part named `file`). XMLHttpRequest rather than
@@ -64,10 +64,10 @@ function readAnswer(xhr: XMLHttpRequest): UploadOutcome {
 
 /** For an answer without the server's `{ error }` body: a proxy in front of it (nginx's own 413 page), or a crash. */
 function standInError(status: number): AckError {
-  if (status === 413) return { code: 'file_too_large', message: t('errors.file_too_large') };
-  if (status === 401) return { code: 'unauthorized', message: t('errors.unauthorized') };
-  if (status >= 500 || status === 0) return { code: 'unavailable', message: t('app.network.serverTrouble') };
-  return { code: 'internal', message: t('errors.unexpected_response', { status }) };
+  if (status === 413) return clientError('file_too_large', 'errors.file_too_large');
+  if (status === 401) return clientError('unauthorized', 'errors.unauthorized');
+  if (status >= 500 || status === 0) return clientError('unavailable', 'app.network.serverTrouble');
+  return clientError('internal', 'errors.unexpected_response', { status });
 }
 
 function retryAfterHeaderMs(xhr: XMLHttpRequest): number | undefined {

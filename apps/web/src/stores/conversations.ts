@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { ConversationDto, ReadMarkDto } from '@confab/shared';
-import { t } from '../i18n';
+import { clientError } from '../i18n/errors';
 import { applyDeliveredMark, applyReadMark, mergeConversation, sortConversations, totalUnread as sumUnread } from '../lib/conversations';
 import type { AsyncStatus } from '../lib/roomMessages';
 import { fetchConversations, openDm } from '../services/dm';
@@ -72,7 +72,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   async function open(username: string): Promise<Result<ConversationDto>> {
     const gen = generation;
     const res = await openDm({ username });
-    if (gen !== generation) return { ok: false, error: { code: 'disconnected', message: t('app.session.signedOutMeanwhile') } };
+    if (gen !== generation) return { ok: false, error: clientError('disconnected', 'app.session.signedOutMeanwhile') };
     if (res.ok) upsert(res.data);
     return res;
   }

@@ -254,10 +254,10 @@ describe('notices in another language', () => {
     uploads.add(ROOM, [file('huge.iso', 2 * 1024 * 1024), file('big.iso', 3 * 1024 * 1024), file('f10.txt'), file('f11.txt'), file('f12.txt')]);
     expect(notice()).toBe('2 files are too large: files may be at most 1 MB. A message can carry at most 10 files: 2 files were not added.');
     await loadLocale('zh-CN');
-    expect(notice()).toBe('2 个文件太大：文件最大为 1 MB。一条消息最多可带 10 个文件：2 个文件未添加。');
+    expect(notice()).toBe('2 个文件超出大小限制，单个文件不能超过 1 MB。每条消息最多添加 10 个文件，2 个文件未添加。');
 
     uploads.add(ROOM, [file('huge.iso', 2 * 1024 * 1024)]);
-    expect(notice()).toBe('huge.iso 太大（2 MB）：文件最大为 1 MB。');
+    expect(notice()).toBe('huge.iso（2 MB）超出大小限制，单个文件不能超过 1 MB。');
     await loadLocale('en');
     expect(notice()).toBe('huge.iso is too large (2 MB): files may be at most 1 MB.');
   });

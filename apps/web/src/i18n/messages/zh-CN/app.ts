@@ -27,7 +27,7 @@ export const app: CatalogueShape<typeof en> = {
     tooShort: '{field}至少需要 {min} 个字符',
     tooLong: '{field}不能超过 {max} 个字符',
     invalid: '{field}格式不正确',
-    usernameCharacters: '{field}只能包含字母、数字、“.”、“_” 和 “-”',
+    usernameCharacters: '{field}只能包含字母、数字、“.”、“_”和“-”',
     channelNameCharacters: '{field}只能包含字母、数字、“-” 和 “_”（不能有空格）',
     controlCharacter: '{field}包含控制字符',
     invalidCharacter: '{field}包含无效字符',
@@ -45,6 +45,6 @@ export const app: CatalogueShape<typeof en> = {
     serverTrouble: '服务器出现问题，请稍后重试。',
   },
   session: {
-    signedOutMeanwhile: '此期间已退出登录。',
+    signedOutMeanwhile: '操作期间你已退出登录。',
   },
 };

@@ -5,7 +5,7 @@ export const auth: CatalogueShape<typeof en> = {
   signIn: {
     title: '登录 Confab',
     subtitle: '欢迎回来，从上次离开的地方继续聊吧。',
-    expired: '登录状态已失效，请重新登录后继续。',
+    expired: '登录已失效，请重新登录后继续。',
     submit: '登录',
     submitting: '正在登录…',
     newHere: '第一次来？{link}',

@@ -65,7 +65,7 @@ export const chat: CatalogueShape<typeof en> = {
     label: '表情回应',
     add: '添加表情回应',
     chip: '{emoji} {count}：{who}',
-    who: '{names} 回应了 {emoji}',
+    who: '{names} 用 {emoji} 回应了',
   },
   quote: {
     show: '查看原消息',

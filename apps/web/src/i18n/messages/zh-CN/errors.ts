@@ -2,12 +2,12 @@ import type { CatalogueShape } from '../../catalogue';
 import type { errors as en } from '../en/errors';
 
 export const errors: CatalogueShape<typeof en> = {
-  invalid_payload: '提交的内容未被接受，请检查填写的内容。',
-  invalid_payload_field: '提交的内容未被接受，请检查“{field}”。',
-  unauthorized: '登录已过期，请重新登录。',
+  invalid_payload: '提交失败，请检查填写的内容。',
+  invalid_payload_field: '提交失败，请检查“{field}”。',
+  unauthorized: '登录已失效，请重新登录。',
   origin_not_allowed: '此页面的地址不允许连接服务器。',
   forbidden: '你无权在此执行该操作。',
-  not_found: '未找到。',
+  not_found: '内容不存在或已被删除。',
   invalid_credentials: '用户名或密码错误。',
   username_taken: '该用户名已被占用。',
   name_taken: '已有同名频道。',
@@ -20,9 +20,9 @@ export const errors: CatalogueShape<typeof en> = {
   rate_limited_after: '请求过于频繁，请在 {seconds} 秒后再试。',
   unavailable: '服务器暂时不可用，请稍后再试。',
   internal: '服务器出错了。',
-  disconnected: '服务器应答前连接已断开。',
+  disconnected: '连接已断开，未收到服务器响应。',
   offline: '你已离线。',
-  timeout: '服务器未能及时应答。',
-  unexpected_response: '意外的响应（{status}）。',
+  timeout: '服务器响应超时。',
+  unexpected_response: '服务器返回了异常响应（{status}）。',
   unknown: '出错了。',
 };

@@ -26,7 +26,7 @@ export const layout: CatalogueShape<typeof en> = {
   },
   online: {
     count: '{n} 人在线',
-    away: '{n} 人离开',
+    away: '{n} 人暂时离开',
     more: '还有 {n} 人',
     reconnecting: '正在重新连接…',
     unknownHint: '连接恢复前无法得知在线状态',
@@ -40,7 +40,7 @@ export const layout: CatalogueShape<typeof en> = {
   update: {
     available: '{appName} 有新版本可用。',
     reload: '重新加载',
-    notNow: '暂不',
+    notNow: '以后再说',
   },
   connection: {
     originRefused: '此服务器不接受来自本页面地址的连接，需由管理员将其加入 ALLOWED_ORIGINS。',
@@ -55,7 +55,7 @@ export const layout: CatalogueShape<typeof en> = {
     label: '# lobby',
     topic: '公共大厅：此服务器上的所有人都可以在这里阅读和发言。',
     introTitle: '欢迎来到 #lobby',
-    introText: '这里是大厅的开端。来打个招呼吧！',
+    introText: '这里是大厅的起点，来打个招呼吧！',
     composerLabel: '发消息到 #lobby',
   },
   notification: {
