@@ -39,6 +39,8 @@ export function errorText(error: ShownError): string {
     return t('errors.rate_limited_after', { seconds: Math.ceil(error.retryAfterMs / 1000) });
   }
   if (error.code === 'invalid_payload' && error.field) return t('errors.invalid_payload_field', { field: fieldName(error.field) });
+  // The password change names the field: it is the current password that is wrong, not a username.
+  if (error.code === 'invalid_credentials' && error.field === 'currentPassword') return t('errors.wrong_current_password');
   const key = `errors.${error.code}`;
   if (hasMessage(key)) return tDynamic(key);
   return error.message || t('errors.unknown');

@@ -86,5 +86,10 @@ describe('form errors', () => {
     });
     expect(placeServerError({ code: 'invalid_payload', message: 'password: password must be a string', field: 'password' }, ['password']).message).toBe('提交失败，请检查填写的内容。');
     expect(placeServerError({ code: 'invalid_credentials', message: 'Wrong username or password.' }, ['username'])).toEqual({ field: null, message: '用户名或密码错误。' });
+    // The password change: it is the current password that is wrong.
+    expect(placeServerError({ code: 'invalid_credentials', message: 'The current password is wrong.', field: 'currentPassword' }, ['currentPassword', 'newPassword'])).toEqual({
+      field: 'currentPassword',
+      message: '当前密码不正确。',
+    });
   });
 });

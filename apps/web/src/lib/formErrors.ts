@@ -46,7 +46,7 @@ export function fieldErrors(result: ParseResult): Record<string, string> {
  */
 export function placeServerError(error: Omit<AckError, 'code'> & { code: string }, fields: readonly string[]): { field: string | null; message: string } {
   const field = error.field && fields.includes(error.field) ? error.field : null;
-  if (currentLocale() !== DEFAULT_LOCALE) return { field, message: sentence(errorText(field ? { ...error, field: undefined } : error)) };
+  if (currentLocale() !== DEFAULT_LOCALE) return { field, message: sentence(errorText(field && error.code === 'invalid_payload' ? { ...error, field: undefined } : error)) };
   const message = field && error.message.startsWith(`${field}: `) ? error.message.slice(field.length + 2) : error.message;
   return { field, message: sentence(message) };
 }

@@ -11,6 +11,7 @@ export const errors = {
   forbidden: 'You can’t do that here.',
   not_found: 'Not found.',
   invalid_credentials: 'Wrong username or password.',
+  wrong_current_password: 'The current password is wrong.',
   username_taken: 'That username is taken.',
   name_taken: 'A channel with that name exists.',
   limit_reached: 'A limit was reached; nothing changed.',

@@ -9,6 +9,7 @@ export const errors: CatalogueShape<typeof en> = {
   forbidden: '你无权在此执行该操作。',
   not_found: '内容不存在或已被删除。',
   invalid_credentials: '用户名或密码错误。',
+  wrong_current_password: '当前密码不正确。',
   username_taken: '该用户名已被占用。',
   name_taken: '已有同名频道。',
   limit_reached: '已达到上限，未做任何更改。',
