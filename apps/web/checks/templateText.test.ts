@@ -22,7 +22,7 @@ const COMPONENT = 1;
 
 /** A component's props that hold names, ids or settings, never words a reader sees. */
 const NON_TEXT_PROPS = new Set(['class', 'id', 'name', 'type', 'testid', 'to', 'href', 'tag', 'keypath', 'scope', 'role', 'autocomplete', 'inputmode', 'lang', 'size', 'variant', 'tone', 'kind', 'mode', 'ref', 'state']);
-const isNonTextProp = (name: string): boolean => NON_TEXT_PROPS.has(name) || /(?:^|-)(?:id|testid|class)$/.test(name) || name.startsWith('data-') || name.startsWith('aria-');
+const isNonTextProp = (name: string): boolean => NON_TEXT_PROPS.has(name) || /(?:^|-)(?:id|testid|class)(?:-|$)/.test(name) || name.startsWith('data-') || name.startsWith('aria-');
 
 interface TemplateNode {
   type: number;

@@ -56,18 +56,19 @@ const FIELDS: readonly string[] = ['username', 'password', 'displayName', 'curre
 const isField = (name: string): name is Field => FIELDS.includes(name);
 
 /**
- * The shared schemas' refine() rules carry no parameters, only an English message: its wording
- * after the field's name tells them apart. A rule missing here keeps the schema's English message.
+ * The shared schemas' refine() rules carry no parameters, only an English message: the phrase after
+ * the field's name tells them apart, and what follows it holds the rule's value. A rule missing here
+ * keeps the schema's English message.
  */
-const CUSTOM_RULES: readonly { pattern: RegExp; key: MessageKey; values?: (match: RegExpExecArray) => Record<string, string | number> }[] = [
-  { pattern: / must be at most (\d+) characters$/, key: 'app.validation.tooLong', values: (match) => ({ max: Number(match[1]) }) },
-  { pattern: / contains a control character$/, key: 'app.validation.controlCharacter' },
-  { pattern: / contains an invalid character$/, key: 'app.validation.invalidCharacter' },
-  { pattern: / must contain a visible character$/, key: 'app.validation.visibleCharacter' },
-  { pattern: / must not contain invisible or text-direction characters \(found (U\+[0-9A-F]+)\)$/, key: 'app.validation.hiddenCharacter', values: (match) => ({ character: match[1] ?? '' }) },
-  { pattern: / must not contain text-direction characters$/, key: 'app.validation.directionCharacter' },
-  { pattern: / must hold a letter or a digit$/, key: 'app.validation.letterOrDigit' },
-  { pattern: / is reserved$/, key: 'app.validation.reserved' },
+const CUSTOM_RULES: readonly { phrase: string; key: MessageKey; values?: (rest: string) => Record<string, string | number> }[] = [
+  { phrase: ' must be at most ', key: 'app.validation.tooLong', values: (rest) => ({ max: Number.parseInt(rest, 10) }) },
+  { phrase: ' contains a control character', key: 'app.validation.controlCharacter' },
+  { phrase: ' contains an invalid character', key: 'app.validation.invalidCharacter' },
+  { phrase: ' must contain a visible character', key: 'app.validation.visibleCharacter' },
+  { phrase: ' must not contain invisible or text-direction characters (found ', key: 'app.validation.hiddenCharacter', values: (rest) => ({ character: rest.replace(')', '') }) },
+  { phrase: ' must not contain text-direction characters', key: 'app.validation.directionCharacter' },
+  { phrase: ' must hold a letter or a digit', key: 'app.validation.letterOrDigit' },
+  { phrase: ' is reserved', key: 'app.validation.reserved' },
 ];
 
 /** The catalogue's message for a schema issue on a form's field, or null when it has none. */
@@ -90,8 +91,8 @@ function translatedIssue(fieldName: string, issue: Issue): string | null {
       return t('app.validation.invalid', { field });
     case 'custom':
       for (const rule of CUSTOM_RULES) {
-        const match = rule.pattern.exec(issue.message);
-        if (match) return t(rule.key, { field, ...rule.values?.(match) });
+        const at = issue.message.indexOf(rule.phrase);
+        if (at >= 0) return t(rule.key, { field, ...rule.values?.(issue.message.slice(at + rule.phrase.length)) });
       }
       return null;
     default:

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PresenceDto } from '@confab/shared';
 import { loadLocale } from '../i18n';
-import { connectedUsers, mergeSnapshot, mergeUpdate, mergeUpdates, presenceLabel, type PresenceMap } from './presence';
+import { mergeSnapshot, mergeUpdate, mergeUpdates, type PresenceMap } from './presence';
+import { connectedUsers, presenceLabel } from './presenceDisplay';
 
 const SEEN = '2026-03-01T12:00:00.000Z';
 const p = (userId: string, state: PresenceDto['state'], lastSeenAt: string | null = SEEN, rev = 1): PresenceDto => ({ userId, state, lastSeenAt, rev });

@@ -6,7 +6,6 @@ export type EventPart = { kind: 'user'; user: AuthorDto } | { kind: 'text'; text
 
 // Marks a placeholder in a translated sentence; a private-use character, never in a catalogue.
 const SLOT = '\u{E000}';
-const SLOT_PATTERN = new RegExp(`${SLOT}(\\w+)${SLOT}`);
 
 /**
  * The sentence `key` (`'{name} added {user}'`) cut into parts at its placeholders, each filled
@@ -15,9 +14,9 @@ const SLOT_PATTERN = new RegExp(`${SLOT}(\\w+)${SLOT}`);
  */
 function sentence(key: MessageKey, slots: Record<string, EventPart>): EventPart[] {
   const marked = Object.fromEntries(Object.keys(slots).map((name) => [name, `${SLOT}${name}${SLOT}`]));
-  const pieces = t(key, marked).split(SLOT_PATTERN);
+  // Each placeholder became SLOT name SLOT: the pieces alternate sentence text, placeholder name, sentence text, …
+  const pieces = t(key, marked).split(SLOT);
   const parts: EventPart[] = [];
-  // split() with a capture group alternates: sentence text, placeholder name, sentence text, …
   pieces.forEach((piece, index) => {
     const part: EventPart = index % 2 === 1 ? slots[piece]! : { kind: 'text', text: piece };
     const previous = parts.at(-1);

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { LIMITS, type PresenceDto, type UserDto } from '@confab/shared';
-import { connectedUsers, mergeSnapshot, mergeUpdates, type PresenceMap, type ShownPresenceState } from '../lib/presence';
+import { mergeSnapshot, mergeUpdates, type PresenceMap, type ShownPresenceState } from '../lib/presence';
+import { connectedUsers } from '../lib/presenceDisplay';
 import { searchUsers } from '../services/dm';
 import { fetchPresence } from '../services/lobby';
 
