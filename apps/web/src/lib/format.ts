@@ -20,11 +20,6 @@ export function formatDay(date: Date, now: Date = new Date()): string {
   });
 }
 
-/** A count as the reader's language writes numbers: "1,234", "1,234" (zh uses the same grouping). */
-export function formatNumber(value: number): string {
-  return new Intl.NumberFormat(currentLocale()).format(value);
-}
-
 const RELATIVE_STEPS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600_000],
   ['month', 30 * 24 * 3600_000],
