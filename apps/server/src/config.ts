@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { LIMITS } from '@confab/shared';
+import { LIMITS, REGISTRATION_MODES, type RegistrationMode } from '@confab/shared';
 import { trimTrailingSlashes } from './http/origin.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitRules } from './limits/rateLimits.js';
 import { readOrCreateSessionSecret } from './sessionSecretFile.js';
@@ -119,6 +119,13 @@ const envSchema = z.object({
     .transform((v) => (v === '' ? undefined : v))
     .optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  SERVER_NAME: z.string().trim().min(1).max(LIMITS.serverNameMaxLength).default('Confab'),
+  REGISTRATION: z.enum(REGISTRATION_MODES, { error: 'REGISTRATION must be open, invitation or closed' }).default('open'),
+  // Usernames (any letter case) that are admins whenever they exist.
+  ADMIN_USERNAMES: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
+    .default([]),
   METRICS_TOKEN: z
     .union([z.literal(''), z.string().min(32, { error: 'METRICS_TOKEN must be at least 32 characters' })])
     .transform((v) => v || undefined)
@@ -229,6 +236,12 @@ export interface Config {
   metricsHost: string;
   /** When set, a scrape must send `Authorization: Bearer <token>` (for a metrics port reachable from other hosts). */
   metricsToken: string | undefined;
+  /** The server's name until an admin changes it (`SERVER_NAME`). */
+  serverName: string;
+  /** Who may register until an admin changes it (`REGISTRATION`). */
+  registration: RegistrationMode;
+  /** Lower-cased usernames that are admins whenever they exist (`ADMIN_USERNAMES`): promoted at start-up, registration and sign-in. */
+  adminUsernames: string[];
 }
 
 /**
@@ -292,6 +305,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,
     metricsToken: e.METRICS_TOKEN,
+    serverName: e.SERVER_NAME,
+    registration: e.REGISTRATION,
+    adminUsernames: e.ADMIN_USERNAMES,
   });
 }
 

@@ -1,3 +1,4 @@
+import type { RegistrationMode, UserRole } from './admin.js';
 import type { NotifyLevel } from './notifySchemas.js';
 
 /** A user as others see it. Never carries password data. */
@@ -8,6 +9,11 @@ export interface UserDto {
   username: string;
   /** Name shown in the UI. */
   displayName: string;
+  /**
+   * The server-wide role (`admin` or `member`): present in the session responses (register,
+   * sign-in, `GET /api/auth/me`) and in `admin:users`, absent elsewhere (the directory, members).
+   */
+  role?: UserRole;
 }
 
 /** The author of a message, as stored with it. */
@@ -16,6 +22,8 @@ export interface AuthorDto {
   id: string;
   /** The author's display name when the message was sent. */
   name: string;
+  /** Set on a message's author when their account is deactivated (or banned) now: show it beside the name. */
+  deactivated?: true;
 }
 
 /** A stored message. */
@@ -34,8 +42,10 @@ export interface MessageDto {
   body: string;
   /** Server time of storage, ISO 8601 in UTC. */
   createdAt: string;
-  /** Set once the author recalled the message; the body is then empty (erased in storage). */
+  /** Set once the author recalled the message, or a moderator removed it; the body is then empty (erased in storage). */
   recalledAt?: string;
+  /** Set with `recalledAt` when a moderator (an admin, or the channel's owner) removed it: show "removed by a moderator". */
+  removedByModerator?: true;
   /**
    * Set once the author edited the message: the time of the latest edit (ISO 8601, UTC). `body`
    * is always the latest text; earlier texts are not kept anywhere.
@@ -60,10 +70,11 @@ export interface MessageDto {
   /**
    * Present only on a recall entry: the room's stream records each recall as an entry of its
    * own, with its own seq, so a client catching up learns of it in order. Its `body` is empty
-   * and its author is whoever recalled. Clients apply it to the message it names (tombstone)
+   * and its author is whoever recalled. A moderator's removal (`message:remove`, a ban) is the
+   * same entry with `byModerator: true`; its author is the moderator. Clients apply it to the message it names (tombstone)
    * and do not show it as a message.
    */
-  recall?: { messageId: string; seq: number };
+  recall?: { messageId: string; seq: number; byModerator?: true };
   /**
    * Present only on a room event entry: a change to the room itself (someone joined, left, was
    * added or removed, the channel was created or renamed, its topic changed), recorded in the
@@ -412,6 +423,13 @@ export interface TypingDto {
 
 /** Server settings a client needs to show timings (`GET /api/settings`). */
 export interface ServerSettings {
+  /** The server's name (an admin setting; `SERVER_NAME`): the page title and sign-in page show it. */
+  serverName: string;
+  /**
+   * Who may register now: `open`, `invitation` (only with an invitation link) or `closed`. A
+   * server with no account yet answers `open`: its first account becomes its admin.
+   */
+  registration: RegistrationMode;
   /** How long after sending an author may recall a message, in ms. */
   recallWindowMs: number;
   /**

@@ -32,6 +32,14 @@ export const ERROR_CODES = [
   'rate_limited',
   /** A dependency (the database) is unreachable; retry later, nothing was stored. */
   'unavailable',
+  /** Registration while the server's registration is `closed`, or `invitation` and no invitation was given. Nothing was stored. */
+  'registration_closed',
+  /** An invitation link that does not exist, expired, was revoked or is used up. Nothing was stored. */
+  'invitation_invalid',
+  /** Sign-in to a deactivated or banned account, with the right password (a wrong one gets `invalid_credentials`). */
+  'account_deactivated',
+  /** Demoting or deactivating the server's last admin; nothing changed. */
+  'last_admin',
   /** An unexpected server failure; it was logged. Nothing was stored. */
   'internal',
 ] as const;

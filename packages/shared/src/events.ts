@@ -1,3 +1,4 @@
+import type { RemoveMessagePayload, ReportPayload } from './admin.js';
 import type { AckFn, ErrorCode } from './errors.js';
 import type {
   ConversationDto,
@@ -57,6 +58,8 @@ export const NAMESPACES = {
    * room list, read marks, joins and removals.
    */
   dm: '/dm',
+  /** Administration: server settings, users, reports, the audit log, invitations (see `AdminClientToServerEvents`). */
+  admin: '/admin',
 } as const;
 
 
@@ -97,6 +100,20 @@ export interface LobbyClientToServerEvents {
    * author), `edit_window_expired`, `rate_limited`.
    */
   'message:edit': (payload: EditPayload, ack: AckFn<MessageDto | null>) => void;
+  /**
+   * Client → server: remove a message as a moderator: an admin, any message; a channel's owner,
+   * one in their channel; at any time (no window). The body and files are erased, and a removal
+   * entry (`MessageDto.recall` with `byModerator`) goes to every member as a recall does; open
+   * reports of it are resolved. Idempotent: a removed or recalled message acks its entry again.
+   * Written to the audit log. Refusals: `not_found` (as for recalls), `forbidden` (not a moderator here).
+   */
+  'message:remove': (payload: RemoveMessagePayload, ack: AckFn<MessageDto>) => void;
+  /**
+   * Client → server: report a message in a room the caller is in to the server's admins (not
+   * one's own, not a recalled one). Ack: `null`. Reporting the same message again changes
+   * nothing. Refusals: `not_found`, `forbidden` (one's own message), `rate_limited`.
+   */
+  'message:report': (payload: ReportPayload, ack: AckFn<null>) => void;
   /**
    * Client → server: react to a message in a room the caller is a member of. Ack: the change
    * entry (type `reaction`, `added: true`), which every member hears. Idempotent: a reaction the
@@ -197,6 +214,10 @@ export interface DmClientToServerEvents {
   'message:recall': (payload: RecallPayload, ack: AckFn<MessageDto>) => void;
   /** Client → server: edit one's message in any room the caller is in, as on `/lobby`. */
   'message:edit': (payload: EditPayload, ack: AckFn<MessageDto | null>) => void;
+  /** Client → server: remove a message as a moderator, as on `/lobby`. */
+  'message:remove': (payload: RemoveMessagePayload, ack: AckFn<MessageDto>) => void;
+  /** Client → server: report a message to the admins, as on `/lobby`. */
+  'message:report': (payload: ReportPayload, ack: AckFn<null>) => void;
   /** Client → server: react to a message in any room the caller is in, as on `/lobby`. */
   'reaction:add': (payload: ReactionPayload, ack: AckFn<MessageDto | null>) => void;
   /** Client → server: take back a reaction, as on `/lobby`. */
@@ -337,6 +358,10 @@ export interface InterServerEvents {
   'presence:changes': (presences: PresenceDto[]) => void;
   /** An instance changed these users' memberships: put their sockets here in their rooms as stored. */
   'rooms:realign': (userIds: string[]) => void;
+  /** An admin changed the server settings: read them again from the database. */
+  'settings:changed': () => void;
+  /** An admin changed these users' role or deactivated, reactivated or banned them: forget what is cached of them. */
+  'users:changed': (userIds: string[]) => void;
 }
 
 /** What the server keeps on each authenticated socket. */

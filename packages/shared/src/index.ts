@@ -8,6 +8,7 @@ export * from './mentions.js';
 export * from './files.js';
 export * from './dto.js';
 export * from './events.js';
+export * from './admin.js';
 export * from './validate.js';
 export {
   bodyLength,

@@ -112,4 +112,22 @@ export const LIMITS = {
   unattachedUploadTtlMs: 24 * 60 * 60 * 1000,
   /** Largest JSON request body the HTTP API accepts, in bytes. */
   maxHttpBodyBytes: 16 * 1024,
+  /** Longest server name (`AdminSettingsDto.serverName`), in code points after NFKC normalisation. */
+  serverNameMaxLength: 60,
+  /** Longest recall window an admin may set, in ms: 7 days, as `RECALL_WINDOW_SECONDS` allows. */
+  recallWindowMaxMs: 7 * 24 * 60 * 60 * 1000,
+  /** Longest edit window an admin may set, in ms (null, no limit, is also allowed): 7 days. */
+  editWindowMaxMs: 7 * 24 * 60 * 60 * 1000,
+  /** Largest upload limit an admin may set, in bytes: 10 GiB, as `UPLOAD_MAX_MB` allows. */
+  uploadMaxBytesCeiling: 10 * 1024 * 1024 * 1024,
+  /** Most entries one admin list answer carries (users, reports, audit entries, invitations). */
+  adminPageMax: 50,
+  /** Most accounts one invitation link may register. */
+  invitationUsesMax: 100,
+  /** Longest an invitation link may live, in hours: 30 days (Zulip's longest is 30 days too). */
+  invitationHoursMax: 30 * 24,
+  /** Longest reason a report may give, in code points after NFC normalisation and trimming. */
+  reportReasonMaxLength: 500,
+  /** Entries a report shows before and after the reported message, for context. */
+  reportContextMessages: 3,
 } as const;

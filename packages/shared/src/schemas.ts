@@ -28,6 +28,12 @@ export const registerSchema = z.strictObject({
   username: usernameSchema,
   password: passwordSchema,
   displayName: displayNameSchema.optional(),
+  /** The token of an invitation link (`/signup?invitation=<token>`): required while registration is `invitation`. */
+  invitation: z
+    .string({ error: 'invitation must be a string' })
+    .min(1, { error: 'invitation must not be empty' })
+    .max(64, { error: 'invitation must be at most 64 characters' })
+    .optional(),
 });
 
 /** `POST /api/auth/login` body. Loosely checked so that a malformed username reads as wrong credentials. */

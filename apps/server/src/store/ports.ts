@@ -1,10 +1,19 @@
 import type { Readable } from 'node:stream';
-import type { AttachmentDto, AttachmentKind, AuthorDto, MemberRole, MentionDto, MessageChangeDto, MessageDto, NotifyLevel, ReactionDto, RoomEventDto, UserDto } from '@confab/shared';
+import type { AttachmentDto, AttachmentKind, AuthorDto, MemberRole, MentionDto, MessageChangeDto, MessageDto, NotifyLevel, ReactionDto, RoomEventDto, UserDto, UserRole } from '@confab/shared';
+import type { AuditStore, InvitationStore, ReportStore, SettingsStore } from './adminPorts.js';
+
+export type * from './adminPorts.js';
 
 /** A user as stored: the public fields plus the password hash, which never leaves the server. */
 export interface UserRecord extends UserDto {
   passwordHash: string;
   createdAt: Date;
+  /** The server-wide role; records stored before roles existed read as `member`. */
+  role: UserRole;
+  /** Set while the account is deactivated (a ban deactivates too); null when active. */
+  deactivatedAt: Date | null;
+  /** Set once the account was banned (kept when reactivated, as history); null when never. */
+  bannedAt: Date | null;
 }
 
 export interface NewUser {
@@ -12,6 +21,8 @@ export interface NewUser {
   displayName: string;
   passwordHash: string;
   createdAt: Date;
+  /** Defaults to `member`. */
+  role?: UserRole;
 }
 
 export interface UserStore {
@@ -30,6 +41,18 @@ export interface UserStore {
   count(): Promise<number>;
   /** Replaces the user's password hash; false when there is no such user. */
   setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
+  /** Sets the user's role; returns the record after the change, null when there is no such user. */
+  setRole(id: string, role: UserRole): Promise<UserRecord | null>;
+  /**
+   * Deactivates (`deactivatedAt` a date; `bannedAt` too for a ban) or reactivates
+   * (`deactivatedAt: null`; `bannedAt` is then left as it is). Returns the record after the
+   * change, null when there is no such user.
+   */
+  setDeactivated(id: string, change: { deactivatedAt: Date | null; bannedAt?: Date }): Promise<UserRecord | null>;
+  /** How many users are admins and not deactivated. */
+  countActiveAdmins(): Promise<number>;
+  /** The ids of every deactivated user (a short list: every instance keeps it in memory). */
+  deactivatedIds(): Promise<string[]>;
 }
 
 /** A change entry as stored: what changed, without the target's state (read when served). */
@@ -119,9 +142,15 @@ export interface MessageStore {
   edit(id: string, change: { body: string; mentions: MentionDto[]; editedAt: Date }): Promise<StoredMessage | null>;
   /**
    * Erases a message's body, mentions and attachments for good and sets `recalledAt` (kept from
-   * the first call when repeated). Does nothing when no message has this id.
+   * the first call when repeated); `byModerator` also sets `removedByModerator` (a moderator's
+   * removal, kept once set). Does nothing when no message has this id.
    */
-  erase(id: string, at: Date): Promise<void>;
+  erase(id: string, at: Date, options?: { byModerator?: boolean }): Promise<void>;
+  /**
+   * The author's messages (not recall, event or change entries) that are not erased, ordered by
+   * id, strictly after `afterId` when given: what a ban removes, a page at a time.
+   */
+  authoredBy(authorId: string, query: { afterId?: string; limit: number }): Promise<StoredMessage[]>;
   /**
    * How many entries in `(afterSeq, throughSeq]` (through the newest when `throughSeq` is not
    * given) are messages not written by `excludeAuthorId`, not recalled by a recall entry in that
@@ -422,6 +451,10 @@ export interface Stores {
   conversations: ConversationStore;
   rooms: RoomStore;
   notifySettings: NotifySettingStore;
+  settings: SettingsStore;
+  invitations: InvitationStore;
+  reports: ReportStore;
+  audit: AuditStore;
   /** Whether the backing database answers now (for `/readyz`). */
   isReady(): Promise<boolean>;
   /** Human name of the implementation, for logs and `/readyz`. */
