@@ -1,4 +1,5 @@
 import { account } from './account';
+import { admin } from './admin';
 import { app } from './app';
 import { auth } from './auth';
 import { chat } from './chat';
@@ -18,9 +19,10 @@ import { user } from './user';
  * - account: the account screen; layout: shell, header, sidebar, drawer, connection banner, notifications;
  * - dm: direct messages and their list; user: avatars, names, presence, the user picker;
  * - room: channels, groups, their dialogs, members and notification menu;
- * - chat: the message list and messages; composer: writing, replies, mentions, uploads.
+ * - chat: the message list and messages; composer: writing, replies, mentions, uploads;
+ * - admin: the administration screen (settings, users, invitations, reports, the audit log).
  * Messages use vue-i18n's syntax: `{name}` placeholders, `a | b` plurals (see docs/operations.md).
  */
-export const en = { common, errors, app, auth, account, layout, dm, user, room, chat, composer };
+export const en = { common, errors, app, auth, account, layout, dm, user, room, chat, composer, admin };
 
 export type Catalogue = typeof en;
