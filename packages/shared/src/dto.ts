@@ -164,6 +164,8 @@ export interface ReplyQuoteDto {
   attachments?: Pick<AttachmentDto, 'name' | 'kind'>[];
   /** The original was recalled: show the quote as recalled. */
   recalled?: boolean;
+  /** Set with `recalled` when a moderator removed the original: show the quote as "removed by a moderator". */
+  removedByModerator?: true;
 }
 
 /** One emoji's reactions on a message. */
@@ -184,6 +186,8 @@ export interface MessageStateDto {
   body: string;
   editedAt?: string;
   recalledAt?: string;
+  /** Set with `recalledAt` when a moderator removed the message (see `MessageDto.removedByModerator`). */
+  removedByModerator?: true;
   mentions?: MentionDto[];
   reactions?: ReactionDto[];
 }
