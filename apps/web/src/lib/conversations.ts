@@ -2,6 +2,7 @@ import { isolateText, type ConversationDto, type ReadMarkDto } from '@confab/sha
 import { t } from '../i18n';
 import { attachmentsText } from './attachments';
 import { oneLine } from './graphemes';
+import { isRemoval } from './messageChanges';
 
 /** Newest activity first; ties by room id, descending, as the server pages them. */
 export function compareConversations(a: ConversationDto, b: ConversationDto): number {
@@ -91,7 +92,8 @@ export function isNotesToSelf(conversation: Pick<ConversationDto, 'peer'>, myId:
 
 /**
  * The sidebar's one-line preview: plain `text` (the newest message's first line, its files,
- * `📎 cat.png`, when it has no text, "You: …" before one's own, "You recalled a message"); or,
+ * `📎 cat.png`, when it has no text, "You: …" before one's own, "You recalled a message",
+ * "Message removed by a moderator"); or,
  * when someone else recalled it, the `actor` who did, for the sentence `dm.preview.recalledBy`
  * that names them (shown isolated there, so the name cannot turn the words after it around).
  */
@@ -101,6 +103,8 @@ export type PreviewParts = { actor: null; text: string } | { actor: string; text
 export function previewParts(conversation: ConversationDto, myId: string | undefined): PreviewParts {
   const last = conversation.lastMessage;
   if (!last) return { actor: null, text: '' };
+  // A removal entry's author is the moderator, not the message's: the preview names neither.
+  if (isRemoval(last)) return { actor: null, text: t('dm.preview.removed') };
   if (last.recall || last.recalledAt) {
     return isOwnInPair(last.author.id, conversation, myId) ? { actor: null, text: t('dm.preview.recalledByMe') } : { actor: last.author.name };
   }

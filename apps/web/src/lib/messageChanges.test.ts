@@ -155,7 +155,7 @@ describe('edits and reactions in the shared room logic', () => {
   function room(transport: Partial<RoomTransport> = {}) {
     return reactive(
       createRoomMessages(
-        { send: vi.fn(), history: vi.fn(async () => page([])), sync: vi.fn(async () => page([])), recall: vi.fn(), edit: vi.fn(), react: vi.fn(), ...transport },
+        { send: vi.fn(), history: vi.fn(async () => page([])), sync: vi.fn(async () => page([])), recall: vi.fn(), edit: vi.fn(), react: vi.fn(), remove: vi.fn(), report: vi.fn(), ...transport },
         () => ALICE.id,
       ),
     );
@@ -353,6 +353,8 @@ describe('attachments through changes, live entries, history and sync', () => {
           recall: vi.fn(),
           edit: vi.fn(),
           react: vi.fn(),
+          remove: vi.fn(),
+          report: vi.fn(),
         },
         () => ALICE.id,
       ),

@@ -27,6 +27,11 @@ export function isChangeEntry(message: MessageDto): boolean {
   return message.recall !== undefined || message.change !== undefined;
 }
 
+/** A moderator's removal: its entry (`recall.byModerator`), or a message served already removed. */
+export function isRemoval(message: MessageDto): boolean {
+  return message.recall?.byModerator === true || message.removedByModerator === true;
+}
+
 const isRecalled = (known: KnownState | undefined) => known?.state.recalledAt !== undefined;
 
 /** A message's changeable fields as it carries them. */
@@ -39,21 +44,31 @@ function stateOf(m: MessageDto): MessageStateDto {
   };
 }
 
+/** The erased state a recall leaves, or a moderator's removal (told apart: the tombstones differ). */
+function erased(recalledAt: string, byModerator: boolean | undefined): MessageStateDto {
+  return byModerator ? { body: '', recalledAt, removedByModerator: true } : { body: '', recalledAt };
+}
+
 /** What one incoming entry says about some message's state, if anything. */
 function stateFrom(m: MessageDto, asOfSeq: number | undefined): [string, KnownState] | null {
   if (m.change) return [m.change.messageId, { seq: m.seq, state: m.change.state }];
-  if (m.recall) return [m.recall.messageId, { seq: m.seq, state: { body: '', recalledAt: m.createdAt } }];
+  // A removal by a moderator is a recall entry with `byModerator`: it applies the same way.
+  if (m.recall) return [m.recall.messageId, { seq: m.seq, state: erased(m.createdAt, m.recall.byModerator) }];
   // History or sync may hand back a message already erased, its recall entry out of reach.
-  if (m.recalledAt) return [m.id, { seq: Number.POSITIVE_INFINITY, state: { body: '', recalledAt: m.recalledAt } }];
+  if (m.recalledAt) return [m.id, { seq: Number.POSITIVE_INFINITY, state: erased(m.recalledAt, m.removedByModerator) }];
   // A served copy is current as of its page: no entry at or below that seq may take it back.
   if (asOfSeq !== undefined && !m.event) return [m.id, { seq: asOfSeq, state: stateOf(m), isCopy: true }];
   return null;
 }
 
-/** Whether `candidate` replaces `held`: a later entry does, and a recall always does (it is final). */
+/**
+ * Whether `candidate` replaces `held`: a later entry does, and a recall always does (it is final).
+ * A moderator's removal also replaces a plain recall: a change entry whose target was removed
+ * may read only as recalled, but a message that was removed was never recalled by its author.
+ */
 function supersedes(candidate: KnownState, held: KnownState | undefined): boolean {
   if (!held) return true;
-  if (isRecalled(held)) return false;
+  if (isRecalled(held)) return !!candidate.state.removedByModerator && !held.state.removedByModerator;
   if (isRecalled(candidate)) return true;
   return candidate.isCopy ? candidate.seq >= held.seq : candidate.seq > held.seq;
 }
@@ -86,11 +101,13 @@ export function collectStates(known: KnownStates, incoming: readonly MessageDto[
  * Attachments stay through edits and reactions and go with a recall, as on the server.
  */
 function withState(m: MessageDto, state: MessageStateDto): MessageDto {
-  const { editedAt: _e, recalledAt: _r, mentions: _m, reactions: _x, body: _b, attachments, ...rest } = m;
+  const { editedAt: _e, recalledAt: _r, removedByModerator: _d, mentions: _m, reactions: _x, body: _b, attachments, ...rest } = m;
   const next: MessageDto = { ...rest, body: state.body };
   if (state.editedAt !== undefined) next.editedAt = state.editedAt;
-  if (state.recalledAt !== undefined) next.recalledAt = state.recalledAt;
-  else if (attachments?.length) next.attachments = attachments;
+  if (state.recalledAt !== undefined) {
+    next.recalledAt = state.recalledAt;
+    if (state.removedByModerator) next.removedByModerator = true;
+  } else if (attachments?.length) next.attachments = attachments;
   if (state.mentions?.length) next.mentions = state.mentions;
   if (state.reactions?.length) next.reactions = state.reactions;
   return next;
@@ -100,9 +117,9 @@ function withState(m: MessageDto, state: MessageStateDto): MessageDto {
  * A reply's quote as the original's state now reads: its new text, or recalled. An original with
  * no text (only files) reads as its files when they are known, else keeps the quote's excerpt.
  */
-function quoteWithState(quote: ReplyRef & Partial<Pick<ReplyQuoteDto, 'excerpt' | 'attachments'>>, state: Pick<MessageDto, 'body' | 'recalledAt' | 'attachments'>): ReplyQuoteDto {
+function quoteWithState(quote: ReplyRef & Partial<Pick<ReplyQuoteDto, 'excerpt' | 'attachments'>>, state: Pick<MessageDto, 'body' | 'recalledAt' | 'removedByModerator' | 'attachments'>): ReplyQuoteDto {
   const { messageId, seq, author } = quote;
-  if (state.recalledAt !== undefined) return { messageId, seq, author, excerpt: '', recalled: true };
+  if (state.recalledAt !== undefined) return { messageId, seq, author, excerpt: '', recalled: true, ...(state.removedByModerator ? { removedByModerator: true as const } : {}) };
   // A change entry's state carries no files (edits and reactions keep them): the quote's stay.
   const files = state.attachments ?? quote.attachments;
   const text = state.body !== '' ? excerpt(state.body, LIMITS.replyExcerptGraphemes) : files?.length ? '' : (quote.excerpt ?? '');

@@ -24,6 +24,8 @@ function room(transport: Partial<RoomTransport> = {}) {
       recall: vi.fn(),
       edit: vi.fn(),
       react: vi.fn(),
+      remove: vi.fn(),
+      report: vi.fn(),
       ...transport,
     },
     () => ALICE.id,

@@ -31,6 +31,10 @@ export interface RoomTransport {
   edit(payload: { id: string; body: string }): Promise<Result<MessageDto | null>>;
   /** `add`: reaction:add, else reaction:remove. Ack: the change entry, or null when nothing changed. */
   react(payload: { id: string; emoji: string }, add: boolean): Promise<Result<MessageDto | null>>;
+  /** `message:remove`, as a moderator. Ack: the removal entry. */
+  remove(payload: { id: string }): Promise<Result<MessageDto>>;
+  /** `message:report` to the server's admins. Ack: null, for a repeated report too. */
+  report(payload: { id: string; reason: string }): Promise<Result<null>>;
 }
 
 export interface RoomOptions {
@@ -295,6 +299,14 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     return res;
   }
 
+  /** Removes a message as a moderator; the removal entry is applied at once (the broadcast repeats it harmlessly). */
+  async function remove(id: string): Promise<Result<MessageDto>> {
+    const gen = generation;
+    const res = await transport.remove({ id });
+    if (gen === generation && res.ok) receive([res.data]);
+    return res;
+  }
+
   /**
    * Edits one of our messages. The acked change entry is applied at once (the broadcast repeats it
    * harmlessly); a refusal changes nothing, so the editor can keep the text and say why.
@@ -387,6 +399,8 @@ export function createRoomMessages(transport: RoomTransport, myId: () => string 
     send,
     retry,
     recall,
+    remove,
+    report: (id: string, reason: string) => transport.report({ id, reason }),
     edit,
     react,
     discard,

@@ -25,7 +25,10 @@ export interface TimelineQuote {
   authorName: string;
   /** Plain text, one line: never markup. Empty when the original was recalled. */
   text: string;
+  /** The original is gone: recalled by its author, or removed by a moderator (`isRemoved`). */
   isRecalled: boolean;
+  /** The original was removed by a moderator (and `isRecalled` is set too). */
+  isRemoved: boolean;
 }
 
 /** One emoji's reactions on a message, as its chip shows them. */
@@ -48,6 +51,8 @@ export interface TimelineMessage {
   seq: number | null;
   authorId: string;
   authorName: string;
+  /** The author's account is deactivated (or banned) now: a mark beside their name. */
+  isAuthorDeactivated: boolean;
   body: string;
   createdAt: string;
   status: 'sent' | 'pending' | 'failed';
@@ -55,8 +60,13 @@ export interface TimelineMessage {
   /** A pending send held back by the server's rate limit until then (epoch ms). */
   heldUntil: number | null;
   isOwn: boolean;
-  /** Recalled by its author: shown as a tombstone ("Alice recalled a message"), never with a body. */
+  /**
+   * Erased: recalled by its author, or removed by a moderator (then `isRemoved` too). Shown as a
+   * tombstone ("Alice recalled a message", "Message removed by a moderator"), never with a body.
+   */
   isRecalled: boolean;
+  /** Removed by a moderator (an admin, or the channel's owner), not recalled by its author. */
+  isRemoved: boolean;
   /** When its author last edited it; null if never. */
   editedAt: string | null;
   /** The message it replies to, or null. */
@@ -141,6 +151,7 @@ function quoteRow(quote: ReplyQuoteDto | undefined): TimelineQuote | null {
     authorName: quote.author.name,
     text: isRecalled ? '' : quote.excerpt !== '' ? quoteText(quote.excerpt) : attachmentsText(quote.attachments),
     isRecalled,
+    isRemoved: isRecalled && quote.removedByModerator === true,
   };
 }
 
@@ -162,6 +173,7 @@ function storedRow(m: MessageDto, me: Me | null): TimelineMessage | TimelineEven
     seq: m.seq,
     authorId: m.author.id,
     authorName: m.author.name,
+    isAuthorDeactivated: m.author.deactivated === true,
     body: m.body,
     createdAt: m.createdAt,
     status: 'sent',
@@ -169,6 +181,7 @@ function storedRow(m: MessageDto, me: Me | null): TimelineMessage | TimelineEven
     heldUntil: null,
     isOwn: m.author.id === me?.id,
     isRecalled,
+    isRemoved: isRecalled && m.removedByModerator === true,
     editedAt: isRecalled ? null : (m.editedAt ?? null),
     replyTo: isRecalled ? null : quoteRow(m.replyTo),
     isOrphanReply: false,
@@ -191,6 +204,7 @@ function pendingRow(o: OutboxItem, me: Me | null, quoteFor: (ref: ReplyRef) => R
     seq: null,
     authorId: me?.id ?? '',
     authorName: me?.name ?? '',
+    isAuthorDeactivated: false,
     body: o.body,
     createdAt: o.createdAt,
     status: o.status,
@@ -198,6 +212,7 @@ function pendingRow(o: OutboxItem, me: Me | null, quoteFor: (ref: ReplyRef) => R
     heldUntil: o.status === 'pending' ? (o.heldUntil ?? null) : null,
     isOwn: true,
     isRecalled: false,
+    isRemoved: false,
     editedAt: null,
     replyTo,
     isOrphanReply: o.status === 'failed' && !!replyTo && (replyTo.isRecalled || o.error?.field === 'replyTo'),

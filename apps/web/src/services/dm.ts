@@ -13,6 +13,8 @@ import type {
   MessagePage,
   ReactionPayload,
   ReadMarkDto,
+  RemoveMessagePayload,
+  ReportPayload,
   UserPage,
   UserSearchPayload,
 } from '@confab/shared';
@@ -51,6 +53,16 @@ export function searchUsers(payload: UserSearchPayload): Promise<Result<UserPage
 
 export function recallDm(payload: { id: string }): Promise<Result<MessageDto>> {
   return request('message:recall', payload);
+}
+
+/** Removes a message in a private room as a moderator (an admin, or a private channel's owner). Ack: the removal entry. */
+export function removeDm(payload: RemoveMessagePayload): Promise<Result<MessageDto>> {
+  return request('message:remove', payload);
+}
+
+/** Reports a message in a private room to the server's admins. Ack: null (a repeated report too). */
+export function reportDm(payload: ReportPayload): Promise<Result<null>> {
+  return request('message:report', payload);
 }
 
 /** Edits one's message in a private room (DM, group, private channel). Ack: the change entry, or null when nothing changed. */

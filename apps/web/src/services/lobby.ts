@@ -1,4 +1,4 @@
-import type { EditPayload, HistoryPayload, LobbyClientToServerEvents, MessageDto, MessagePage, PresenceDto, ReactionPayload, SendMessagePayload, SyncPayload } from '@confab/shared';
+import type { EditPayload, HistoryPayload, LobbyClientToServerEvents, MessageDto, MessagePage, PresenceDto, ReactionPayload, RemoveMessagePayload, ReportPayload, SendMessagePayload, SyncPayload } from '@confab/shared';
 import { createRequester, type Result } from './request';
 import { lobbySocket } from './socket';
 
@@ -20,6 +20,16 @@ export function syncMessages(payload: SyncPayload): Promise<Result<MessagePage>>
 
 export function recallMessage(payload: { id: string }): Promise<Result<MessageDto>> {
   return request('message:recall', payload);
+}
+
+/** Removes a message in a public room as a moderator (an admin, or the channel's owner). Ack: the removal entry. */
+export function removeMessage(payload: RemoveMessagePayload): Promise<Result<MessageDto>> {
+  return request('message:remove', payload);
+}
+
+/** Reports a message in a public room to the server's admins. Ack: null (a repeated report too). */
+export function reportMessage(payload: ReportPayload): Promise<Result<null>> {
+  return request('message:report', payload);
 }
 
 /** Edits one's message in a public room (the id names it). Ack: the change entry, or null when nothing changed. */

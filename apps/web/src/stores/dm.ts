@@ -3,7 +3,7 @@ import { effectScope, reactive, ref, shallowReactive, type EffectScope } from 'v
 import { dmParticipants, type MessageDto } from '@confab/shared';
 import { roomOutboxStorage, roomsWithStoredOutbox } from '../lib/outboxStorage';
 import { createRoomMessages, type RoomMessages } from '../lib/roomMessages';
-import { editDm, fetchDmHistory, markDmRead, reactDm, recallDm, sendDm, syncDm } from '../services/dm';
+import { editDm, fetchDmHistory, markDmRead, reactDm, recallDm, removeDm, reportDm, sendDm, syncDm } from '../services/dm';
 import { useConversationsStore } from './conversations';
 import { useSessionStore } from './session';
 
@@ -40,6 +40,8 @@ export const useDmStore = defineStore('dm', () => {
             recall: (payload) => recallDm(payload),
             edit: (payload) => editDm(payload),
             react: (payload, add) => reactDm(payload, add),
+            remove: (payload) => removeDm(payload),
+            report: (payload) => reportDm(payload),
           },
           myId,
           { roomId, persistence: roomOutboxStorage(roomId) },

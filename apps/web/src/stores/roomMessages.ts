@@ -4,8 +4,8 @@ import type { MessageDto } from '@confab/shared';
 import { roomOutboxStorage, roomsWithStoredOutbox } from '../lib/outboxStorage';
 import { createRoomMessages, type RoomMessages, type RoomTransport as MessageTransport } from '../lib/roomMessages';
 import { isHeldRoomId, planCatchUp, roomTransport, type RoomTransport } from '../lib/rooms';
-import { editDm, fetchDmHistory, markDmRead, reactDm, recallDm, sendDm, syncDm } from '../services/dm';
-import { editMessage, fetchHistory, reactToMessage, recallMessage, sendMessage, syncMessages } from '../services/lobby';
+import { editDm, fetchDmHistory, markDmRead, reactDm, recallDm, removeDm, reportDm, sendDm, syncDm } from '../services/dm';
+import { editMessage, fetchHistory, reactToMessage, recallMessage, removeMessage, reportMessage, sendMessage, syncMessages } from '../services/lobby';
 import { useRoomsStore } from './rooms';
 import { useSessionStore } from './session';
 
@@ -40,6 +40,8 @@ export const useRoomMessagesStore = defineStore('roomMessages', () => {
       recall: (payload) => (isPublic() ? recallMessage(payload) : recallDm(payload)),
       edit: (payload) => (isPublic() ? editMessage(payload) : editDm(payload)),
       react: (payload, add) => (isPublic() ? reactToMessage(payload, add) : reactDm(payload, add)),
+      remove: (payload) => (isPublic() ? removeMessage(payload) : removeDm(payload)),
+      report: (payload) => (isPublic() ? reportMessage(payload) : reportDm(payload)),
     };
   }
 

@@ -60,6 +60,8 @@ async function liveRoom() {
         recall: vi.fn(),
         edit: vi.fn(),
         react: vi.fn(),
+        remove: vi.fn(),
+        report: vi.fn(),
       },
       () => ALICE_USER.id,
       { roomId: ROOM },

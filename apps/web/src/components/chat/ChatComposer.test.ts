@@ -24,7 +24,7 @@ async function mount(send: RoomTransport['send']) {
   document.body.append(host);
   const room = reactive(
     createRoomMessages(
-      { send, history: vi.fn(async () => page([original])), sync: vi.fn(async () => page([])), recall: vi.fn(), edit: vi.fn(), react: vi.fn() },
+      { send, history: vi.fn(async () => page([original])), sync: vi.fn(async () => page([])), recall: vi.fn(), edit: vi.fn(), react: vi.fn(), remove: vi.fn(), report: vi.fn() },
       () => ALICE_USER.id,
       { roomId: 'lobby' },
     ),

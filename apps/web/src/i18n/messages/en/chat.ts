@@ -25,6 +25,11 @@ export const chat = {
   message: {
     /** The tombstone of a recalled message; slot or value `name`: its author. */
     recalled: '{name} recalled a message',
+    /** The tombstone of a message a moderator (an admin, or the channel's owner) removed. */
+    removed: 'Message removed by a moderator',
+    /** Beside the author's name when their account is deactivated (or banned). */
+    deactivated: 'deactivated',
+    deactivatedTitle: 'This account has been deactivated',
     /** Slot `time`: the edit's date and time, with a space before it (visually hidden until the message is tapped). */
     edited: '(edited{time})',
     editedAt: 'Edited {time}',
@@ -41,6 +46,27 @@ export const chat = {
     recall: 'Recall ({left})',
     recallTitle: 'You can recall this message for {left} more',
     notAReaction: '{emoji} cannot be used as a reaction.',
+    report: 'Report message',
+    remove: 'Remove message',
+  },
+  /** Reporting a message to the admins, and removing one as a moderator (an admin, or the channel's owner). */
+  moderation: {
+    reportTitle: 'Report message',
+    /** Slot `name`: the message's author. */
+    reportIntro: 'The administrators will see this message from {name}, with your reason.',
+    reason: 'Reason (optional)',
+    reasonHint: 'Up to {max} characters.',
+    report: 'Report',
+    reporting: 'Reporting…',
+    reported: 'Reported to the administrators.',
+    removeTitle: 'Remove message?',
+    /** Slot `name`: the message's author. */
+    removeIntro: 'Everyone in this room will see “Message removed by a moderator” instead of this message from {name}. This can’t be undone.',
+    remove: 'Remove',
+    removing: 'Removing…',
+    cancel: 'Cancel',
+    /** The message the dialog is about, when it has no text (only files). */
+    noText: '(no text)',
   },
   failed: {
     notSent: 'Not sent: {error}',
@@ -77,6 +103,8 @@ export const chat = {
     show: 'Show the original message',
     recalledTitle: 'The original message was recalled',
     recalled: 'Original message was recalled',
+    removedTitle: 'The original message was removed by a moderator',
+    removed: 'Original message was removed by a moderator',
   },
   typing: {
     one: '{name} is typing…',

@@ -62,6 +62,7 @@ export const composer = {
     replyingTo: 'Replying to {name}: {excerpt}',
     /** Slot: name (the original's author). */
     recalled: '{name} recalled the message you are replying to: yours will be sent without the quote.',
+    removed: 'A moderator removed the message you are replying to: yours will be sent without the quote.',
     cancel: 'Cancel reply',
     cancelWithKey: 'Cancel reply (Escape)',
   },

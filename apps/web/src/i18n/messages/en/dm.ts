@@ -11,6 +11,7 @@ export const dm = {
     own: 'You: {text}',
     recalledByMe: 'You recalled a message',
     recalledBy: '{name} recalled a message',
+    removed: 'Message removed by a moderator',
   },
   directory: {
     title: 'New message',

@@ -120,6 +120,7 @@ export const room = {
     you: 'You',
     message: '{name}: {text}',
     recalled: '{name} recalled a message',
+    removed: 'Message removed by a moderator',
   },
   events: {
     created: '{name} created #{channel}',

@@ -59,6 +59,7 @@ export const composer: CatalogueShape<typeof en> = {
   reply: {
     replyingTo: '回复 {name}：{excerpt}',
     recalled: '{name} 撤回了你正在回复的消息：你的消息将不带引用发送。',
+    removed: '你正在回复的消息已被管理员删除：你的消息将不带引用发送。',
     cancel: '取消回复',
     cancelWithKey: '取消回复（Esc）',
   },

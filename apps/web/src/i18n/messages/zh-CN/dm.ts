@@ -12,6 +12,7 @@ export const dm: CatalogueShape<typeof en> = {
     own: '你：{text}',
     recalledByMe: '你撤回了一条消息',
     recalledBy: '{name} 撤回了一条消息',
+    removed: '一条消息已被管理员删除',
   },
   directory: {
     title: '新建会话',

@@ -122,6 +122,7 @@ export const room: CatalogueShape<typeof en> = {
     you: '你',
     message: '{name}：{text}',
     recalled: '{name} 撤回了一条消息',
+    removed: '一条消息已被管理员删除',
   },
   events: {
     created: '{name} 创建了 #{channel}',
