@@ -1,8 +1,10 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build, one web build for two images:
-#   build    every dev dependency; builds the web app once
-#   runtime  the server (target of compose's `server`): production dependencies only, plus the
-#            built web app so a lone container still serves it; runs as the non-root `node` user
+# Multi-stage build, one build for two images:
+#   build    every dev dependency; builds the web app, and compiles the server to JavaScript
+#            (apps/server/build.mjs: esbuild bundles src/ and @confab/shared into dist/)
+#   runtime  the server (target of compose's `server`): the compiled dist/ run by plain node with
+#            production dependencies only (no TypeScript, no tsx), plus the built web app so a lone
+#            container still serves it; runs as the non-root `node` user
 #   web      nginx (target of compose's `nginx`): the built web app and deploy/nginx/*
 # The build writes a .gz and a .br beside each text file (apps/web/vite.config.ts): the server sends
 # either, nginx the .gz (gzip_static; stock nginx has no brotli module). See docs/operations.md.
@@ -20,6 +22,8 @@ COPY tsconfig.base.json ./
 COPY packages/shared packages/shared
 COPY apps/web apps/web
 RUN pnpm --filter @confab/web exec vite build
+COPY apps/server apps/server
+RUN pnpm --filter @confab/server build
 
 FROM base AS runtime
 ENV NODE_ENV=production
@@ -27,9 +31,9 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 COPY packages/shared/package.json packages/shared/
 COPY apps/server/package.json apps/server/
 RUN pnpm install --frozen-lockfile --prod --filter "@confab/server..."
-COPY tsconfig.base.json ./
-COPY packages/shared packages/shared
-COPY apps/server apps/server
+# The compiled server only: @confab/shared is bundled into it; its imports resolve from the
+# production node_modules above (sharp and @node-rs/argon2 are native and never bundled).
+COPY --from=build /app/apps/server/dist apps/server/dist
 COPY --from=build /app/apps/web/dist apps/web/dist
 WORKDIR /app/apps/server
 USER node
@@ -37,7 +41,8 @@ EXPOSE 3000
 # Liveness only; compose's healthcheck asks /readyz (database and Redis answer) instead.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "src/index.ts"]
+# Source maps: stack traces in the log name the TypeScript files and lines.
+CMD ["node", "--enable-source-maps", "dist/index.js"]
 
 # nginx in front of the server replicas. The image's nginx.conf includes conf.d/*.conf inside
 # `http`; confab.conf includes confab-site.conf relative to /etc/nginx (see its header).

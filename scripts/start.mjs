@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `pnpm start`: builds the web app when its build is missing or older than its sources, then
-// runs the server, which serves it. Settings come from the environment and from a `.env` file at
+// `pnpm start`: builds the web app and the server when a build is missing or older than its
+// sources, then runs the compiled server (apps/server/dist/index.js) with plain node; it serves
+// the web app. Settings come from the environment and from a `.env` file at
 // the repository root, if there is one (see .env.example); a variable set in the environment wins.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -12,6 +13,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const webDir = join(root, 'apps', 'web');
 const serverDir = join(root, 'apps', 'server');
 const builtIndex = join(webDir, 'dist', 'index.html');
+const builtServer = join(serverDir, 'dist', 'index.js');
+const serverSources = [
+  join(serverDir, 'src'),
+  join(serverDir, 'build.mjs'),
+  join(serverDir, 'package.json'),
+  join(root, 'packages', 'shared', 'src'),
+];
 const webSources = [
   join(webDir, 'src'),
   join(webDir, 'public'),
@@ -35,13 +43,13 @@ function newestMtime(path) {
   return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), stat.mtimeMs);
 }
 
-function needsBuild() {
-  if (!existsSync(builtIndex)) return true;
-  const builtAt = statSync(builtIndex).mtimeMs;
-  return webSources.some((source) => newestMtime(source) > builtAt);
+function needsBuild(built, sources) {
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  return sources.some((source) => newestMtime(source) > builtAt);
 }
 
-if (process.env.WEB_DIST === undefined && needsBuild()) {
+if (process.env.WEB_DIST === undefined && needsBuild(builtIndex, webSources)) {
   console.log('Building the web app (first start, or its sources changed)...');
   const vitePackage = createRequire(join(webDir, 'package.json')).resolve('vite/package.json');
   const vite = join(dirname(vitePackage), 'bin', 'vite.js');
@@ -54,7 +62,17 @@ if (process.env.WEB_DIST === undefined && needsBuild()) {
   }
 }
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { cwd: serverDir, stdio: 'inherit' });
+if (needsBuild(builtServer, serverSources)) {
+  console.log('Building the server (first start, or its sources changed)...');
+  const build = spawnSync(process.execPath, ['build.mjs'], { cwd: serverDir, stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.error('The server did not build; see the errors above.');
+    process.exit(build.status ?? 1);
+  }
+}
+
+// Source maps: stack traces in the log name the TypeScript files and lines.
+const server = spawn(process.execPath, ['--enable-source-maps', 'dist/index.js'], { cwd: serverDir, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => server.kill(signal));
 }
