@@ -71,8 +71,10 @@ export interface MessageDto {
    * Present only on a recall entry: the room's stream records each recall as an entry of its
    * own, with its own seq, so a client catching up learns of it in order. Its `body` is empty
    * and its author is whoever recalled. A moderator's removal (`message:remove`, a ban) is the
-   * same entry with `byModerator: true`; its author is the moderator. Clients apply it to the message it names (tombstone)
-   * and do not show it as a message.
+   * same entry with `byModerator: true`, and its author is the removed message's author, not the
+   * moderator: members are not told who removed it (the audit log keeps that), and a message has
+   * at most one such entry, whoever recalled or removed it first. Clients apply it to the message
+   * it names (tombstone) and do not show it as a message.
    */
   recall?: { messageId: string; seq: number; byModerator?: true };
   /**

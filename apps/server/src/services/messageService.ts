@@ -77,6 +77,8 @@ export function createMessageService(deps: {
   editWindowMs?: number | null;
   /** Most distinct emoji on one message. */
   reactionsPerMessageMax?: number;
+  /** Whether a user's account is deactivated now, to mark their messages (`AuthorDto.deactivated`); none are without it. */
+  isDeactivated?: (userId: string) => boolean;
 }) {
   const views = createMessageViews(deps);
   const attachments = createAttachments(deps);
@@ -331,10 +333,45 @@ export function createMessageService(deps: {
       createdAt: at,
       recall: { messageId: target.id, seq: target.seq },
     });
-    return ok({ entry: await views.one(message), isNew });
+    return ok({ entry: await views.one(message, { known: [target] }), isNew });
   }
 
-  return { send, edit, react, recall, recordEvent, history, sync, newestShown, views };
+  /**
+   * A moderator's removal of `target` (a message, not an entry of another kind; who may is the
+   * caller's to decide): a recall by someone else, at any time. Its files are deleted, it is
+   * erased as removed by a moderator, and the removal entry is recorded under the same clientId a
+   * recall by its author would take, and the same author: the store's `(author, clientId)` key
+   * then keeps one entry per message whoever recalls or removes it, racing or repeating, and
+   * members are not told which moderator it was. Already erased: its entry is answered as it is
+   * (`isNew` false), or, when an earlier recall or removal failed before storing it, stored now.
+   */
+  async function remove(target: StoredMessage): Promise<RecallResult> {
+    const clientId = `recall:${target.id}`;
+    let erasedAt = target.recalledAt ? new Date(target.recalledAt) : null;
+    if (erasedAt) {
+      const existing = await deps.messages.findByClientId(target.author.id, clientId);
+      if (existing) return { entry: await views.one(existing, { known: [target] }), isNew: false };
+    } else {
+      // Files first, as a recall does: a removal that fails halfway is retried and must find them.
+      await attachments.remove(target.attachments ?? []);
+      erasedAt = deps.now();
+      await deps.messages.erase(target.id, erasedAt, { byModerator: true });
+    }
+    // An earlier erase by the author (a recall that failed before its entry) stays their recall.
+    const isRemoval = !target.recalledAt || target.removedByModerator === true;
+    const { message, isNew } = await deps.messages.append({
+      roomId: target.roomId,
+      clientId,
+      author: { id: target.author.id, name: target.author.name },
+      body: '',
+      createdAt: erasedAt,
+      recall: { messageId: target.id, seq: target.seq, ...(isRemoval ? { byModerator: true as const } : {}) },
+    });
+    const erased: StoredMessage = { ...target, body: '', recalledAt: erasedAt.toISOString(), ...(isRemoval ? { removedByModerator: true as const } : {}) };
+    return { entry: await views.one(message, { known: [erased] }), isNew };
+  }
+
+  return { send, edit, react, recall, remove, recordEvent, history, sync, newestShown, views };
 }
 
 export type MessageService = ReturnType<typeof createMessageService>;

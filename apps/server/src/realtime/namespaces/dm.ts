@@ -14,6 +14,8 @@ import {
   dmTypingSchema,
   ok,
   recallSchema,
+  removeMessageSchema,
+  reportSchema,
   userSearchSchema,
   type DmClientToServerEvents,
   type DmServerToClientEvents,
@@ -26,6 +28,7 @@ import type { RateLimits } from '../../limits/rateLimits.js';
 import type { DmService } from '../../services/dmService.js';
 import type { NotifySettingService } from '../../services/notifySettingService.js';
 import type { RoomServices } from '../../services/rooms/index.js';
+import { REPORT_LIMIT } from '../../services/rooms/roomModeration.js';
 import { createClientLog, type ClientLog, type ClientLogLimit } from '../../logging/sampledLog.js';
 import { handleEvent } from '../handler.js';
 import type { RoomDelivery } from '../roomDelivery.js';
@@ -74,6 +77,7 @@ function registerMessageEvents(socket: DmSocket, deps: DmDeps, logger: ClientLog
   const admitMessage = () => deps.rateLimits.check('messages', user.id);
   const admitTyping = () => deps.rateLimits.check('typing', user.id);
   const admitReaction = () => deps.rateLimits.check('reactions', user.id);
+  const admitReport = () => deps.rateLimits.check(REPORT_LIMIT, user.id);
 
   socket.on(
     'dm:send',
@@ -117,6 +121,8 @@ function registerMessageEvents(socket: DmSocket, deps: DmDeps, logger: ClientLog
   );
 
   socket.on('message:recall', handleEvent(logger, 'message:recall', recallSchema, (input) => messaging.recall(user, input.id, admitMessage)));
+  socket.on('message:remove', handleEvent(logger, 'message:remove', removeMessageSchema, (input) => messaging.remove(user, input.id, admitMessage)));
+  socket.on('message:report', handleEvent(logger, 'message:report', reportSchema, (input) => messaging.report(user, input, admitReport)));
   socket.on('typing:start', handleEvent(logger, 'typing:start', dmTypingSchema, (input) => messaging.typing(user, input.roomId, true, admitTyping)));
   socket.on('typing:stop', handleEvent(logger, 'typing:stop', dmTypingSchema, (input) => messaging.typing(user, input.roomId, false, admitTyping)));
   socket.on('dm:history', handleEvent(logger, 'dm:history', dmHistorySchema, (input) => messaging.history(user, input.roomId, input)));

@@ -9,6 +9,8 @@ import {
   lobbyTypingSchema,
   presenceQuerySchema,
   recallSchema,
+  removeMessageSchema,
+  reportSchema,
   sendMessageSchema,
   syncSchema,
   ok,
@@ -21,7 +23,8 @@ import type { Namespace, Socket } from 'socket.io';
 import type { Logger } from '../../logger.js';
 import type { RateLimits } from '../../limits/rateLimits.js';
 import type { PresenceService } from '../../presence/presenceService.js';
-import type { RoomMessaging } from '../../services/rooms/roomMessaging.js';
+import type { RoomServices } from '../../services/rooms/index.js';
+import { REPORT_LIMIT } from '../../services/rooms/roomModeration.js';
 import { createClientLog, type ClientLog, type ClientLogLimit } from '../../logging/sampledLog.js';
 import { handleEvent } from '../handler.js';
 import type { PresenceBroadcast } from '../presenceBroadcast.js';
@@ -32,7 +35,7 @@ type LobbySocket = Socket<LobbyClientToServerEvents, LobbyServerToClientEvents, 
 
 interface LobbyDeps {
   /** Messaging in any room: the lobby, and the channels and groups the caller is in. */
-  messaging: RoomMessaging;
+  messaging: RoomServices['messaging'];
   /** Puts a new socket in its user's channel rooms. */
   joinMemberRooms: (socket: LobbySocket, userId: string) => Promise<void>;
   rateLimits: RateLimits;
@@ -69,6 +72,7 @@ function registerMessageEvents(socket: LobbySocket, deps: LobbyDeps, logger: Cli
   const admitMessage = () => deps.rateLimits.check('messages', user.id);
   const admitTyping = () => deps.rateLimits.check('typing', user.id);
   const admitReaction = () => deps.rateLimits.check('reactions', user.id);
+  const admitReport = () => deps.rateLimits.check(REPORT_LIMIT, user.id);
 
   socket.on(
     'message:send',
@@ -78,6 +82,8 @@ function registerMessageEvents(socket: LobbySocket, deps: LobbyDeps, logger: Cli
     }),
   );
   socket.on('message:recall', handleEvent(logger, 'message:recall', recallSchema, (input) => messaging.recall(user, input.id, admitMessage)));
+  socket.on('message:remove', handleEvent(logger, 'message:remove', removeMessageSchema, (input) => messaging.remove(user, input.id, admitMessage)));
+  socket.on('message:report', handleEvent(logger, 'message:report', reportSchema, (input) => messaging.report(user, input, admitReport)));
   socket.on('message:edit', handleEvent(logger, 'message:edit', editSchema, (input) => messaging.edit(user, input.id, input.body, admitMessage)));
   socket.on('reaction:add', handleEvent(logger, 'reaction:add', reactionSchema, (input) => messaging.react(user, input.id, input.emoji, true, admitReaction)));
   socket.on('reaction:remove', handleEvent(logger, 'reaction:remove', reactionSchema, (input) => messaging.react(user, input.id, input.emoji, false, admitReaction)));

@@ -7,13 +7,15 @@ import { createMentionResolver } from './mentions.js';
 import { createRoomAccess } from './roomAccess.js';
 import type { RoomEffects } from './roomEffects.js';
 import { createRoomMembership, type RoomLimits } from './roomMembership.js';
+import { createRoomLabels } from './roomLabels.js';
 import { createRoomMessaging } from './roomMessaging.js';
+import { createRoomModeration } from './roomModeration.js';
 import { createRoomViews } from './roomViews.js';
 
 export type { RoomEffects } from './roomEffects.js';
 export type { RoomLimits } from './roomMembership.js';
 
-/** Rooms of every kind: messaging in any of them, and channels' and groups' membership. */
+/** Rooms of every kind: messaging in any of them (moderators' removals and reports too), and channels' and groups' membership. */
 export function createRoomServices(deps: {
   stores: Stores;
   messages: MessageService;
@@ -28,9 +30,15 @@ export function createRoomServices(deps: {
   const access = createRoomAccess(deps.stores);
   const views = createRoomViews({ stores: deps.stores, findUser, messages: deps.messages });
   const mentionsIn = createMentionResolver(deps.stores);
-  const messaging = createRoomMessaging({ stores: deps.stores, messages: deps.messages, dms: deps.dms, access, views, effects: deps.effects, mentionsIn, logger: deps.logger });
+  const labels = createRoomLabels({ stores: deps.stores, findUser });
+  const moderation = createRoomModeration({ stores: deps.stores, messages: deps.messages, access, labels, effects: deps.effects, now: deps.now });
+  const messaging = {
+    ...createRoomMessaging({ stores: deps.stores, messages: deps.messages, dms: deps.dms, access, views, effects: deps.effects, mentionsIn, logger: deps.logger }),
+    remove: moderation.remove,
+    report: moderation.report,
+  };
   const membership = createRoomMembership({ stores: deps.stores, messages: deps.messages, access, views, effects: deps.effects, findUser, now: deps.now, logger: deps.logger, limits: deps.limits });
-  return { access, views, messaging, membership };
+  return { access, views, messaging, membership, labels, moderation };
 }
 
 export type RoomServices = ReturnType<typeof createRoomServices>;
