@@ -3,6 +3,7 @@ import { t, type MessageKey } from '../i18n';
 import { isInstalledApp, loadLastRoom, saveLastRoom } from '../lib/lastRoom';
 import { useAttentionStore } from '../stores/attention';
 import { useSessionStore } from '../stores/session';
+import { useSettingsStore } from '../stores/settings';
 import { safeRedirect } from './redirect';
 
 // Every screen is its own chunk, loaded when first visited: the first page load fetches only the
@@ -12,6 +13,8 @@ const LobbyView = () => import('../views/LobbyView.vue');
 const DmView = () => import('../views/DmView.vue');
 const RoomView = () => import('../views/RoomView.vue');
 const AccountView = () => import('../views/AccountView.vue');
+// Only admins get past the guard, so members never fetch this chunk.
+const AdminView = () => import('../views/AdminView.vue');
 const SignInView = () => import('../views/SignInView.vue');
 const SignUpView = () => import('../views/SignUpView.vue');
 
@@ -33,6 +36,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Only for signed-in users; others go to sign-in and come back afterwards. */
     requiresAuth?: boolean;
+    /** Only for the server's admins; anyone else goes to the lobby, as for an address that does not exist. */
+    requiresAdmin?: boolean;
     /** Only for signed-out users; others go to the lobby. */
     isGuestOnly?: boolean;
     /** The catalogue's title for the browser tab, before "· Confab" (a view may refine it, as the DM view does). */
@@ -56,6 +61,8 @@ export function createAppRouter(): Router {
           { path: 'c/:name', name: 'channel', component: RoomView, meta: { titleKey: 'app.titles.channel' } },
           { path: 'g/:roomId', name: 'group', component: RoomView, meta: { titleKey: 'app.titles.group' } },
           { path: 'account', name: 'account', component: AccountView, meta: { titleKey: 'app.titles.account' } },
+          // The section is part of the address, so a section can be linked to and Back returns to it.
+          { path: 'admin/:section(settings|users|invitations|reports|audit)?', name: 'admin', component: AdminView, meta: { requiresAdmin: true, titleKey: 'admin.title' } },
         ],
       },
       { path: '/signin', name: 'signin', component: SignInView, meta: { isGuestOnly: true, titleKey: 'app.titles.signIn' } },
@@ -71,6 +78,7 @@ export function createAppRouter(): Router {
       return { name: 'signin', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
     }
     if (to.meta.isGuestOnly && session.user) return safeRedirect(to.query.redirect);
+    if (to.meta.requiresAdmin && session.user?.role !== 'admin') return { name: 'lobby', replace: true };
     // The installed app starts at '/': it opens in the room left last instead.
     if (from === START_LOCATION && to.name === 'lobby' && session.user && isInstalledApp()) {
       const last = loadLastRoom(session.user.id);
@@ -84,10 +92,19 @@ export function createAppRouter(): Router {
     if (user && (to.name === 'lobby' || to.name === 'dm' || to.name === 'channel' || to.name === 'group')) saveLastRoom(user.id, to.name === 'lobby' ? '/' : to.path);
   });
 
-  // The notifier writes document.title from this, with the unread count in front, in the language on screen.
+  // The notifier writes document.title from this, with the unread count in front, in the language on
+  // screen; a server named otherwise than the app has its name after the screen's ("#lobby · Acme · Confab").
   router.afterEach((to) => {
     const key = to.meta.titleKey;
-    useAttentionStore().setPageTitle(key ? () => t(key) : null);
+    const settings = useSettingsStore();
+    useAttentionStore().setPageTitle(
+      key
+        ? () => {
+            const serverName = settings.settings?.serverName;
+            return serverName && serverName !== t('common.appName') ? t('layout.documentTitle', { page: t(key), appName: serverName }) : t(key);
+          }
+        : null,
+    );
   });
 
   return router;

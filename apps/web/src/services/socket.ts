@@ -2,6 +2,8 @@ import { t } from '../i18n';
 import { io, type Manager, type Socket } from 'socket.io-client';
 import {
   NAMESPACES,
+  type AdminClientToServerEvents,
+  type AdminServerToClientEvents,
   type DmClientToServerEvents,
   type DmServerToClientEvents,
   type LobbyClientToServerEvents,
@@ -10,6 +12,7 @@ import {
 
 export type LobbySocket = Socket<LobbyServerToClientEvents, LobbyClientToServerEvents>;
 export type DmSocket = Socket<DmServerToClientEvents, DmClientToServerEvents>;
+export type AdminSocket = Socket<AdminServerToClientEvents, AdminClientToServerEvents>;
 
 let expectedUserId: string | null = null;
 
@@ -40,6 +43,19 @@ export const lobbySocket: LobbySocket = io(NAMESPACES.lobby, OPTIONS);
  */
 export const dmSocket: DmSocket = io(NAMESPACES.dm, OPTIONS);
 
+let adminSocket: AdminSocket | null = null;
+
+/**
+ * The one `/admin` socket of this tab, made the first time an admin opens the administration
+ * screen (members never make it) and connected only while that screen is open (services/admin.ts).
+ * It shares the lobby socket's manager, so its handshake carries the same session; the screen
+ * disconnects it when it closes, so that a new user's handshake is never kept waiting behind it.
+ */
+export function getAdminSocket(): AdminSocket {
+  adminSocket ??= io(NAMESPACES.admin, OPTIONS);
+  return adminSocket;
+}
+
 /**
  * Whether a connect_error is the server's origin gate refusing this page: it answers the
  * handshake request with 403 and an `origin_not_allowed` message before any connection exists.
@@ -58,7 +74,7 @@ export const originRefusalMessage = (): string => t('layout.connection.originRef
 export type Listener = readonly [event: string, listener: (...args: never[]) => void];
 
 /** Adds every listener to the socket; returns the function that removes them all again. */
-export function listenAll(socket: LobbySocket | DmSocket, listeners: readonly Listener[]): () => void {
+export function listenAll(socket: LobbySocket | DmSocket | AdminSocket, listeners: readonly Listener[]): () => void {
   // socket.io's typings cannot follow an event name through a loop over a table of pairs.
   const untyped = socket as unknown as { on(event: string, fn: unknown): void; off(event: string, fn: unknown): void };
   for (const [event, listener] of listeners) untyped.on(event, listener);

@@ -1,0 +1,79 @@
+import { REGISTRATION_MODES, RATE_LIMIT_PRESETS, USER_ROLES, type AuditAction, type AuditEntryDto } from '@confab/shared';
+import { currentLocale, t, type MessageKey } from '../../i18n';
+import { formatDateTime } from '../../lib/format';
+
+type ActionKey = keyof (typeof import('../../i18n/messages/en/admin'))['admin']['audit']['actions'];
+
+/** The sentence for each action; a role change reads by the role given. */
+const ACTION_KEYS: Record<Exclude<AuditAction, 'user.role'>, ActionKey> = {
+  'user.deactivate': 'deactivate',
+  'user.reactivate': 'reactivate',
+  'user.ban': 'ban',
+  'user.password_reset': 'passwordReset',
+  'user.create': 'create',
+  'message.remove': 'messageRemove',
+  'report.dismiss': 'reportDismiss',
+  'settings.update': 'settingsUpdate',
+  'invitation.create': 'invitationCreate',
+  'invitation.revoke': 'invitationRevoke',
+};
+
+/** Who acted, as the log names them: the command line is "the operator", in the reader's language. */
+export function actorName(entry: AuditEntryDto): string {
+  return entry.actor.id === 'operator' ? t('admin.audit.operator') : entry.actor.name;
+}
+
+/** "Ada made Bob an admin": one sentence per entry, in the reader's language. */
+export function auditSentence(entry: AuditEntryDto): string {
+  const key: ActionKey = entry.action === 'user.role' ? (entry.details?.role === 'admin' ? 'roleAdmin' : 'roleMember') : ACTION_KEYS[entry.action];
+  return t(`admin.audit.actions.${key}`, { actor: actorName(entry), target: entry.target.label });
+}
+
+/** Names of the settings and of other details, as the settings form labels them. */
+const DETAIL_LABELS: Record<string, MessageKey> = {
+  serverName: 'admin.settings.serverName',
+  registration: 'admin.settings.registration',
+  membersCanInvite: 'admin.settings.membersCanInvite',
+  recallWindowMs: 'admin.settings.recallWindow',
+  editWindowMs: 'admin.settings.editWindow',
+  uploadMaxBytes: 'admin.settings.uploadMax',
+  uploadQuotaBytes: 'admin.settings.uploadQuota',
+  rateLimitPreset: 'admin.settings.rateLimit',
+  role: 'admin.audit.details.role',
+  removedMessages: 'admin.audit.details.removedMessages',
+  reason: 'admin.audit.details.reason',
+  maxUses: 'admin.audit.details.maxUses',
+  expiresAt: 'admin.audit.details.expiresAt',
+};
+
+const isOneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
+
+function unit(value: number, unitName: 'second' | 'minute' | 'megabyte'): string {
+  return new Intl.NumberFormat(currentLocale(), { style: 'unit', unit: unitName, unitDisplay: 'long', maximumFractionDigits: 2 }).format(value);
+}
+
+/** A detail's value in words: modes and roles by their labels, times and sizes in their units. */
+function detailValue(name: string, value: string): string {
+  if (value === 'null' || value === '') return t('admin.audit.noLimit');
+  if (name === 'registration' && isOneOf(REGISTRATION_MODES, value)) return t(`admin.settings.registrationModes.${value}`);
+  if (name === 'rateLimitPreset' && isOneOf(RATE_LIMIT_PRESETS, value)) return t(`admin.settings.ratePresets.${value}`);
+  if (name === 'role' && isOneOf(USER_ROLES, value)) return t(`admin.audit.roles.${value}`);
+  if (value === 'true' || value === 'false') return t(value === 'true' ? 'admin.audit.on' : 'admin.audit.off');
+  if (name === 'editWindowMs' && value === '0') return t('admin.settings.editModes.off');
+  if (name === 'expiresAt' && !Number.isNaN(Date.parse(value))) return formatDateTime(value);
+  const n = Number(value);
+  if (value.trim() !== '' && Number.isFinite(n)) {
+    if (name === 'recallWindowMs') return n % 60_000 === 0 && n > 0 ? unit(n / 60_000, 'minute') : unit(n / 1000, 'second');
+    if (name === 'editWindowMs') return unit(n / 60_000, 'minute');
+    if (name.endsWith('Bytes')) return unit(n / (1024 * 1024), 'megabyte');
+  }
+  return value;
+}
+
+/** An entry's details as label and value pairs, in the reader's language where the log's names are known. */
+export function auditDetails(entry: AuditEntryDto): { name: string; label: string; value: string }[] {
+  return Object.entries(entry.details ?? {}).map(([name, value]) => {
+    const key = DETAIL_LABELS[name];
+    return { name, label: key ? t(key) : name, value: detailValue(name, value) };
+  });
+}
