@@ -80,8 +80,11 @@ export interface NewMessage {
   author: AuthorDto;
   body: string;
   createdAt: Date;
-  /** Set on a recall entry: the message it recalls. */
-  recall?: { messageId: string; seq: number };
+  /**
+   * Set on a recall entry: the message it recalls; `byModerator` on a moderator's removal (whose
+   * author, the moderator, is then not the message's author: unread counts go by the message's).
+   */
+  recall?: { messageId: string; seq: number; byModerator?: true };
   /** Set on a room event entry (join, leave, rename…): what changed. */
   event?: RoomEventDto;
   /** Set on a change entry (an edit or a reaction): what changed. Never counts as unread. */

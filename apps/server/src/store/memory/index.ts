@@ -1,11 +1,15 @@
 import { LocalFileStore } from '../local/localFileStore.js';
-import type { NewReaction, NotifySettingRecord, SessionRecord, StoredMessage, Stores, UserRecord } from '../ports.js';
+import type { AuditRecord, NewReaction, NotifySettingRecord, ReportRecord, SessionRecord, StoredMessage, Stores, UserRecord } from '../ports.js';
+import { MemoryAuditStore } from './memoryAuditStore.js';
 import { MemoryConversationStore, type SavedConversations } from './memoryConversationStore.js';
+import { MemoryInvitationStore, type SavedInvitations } from './memoryInvitationStore.js';
 import { MemoryMessageStore } from './memoryMessageStore.js';
 import { MemoryNotifySettingStore } from './memoryNotifySettingStore.js';
 import { MemoryReactionStore } from './memoryReactionStore.js';
+import { MemoryReportStore } from './memoryReportStore.js';
 import { MemoryRoomStore, type SavedRooms } from './memoryRoomStore.js';
 import { MemorySessionStore } from './memorySessionStore.js';
+import { MemorySettingsStore, type SavedSettings } from './memorySettingsStore.js';
 import type { MemoryStoreOptions } from './memoryStoreOptions.js';
 import { MemoryUserStore } from './memoryUserStore.js';
 
@@ -18,6 +22,10 @@ export interface SavedStores {
   conversations: SavedConversations;
   rooms: SavedRooms;
   notifySettings: readonly NotifySettingRecord[];
+  settings: SavedSettings;
+  invitations: SavedInvitations;
+  reports: readonly ReportRecord[];
+  audit: readonly AuditRecord[];
 }
 
 export interface MemoryStores extends Stores {
@@ -48,6 +56,10 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): MemorySto
   const conversations = new MemoryConversationStore({ saved: saved?.conversations, onChange });
   const rooms = new MemoryRoomStore({ saved: saved?.rooms, onChange });
   const notifySettings = new MemoryNotifySettingStore({ saved: saved?.notifySettings, onChange });
+  const settings = new MemorySettingsStore({ saved: saved?.settings, onChange });
+  const invitations = new MemoryInvitationStore({ saved: saved?.invitations, onChange });
+  const reports = new MemoryReportStore({ saved: saved?.reports, onChange });
+  const audit = new MemoryAuditStore({ saved: saved?.audit, onChange });
   return {
     kind: 'memory',
     users,
@@ -58,6 +70,10 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): MemorySto
     conversations,
     rooms,
     notifySettings,
+    settings,
+    invitations,
+    reports,
+    audit,
     isReady: async () => true,
     close: () => files.close(),
     saved: () => ({
@@ -68,6 +84,10 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): MemorySto
       conversations: conversations.saved(),
       rooms: rooms.saved(),
       notifySettings: notifySettings.saved(),
+      settings: settings.saved(),
+      invitations: invitations.saved(),
+      reports: reports.saved(),
+      audit: audit.saved(),
     }),
   };
 }

@@ -35,7 +35,7 @@ interface Room {
   entries: StoredMessage[];
   /** Each author's messages and room events (recall and change entries excluded), as ascending seqs. */
   sentSeqs: Map<string, number[]>;
-  /** The recall entries, ascending by seq. */
+  /** The recall entries, ascending by seq, with the author of the message each recalls (a moderator's removal has another). */
   recalls: { seq: number; target: number; authorId: string }[];
   /** Erased messages whose recall entry was never appended (a recall the caller did not finish). */
   erasedWithoutEntry: Set<StoredMessage>;
@@ -71,6 +71,10 @@ export class MemoryMessageStore implements MessageStore {
   readonly #rooms = new Map<string, Room>();
   readonly #byAuthorClientId = new Map<string, StoredMessage>();
   readonly #byId = new Map<string, StoredMessage>();
+  /** By author: their messages (not recall, event or change entries), in the order stored. */
+  readonly #byAuthor = new Map<string, StoredMessage[]>();
+  /** The messages a recall entry names (whoever wrote it: the author, or a moderator). */
+  readonly #recalledIds = new Set<string>();
   readonly #onChange: () => void;
 
   constructor(options: MemoryStoreOptions<readonly StoredMessage[]> = {}) {
@@ -90,7 +94,7 @@ export class MemoryMessageStore implements MessageStore {
   }
 
   #hasRecallEntry(message: StoredMessage): boolean {
-    return this.#byAuthorClientId.has(clientKey(message.author.id, `recall:${message.id}`));
+    return this.#recalledIds.has(message.id);
   }
 
   /** Every message, room by room in seq order, for writing out; read it before the next await. */
@@ -115,14 +119,20 @@ export class MemoryMessageStore implements MessageStore {
       room.shownSeqs.push(message.seq);
     }
     if (message.recall) {
-      room.recalls.push({ seq: message.seq, target: message.recall.seq, authorId: message.author.id });
       const target = this.#byId.get(message.recall.messageId);
+      room.recalls.push({ seq: message.seq, target: message.recall.seq, authorId: target?.author.id ?? message.author.id });
+      this.#recalledIds.add(message.recall.messageId);
       if (target) room.erasedWithoutEntry.delete(target);
     } else if (!message.change) {
       // A change entry (an edit, a reaction) never counts as unread, so it is left out of the counts.
       const seqs = room.sentSeqs.get(message.author.id) ?? [];
       room.sentSeqs.set(message.author.id, seqs);
       seqs.push(message.seq);
+    }
+    if (isMessage(message)) {
+      const authored = this.#byAuthor.get(message.author.id) ?? [];
+      this.#byAuthor.set(message.author.id, authored);
+      authored.push(message);
     }
     this.#indexMentions(room, message, true);
   }
@@ -155,7 +165,9 @@ export class MemoryMessageStore implements MessageStore {
       author: { ...input.author },
       body: input.body,
       createdAt: input.createdAt.toISOString(),
-      ...(input.recall ? { recall: { ...input.recall } } : {}),
+      ...(input.recall
+        ? { recall: { messageId: input.recall.messageId, seq: input.recall.seq, ...(input.recall.byModerator ? { byModerator: true as const } : {}) } }
+        : {}),
       ...(input.event ? { event: copyEvent(input.event) } : {}),
       ...(input.change ? { change: { ...input.change } } : {}),
       ...(input.replyTo ? { replyTo: { messageId: input.replyTo.messageId, seq: input.replyTo.seq } } : {}),
@@ -253,7 +265,7 @@ export class MemoryMessageStore implements MessageStore {
     return copy(message);
   }
 
-  async erase(id: string, at: Date): Promise<void> {
+  async erase(id: string, at: Date, options: { byModerator?: boolean } = {}): Promise<void> {
     const message = typeof id === 'string' ? this.#byId.get(id) : undefined;
     if (!message) return;
     const room = this.#room(message.roomId);
@@ -263,8 +275,18 @@ export class MemoryMessageStore implements MessageStore {
     delete message.mentions;
     delete message.attachments;
     message.recalledAt ??= at.toISOString();
+    if (options.byModerator) message.removedByModerator = true;
     if (isCounted(message) && !this.#hasRecallEntry(message)) room.erasedWithoutEntry.add(message);
     this.#onChange();
+  }
+
+  async authoredBy(authorId: string, query: { afterId?: string; limit: number }): Promise<StoredMessage[]> {
+    const after = query.afterId;
+    return (this.#byAuthor.get(authorId) ?? [])
+      .filter((m) => !m.recalledAt && (after === undefined || m.id > after))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, query.limit)
+      .map(copy);
   }
 
   /** From the set of messages that mention the user now: no walk over the range. */

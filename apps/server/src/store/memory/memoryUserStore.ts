@@ -1,3 +1,4 @@
+import type { UserRole } from '@confab/shared';
 import type { NewUser, UserRecord, UserStore } from '../ports.js';
 import { newObjectIdHex } from '../ids.js';
 import type { MemoryStoreOptions } from './memoryStoreOptions.js';
@@ -12,7 +13,8 @@ export class MemoryUserStore implements UserStore {
     for (const user of options.saved ?? []) {
       const key = user.username.toLowerCase();
       if (this.#idByUsername.has(key) || this.#byId.has(user.id)) throw new Error(`user ${user.username} (${user.id}) appears twice`);
-      this.#byId.set(user.id, { ...user });
+      // Records saved before roles and deactivation existed are active members.
+      this.#byId.set(user.id, { ...user, role: user.role ?? 'member', deactivatedAt: user.deactivatedAt ?? null, bannedAt: user.bannedAt ?? null });
       this.#idByUsername.set(key, user.id);
     }
   }
@@ -25,7 +27,7 @@ export class MemoryUserStore implements UserStore {
   async create(user: NewUser): Promise<UserRecord | 'username_taken'> {
     const key = user.username.toLowerCase();
     if (this.#idByUsername.has(key)) return 'username_taken';
-    const record: UserRecord = { id: newObjectIdHex(), ...user };
+    const record: UserRecord = { id: newObjectIdHex(), ...user, role: user.role ?? 'member', deactivatedAt: null, bannedAt: null };
     this.#byId.set(record.id, record);
     this.#idByUsername.set(key, record.id);
     this.#onChange();
@@ -57,6 +59,33 @@ export class MemoryUserStore implements UserStore {
     this.#byId.set(id, { ...record, passwordHash });
     this.#onChange();
     return true;
+  }
+
+  async setRole(id: string, role: UserRole): Promise<UserRecord | null> {
+    return this.#change(id, { role });
+  }
+
+  async setDeactivated(id: string, change: { deactivatedAt: Date | null; bannedAt?: Date }): Promise<UserRecord | null> {
+    return this.#change(id, { deactivatedAt: change.deactivatedAt, ...(change.bannedAt ? { bannedAt: change.bannedAt } : {}) });
+  }
+
+  #change(id: string, fields: Partial<UserRecord>): UserRecord | null {
+    const record = this.#byId.get(id);
+    if (!record) return null;
+    const next = { ...record, ...fields };
+    this.#byId.set(id, next);
+    this.#onChange();
+    return { ...next };
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    let count = 0;
+    for (const user of this.#byId.values()) if (user.role === 'admin' && user.deactivatedAt === null) count += 1;
+    return count;
+  }
+
+  async deactivatedIds(): Promise<string[]> {
+    return [...this.#byId.values()].filter((u) => u.deactivatedAt !== null).map((u) => u.id);
   }
 
   async findById(id: string): Promise<UserRecord | null> {

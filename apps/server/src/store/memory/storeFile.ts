@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { NOTIFY_LEVELS, roomIdSchema } from '@confab/shared';
+import { AUDIT_ACTIONS, NOTIFY_LEVELS, USER_ROLES, adminSettingsUpdateSchema, roomIdSchema } from '@confab/shared';
 import { z } from 'zod';
 import type { SavedStores } from './index.js';
 
@@ -16,7 +16,17 @@ const messageRef = z.looseObject({ messageId: z.string(), seq: z.int().min(1) })
 const fileSchema = z.strictObject({
   version: z.literal(FILE_VERSION),
   users: z.array(
-    z.looseObject({ id: z.string(), username: z.string(), displayName: z.string(), passwordHash: z.string(), createdAt: isoDate }),
+    z.looseObject({
+      id: z.string(),
+      username: z.string(),
+      displayName: z.string(),
+      passwordHash: z.string(),
+      createdAt: isoDate,
+      // Roles and deactivation came after version 1 without a bump: a user without them is an active member.
+      role: z.enum(USER_ROLES).default('member'),
+      deactivatedAt: isoDate.nullable().default(null),
+      bannedAt: isoDate.nullable().default(null),
+    }),
   ),
   sessions: z.array(z.looseObject({ id: z.string(), userId: z.string(), expiresAt: isoDate, credential: z.string() })),
   messages: z.array(
@@ -104,6 +114,54 @@ const fileSchema = z.strictObject({
         roomId: roomIdSchema,
         level: z.enum(NOTIFY_LEVELS).optional(),
         mutedUntil: isoDate.nullable(),
+      }),
+    )
+    .default([]),
+  // The administration's stores came after version 1 without a bump, like `rooms`: a file without
+  // them holds no saved settings, invitations, reports or audit entries, and no first account.
+  settings: z
+    .strictObject({ values: z.looseObject(adminSettingsUpdateSchema.shape), firstAccountId: z.string().nullable() })
+    .default({ values: {}, firstAccountId: null }),
+  invitations: z
+    .strictObject({
+      records: z.array(
+        z.looseObject({
+          id: z.string(),
+          tokenHash: z.string(),
+          createdBy: author,
+          createdAt: isoDate,
+          expiresAt: isoDate,
+          maxUses: z.int().min(1),
+          revokedAt: isoDate.nullable(),
+        }),
+      ),
+      uses: z.array(z.looseObject({ invitationId: z.string(), use: z.int().min(1), at: isoDate })),
+    })
+    .default({ records: [], uses: [] }),
+  reports: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        messageId: z.string(),
+        roomId: z.string(),
+        reporter: author,
+        reason: z.string(),
+        createdAt: isoDate,
+        status: z.enum(['open', 'dismissed', 'removed']),
+        resolvedBy: author.nullable(),
+        resolvedAt: isoDate.nullable(),
+      }),
+    )
+    .default([]),
+  audit: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        at: isoDate,
+        actor: author,
+        action: z.enum(AUDIT_ACTIONS),
+        target: z.looseObject({ kind: z.enum(['user', 'message', 'report', 'invitation', 'settings']), id: z.string(), label: z.string() }),
+        details: z.record(z.string(), z.string()).optional(),
       }),
     )
     .default([]),

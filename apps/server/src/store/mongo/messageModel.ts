@@ -14,7 +14,14 @@ export interface MessageDoc {
   recalledAt?: Date;
   /** The time of the latest edit. */
   editedAt?: Date;
-  recall?: { messageId: string; seq: number };
+  /**
+   * Recall entries: the message recalled; `byModerator` on a moderator's removal; `authorId`, the
+   * recalled message's author, whom unread counts go by (absent on entries stored before a
+   * moderator could remove: those were always written by the message's author).
+   */
+  recall?: { messageId: string; seq: number; byModerator?: boolean; authorId?: string };
+  /** Set with `recalledAt` when a moderator removed the message. */
+  removedByModerator?: boolean;
   /** Room event entries: what changed (see RoomEventDto). */
   event?: RoomEventDto;
   /** Change entries (edits, reactions): what changed. They never count as unread. */
@@ -42,6 +49,16 @@ const messageRefSchema = new Schema<NonNullable<MessageDoc['recall']>>(
   {
     messageId: { type: String, required: true, match: /^[0-9a-f]{24}$/ },
     seq: { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } },
+  },
+  { _id: false, strict: 'throw' },
+);
+
+const recallSchema = new Schema<NonNullable<MessageDoc['recall']>>(
+  {
+    messageId: { type: String, required: true, match: /^[0-9a-f]{24}$/ },
+    seq: { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } },
+    byModerator: { type: Boolean },
+    authorId: { type: String, match: /^[0-9a-f]{24}$/ },
   },
   { _id: false, strict: 'throw' },
 );
@@ -128,8 +145,9 @@ const messageSchema = new Schema<MessageDoc>(
     },
     createdAt: { type: Date, required: true },
     recalledAt: { type: Date },
+    removedByModerator: { type: Boolean },
     editedAt: { type: Date },
-    recall: { type: messageRefSchema },
+    recall: { type: recallSchema },
     event: { type: eventSchema },
     change: { type: changeSchema },
     replyTo: { type: messageRefSchema },
@@ -144,6 +162,8 @@ const messageSchema = new Schema<MessageDoc>(
 messageSchema.index({ roomId: 1, seq: 1 }, { unique: true });
 // …and a retried send can never be stored twice.
 messageSchema.index({ 'author.id': 1, clientId: 1 }, { unique: true });
+// A ban's removal walks one author's messages in id order (MessageStore.authoredBy).
+messageSchema.index({ 'author.id': 1, _id: 1 });
 
 export function messageModel(connection: Connection) {
   return connection.model<MessageDoc>('Message', messageSchema);
@@ -161,8 +181,9 @@ export function toStoredMessage(doc: MessageDoc): StoredMessage {
     body: doc.body,
     createdAt: doc.createdAt.toISOString(),
     ...(doc.recalledAt ? { recalledAt: doc.recalledAt.toISOString() } : {}),
+    ...(doc.removedByModerator ? { removedByModerator: true } : {}),
     ...(doc.editedAt ? { editedAt: doc.editedAt.toISOString() } : {}),
-    ...(doc.recall ? { recall: { messageId: doc.recall.messageId, seq: doc.recall.seq } } : {}),
+    ...(doc.recall ? { recall: { messageId: doc.recall.messageId, seq: doc.recall.seq, ...(doc.recall.byModerator ? { byModerator: true } : {}) } } : {}),
     ...(doc.event ? { event: toRoomEventDto(doc.event) } : {}),
     ...(doc.change ? { change: toStoredChange(doc.change) } : {}),
     ...(doc.replyTo ? { replyTo: { messageId: doc.replyTo.messageId, seq: doc.replyTo.seq } } : {}),

@@ -29,6 +29,9 @@ const ERASED_FIELDS = { mentions: 1, attachments: 1 } as const;
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
+/** A message to store; a recall entry's also names the recalled message's author (MessageDoc.recall). */
+type Storing = Omit<NewMessage, 'recall'> & { recall?: NonNullable<NewMessage['recall']> & { authorId: string } };
+
 /** Which unique index refused an insert; `either` when the server does not say (FerretDB). */
 type Refusal = 'seq' | 'clientId' | 'either';
 
@@ -83,13 +86,21 @@ export class MongoMessageStore implements MessageStore {
   }
 
   async append(input: NewMessage): Promise<AppendResult> {
+    const storing = input.recall ? await this.#guarded(() => this.#withRecalledAuthor(input)) : (input as Storing);
     // The guard runs inside the queue, so sends queued behind an outage are refused at once too.
-    const result = await this.#serial(String(input.roomId), () => this.#guarded(() => this.#insertNext(input)));
+    const result = await this.#serial(String(input.roomId), () => this.#guarded(() => this.#insertNext(storing)));
     if (input.recall) await this.#pendingRecalls.end(input.recall.messageId);
     return result;
   }
 
-  async #insertNext(input: NewMessage): Promise<AppendResult> {
+  /** A recall entry with the recalled message's author, whom unread counts go by (a moderator's removal is written by another). */
+  async #withRecalledAuthor(input: NewMessage): Promise<Storing> {
+    const recall = input.recall!;
+    const target = OBJECT_ID.test(String(recall.messageId)) ? await this.#messages.findById(recall.messageId, { author: 1 }).lean<Pick<MessageDoc, 'author'>>() : null;
+    return { ...input, recall: { ...recall, authorId: target?.author.id ?? input.author.id } };
+  }
+
+  async #insertNext(input: Storing): Promise<AppendResult> {
     const rememberedEra = this.#cache.era;
     const remembered = typeof input.roomId === 'string' ? this.#cache.head(input.roomId) : undefined;
     let head = remembered ?? NEW_ROOM;
@@ -126,7 +137,7 @@ export class MongoMessageStore implements MessageStore {
   }
 
   /** The stored message, or which unique index refused it. */
-  async #insert(input: NewMessage, seq: number, counts: StreamCounts | null): Promise<StoredMessage | Refusal> {
+  async #insert(input: Storing, seq: number, counts: StreamCounts | null): Promise<StoredMessage | Refusal> {
     try {
       const doc = await this.#messages.create({
         roomId: input.roomId,
@@ -135,7 +146,16 @@ export class MongoMessageStore implements MessageStore {
         author: { id: input.author.id, name: input.author.name },
         body: input.body,
         createdAt: input.createdAt,
-        ...(input.recall ? { recall: { messageId: input.recall.messageId, seq: input.recall.seq } } : {}),
+        ...(input.recall
+          ? {
+              recall: {
+                messageId: input.recall.messageId,
+                seq: input.recall.seq,
+                ...(input.recall.byModerator ? { byModerator: true } : {}),
+                authorId: input.recall.authorId,
+              },
+            }
+          : {}),
         // An event entry is otherwise an ordinary entry: it takes a seq, and counts (countsAfter,
         // countUnread's `recall: null`) as a message by its author.
         ...(input.event ? { event: toRoomEventDto(input.event) } : {}),
@@ -301,34 +321,61 @@ export class MongoMessageStore implements MessageStore {
       );
       const doc = await this.#messages.findById(id, { counts: 0 }).lean<MessageDoc>();
       if (!doc) return null;
-      const recalledAt = doc.recalledAt ?? (await this.#pendingRecalls.startedAt(doc));
-      const stored = recalledAt ? await this.#settleErased(id, recalledAt) : doc;
+      // An edit that wrote back what it read before an erase leaves no `recalledAt`: the marker says
+      // whether one began, and whether a moderator's removal, whose mark went with it.
+      const started = doc.recalledAt ? null : await this.#pendingRecalls.started(doc);
+      const recalledAt = doc.recalledAt ?? started?.at;
+      const stored = recalledAt ? await this.#settleErased(id, recalledAt, started?.byModerator === true) : doc;
       return stored ? toStoredMessage(stored) : null;
     });
   }
 
-  erase(id: string, at: Date): Promise<void> {
+  erase(id: string, at: Date, options: { byModerator?: boolean } = {}): Promise<void> {
     return this.#guarded(async () => {
       if (typeof id !== 'string' || !OBJECT_ID.test(id)) return;
+      const byModerator = options.byModerator === true;
       const target = await this.#messages.findById(id, { roomId: 1, seq: 1, author: 1, recalledAt: 1, recall: 1, change: 1 }).lean<MessageDoc>();
       if (!target) return;
-      if (!target.recalledAt && !target.recall && !target.change) await this.#pendingRecalls.begin(target, at);
+      if (!target.recall && !target.change && (!target.recalledAt || byModerator)) await this.#pendingRecalls.begin(target, at, byModerator);
       // One write empties the body (and whom it mentioned, and its files) and sets the time, so a
       // message is never recalled with its text still there; the first erase's time is kept. Then
-      // checked: see edit.
-      await this.#messages.updateOne({ _id: id, recalledAt: null }, { $set: { body: '', recalledAt: at }, $unset: ERASED_FIELDS });
-      await this.#settleErased(id, at);
+      // checked: see edit. A moderator's mark on a message erased before is set by the check.
+      const mark = byModerator ? { removedByModerator: true } : {};
+      await this.#messages.updateOne({ _id: id, recalledAt: null }, { $set: { body: '', recalledAt: at, ...mark }, $unset: ERASED_FIELDS });
+      await this.#settleErased(id, at, byModerator);
     });
   }
 
-  /** Reads the message until it is erased, erasing it again while a racing edit's write undid that (see edit). */
-  async #settleErased(id: string, at: Date): Promise<MessageDoc | null> {
+  /**
+   * Reads the message until it is erased (and marked as a moderator's removal, for one), erasing it
+   * again while a racing edit's write undid that (see edit).
+   */
+  async #settleErased(id: string, at: Date, byModerator: boolean): Promise<MessageDoc | null> {
+    const mark = byModerator ? { removedByModerator: true } : {};
     for (let attempt = 1; ; attempt += 1) {
       const doc = await this.#messages.findById(id, { counts: 0 }).lean<MessageDoc>();
-      if (!doc || (doc.recalledAt && doc.body === '' && !doc.mentions && !doc.attachments)) return doc;
+      if (!doc || (doc.recalledAt && doc.body === '' && !doc.mentions && !doc.attachments && (!byModerator || doc.removedByModerator))) return doc;
       if (attempt > MAX_ERASE_WRITES) throw new Error(`message still being edited after ${MAX_ERASE_WRITES} erases`);
-      await this.#messages.updateOne({ _id: id }, { $set: { body: '', recalledAt: doc.recalledAt ?? at }, $unset: ERASED_FIELDS });
+      await this.#messages.updateOne({ _id: id }, { $set: { body: '', recalledAt: doc.recalledAt ?? at, ...mark }, $unset: ERASED_FIELDS });
     }
+  }
+
+  authoredBy(authorId: string, query: { afterId?: string; limit: number }): Promise<StoredMessage[]> {
+    return this.#guarded(async () => {
+      if (typeof authorId !== 'string' || (query.afterId !== undefined && !OBJECT_ID.test(String(query.afterId)))) return [];
+      // In id order through the ('author.id', _id) index; null matches an absent field too: only
+      // messages, and only those not erased.
+      const filter = {
+        'author.id': authorId,
+        ...(query.afterId === undefined ? {} : { _id: mongoose.trusted({ $gt: new mongoose.Types.ObjectId(query.afterId) }) }),
+        recalledAt: null,
+        recall: null,
+        event: null,
+        change: null,
+      };
+      const docs = await this.#messages.find(filter, { counts: 0 }).sort({ _id: 1 }).limit(query.limit).lean<MessageDoc[]>();
+      return docs.map(toStoredMessage);
+    });
   }
 
   countMentions(roomId: string, query: { userId: string; afterSeq: number; throughSeq: number }): Promise<number> {

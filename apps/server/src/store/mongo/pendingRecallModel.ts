@@ -15,6 +15,8 @@ export interface PendingRecallDoc {
   authorId: string;
   /** When the recall began (absent in markers written before edits existed). */
   at?: Date;
+  /** A moderator's removal: its entry is not the author's (see PendingRecalls.erasedWithoutEntry). */
+  byModerator?: boolean;
 }
 
 const pendingRecallSchema = new Schema<PendingRecallDoc>(
@@ -24,6 +26,7 @@ const pendingRecallSchema = new Schema<PendingRecallDoc>(
     seq: { type: Number, required: true, min: 1, validate: { validator: Number.isSafeInteger, message: 'seq must be an integer' } },
     authorId: objectIdHexType,
     at: { type: Date },
+    byModerator: { type: Boolean },
   },
   { collection: 'pendingRecalls', strict: 'throw', strictQuery: 'throw', versionKey: false },
 );

@@ -8,7 +8,7 @@ export interface StreamCounts {
   sent: { authorId: string; count: number }[];
   /** Recall entries. */
   recalls: number;
-  /** The newest recall entries, oldest first, at most RECENT_RECALLS of them. */
+  /** The newest recall entries, oldest first, at most RECENT_RECALLS of them, each with the recalled message's author. */
   recentRecalls: { seq: number; target: number; authorId: string }[];
 }
 
@@ -24,7 +24,8 @@ export const EMPTY_COUNTS: StreamCounts = { sent: [], recalls: 0, recentRecalls:
 export interface CountedEntry {
   seq: number;
   author: { id: string };
-  recall?: { seq: number } | null;
+  /** Set on recall entries; `authorId` is the recalled message's author (see MessageDoc.recall). */
+  recall?: { seq: number; authorId?: string } | null;
   /** Set on change entries (edits, reactions), which never count as unread. */
   change?: unknown;
 }
@@ -37,7 +38,7 @@ export function countsAfter(previous: StreamCounts, entry: CountedEntry): Stream
     return {
       sent: previous.sent,
       recalls: previous.recalls + 1,
-      recentRecalls: [...previous.recentRecalls, { seq: entry.seq, target: entry.recall.seq, authorId: entry.author.id }].slice(-RECENT_RECALLS),
+      recentRecalls: [...previous.recentRecalls, { seq: entry.seq, target: entry.recall.seq, authorId: entry.recall.authorId ?? entry.author.id }].slice(-RECENT_RECALLS),
     };
   }
   const isKnown = previous.sent.some((s) => s.authorId === entry.author.id);

@@ -48,11 +48,18 @@ export class UnreadCounts {
   }
 
   async #countRange(roomId: string, range: UnreadRange): Promise<number> {
-    const inRange = { roomId, seq: mongoose.trusted({ $gt: range.afterSeq, $lte: range.throughSeq }), 'author.id': mongoose.trusted({ $ne: range.excludeAuthorId }) };
+    const inRange = { roomId, seq: mongoose.trusted({ $gt: range.afterSeq, $lte: range.throughSeq }) };
+    const notByReader = mongoose.trusted({ $ne: range.excludeAuthorId });
     const [messages, recalled] = await Promise.all([
       // null matches an absent field too: only recall entries carry `recall`, only change entries `change`.
-      this.#messages.countDocuments({ ...inRange, recall: null, change: null }),
-      this.#messages.countDocuments({ ...inRange, 'recall.seq': mongoose.trusted({ $gt: range.afterSeq }) }),
+      this.#messages.countDocuments({ ...inRange, 'author.id': notByReader, recall: null, change: null }),
+      // Recalls of messages not by the reader: the recalled message's author is `recall.authorId`,
+      // or the entry's own on entries stored before moderators could remove (see MessageDoc.recall).
+      this.#messages.countDocuments({
+        ...inRange,
+        'recall.seq': mongoose.trusted({ $gt: range.afterSeq }),
+        $or: [{ 'recall.authorId': mongoose.trusted({ $exists: true, $ne: range.excludeAuthorId }) }, { 'recall.authorId': null, 'author.id': notByReader }],
+      }),
     ]);
     return messages - recalled;
   }

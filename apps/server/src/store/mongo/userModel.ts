@@ -1,4 +1,4 @@
-import { LIMITS } from '@confab/shared';
+import { LIMITS, USER_ROLES, type UserRole } from '@confab/shared';
 import { Schema, type Connection, type Types } from 'mongoose';
 import type { UserRecord } from '../ports.js';
 
@@ -14,6 +14,10 @@ export interface UserDoc {
   displayNameKey: string;
   passwordHash: string;
   createdAt: Date;
+  // Absent on users stored before roles and deactivation existed: active members.
+  role?: UserRole;
+  deactivatedAt?: Date | null;
+  bannedAt?: Date | null;
 }
 
 const userSchema = new Schema<UserDoc>(
@@ -26,11 +30,17 @@ const userSchema = new Schema<UserDoc>(
     displayNameKey: { type: String, required: true, minlength: 1, maxlength: LIMITS.displayNameMaxLength * 4 },
     passwordHash: { type: String, required: true, minlength: 1 },
     createdAt: { type: Date, required: true },
+    role: { type: String, enum: USER_ROLES },
+    deactivatedAt: { type: Date },
+    bannedAt: { type: Date },
   },
   { collection: 'users', strict: 'throw', strictQuery: 'throw', versionKey: false },
 );
 userSchema.index({ usernameKey: 1 }, { unique: true });
 userSchema.index({ displayNameKey: 1 });
+// The active admins (role, then no deactivatedAt) and the deactivated users (any role: see
+// MongoUserStore.deactivatedIds), both read through the role.
+userSchema.index({ role: 1, deactivatedAt: 1 });
 
 export function userModel(connection: Connection) {
   return connection.model<UserDoc>('User', userSchema);
@@ -53,5 +63,8 @@ export function toUserRecord(doc: UserDoc): UserRecord {
     displayName: doc.displayName,
     passwordHash: doc.passwordHash,
     createdAt: doc.createdAt,
+    role: doc.role ?? 'member',
+    deactivatedAt: doc.deactivatedAt ?? null,
+    bannedAt: doc.bannedAt ?? null,
   };
 }
