@@ -1,0 +1,81 @@
+import { createClient } from 'redis';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import { describeMongoUrl } from '../../store/mongo/connect.js';
+import type { Stores } from '../../store/ports.js';
+import { cliLogger, openStores } from '../context.js';
+import { CliError, EXIT } from '../errors.js';
+import type { Output } from '../output.js';
+import { describeSettings } from '../settingsView.js';
+import { countStore } from '../storeCounts.js';
+
+const row = (out: Output, label: string, text: string) => out.line(`${`${label}:`.padEnd(18)}${text}`);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const reason = (err: unknown) => (err instanceof CliError || err instanceof Error ? err.message : String(err));
+
+async function describeStores(out: Output, config: Readonly<Config>, stores: Stores, logger: Logger): Promise<boolean> {
+  const isReachable = await stores.isReady().catch(() => false);
+  const where = config.mongodbUrl ? describeMongoUrl(config.mongodbUrl) : config.embeddedStoreFile;
+  row(out, 'database', `${stores.kind} at ${where}: ${isReachable ? 'reachable' : 'NOT answering'}`);
+  if (!isReachable) return false;
+  const [total, activeAdmins, deactivated] = await Promise.all([stores.users.count(), stores.users.countActiveAdmins(), stores.users.deactivatedIds()]);
+  row(out, 'users', `${total} (${plural(activeAdmins, 'active admin')}, ${deactivated.length} deactivated)`);
+  const counts = await countStore(config, stores, logger).catch((err: unknown) => {
+    row(out, 'rooms', `could not be counted (${reason(err)})`);
+    return undefined;
+  });
+  if (counts) {
+    const about = counts.isEstimate ? 'about ' : '';
+    row(out, 'rooms', `${about}${counts.rooms} ${counts.rooms === 1 ? 'channel or group' : 'channels and groups'}, ${about}${plural(counts.conversations, 'direct conversation')}`);
+    row(out, 'messages', `${about}${counts.streamEntries} stream entries (messages, edits, reactions, recalls, room events)`);
+  }
+  for (const [label, text] of describeSettings(config, await stores.settings.get())) row(out, label, text);
+  return true;
+}
+
+async function describeRedis(out: Output, url: string | undefined): Promise<boolean> {
+  if (!url) {
+    row(out, 'redis', 'not configured (REDIS_URL is not set: one instance)');
+    return true;
+  }
+  const client = createClient({ url, socket: { connectTimeout: 3_000, reconnectStrategy: false } });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+    row(out, 'redis', `${describeMongoUrl(url)}: reachable`);
+    return true;
+  } catch (err) {
+    row(out, 'redis', `${describeMongoUrl(url)}: UNREACHABLE (${reason(err)})`);
+    return false;
+  } finally {
+    if (client.isOpen) await client.close().catch(() => {});
+  }
+}
+
+/**
+ * Prints what the server runs on and holds: the database and whether it answers, users, rooms,
+ * messages, the settings in force and Redis. Exit 1 when the database or Redis does not answer.
+ */
+export async function status(config: Readonly<Config>, out: Output): Promise<number> {
+  const logger = cliLogger();
+  row(out, 'environment', `${config.env} (port ${config.port})`);
+  let isHealthy = true;
+  let stores: Stores | undefined;
+  try {
+    stores = await openStores(config, logger, { willChange: false });
+  } catch (err) {
+    const where = config.mongodbUrl ? `mongodb at ${describeMongoUrl(config.mongodbUrl)}` : config.embeddedStoreFile ? `embedded store at ${config.embeddedStoreFile}` : 'memory only';
+    row(out, 'database', `${where}: UNREACHABLE (${reason(err)})`);
+    isHealthy = false;
+  }
+  if (stores) {
+    try {
+      isHealthy = (await describeStores(out, config, stores, logger)) && isHealthy;
+    } finally {
+      await stores.close();
+    }
+  }
+  isHealthy = (await describeRedis(out, config.redisUrl)) && isHealthy;
+  return isHealthy ? EXIT.ok : EXIT.failed;
+}

@@ -1,0 +1,69 @@
+import type { AdminSettingsDto } from '@confab/shared';
+import type { Config } from '../config.js';
+import type { StoredSettings } from '../store/ports.js';
+
+/** The settings as the configuration gives them, before an admin saves any. */
+export function configuredSettings(config: Readonly<Config>): AdminSettingsDto {
+  return {
+    serverName: config.serverName,
+    registration: config.registration,
+    membersCanInvite: false,
+    recallWindowMs: config.recallWindowMs,
+    editWindowMs: config.editWindowMs,
+    uploadMaxBytes: config.uploadMaxBytes,
+    uploadQuotaBytes: config.uploadQuotaBytes,
+    rateLimitPreset: 'standard',
+  };
+}
+
+/** Where each setting's starting value comes from. */
+const SOURCES: Record<keyof AdminSettingsDto, string> = {
+  serverName: 'SERVER_NAME',
+  registration: 'REGISTRATION',
+  membersCanInvite: 'default',
+  recallWindowMs: 'RECALL_WINDOW_SECONDS',
+  editWindowMs: 'EDIT_WINDOW_MINUTES',
+  uploadMaxBytes: 'UPLOAD_MAX_MB',
+  uploadQuotaBytes: 'UPLOAD_QUOTA_MB',
+  rateLimitPreset: 'RATE_LIMITS as configured',
+};
+
+function duration(ms: number): string {
+  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000} min`;
+  return `${ms / 1000} s`;
+}
+
+function bytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MiB` : `${Math.round((n / 1024) * 10) / 10} KiB`;
+}
+
+function shown(key: keyof AdminSettingsDto, value: AdminSettingsDto[keyof AdminSettingsDto]): string {
+  switch (key) {
+    case 'recallWindowMs':
+      return duration(value as number);
+    case 'editWindowMs':
+      return value === null ? 'no limit' : value === 0 ? 'off' : duration(value as number);
+    case 'uploadMaxBytes':
+      return bytes(value as number);
+    case 'uploadQuotaBytes':
+      return value === null ? 'no quota' : bytes(value as number);
+    case 'membersCanInvite':
+      return value ? 'yes' : 'no';
+    default:
+      return String(value);
+  }
+}
+
+/**
+ * One line per setting: the value in force (what an admin saved, over the configuration) and
+ * where it comes from, e.g. `registration: closed (saved by an admin; REGISTRATION gives open)`.
+ */
+export function describeSettings(config: Readonly<Config>, stored: StoredSettings): [label: string, text: string][] {
+  const configured = configuredSettings(config);
+  return (Object.keys(SOURCES) as (keyof AdminSettingsDto)[]).map((key) => {
+    const saved = stored[key];
+    if (saved === undefined) return [key, `${shown(key, configured[key])} (${SOURCES[key]})`];
+    return [key, `${shown(key, saved)} (saved by an admin; ${SOURCES[key]} gives ${shown(key, configured[key])})`];
+  });
+}
