@@ -41,6 +41,17 @@ import { countRefusals, countSocketEvents } from './metrics/socketMetrics.js';
 import { instrumentStores } from './store/instrumented.js';
 import { createFileService, type FileService } from './files/fileService.js';
 import { limitBodyTimeExceptUploads, uploadRequestTimeoutMs } from './files/uploadDeadline.js';
+import { registerAdmin, type AdminNamespace } from './realtime/namespaces/admin.js';
+import { startAdminSync } from './scaleout/adminSync.js';
+import { createAuditLog } from './services/admin/auditLog.js';
+import { createDeactivatedUsers } from './services/admin/deactivatedUsers.js';
+import { createInvitations } from './services/admin/invitations.js';
+import { createLiveSettings } from './services/admin/liveSettings.js';
+import { createModeration } from './services/admin/moderation.js';
+import { createRegistrationPolicy } from './services/admin/registration.js';
+import { createRoles } from './services/admin/roles.js';
+import { createSettingsAdmin } from './services/admin/settingsAdmin.js';
+import { createUserAdmin } from './services/admin/userAdmin.js';
 
 /** How long in-flight HTTP requests may take to finish when the server closes. */
 const CLOSE_GRACE_MS = 3_000;
@@ -75,20 +86,38 @@ export interface App {
 
 /** Builds the HTTP API, the web app and the Socket.IO namespaces from injected parts. */
 export async function createApp(deps: AppDeps, config: Config): Promise<App> {
+  /** Node's request timeout is one number for the server: long enough for the largest upload allowed now. */
+  const serverRequestTimeoutMs = (uploadMaxBytes: number) => Math.max(config.httpRequestTimeoutMs, uploadRequestTimeoutMs({ ...config, uploadMaxBytes }));
   const now = deps.now ?? (() => new Date());
   // Off unless a port is set: collecting costs timers and observers, which many test servers need not pay.
   const metrics = config.metricsPort === undefined ? undefined : createMetrics();
   deps = metrics ? { ...deps, stores: instrumentStores(deps.stores, metrics.storeCall) } : deps;
   const tokens = createSessionTokens({ secret: config.sessionSecret, ttlMs: config.sessionTtlMs, now });
-  const accounts = createAccountService({ users: deps.stores.users, sessions: deps.stores.sessions, tokens, now });
+  // What admins set, read at start and kept current on every instance (scaleout/adminSync.ts).
+  const live = createLiveSettings({ settings: deps.stores.settings, defaults: config, logger: deps.logger });
+  await live.fresh();
+  const audit = createAuditLog({ audit: deps.stores.audit, now });
+  const deactivatedUsers = createDeactivatedUsers({ users: deps.stores.users });
+  await deactivatedUsers.refresh();
+  const roles = createRoles({ users: deps.stores.users, settings: deps.stores.settings, adminUsernames: config.adminUsernames, logger: deps.logger });
+  await roles.atStartUp();
+  const invitations = createInvitations({ invitations: deps.stores.invitations, audit, now });
+  const registration = createRegistrationPolicy({ users: deps.stores.users, live, invitations, roles, now });
+  const accounts = createAccountService({ users: deps.stores.users, sessions: deps.stores.sessions, tokens, now, registration, logger: deps.logger });
   const messages = createMessageService({
     messages: deps.stores.messages,
     reactions: deps.stores.reactions,
     files: deps.stores.files,
     now,
-    recallWindowMs: config.recallWindowMs,
-    editWindowMs: config.editWindowMs,
+    // Getters: an admin's change of either window applies to the next recall or edit.
+    get recallWindowMs() {
+      return live.current().recallWindowMs;
+    },
+    get editWindowMs() {
+      return live.current().editWindowMs;
+    },
     reactionsPerMessageMax: config.reactionsPerMessageMax,
+    isDeactivated: (userId) => deactivatedUsers.has(userId),
   });
   const dms = createDmService({ stores: deps.stores, messages, now });
   // The rooms' transport needs the namespaces, made below; the services ask it only once running.
@@ -120,6 +149,8 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   });
   const instanceId = randomUUID();
   const rateLimits = createRateLimits(config.rateLimits, deps.redis?.client, metrics?.rateLimited);
+  rateLimits.setPreset(live.current().rateLimitPreset);
+  const moderation = createModeration({ stores: deps.stores, messages, rooms, audit, now, logger: deps.logger });
   if (metrics) deps.redis?.onError(metrics.redisError);
   const presenceRegistry = deps.redis
     ? new RedisPresenceRegistry(deps.redis.client, { instanceId, leaseMs: config.presenceLeaseMs })
@@ -135,7 +166,12 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     // Node's request timeout is server-wide: long enough for a slow upload;
     // limitBodyTimeExceptUploads (below) gives every other request back the configured one.
-    ...httpTimeoutOptions({ ...config, httpRequestTimeoutMs: Math.max(config.httpRequestTimeoutMs, uploadRequestTimeoutMs(config)) }),
+    ...httpTimeoutOptions({ ...config, httpRequestTimeoutMs: serverRequestTimeoutMs(live.current().uploadMaxBytes) }),
+  });
+  live.onChange((settings) => {
+    rateLimits.setPreset(settings.rateLimitPreset);
+    // Node reads it at each check of its connections, so a raised upload limit gets its time at once.
+    http.server.requestTimeout = serverRequestTimeoutMs(settings.uploadMaxBytes);
   });
   if (!config.trustProxy) limitConnectionsPerAddress(http.server, config.httpConnectionsPerAddress, deps.logger);
   await http.register(fastifyCookie);
@@ -165,7 +201,9 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   });
 
   registerHealthRoutes(http, { stores: deps.stores, instanceId, ...(deps.redis ? { isRedisReady: deps.redis.isReady } : {}) });
-  registerSettingsRoute(http, config, now);
+  // Once an account exists, one always does (accounts are deactivated, never deleted).
+  let hasUsers = false;
+  registerSettingsRoute(http, { config, settings: live.current, hasUsers: async () => (hasUsers ||= (await deps.stores.users.count()) > 0), now });
   // Set once the namespaces exist; sign-out can only happen after listen, so it is always set by then.
   let endSession = async (_sessionId: string): Promise<void> => {};
   let endUserSessions = async (_userId: string, _exceptSessionId: string): Promise<void> => {};
@@ -181,8 +219,8 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     rateLimits,
     now,
     logger: deps.logger,
-    maxBytes: config.uploadMaxBytes,
-    quotaBytes: config.uploadQuotaBytes,
+    maxBytes: () => live.current().uploadMaxBytes,
+    quotaBytes: () => live.current().uploadQuotaBytes,
   });
   await registerFileRoutes(http, { accounts, files, config });
   const sweepOrphans = () => {
@@ -240,19 +278,37 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   registerLobby(lobby, { messaging: rooms.messaging, joinMemberRooms, presence, presenceBroadcast, rateLimits, logger: deps.logger });
   dm.use(admit);
   registerDm(dm, { dms, rooms, notifySettings, joinMemberRooms, delivery, rateLimits, logger: deps.logger });
-  engineGuard.attach(io, [io.of('/'), lobby, dm]);
+  const adminNsp = io.of(NAMESPACES.admin) as AdminNamespace;
+  adminNsp.use(admit);
+  const adminSync = startAdminSync({ carrier: lobby, hasPeers: deps.redis !== undefined, live, deactivated: deactivatedUsers, logger: deps.logger });
+  const userAdmin = createUserAdmin({
+    users: deps.stores.users,
+    sessions: deps.stores.sessions,
+    roles,
+    audit,
+    moderation,
+    now,
+    logger: deps.logger,
+    endUserSessions: (userId) => endUserSessions(userId, ''),
+    usersChanged: (userIds) => adminSync.usersChanged(userIds),
+  });
+  const settingsAdmin = createSettingsAdmin({ live, audit, settingsChanged: () => adminSync.settingsChanged() });
+  registerAdmin(adminNsp, { users: deps.stores.users, live, settings: settingsAdmin, userAdmin, invitations, audit, moderation, rateLimits, logger: deps.logger });
+  const namespaces = [io.of('/'), lobby, dm, adminNsp];
+  engineGuard.attach(io, namespaces);
   if (metrics) {
-    metrics.watchServer(io, [io.of('/'), lobby, dm]);
-    countSocketEvents([io.of('/'), lobby, dm], metrics);
+    metrics.watchServer(io, namespaces);
+    countSocketEvents(namespaces, metrics);
   }
   let metricsEndpoint: MetricsEndpoint | undefined;
-  const sessionRecheck = startSessionEnforcement([lobby, dm], { accounts, intervalMs: config.sessionRecheckMs, now, logger: deps.logger, ...(deps.redis ? { redis: deps.redis.client } : {}) });
+  const sessionRecheck = startSessionEnforcement([lobby, dm, adminNsp], { accounts, intervalMs: config.sessionRecheckMs, now, logger: deps.logger, ...(deps.redis ? { redis: deps.redis.client } : {}) });
   if (deps.redis) {
-    await waitForSubscriptions(deps.redis, [lobby, dm]);
+    await waitForSubscriptions(deps.redis, [lobby, dm, adminNsp]);
     deps.redis.onSubscriberRecovered(() => {
       void resyncLocalClients({ lobby, dm, presence, rooms: deps.stores.rooms, logger: deps.logger });
       // A sign-out or password change on another instance may have been among what was missed.
       sessionRecheck.recheckAll();
+      adminSync.resync();
     });
   }
   endSession = (sessionId) => sessionRecheck.endSession(sessionId);
@@ -280,6 +336,7 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
       clearTimeout(firstOrphanSweep);
       presenceBroadcast?.stop();
       sessionRecheck.stop();
+      adminSync.stop();
       delivery?.close();
       dms.close();
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));

@@ -58,6 +58,7 @@ const rateLimitsSchema = z
       reactions: limitRuleSchema.optional(),
       uploads: limitRuleSchema.optional(),
       settings: limitRuleSchema.optional(),
+      admin: limitRuleSchema.optional(),
     }),
   );
 

@@ -13,10 +13,10 @@ export function createFileService(deps: {
   rateLimits: RateLimits;
   now: () => Date;
   logger: Logger;
-  /** `config.uploadMaxBytes`. */
-  maxBytes: number;
-  /** `config.uploadQuotaBytes`: null for no quota. */
-  quotaBytes: number | null;
+  /** The largest upload now (an admin setting, `UPLOAD_MAX_MB` until changed): read per upload. */
+  maxBytes: () => number;
+  /** Each user's quota now (`UPLOAD_QUOTA_MB` until changed); null for no quota: read per upload. */
+  quotaBytes: () => number | null;
 }) {
   const { files } = deps.stores;
   const { upload } = createUploads({ files, rateLimits: deps.rateLimits, now: deps.now, logger: deps.logger, maxBytes: deps.maxBytes, quotaBytes: deps.quotaBytes });
@@ -24,6 +24,8 @@ export function createFileService(deps: {
 
   return {
     upload,
+    /** The largest upload now. */
+    maxBytes: deps.maxBytes,
     openForDownload,
     /** Streams a blob (or the inclusive `range` of it) that `openForDownload` allowed; null if it is gone meanwhile. */
     readBlob: files.readBlob.bind(files),

@@ -25,10 +25,10 @@ export interface UploadDeps {
   rateLimits: RateLimits;
   now: () => Date;
   logger: Logger;
-  /** `config.uploadMaxBytes`. */
-  maxBytes: number;
-  /** `config.uploadQuotaBytes`: null for no quota. */
-  quotaBytes: number | null;
+  /** The largest upload now (an admin setting, `UPLOAD_MAX_MB` until changed): read per upload. */
+  maxBytes: () => number;
+  /** Each user's quota now (`UPLOAD_QUOTA_MB` until changed); null for no quota: read per upload. */
+  quotaBytes: () => number | null;
 }
 
 /** What is stored for an upload: the bytes to serve and, for images, the thumbnail. */
@@ -53,7 +53,7 @@ const inMib = (bytes: number) => `${Math.round((bytes / MIB) * 10) / 10} MB`;
  * on every path, and a failure after the first blob was stored removes what was stored.
  */
 export function createUploads(deps: UploadDeps) {
-  const { files, maxBytes, quotaBytes } = deps;
+  const { files } = deps;
   // Bytes each user's uploads in progress on this instance have received: what the store's usage
   // does not count yet, so that uploads running side by side share what is left of the quota.
   const receiving = new Map<string, number>();
@@ -63,6 +63,9 @@ export function createUploads(deps: UploadDeps) {
   async function upload(user: UserDto, receive: () => Promise<IncomingFile | null>): Promise<Ack<AttachmentDto>> {
     const limited = await deps.rateLimits.check('uploads', user.id);
     if (limited) return limited;
+    // Read once, so that a change of settings mid-upload does not mix the old and the new limits.
+    const maxBytes = deps.maxBytes();
+    const quotaBytes = deps.quotaBytes();
     const room = quotaBytes === null ? Infinity : quotaBytes - (await files.usage(user.id));
     if (room - received(user.id) <= 0) return quotaExceeded(quotaBytes!);
     const incoming = await receive();
@@ -80,7 +83,7 @@ export function createUploads(deps: UploadDeps) {
     try {
       const result = await receiveToFile(incoming.stream, join(dir, 'upload'), maxBytes, take);
       if (result.kind === 'broken') return fail('invalid_payload', 'The upload was cut short or malformed; nothing was stored.', { field: 'file' });
-      if (result.kind === 'over_limit') return isOverQuota ? quotaExceeded(quotaBytes!) : tooLarge();
+      if (result.kind === 'over_limit') return isOverQuota ? quotaExceeded(quotaBytes!) : tooLarge(maxBytes);
       const prepared = await prepare(user, join(dir, 'upload'), result.size, dir);
       if ('error' in prepared) return { ok: false, error: prepared.error };
       const stored = prepared.size + (prepared.thumbnail?.size ?? 0);
@@ -157,7 +160,7 @@ export function createUploads(deps: UploadDeps) {
     return { size, sha256: hash.digest('hex') };
   }
 
-  function tooLarge(): { ok: false; error: AckError } {
+  function tooLarge(maxBytes: number): { ok: false; error: AckError } {
     return fail('file_too_large', `Files may be at most ${inMib(maxBytes)}. Nothing was stored.`);
   }
 

@@ -11,7 +11,12 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_credentials: 401,
   forbidden: 403,
   origin_not_allowed: 403,
+  registration_closed: 403,
+  invitation_invalid: 403,
+  account_deactivated: 403,
+  not_found: 404,
   username_taken: 409,
+  last_admin: 409,
   file_too_large: 413,
   quota_exceeded: 413,
   rate_limited: 429,
@@ -22,7 +27,7 @@ export function statusFor(code: ErrorCode): number {
   return STATUS[code] ?? 500;
 }
 
-/** `/api/auth/*`: register, sign in, sign out, who am I. */
+/** `/api/auth/*`: register, sign in, sign out, who am I (the session responses carry the user's role). */
 export function registerAuthRoutes(
   app: FastifyInstance,
   deps: {
@@ -105,6 +110,6 @@ export function registerAuthRoutes(
   app.get('/api/auth/me', async (request, reply) => {
     const session = await accounts.authenticate(request.cookies[SESSION_COOKIE]);
     if (!session) return reply.code(401).send({ error: { code: 'unauthorized', message: 'Not signed in.' } });
-    return reply.send({ user: session.user } satisfies SessionResponse);
+    return reply.send({ user: { ...session.user, role: session.role } } satisfies SessionResponse);
   });
 }

@@ -57,7 +57,8 @@ export async function registerFileRoutes(app: FastifyInstance, deps: { accounts:
         // it through a 'close' that has already been emitted, and wait for the body for ever.
         if (request.raw.destroyed) return null;
         try {
-          const part = await request.file();
+          // The limit in force now (an admin may change it at any time), not the one at start-up.
+          const part = await request.file({ limits: { fileSize: files.maxBytes() + 1 } });
           return part ? { stream: part.file, filename: part.filename ?? '' } : null;
         } catch (err) {
           // A malformed body, or a parser limit (too many parts or fields) before the file.

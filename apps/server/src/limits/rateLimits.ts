@@ -1,4 +1,4 @@
-import { fail, type AckError } from '@confab/shared';
+import { fail, type AckError, type RateLimitPreset } from '@confab/shared';
 import type { RedisClientType } from 'redis';
 import {
   BurstyRateLimiter,
@@ -37,6 +37,8 @@ export interface RateLimitRules {
   uploads: LimitRule;
   /** Notification settings changed (`notify:set`), per user. */
   settings: LimitRule;
+  /** Events on `/admin`, per user (refused ones too: a member probing them spends points). */
+  admin: LimitRule;
 }
 
 export type LimitName = keyof RateLimitRules;
@@ -54,7 +56,17 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   reactions: { points: 20, durationSeconds: 10 },
   uploads: { points: 30, durationSeconds: 60 },
   settings: { points: 20, durationSeconds: 10 },
+  admin: { points: 30, durationSeconds: 10 },
 };
+
+/** What each preset multiplies every limit's points by (an admin setting; `standard` is `RATE_LIMITS` as configured). */
+export const PRESET_FACTORS: Record<RateLimitPreset, number> = { relaxed: 2, standard: 1, strict: 0.5 };
+
+/** A rule with its points (and burst points) scaled, never below one. */
+export function scaleRule(rule: LimitRule, factor: number): LimitRule {
+  const scale = (points: number) => Math.max(1, Math.round(points * factor));
+  return { ...rule, points: scale(rule.points), ...(rule.burstPoints ? { burstPoints: scale(rule.burstPoints) } : {}) };
+}
 
 type Limiter = Pick<RateLimiterAbstract, 'consume' | 'delete'> | BurstyRateLimiter;
 
@@ -62,7 +74,8 @@ type Limiter = Pick<RateLimiterAbstract, 'consume' | 'delete'> | BurstyRateLimit
  * The server's rate limits, in memory on one instance or in Redis when it runs with Redis, so
  * that the limits hold across instances. While Redis is unreachable each instance falls back
  * to its own memory (an insurance limiter) instead of refusing or waving everything through.
- * `onLimited` hears of each refusal (the metrics count them by limit).
+ * `onLimited` hears of each refusal (the metrics count them by limit). `setPreset` scales every
+ * limit at once (an admin setting, applied on every instance).
  */
 export function createRateLimits(rules: RateLimitRules, redis?: RedisClientType, onLimited?: (name: LimitName) => void) {
   function one(name: string, options: IRateLimiterOptions): RateLimiterAbstract {
@@ -71,15 +84,27 @@ export function createRateLimits(rules: RateLimitRules, redis?: RedisClientType,
     return new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: true, keyPrefix: `confab:rl:${name}`, insuranceLimiter: memory });
   }
 
-  function build(name: LimitName): Limiter {
-    const rule = rules[name];
+  function build(name: LimitName, factor: number): Limiter {
+    const rule = scaleRule(rules[name], factor);
     const steady = one(name, { points: rule.points, duration: rule.durationSeconds, blockDuration: rule.blockSeconds ?? 0 });
     if (!rule.burstPoints) return steady;
     const burst = one(`${name}:burst`, { points: rule.burstPoints, duration: rule.burstDurationSeconds ?? rule.durationSeconds });
     return new BurstyRateLimiter(steady as RateLimiterMemory, burst as RateLimiterMemory);
   }
 
-  const limiters = Object.fromEntries((Object.keys(rules) as LimitName[]).map((name) => [name, build(name)])) as Record<LimitName, Limiter>;
+  const buildAll = (factor: number) => Object.fromEntries((Object.keys(rules) as LimitName[]).map((name) => [name, build(name, factor)])) as Record<LimitName, Limiter>;
+  let factor = 1;
+  let limiters = buildAll(factor);
+
+  /**
+   * Rebuilds every limiter with the preset's points. With Redis the counts carry over (they are
+   * kept under the same keys; only the threshold changes); in memory a new window starts.
+   */
+  function setPreset(preset: RateLimitPreset): void {
+    if (PRESET_FACTORS[preset] === factor) return;
+    factor = PRESET_FACTORS[preset];
+    limiters = buildAll(factor);
+  }
 
   /** Takes `points` (one by default) for `key`; null when allowed, else how long to wait. */
   async function take(name: LimitName, key: string, points = 1): Promise<{ retryAfterMs: number } | null> {
@@ -109,7 +134,7 @@ export function createRateLimits(rules: RateLimitRules, redis?: RedisClientType,
     if ('delete' in limiter) await limiter.delete(key);
   }
 
-  return { take, check, reset };
+  return { take, check, reset, setPreset };
 }
 
 export type RateLimits = ReturnType<typeof createRateLimits>;

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { fail, ok, type Ack, type UserDto } from '@confab/shared';
+import { fail, ok, type Ack, type UserDto, type UserRole } from '@confab/shared';
 import type { ChangePasswordInput, RegisterInput, SignInInput } from '../validated.js';
 import type { SessionStore, UserRecord, UserStore } from '../store/ports.js';
 import type { IssuedSession, SessionTokens } from '../auth/sessionTokens.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
-import { toUserDto } from './toDto.js';
+import type { Logger } from '../logger.js';
+import type { RegistrationPolicy, Seat } from './admin/registration.js';
+import { toSessionUserDto, toUserDto } from './toDto.js';
 
 export interface SignedIn {
   user: UserDto;
@@ -12,7 +14,10 @@ export interface SignedIn {
 }
 
 export interface Authenticated {
+  /** As others see the user (no role: sockets hand this on). */
   user: UserDto;
+  /** The user's server-wide role, read with the session. */
+  role: UserRole;
   sessionId: string;
   expiresAt: Date;
 }
@@ -25,30 +30,64 @@ export function credentialOf(passwordHash: string): string {
   return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 22);
 }
 
+const OPEN_SEAT: Seat = { mode: 'open', isFirstCandidate: false, release: async () => {} };
+const OPEN_REGISTRATION: RegistrationPolicy = {
+  admit: async () => ok(OPEN_SEAT),
+  roleAtRegistration: () => 'member',
+  settle: async (user) => ok(user),
+  atSignIn: async (user) => user,
+};
+
+/** A deactivated (or banned) account has no session: every check of one refuses it. */
+const isActive = (user: UserRecord | null): user is UserRecord => user !== null && !user.deactivatedAt;
+
 /** Registration, sign-in, sign-out and session checks. */
 export function createAccountService(deps: {
   users: UserStore;
   sessions: SessionStore;
   tokens: SessionTokens;
   now: () => Date;
+  /** Who may register and who is an admin (services/admin/registration.ts); without it, anyone may and nobody is. */
+  registration?: RegistrationPolicy;
+  logger?: Logger;
 }) {
+  const policy = deps.registration ?? OPEN_REGISTRATION;
+
   /** A session bound to the password the user has now (see `credentialOf`). */
   async function startSession(user: UserRecord): Promise<SignedIn> {
     const session = await deps.tokens.issue(user.id);
     await deps.sessions.create({ id: session.sessionId, userId: user.id, expiresAt: session.expiresAt, credential: credentialOf(user.passwordHash) });
-    return { user: toUserDto(user), session };
+    return { user: toSessionUserDto(user), session };
   }
 
+  /** Refusals (`registration_closed`, `invitation_invalid`, `username_taken`) store nothing: an invitation's use taken for it is given back. */
   async function register(input: RegisterInput): Promise<Ack<SignedIn>> {
-    const passwordHash = await hashPassword(input.password);
-    const created = await deps.users.create({
-      username: input.username,
-      displayName: input.displayName ?? input.username,
-      passwordHash,
-      createdAt: deps.now(),
-    });
-    if (created === 'username_taken') return fail('username_taken', 'That username is taken.', { field: 'username' });
-    return ok(await startSession(created));
+    const admitted = await policy.admit(input.invitation);
+    if (!admitted.ok) return admitted;
+    const seat = admitted.data;
+    const giveBack = () =>
+      seat.release().catch((err: unknown) => deps.logger?.warn({ err }, 'an invitation use taken for a failed registration could not be given back'));
+    let created: UserRecord | 'username_taken';
+    try {
+      const passwordHash = await hashPassword(input.password);
+      created = await deps.users.create({
+        username: input.username,
+        displayName: input.displayName ?? input.username,
+        passwordHash,
+        createdAt: deps.now(),
+        role: policy.roleAtRegistration(input.username),
+      });
+    } catch (err) {
+      await giveBack();
+      throw err;
+    }
+    if (created === 'username_taken') {
+      await giveBack();
+      return fail('username_taken', 'That username is taken.', { field: 'username' });
+    }
+    const settled = await policy.settle(created, seat);
+    if (!settled.ok) return settled;
+    return ok(await startSession(settled.data));
   }
 
   async function signIn(input: SignInInput): Promise<Ack<SignedIn>> {
@@ -60,7 +99,9 @@ export function createAccountService(deps: {
     if (!(await verifyPassword(user.passwordHash, input.password))) {
       return fail('invalid_credentials', 'Wrong username or password.');
     }
-    return ok(await startSession(user));
+    // Only after the password: a wrong one must not tell whether the account is deactivated.
+    if (!isActive(user)) return fail('account_deactivated', 'This account is deactivated: an admin can reactivate it.');
+    return ok(await startSession(await policy.atSignIn(user)));
   }
 
   /** The user behind a session token, if the token is genuine and its session still active. */
@@ -72,8 +113,8 @@ export function createAccountService(deps: {
     if (!session || session.userId !== claims.userId) return null;
     const user = await deps.users.findById(claims.userId);
     // Issued against another password: a change ended it, even one that raced its creation.
-    if (!user || session.credential !== credentialOf(user.passwordHash)) return null;
-    return { user: toUserDto(user), sessionId: claims.sessionId, expiresAt: session.expiresAt };
+    if (!isActive(user) || session.credential !== credentialOf(user.passwordHash)) return null;
+    return { user: toUserDto(user), role: user.role, sessionId: claims.sessionId, expiresAt: session.expiresAt };
   }
 
   /** Revokes the token's session; returns its id, so its live sockets can be disconnected. */
@@ -92,7 +133,7 @@ export function createAccountService(deps: {
    */
   async function changePassword(session: Authenticated, input: ChangePasswordInput): Promise<Ack<SignedIn>> {
     const user = await deps.users.findById(session.user.id);
-    if (!user) return fail('unauthorized', 'Sign in first.');
+    if (!isActive(user)) return fail('unauthorized', 'Sign in first.');
     if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
       return fail('invalid_credentials', 'The current password is wrong.', { field: 'currentPassword' });
     }
@@ -104,12 +145,12 @@ export function createAccountService(deps: {
     return ok(await startSession({ ...user, passwordHash }));
   }
 
-  /** Whether a session is still active: not revoked, not expired, and its password unchanged. */
+  /** Whether a session is still active: not revoked, not expired, its password unchanged and its account active. */
   async function isSessionActive(sessionId: string): Promise<boolean> {
     const session = await deps.sessions.findActive(sessionId, deps.now());
     if (!session) return false;
     const user = await deps.users.findById(session.userId);
-    return user !== null && session.credential === credentialOf(user.passwordHash);
+    return isActive(user) && session.credential === credentialOf(user.passwordHash);
   }
 
   return { register, signIn, signOut, authenticate, changePassword, isSessionActive };

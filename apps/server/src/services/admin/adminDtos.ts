@@ -1,0 +1,33 @@
+import type { AdminUserDto, AuditEntryDto, InvitationDto } from '@confab/shared';
+import type { InvitationRecord, UserRecord } from '../../store/ports.js';
+import { toUserDto } from '../toDto.js';
+
+/** A user as admins see them: role, registration and deactivation. */
+export function toAdminUserDto(user: UserRecord): AdminUserDto {
+  return {
+    ...toUserDto(user),
+    role: user.role,
+    createdAt: user.createdAt.toISOString(),
+    ...(user.deactivatedAt ? { deactivatedAt: user.deactivatedAt.toISOString() } : {}),
+    ...(user.bannedAt ? { bannedAt: user.bannedAt.toISOString() } : {}),
+  };
+}
+
+/** An invitation as listed; the token only when it was just made (it is never stored). */
+export function toInvitationDto(invitation: InvitationRecord, token?: string): InvitationDto {
+  return {
+    id: invitation.id,
+    ...(token ? { token } : {}),
+    createdBy: { id: invitation.createdBy.id, name: invitation.createdBy.name },
+    createdAt: invitation.createdAt.toISOString(),
+    expiresAt: invitation.expiresAt.toISOString(),
+    maxUses: invitation.maxUses,
+    uses: invitation.uses,
+    ...(invitation.revokedAt ? { revokedAt: invitation.revokedAt.toISOString() } : {}),
+  };
+}
+
+/** The audit log's target for a user. */
+export function userTarget(user: Pick<UserRecord, 'id' | 'username'>): AuditEntryDto['target'] {
+  return { kind: 'user', id: user.id, label: user.username };
+}

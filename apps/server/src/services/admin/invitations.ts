@@ -1,0 +1,81 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { LIMITS, fail, ok, type Ack, type AuthorDto, type InvitationDto } from '@confab/shared';
+import type { InvitationRecord, InvitationStore } from '../../store/ports.js';
+import { newObjectIdHex } from '../../store/ids.js';
+import { toInvitationDto } from './adminDtos.js';
+import type { AuditLog } from './auditLog.js';
+
+/** What the server keeps of a token: its SHA-256, hex. A leaked database holds no usable link. */
+export function hashInvitationToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** One taken use of an invitation, given back if the registration it was for fails. */
+export interface InvitationUse {
+  invitation: InvitationRecord;
+  release(): Promise<void>;
+}
+
+const NOT_FOUND = 'There is no such invitation.';
+
+/** Invitation links: made, listed and revoked by admins (and members while `membersCanInvite`), redeemed at registration. */
+export function createInvitations(deps: { invitations: InvitationStore; audit: AuditLog; now: () => Date }) {
+  const target = (invitation: InvitationRecord) => ({ kind: 'invitation' as const, id: invitation.id, label: `invitation by ${invitation.createdBy.name}` });
+
+  /** A link that could register someone now: it exists, is not revoked or expired, and has a use left (as last read). */
+  function isUsable(invitation: InvitationRecord | null): invitation is InvitationRecord {
+    return invitation !== null && !invitation.revokedAt && invitation.expiresAt.getTime() > deps.now().getTime() && invitation.uses < invitation.maxUses;
+  }
+
+  return {
+    /** Makes a link; the token is in this answer only (32 random bytes, base64url). */
+    async create(actor: AuthorDto, input: { expiresInHours: number; maxUses: number }): Promise<InvitationDto> {
+      const token = randomBytes(32).toString('base64url');
+      const createdAt = deps.now();
+      const invitation: InvitationRecord = {
+        id: newObjectIdHex(),
+        tokenHash: hashInvitationToken(token),
+        createdBy: { id: actor.id, name: actor.name },
+        createdAt,
+        expiresAt: new Date(createdAt.getTime() + input.expiresInHours * 3_600_000),
+        maxUses: input.maxUses,
+        revokedAt: null,
+        uses: 0,
+      };
+      await deps.invitations.create(invitation);
+      await deps.audit.record(actor, 'invitation.create', target(invitation), { maxUses: String(input.maxUses), expiresAt: invitation.expiresAt.toISOString() });
+      return toInvitationDto(invitation, token);
+    },
+
+    /** Newest first; only `createdBy`'s when given. */
+    async list(createdBy?: string): Promise<InvitationDto[]> {
+      const records = await deps.invitations.list({ ...(createdBy ? { createdBy } : {}), limit: LIMITS.adminPageMax });
+      return records.map((r) => toInvitationDto(r));
+    },
+
+    /** Revokes a link; `onlyBy` limits it to that user's own (a member's). Refusal: `not_found`. */
+    async revoke(actor: AuthorDto, id: string, onlyBy?: string): Promise<Ack<InvitationDto>> {
+      const found = await deps.invitations.find(id);
+      if (!found || (onlyBy !== undefined && found.createdBy.id !== onlyBy)) return fail('not_found', NOT_FOUND);
+      const revoked = await deps.invitations.revoke(id, deps.now());
+      if (!revoked) return fail('not_found', NOT_FOUND);
+      if (!found.revokedAt) await deps.audit.record(actor, 'invitation.revoke', target(revoked));
+      return ok(toInvitationDto(revoked));
+    },
+
+    /**
+     * Takes one use of the link the token belongs to, or null when it cannot register anyone:
+     * unknown (forged), revoked, expired or used up all answer the same, so a caller learns
+     * nothing about links it does not hold.
+     */
+    async redeem(token: string): Promise<InvitationUse | null> {
+      const invitation = await deps.invitations.findByTokenHash(hashInvitationToken(token));
+      if (!isUsable(invitation)) return null;
+      const use = await deps.invitations.takeUse(invitation.id, invitation.maxUses, deps.now());
+      if (use === null) return null;
+      return { invitation, release: () => deps.invitations.releaseUse(invitation.id, use) };
+    },
+  };
+}
+
+export type Invitations = ReturnType<typeof createInvitations>;
