@@ -6,7 +6,7 @@ import { SESSION_COOKIE } from './http/sessionCookie.js';
 import { credentialOf } from './services/accountService.js';
 import { toUserDto } from './services/toDto.js';
 import { loadConfig, type Config } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { connectRedis } from './scaleout/redis.js';
 import { createMemoryStores } from './store/memory/index.js';
 import type { StoredMessage, Stores } from './store/ports.js';
@@ -43,6 +43,8 @@ export interface StartServerOptions {
   config?: Partial<Omit<Config, 'rateLimits'>> & { rateLimits?: Partial<Config['rateLimits']> };
   /** Join the instances using this Redis (adapter + shared presence); closed with the server. */
   redisUrl?: string;
+  /** Where the server logs (a test that reads the log); quiet unless LOG_LEVEL is set, by default. */
+  logger?: Logger;
 }
 
 /** Starts a real Confab server on 127.0.0.1, quiet unless LOG_LEVEL is set. */
@@ -64,7 +66,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
   };
   const stores = options.stores ?? createMemoryStores();
-  const logger = createLogger({ level: config.logLevel, pretty: false });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: false });
   const redis = options.redisUrl ? await connectRedis(options.redisUrl, logger) : undefined;
   const app = await createApp({ stores, logger, ...(options.now ? { now: options.now } : {}), ...(redis ? { redis } : {}) }, config);
   const port = await app.listen(options.port ?? 0, '127.0.0.1');
