@@ -42,7 +42,7 @@ export function createRoomModeration(deps: {
 
   async function isAdminNow(userId: string): Promise<boolean> {
     const record = await stores.users.findById(userId);
-    return record?.role === 'admin' && record.deactivatedAt === null;
+    return record?.role === 'admin' && !record.deactivatedAt;
   }
 
   /**
