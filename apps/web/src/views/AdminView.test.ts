@@ -38,7 +38,7 @@ describe('AdminView', () => {
       handlers.onConnect();
       return () => undefined;
     });
-    vi.mocked(adminRequest).mockImplementation(((event: string) => Promise.resolve(answers[event] ?? { ok: false, error: { code: 'forbidden', message: 'Only admins may do this.' } })) as typeof adminRequest);
+    vi.mocked(adminRequest).mockImplementation(((event: string) => Promise.resolve(answers[event] ?? { ok: false, error: { code: 'forbidden', message: 'Only admins may do this.' } })) as unknown as typeof adminRequest);
     router = createRouter({
       history: createMemoryHistory(),
       routes: [
