@@ -1,14 +1,16 @@
 import { computed, reactive, ref, watch } from 'vue';
-import type { AckError } from '@confab/shared';
-import { t } from '../i18n';
+import type { AckError, ErrorCode } from '@confab/shared';
+import { t, type MessageKey } from '../i18n';
 import { ApiError } from '../services/http';
 import { fieldErrors, placeServerError, type ParseResult } from '../lib/formErrors';
 
 /**
  * State of a sign-in or sign-up form: schema errors show once a field was left or a submit was
  * tried; server errors land on the field they name (or above the form) until the user edits.
+ * `wordings`: refusals the form words itself, above the form, in every language (the server's
+ * English message says less than the app should, e.g. whom to ask).
  */
-export function useAuthForm<F extends string>(values: Record<F, string>, fields: readonly F[], check: () => ParseResult) {
+export function useAuthForm<F extends string>(values: Record<F, string>, fields: readonly F[], check: () => ParseResult, wordings: Partial<Record<ErrorCode, MessageKey>> = {}) {
   const status = ref<'idle' | 'submitting' | 'error'>('idle');
   const touched = reactive(new Set<string>());
   const hasTriedSubmit = ref(false);
@@ -17,6 +19,8 @@ export function useAuthForm<F extends string>(values: Record<F, string>, fields:
   const placed = computed(() => {
     if (failure.value === null) return null;
     if (failure.value === 'unexpected') return { field: null, message: t('app.form.failed') };
+    const own = wordings[failure.value.code];
+    if (own) return { field: null, message: t(own) };
     return placeServerError(failure.value, fields);
   });
   const formError = computed(() => (placed.value && !placed.value.field ? placed.value.message : null));
@@ -56,5 +60,5 @@ export function useAuthForm<F extends string>(values: Record<F, string>, fields:
     }
   }
 
-  return { status, errors, formError, touch, submit };
+  return { status, errors, formError, failure: computed(() => failure.value), touch, submit };
 }

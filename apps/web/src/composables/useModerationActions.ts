@@ -1,5 +1,5 @@
 import { computed, onBeforeUnmount, reactive, ref, shallowRef, watch } from 'vue';
-import type { RoomKind, UserRole } from '@confab/shared';
+import type { MemberRole, RoomKind, UserRole } from '@confab/shared';
 import { errorText } from '../i18n/errors';
 import type { RoomMessages } from '../lib/roomMessages';
 import type { TimelineMessage } from '../lib/timeline';
@@ -14,7 +14,7 @@ export interface ModerationRole {
   /** The reader's server-wide role (absent: a member). */
   userRole: UserRole | undefined;
   /** The room's kind and the reader's role in it, when the reader is a member; null otherwise. */
-  room: { kind: RoomKind; myRole: string } | null;
+  room: { kind: RoomKind; myRole: MemberRole } | null;
 }
 
 /**

@@ -103,7 +103,7 @@ export type PreviewParts = { actor: null; text: string } | { actor: string; text
 export function previewParts(conversation: ConversationDto, myId: string | undefined): PreviewParts {
   const last = conversation.lastMessage;
   if (!last) return { actor: null, text: '' };
-  // A removal entry's author is the moderator, not the message's: the preview names neither.
+  // Members are not told who removed it (the audit log keeps that).
   if (isRemoval(last)) return { actor: null, text: t('dm.preview.removed') };
   if (last.recall || last.recalledAt) {
     return isOwnInPair(last.author.id, conversation, myId) ? { actor: null, text: t('dm.preview.recalledByMe') } : { actor: last.author.name };

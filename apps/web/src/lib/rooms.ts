@@ -65,7 +65,7 @@ export function summaryPreview(summary: RoomSummaryDto, myId: string | undefined
   const isMine = last.author.id === myId;
   const who = isMine ? t('room.summary.you') : isolateText(last.author.name);
   if (last.event) return eventText(last.event, isMine ? { ...last.author, name: t('room.summary.you') } : last.author);
-  // A removal entry's author is the moderator, not the message's: the preview names neither.
+  // Members are not told who removed it (the audit log keeps that).
   if (isRemoval(last)) return t('room.summary.removed');
   if (last.recall || last.recalledAt) return t('room.summary.recalled', { name: who });
   return t('room.summary.message', { name: who, text: oneLine(last.body) || attachmentsText(last.attachments) });
@@ -118,7 +118,8 @@ export function noteEntry(summary: RoomSummaryDto, message: MessageDto, myId: st
   if (message.change) return { ...summary, lastSeq: message.seq, lastMessage: applyChange(summary.lastMessage, message.change) };
   const byOther = message.author.id !== myId;
   const isUnread = byOther && !message.recall && message.seq > summary.myReadSeq;
-  const isUnreadRecalled = message.recall !== undefined && message.recall.seq > summary.myReadSeq && isOthers(message, summary, myId);
+  // A recall or removal entry carries the erased message's author, so one by someone else after our mark takes back an unread one.
+  const isUnreadRecalled = byOther && message.recall !== undefined && message.recall.seq > summary.myReadSeq;
   let room = summary.room;
   if (message.event?.type === 'renamed' && message.event.name) room = { ...room, name: message.event.name };
   if (message.event?.type === 'topic') room = { ...room, topic: message.event.topic ?? '' };
@@ -142,17 +143,6 @@ function applyChange(last: MessageDto | null, change: MessageChangeDto): Message
   return { ...last, body, editedAt, recalledAt, removedByModerator, mentions, reactions };
 }
 
-/**
- * Whether the message a recall or removal entry erases was someone else's, so it may have been
- * counted unread. Only the author recalls, so a recall's entry tells. A moderator removes anyone's:
- * the previewed message tells when it is the one removed; otherwise it is taken to be another's
- * (moderators remove others' messages), and the next `room:list` corrects the count if not.
- */
-function isOthers(entry: MessageDto, summary: RoomSummaryDto, myId: string | undefined): boolean {
-  if (!entry.recall?.byModerator) return entry.author.id !== myId;
-  const target = summary.lastMessage?.id === entry.recall.messageId ? summary.lastMessage : null;
-  return target ? target.author.id !== myId : true;
-}
 
 /**
  * Applies our own read mark (this tab's ack, or `dm:read` from another tab). A mark that covers the

@@ -18,12 +18,15 @@ export async function changePassword(payload: ChangePasswordPayload): Promise<Us
   return (await apiRequest<SessionResponse>('POST', '/api/auth/password', payload)).user;
 }
 
-/** The signed-in user, or null when the session cookie is missing or no longer valid. */
+/**
+ * The signed-in user, or null when the session cookie is missing or no longer valid. Throws
+ * `ApiError` otherwise, `account_deactivated` included: the caller can then say why the session ended.
+ */
 export async function fetchMe(): Promise<UserDto | null> {
   try {
     return (await apiRequest<SessionResponse>('GET', '/api/auth/me')).user;
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return null;
+    if (err instanceof ApiError && err.status === 401 && err.error.code !== 'account_deactivated') return null;
     throw err;
   }
 }

@@ -98,3 +98,39 @@ describe('starting while the server is out of reach', () => {
     expect((await reloadWith(refused)).user).toBeNull();
   });
 });
+
+describe('a session ended by deactivation', () => {
+  const deactivated = () => Promise.reject(new ApiError(403, { code: 'account_deactivated', message: 'This account is deactivated.' }));
+
+  beforeEach(() => {
+    vi.resetAllMocks();
+    localStorage.clear();
+    setActivePinia(createPinia());
+  });
+
+  it('on start: nobody is signed in, and the store says why, for the sign-in page', async () => {
+    vi.mocked(fetchMe).mockImplementationOnce(async () => ALICE_USER);
+    await useSessionStore().ensureLoaded();
+    setActivePinia(createPinia());
+    vi.mocked(fetchMe).mockImplementation(deactivated);
+    const session = useSessionStore();
+    await session.ensureLoaded();
+    expect(session.user).toBeNull();
+    expect(session.status).toBe('done');
+    expect(session.endReason).toBe('deactivated');
+  });
+
+  it('after the sockets were refused: asks the server why, and learns only what it says', async () => {
+    const session = useSessionStore();
+    vi.mocked(fetchMe).mockResolvedValue(null);
+    await session.explainEnd();
+    expect(session.endReason).toBeNull();
+    vi.mocked(fetchMe).mockImplementation(deactivated);
+    await session.explainEnd();
+    expect(session.endReason).toBe('deactivated');
+    // Signing in again (as someone whose account is active) clears it.
+    vi.mocked(signIn).mockResolvedValue(ALICE_USER);
+    await session.signIn({ username: 'alice', password: 'correct horse battery' });
+    expect(session.endReason).toBeNull();
+  });
+});

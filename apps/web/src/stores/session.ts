@@ -15,6 +15,12 @@ export const useSessionStore = defineStore('session', () => {
    * `error` when the server could not be asked, and `user` is the one this browser last knew.
    */
   const status = ref<'idle' | 'loading' | 'done' | 'error'>('idle');
+  /**
+   * Why the last session ended, when the server said: `deactivated` (an admin deactivated or
+   * banned the account). The sign-in page says so. Null when not known: a socket refused with
+   * `unauthorized` says only that the session is gone (see `explainEnd`).
+   */
+  const endReason = ref<'deactivated' | null>(null);
   let pending: Promise<void> | null = null;
 
   /** Every change of user goes through here, so that this browser remembers who was signed in last. */
@@ -31,6 +37,12 @@ export const useSessionStore = defineStore('session', () => {
         setUser(await auth.fetchMe());
         status.value = 'done';
       } catch (err) {
+        if (isDeactivation(err)) {
+          endReason.value = 'deactivated';
+          setUser(null);
+          status.value = 'done';
+          return;
+        }
         // Out of reach (offline, or the server or its proxy is down): go on as the user last signed
         // in here, so an installed app opens to where they were and says it is offline. The socket's
         // handshake checks the session once the server is back, and sends them to sign in if it
@@ -44,12 +56,27 @@ export const useSessionStore = defineStore('session', () => {
 
   async function signIn(payload: SignInPayload): Promise<void> {
     setUser(await auth.signIn(payload));
+    endReason.value = null;
     status.value = 'done';
   }
 
   async function signUp(payload: RegisterPayload): Promise<void> {
     setUser(await auth.register(payload));
+    endReason.value = null;
     status.value = 'done';
+  }
+
+  /**
+   * After a session ended under us (the sockets were refused): asks the server, with the cookie
+   * this browser still holds, whether it was because the account was deactivated. A server that
+   * says only `unauthorized` leaves `endReason` null.
+   */
+  async function explainEnd(): Promise<void> {
+    try {
+      await auth.fetchMe();
+    } catch (err) {
+      if (isDeactivation(err)) endReason.value = 'deactivated';
+    }
   }
 
   /**
@@ -89,10 +116,15 @@ export const useSessionStore = defineStore('session', () => {
     setUser(null);
   }
 
-  return { user, status, ensureLoaded, signIn, signUp, signOut, unsentCount, changePassword, forget };
+  return { user, status, endReason, ensureLoaded, signIn, signUp, explainEnd, signOut, unsentCount, changePassword, forget };
 });
 
 /** No answer from the server itself: the network failed, or a proxy in front of it answered 5xx. */
 function isUnreachable(err: unknown): boolean {
   return err instanceof ApiError && (err.status === 0 || err.status >= 500);
+}
+
+/** The server refused the session because its account was deactivated (or banned). */
+function isDeactivation(err: unknown): boolean {
+  return err instanceof ApiError && err.error.code === 'account_deactivated';
 }

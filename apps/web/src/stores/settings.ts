@@ -1,13 +1,14 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
-import type { ServerSettings } from '@confab/shared';
+import { computed, ref } from 'vue';
+import type { RegistrationMode, ServerSettings } from '@confab/shared';
+import { t } from '../i18n';
 import type { AsyncStatus } from '../lib/roomMessages';
 import { serverClock } from '../lib/serverClock';
 import { fetchSettings } from '../services/settings';
 
 /**
- * The server's timings (`GET /api/settings`); null until loaded, and then the recall action stays
- * hidden. Each load also reads the server's clock into `serverClock`.
+ * The server's name, registration mode and timings (`GET /api/settings`); null until loaded, and
+ * then the recall action stays hidden. Each load also reads the server's clock into `serverClock`.
  */
 export const useSettingsStore = defineStore('settings', () => {
   const settings = ref<ServerSettings | null>(null);
@@ -38,5 +39,10 @@ export const useSettingsStore = defineStore('settings', () => {
     return running;
   }
 
-  return { settings, loadStatus, load };
+  /** The server's name as its admin set it; the app's own name until known. */
+  const serverName = computed(() => settings.value?.serverName || t('common.appName'));
+  /** Who may register now; null until known. */
+  const registration = computed((): RegistrationMode | null => settings.value?.registration ?? null);
+
+  return { settings, loadStatus, serverName, registration, load };
 });

@@ -1,17 +1,30 @@
 /** Strings of the auth area (see i18n/messages/en/index.ts for which files each area covers). */
 export const auth = {
   signIn: {
-    title: 'Sign in to Confab',
+    /** `server`: the server's name as its admin set it ("Confab" by default). */
+    title: 'Sign in to {server}',
     subtitle: 'Welcome back. Pick up the conversation where you left it.',
     expired: 'Your session has ended. Sign in again to continue.',
+    deactivated: 'This account has been deactivated. Contact an administrator.',
     submit: 'Sign in',
     submitting: 'Signing in…',
     newHere: 'New here? {link}',
     toSignUp: 'Create an account',
   },
   signUp: {
-    title: 'Create your account',
-    subtitle: 'Join the lobby and start talking.',
+    title: 'Join {server}',
+    subtitle: 'Create your account and start talking.',
+    loading: 'Loading…',
+    /** Above the form opened from an invitation link. */
+    invited: 'You were invited. Create your account to join.',
+    /** Instead of the form, while registration is closed. */
+    closed: 'Registration on {server} is closed. Ask an administrator for an account.',
+    /** Instead of the form, while registration is by invitation and the address has none. */
+    needsInvitation: '{server} takes new accounts by invitation only. Open the invitation link an administrator sent you.',
+    goToSignIn: 'Go to sign in',
+    /** The server refused the form: registration closed (or became invitation only) meanwhile. */
+    closedRefusal: 'This server does not take new accounts right now. Ask an administrator.',
+    invitationInvalid: 'This invitation link is not valid: it may have expired, been used up or been revoked. Ask for a new one.',
     submit: 'Create account',
     submitting: 'Creating account…',
     haveAccount: 'Already have an account? {link}',

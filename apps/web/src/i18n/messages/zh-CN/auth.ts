@@ -3,17 +3,25 @@ import type { auth as en } from '../en/auth';
 
 export const auth: CatalogueShape<typeof en> = {
   signIn: {
-    title: '登录 Confab',
+    title: '登录 {server}',
     subtitle: '欢迎回来，从上次离开的地方继续聊吧。',
     expired: '登录已失效，请重新登录后继续。',
+    deactivated: '此账号已被停用，请联系管理员。',
     submit: '登录',
     submitting: '正在登录…',
     newHere: '第一次来？{link}',
     toSignUp: '注册账号',
   },
   signUp: {
-    title: '注册账号',
-    subtitle: '加入大厅，开始聊天。',
+    title: '加入 {server}',
+    subtitle: '注册账号，开始聊天。',
+    loading: '正在加载…',
+    invited: '你已受到邀请，注册账号即可加入。',
+    closed: '{server} 已关闭注册，请联系管理员为你创建账号。',
+    needsInvitation: '{server} 仅限受邀注册，请打开管理员发给你的邀请链接。',
+    goToSignIn: '前往登录',
+    closedRefusal: '此服务器目前不开放注册，请联系管理员。',
+    invitationInvalid: '此邀请链接无效：可能已过期、已用完或已被撤销，请索取新的链接。',
     submit: '注册',
     submitting: '正在注册…',
     haveAccount: '已有账号？{link}',
