@@ -358,8 +358,11 @@ export interface InterServerEvents {
   'presence:changes': (presences: PresenceDto[]) => void;
   /** An instance changed these users' memberships: put their sockets here in their rooms as stored. */
   'rooms:realign': (userIds: string[]) => void;
-  /** An admin changed the server settings: read them again from the database. */
-  'settings:changed': () => void;
+  /**
+   * An admin changed the server settings: read them again from the database, then call `applied`
+   * (the instance that made the change acks the admin once every instance has applied it).
+   */
+  'settings:changed': (applied: () => void) => void;
   /** An admin changed these users' role or deactivated, reactivated or banned them: forget what is cached of them. */
   'users:changed': (userIds: string[]) => void;
 }

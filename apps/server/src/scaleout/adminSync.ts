@@ -6,6 +6,11 @@ import type { LiveSettings } from '../services/admin/liveSettings.js';
 
 /** How often every instance reads settings and deactivated users again, in case an announcement was lost (a PUBLISH dropped by a reset). */
 export const ADMIN_RESYNC_MS = 30_000;
+/**
+ * How long a settings change waits for the other instances to confirm they applied it. One that
+ * does not answer in time (stopping, or cut off from Redis) applies it at its next resync.
+ */
+export const SETTINGS_ACK_TIMEOUT_MS = 5_000;
 
 /**
  * Keeps every instance's copies of what admins change (the settings in force, the deactivated
@@ -32,15 +37,34 @@ export function startAdminSync(deps: {
     inBackground('deactivated users', refreshUsers);
   };
 
-  deps.carrier.on('settings:changed', () => inBackground('settings', reloadSettings));
+  deps.carrier.on('settings:changed', (applied) => {
+    // Confirmed even when the read failed: the instance that asked must not wait for one that cannot read.
+    reloadSettings()
+      .catch((err: unknown) => deps.logger.warn({ err }, 'could not read the settings again; the next resync retries'))
+      .finally(() => applied());
+  });
   deps.carrier.on('users:changed', () => inBackground('deactivated users', refreshUsers));
   const timer = setInterval(resync, deps.resyncMs ?? ADMIN_RESYNC_MS);
   timer.unref();
 
   return {
-    /** The settings changed here (and were applied here): tell the other instances. */
-    settingsChanged(): void {
-      if (deps.hasPeers) deps.carrier.serverSideEmit('settings:changed');
+    /**
+     * The settings changed here (and were applied here): tell the other instances, and resolve
+     * once each has applied them (or `SETTINGS_ACK_TIMEOUT_MS` passed), so that an admin's ack
+     * means the change is in force everywhere.
+     */
+    async settingsChanged(): Promise<void> {
+      if (!deps.hasPeers) return;
+      let timer: NodeJS.Timeout | undefined;
+      // The adapter never answers when it cannot count the instances (Redis unreachable): hence a timer of its own.
+      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), SETTINGS_ACK_TIMEOUT_MS)));
+      const confirmed = deps.carrier.serverSideEmitWithAck('settings:changed').then(
+        () => 'confirmed' as const,
+        () => 'timeout' as const,
+      );
+      const outcome = await Promise.race([confirmed, timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') deps.logger.warn('not every instance confirmed a settings change in time; each applies it at its next resync');
     },
     /** These users changed here: read the deactivated ones again here, and tell the other instances. */
     async usersChanged(userIds: string[]): Promise<void> {

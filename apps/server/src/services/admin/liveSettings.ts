@@ -22,14 +22,11 @@ export function effectiveSettings(defaults: SettingsDefaults, stored: StoredSett
   return { ...configured, ...saved };
 }
 
-/** How often every instance reads the settings again, in case a `settings:changed` was lost on the way. */
-export const SETTINGS_REFRESH_MS = 30_000;
-
 /**
  * The settings in force on this instance, kept in memory so that a recall or an upload reads no
  * database. Reloaded when an admin changes them (here directly, on other instances through
- * `settings:changed`) and every `SETTINGS_REFRESH_MS` besides. What must not lag at all (who may
- * register) asks `fresh()`, which reads the database.
+ * `settings:changed`) and every half minute besides (scaleout/adminSync.ts). Who may register
+ * asks `fresh()`, which reads the database.
  */
 export function createLiveSettings(deps: { settings: SettingsStore; defaults: SettingsDefaults; logger: Logger }) {
   let current = effectiveSettings(deps.defaults, {});

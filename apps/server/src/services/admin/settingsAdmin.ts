@@ -12,8 +12,8 @@ const shown = (value: unknown): string => (value === null ? 'none' : String(valu
 export function createSettingsAdmin(deps: {
   live: Pick<LiveSettings, 'fresh' | 'save'>;
   audit: AuditLog;
-  /** Tells every other instance to read the settings again (this one has applied them). */
-  settingsChanged(): void;
+  /** Tells every other instance to read the settings again (this one has applied them); resolves once they have. */
+  settingsChanged(): Promise<void>;
 }) {
   return {
     /** The settings in force, read from the database. */
@@ -21,8 +21,8 @@ export function createSettingsAdmin(deps: {
 
     /**
      * Stores the fields that differ from the settings in force, applies them here and on every
-     * instance, and writes them to the audit log. A change that changes nothing stores and
-     * records nothing.
+     * instance (resolving once they have), and writes them to the audit log. A change that
+     * changes nothing stores and records nothing.
      */
     async update(actor: AuthorDto, change: StoredSettings): Promise<AdminSettingsDto> {
       const before = await deps.live.fresh();
@@ -31,7 +31,7 @@ export function createSettingsAdmin(deps: {
       ) as StoredSettings;
       if (Object.keys(changed).length === 0) return before;
       const after = await deps.live.save(changed);
-      deps.settingsChanged();
+      await deps.settingsChanged();
       await deps.audit.record(actor, 'settings.update', SETTINGS_TARGET, Object.fromEntries(Object.entries(changed).map(([key, value]) => [key, shown(value)])));
       return after;
     },
