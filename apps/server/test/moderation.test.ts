@@ -2,11 +2,11 @@ import { LOBBY_ROOM_ID, dmRoomId, type ConversationDto, type ConversationPage, t
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStores, type StartServerOptions, type Stores } from '../src/testing.js';
 import { request, settle } from './support/client.js';
-import { dmRequest, dmRoundTrip } from './support/dmClient.js';
+import { dmRequest } from './support/dmClient.js';
 import { download, uploaded } from './support/files.js';
-import { connectAdmin, adminRequest, promote, removalsOf, removeMessage, reportMessage } from './support/moderationClients.js';
+import { adminRequest, connectAdmin, drain, historyOf, lobbySend, moderationWorld, promote, removalsOf, removeMessage, reportMessage } from './support/moderationClients.js';
 import { freshTestStores } from './support/mongo.js';
-import { createChannel, heard, ok, openTab, roomList, say, streamOf, type Tab } from './support/roomClients.js';
+import { createChannel, heard, ok, openTab, roomList, say, streamOf } from './support/roomClients.js';
 import { useServer } from './support/server.js';
 
 const openStores: Stores[] = [];
@@ -20,27 +20,8 @@ afterEach(() => {
   for (const socket of opened.splice(0)) socket.disconnect();
 });
 
-/** Ada is an admin; everyone else a member. Each test has its own server. */
-async function world(names: string[], options: StartServerOptions = {}) {
-  const server = await harness.start(options);
-  const people = await Promise.all(names.map((name) => server.seedUser(name)));
-  if (names.includes('Ada')) await promote(server, people[names.indexOf('Ada')]!.user);
-  const tabs = await Promise.all(people.map((person) => openTab(server.url, person, opened)));
-  const byName = Object.fromEntries(names.map((name, i) => [name, tabs[i]!])) as Record<string, Tab>;
-  return { server, people, tab: (name: string) => byName[name]!, person: (name: string) => people[names.indexOf(name)]! };
-}
-
-/** A round trip on both of each tab's sockets: what the server sent them before has arrived. */
-async function drain(...tabs: Tab[]): Promise<void> {
-  await Promise.all(tabs.flatMap((tab) => [dmRoundTrip(tab.dm), request(tab.lobby, 'message:history', { limit: 1 })]));
-  await settle(50);
-}
-
-async function lobbySend(tab: Tab, body: string, attachments?: string[]): Promise<MessageDto> {
-  return ok(request<MessageDto>(tab.lobby, 'message:send', { clientId: `m-${Math.random().toString(36).slice(2, 10)}`, body, ...(attachments ? { attachments } : {}) }));
-}
-
-const history = (tab: Tab, roomId = LOBBY_ROOM_ID) => ok(dmRequest<MessagePage>(tab.dm, 'dm:history', { roomId, limit: 50 })).then((page) => page.messages);
+const world = (names: string[], options: StartServerOptions = {}) => moderationWorld(harness, opened, names, options);
+const history = historyOf;
 const code = (ack: { ok: boolean; error?: { code: string } }) => (ack.ok ? 'ok' : ack.error!.code);
 
 const storeKinds: [string, () => Promise<Stores>][] = [
