@@ -44,12 +44,22 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
 # Source maps: stack traces in the log name the TypeScript files and lines.
 CMD ["node", "--enable-source-maps", "dist/index.js"]
 
-# nginx in front of the server replicas. The image's nginx.conf includes conf.d/*.conf inside
-# `http`; confab.conf includes confab-site.conf relative to /etc/nginx (see its header).
+# nginx in front of the server replicas: HTTPS on 443 with the certificate mounted at
+# /etc/nginx/certs (docker-compose.yml), plain HTTP on 80 redirecting to it. The image's
+# nginx.conf includes conf.d/*.conf inside `http`; confab.conf and http-redirect.conf include
+# confab-site.conf and confab-redirect.conf relative to /etc/nginx (see their headers). The
+# image's entrypoint renders templates/*.template into NGINX_ENVSUBST_OUTPUT_DIR at start-up:
+# confab-redirect.conf, with CONFAB_HTTPS_PORT (the host port the redirect names).
 FROM nginx:1.27-alpine AS web
+ENV NGINX_ENVSUBST_OUTPUT_DIR=/etc/nginx
+ENV CONFAB_HTTPS_PORT=443
 RUN rm -f /etc/nginx/conf.d/default.conf && rm -rf /usr/share/nginx/html/*
-COPY deploy/nginx/confab.conf deploy/nginx/upstream.compose.conf /etc/nginx/conf.d/
+COPY deploy/nginx/confab.conf deploy/nginx/http-redirect.conf deploy/nginx/upstream.compose.conf /etc/nginx/conf.d/
 COPY deploy/nginx/site.compose.conf /etc/nginx/confab-site.conf
+COPY deploy/nginx/redirect.compose.conf.template /etc/nginx/templates/confab-redirect.conf.template
+COPY --chmod=755 deploy/nginx/check-certificate.sh /docker-entrypoint.d/15-confab-check-certificate.sh
 COPY --from=build /app/apps/web/dist /usr/share/nginx/html
+EXPOSE 80 443
+# Over HTTPS, as browsers get it; the certificate names the public host, not 127.0.0.1.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s \
-  CMD wget -q -O /dev/null http://127.0.0.1/index.html || exit 1
+  CMD wget -q -O /dev/null --no-check-certificate https://127.0.0.1/index.html || exit 1

@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# The docker compose topology as local processes, for development and the cluster test:
+# The docker compose topology as local processes, for development and the cluster tests:
 # Redis, MongoDB (a FerretDB unless MONGODB_URL is given), several Confab servers sharing one
-# SESSION_SECRET, and nginx in front of them running deploy/nginx/confab.conf, the same file
-# the compose image uses.
+# SESSION_SECRET, and nginx in front of them running deploy/nginx/confab.conf and
+# http-redirect.conf, the files the compose image uses: HTTPS (and wss://) with a self-signed
+# certificate made by scripts/make-self-signed-cert.sh, HSTS, and plain HTTP redirected to it.
+# The servers run from source (node --import tsx), so a change shows without a build.
 #
 #   scripts/cluster.sh start [DIR]    start everything; prints the URL (the only stdout line)
 #   scripts/cluster.sh status [DIR]   what runs where; exits 1 unless everything is up
 #   scripts/cluster.sh stop [DIR]     stop everything `start` started, and delete DIR
 #
-# DIR holds pids, logs and data (default: ${TMPDIR:-/tmp}/confab-cluster). DIR/cluster.json
-# describes the running cluster for programs (the cluster test reads it); DIR/logs/ has every
-# log. A failed start stops whatever it had started and deletes DIR.
+# DIR holds pids, logs, data and the certificate (default: ${TMPDIR:-/tmp}/confab-cluster).
+# DIR/cluster.json describes the running cluster for programs (the cluster tests read it; its
+# `tls.ca` is the certificate to trust); DIR/logs/ has every log. A failed start stops whatever
+# it had started and deletes DIR. Clients must trust DIR/certs/fullchain.pem (curl --cacert,
+# NODE_EXTRA_CA_CERTS) or use CLUSTER_CERTS; a browser shows a warning for it.
 #
 # Environment:
 #   MONGODB_URL            use this MongoDB instead of starting FerretDB (scripts/ferretdb.sh)
-#   CONFAB_PORT            nginx's port (default: a free one)
+#   CLUSTER_TLS            on (default): HTTPS as in compose; off: nginx serves plain HTTP only
+#   CONFAB_HTTPS_PORT      nginx's HTTPS port (default: a free one)
+#   CONFAB_HTTP_PORT       nginx's plain-HTTP port, which redirects to HTTPS (default: a free one);
+#                          with CLUSTER_TLS=off, the only port
+#   CLUSTER_CERTS          a folder with fullchain.pem and privkey.pem to serve (one your
+#                          browser trusts, say) instead of a new self-signed pair in DIR/certs
 #   CLUSTER_SERVERS        how many server processes (default: 2)
 #   WEB_DIST               the built web app (default: apps/web/dist, built when missing)
 #   SESSION_SECRET         shared by every server (default: a random one)
@@ -46,16 +55,17 @@ free_port() {
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-http_status() { # url -> status code, 000 when nothing answers
+http_status() { # url -> status code, 000 when nothing answers; https trusts $CA_FILE
   if command -v curl >/dev/null 2>&1; then
-    curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" || true
+    curl -s -o /dev/null -w '%{http_code}' --max-time 2 ${CA_FILE:+--cacert "$CA_FILE"} "$1" || true
   else
-    node -e 'fetch(process.argv[1],{signal:AbortSignal.timeout(2000)}).then(r=>console.log(r.status),()=>console.log("000"))' "$1"
+    NODE_EXTRA_CA_CERTS="${CA_FILE:-}" node -e 'fetch(process.argv[1],{signal:AbortSignal.timeout(2000),redirect:"manual"}).then(r=>console.log(r.status),()=>console.log("000"))' "$1"
   fi
 }
 
 # For wait_until: its arguments are expanded once, so the request must happen inside a command.
 answers_200() { [[ "$(http_status "$1")" == 200 ]]; }
+answers_301() { [[ "$(http_status "$1")" == 301 ]]; }
 
 is_running() { # pid
   local state
@@ -275,39 +285,71 @@ start_servers() {
   done
 }
 
+# The certificate nginx serves: CLUSTER_CERTS, or a self-signed one made for this cluster.
+prepare_certs() {
+  if [[ "$TLS" != on ]]; then
+    CA_FILE=""
+    return 0
+  fi
+  if [[ -n "${CLUSTER_CERTS:-}" ]]; then
+    [[ -f "$CLUSTER_CERTS/fullchain.pem" && -f "$CLUSTER_CERTS/privkey.pem" ]] ||
+      die "CLUSTER_CERTS=$CLUSTER_CERTS holds no fullchain.pem and privkey.pem"
+    CERT_DIR="$(cd "$CLUSTER_CERTS" && pwd)"
+  else
+    CERT_DIR="$DIR/certs"
+    bash "$REPO/scripts/make-self-signed-cert.sh" "$CERT_DIR" 2>>"$DIR/logs/certs.log" ||
+      { tail_log "$DIR/logs/certs.log"; die "could not make a self-signed certificate (scripts/make-self-signed-cert.sh)"; }
+  fi
+  # The certificate is its own trust anchor for a self-signed pair; for a CA-issued one it is
+  # the chain, which clients that already trust the CA do not need.
+  CA_FILE="$CERT_DIR/fullchain.pem"
+}
+
 start_nginx() {
-  local nginx attempt port upstream="" p logf="$DIR/logs/nginx-error.log" rc
+  local nginx attempt port http_port upstream="" p logf="$DIR/logs/nginx-error.log" rc
   nginx="$(find_nginx)" || die "nginx not found (set NGINX=/path/to/nginx)"
   # The same stickiness and failure handling as deploy/nginx/upstream.compose.conf (see the
   # reasons there); only the addresses differ.
   upstream='hash $remote_addr consistent;'
   for p in "${SERVER_PORTS[@]}"; do upstream+=$'\n'"server 127.0.0.1:$p max_fails=0;"; done
   for attempt in 1 2 3; do
-    port="${CONFAB_PORT:-$(free_port)}"
+    http_port="${CONFAB_HTTP_PORT:-$(free_port)}"
     rm -f "$DIR/nginx/nginx.pid"
-    write_local_nginx "$DIR/nginx" "$DIR/logs" "127.0.0.1:$port" "$WEB_DIST" "$upstream"
+    if [[ "$TLS" == on ]]; then
+      port="${CONFAB_HTTPS_PORT:-$(free_port)}"
+      write_local_nginx "$DIR/nginx" "$DIR/logs" "127.0.0.1:$port" "$WEB_DIST" "$upstream" "$CERT_DIR" "127.0.0.1:$http_port"
+    else
+      port="$http_port"
+      write_local_nginx "$DIR/nginx" "$DIR/logs" "127.0.0.1:$port" "$WEB_DIST" "$upstream"
+    fi
     # -e: the error log from the first moment, before nginx has read its configuration.
     "$nginx" -t -q -e "$logf" -c "$DIR/nginx/nginx.conf" -p "$DIR/nginx/" 2>>"$logf" ||
       { tail_log "$logf"; die "nginx rejected $DIR/nginx/nginx.conf"; }
     : >"$logf"
     launch nginx "$logf" "$nginx" -e "$logf" -c "$DIR/nginx/nginx.conf" -p "$DIR/nginx/"
     rc=0
-    # nginx writes its pid file once its listening socket is bound.
+    # nginx writes its pid file once its listening sockets are bound.
     wait_until "nginx" "$TIMEOUT" "$LAUNCHED_PID" test -s "$DIR/nginx/nginx.pid" || rc=$?
     if ((rc == 0)); then
       NGINX_PORT="$port"
+      NGINX_HTTP_PORT="$http_port"
       break
     fi
-    if ((rc == 2)) && grep -qi 'address already in use' "$logf" && [[ -z "${CONFAB_PORT:-}" ]] && ((attempt < 3)); then
-      log "nginx: port $port was taken, retrying"
+    if ((rc == 2)) && grep -qi 'address already in use' "$logf" && [[ -z "${CONFAB_HTTPS_PORT:-}${CONFAB_HTTP_PORT:-}" ]] && ((attempt < 3)); then
+      log "nginx: port $port or $http_port was taken, retrying"
       continue
     fi
     tail_log "$logf"
-    die "nginx did not start${CONFAB_PORT:+ on CONFAB_PORT=$CONFAB_PORT}"
+    die "nginx did not start${CONFAB_HTTPS_PORT:+ on CONFAB_HTTPS_PORT=$CONFAB_HTTPS_PORT}${CONFAB_HTTP_PORT:+ on CONFAB_HTTP_PORT=$CONFAB_HTTP_PORT}"
   done
   [[ -n "${NGINX_PORT:-}" ]] || die "nginx found no free port"
-  wait_until "nginx → /readyz" "$TIMEOUT" "$(pid_of nginx)" \
-    answers_200 "http://127.0.0.1:$NGINX_PORT/readyz" ||
+  if [[ "$TLS" == on ]]; then
+    URL="https://127.0.0.1:$NGINX_PORT"
+    answers_301 "http://127.0.0.1:$NGINX_HTTP_PORT/" || die "nginx does not redirect plain HTTP (port $NGINX_HTTP_PORT) to HTTPS"
+  else
+    URL="http://127.0.0.1:$NGINX_PORT"
+  fi
+  wait_until "nginx → /readyz" "$TIMEOUT" "$(pid_of nginx)" answers_200 "$URL/readyz" ||
     { tail_log "$logf"; die "nginx does not reach the servers (GET /readyz through it)"; }
 }
 
@@ -319,9 +361,15 @@ write_state() {
       "${SERVER_NAMES[i]}" "$(pid_of "${SERVER_NAMES[i]}")" "${SERVER_PORTS[i]}" "${SERVER_PORTS[i]}" "$DIR/logs/${SERVER_NAMES[i]}.log")
   done
   if [[ "$MONGO_MANAGED" == true ]]; then mongo_pid="$(cat "$DIR/ferretdb/ferretdb.pid")"; fi
+  local tls=null
+  if [[ "$TLS" == on ]]; then
+    tls=$(printf '{ "ca": "%s", "cert": "%s", "key": "%s", "redirectUrl": "http://127.0.0.1:%s" }' \
+      "$CA_FILE" "$CERT_DIR/fullchain.pem" "$CERT_DIR/privkey.pem" "$NGINX_HTTP_PORT")
+  fi
   cat >"$DIR/cluster.json" <<JSON
 {
-  "url": "http://127.0.0.1:$NGINX_PORT",
+  "url": "$URL",
+  "tls": $tls,
   "dir": "$DIR",
   "nginx": { "pid": $(pid_of nginx), "port": $NGINX_PORT, "log": "$DIR/logs/nginx-error.log" },
   "servers": [$servers
@@ -334,8 +382,8 @@ JSON
   (
     umask 077
     {
-      printf 'URL=%q\nNGINX_PORT=%q\nREDIS_URL=%q\nMONGODB_URL=%q\nMONGO_MANAGED=%q\n' \
-        "http://127.0.0.1:$NGINX_PORT" "$NGINX_PORT" "$REDIS_URL" "$MONGODB_URL" "$MONGO_MANAGED"
+      printf 'URL=%q\nTLS=%q\nCA_FILE=%q\nNGINX_PORT=%q\nNGINX_HTTP_PORT=%q\nREDIS_URL=%q\nMONGODB_URL=%q\nMONGO_MANAGED=%q\n' \
+        "$URL" "$TLS" "$CA_FILE" "$NGINX_PORT" "$NGINX_HTTP_PORT" "$REDIS_URL" "$MONGODB_URL" "$MONGO_MANAGED"
       printf 'SESSION_SECRET=%q\nWEB_DIST=%q\n' "$SESSION_SECRET" "$WEB_DIST"
       printf 'SERVER_NAMES=(%s)\nSERVER_PORTS=(%s)\n' "${SERVER_NAMES[*]}" "${SERVER_PORTS[*]}"
     } >"$DIR/cluster.env"
@@ -361,9 +409,16 @@ cmd_start() {
   command -v node >/dev/null 2>&1 || die "node is needed"
   command -v "${REDIS_SERVER:-redis-server}" >/dev/null 2>&1 || die "redis-server not found (apt-get install redis-server, or set REDIS_SERVER)"
   find_nginx >/dev/null || die "nginx not found (apt-get install nginx-light, or set NGINX)"
-  if [[ -n "${CONFAB_PORT:-}" ]] && port_open "$CONFAB_PORT"; then
-    die "CONFAB_PORT=$CONFAB_PORT is in use by another program"
+  TLS="${CLUSTER_TLS:-on}"
+  [[ "$TLS" == on || "$TLS" == off ]] || die "CLUSTER_TLS must be on or off"
+  if [[ "$TLS" == on ]]; then
+    command -v openssl >/dev/null 2>&1 || [[ -n "${CLUSTER_CERTS:-}" ]] || die "openssl is needed for the self-signed certificate (or set CLUSTER_CERTS, or CLUSTER_TLS=off)"
   fi
+  for var in CONFAB_HTTPS_PORT CONFAB_HTTP_PORT; do
+    if [[ -n "${!var:-}" ]] && port_open "${!var}"; then
+      die "$var=${!var} is in use by another program"
+    fi
+  done
 
   mkdir -p "$DIR/pids" "$DIR/logs"
   DIR="$(cd "$DIR" && pwd)"
@@ -375,6 +430,7 @@ cmd_start() {
   log "starting in $DIR"
   SESSION_SECRET="${SESSION_SECRET:-$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')}"
   ensure_web_build
+  prepare_certs
   start_redis
   log "redis on $REDIS_URL"
   start_mongo
@@ -384,8 +440,11 @@ cmd_start() {
   start_nginx
   write_state
   START_OK=1
-  log "nginx on http://127.0.0.1:$NGINX_PORT (logs in $DIR/logs; stop with: $0 stop $DIR)"
-  printf 'http://127.0.0.1:%s\n' "$NGINX_PORT"
+  if [[ "$TLS" == on ]]; then
+    log "nginx on $URL, plain HTTP on port $NGINX_HTTP_PORT redirects to it; trust $CA_FILE (curl --cacert, NODE_EXTRA_CA_CERTS), or accept the browser's warning"
+  fi
+  log "nginx on $URL (logs in $DIR/logs; stop with: $0 stop $DIR)"
+  printf '%s\n' "$URL"
 }
 
 # ------------------------------------------------------------------------------------------
@@ -401,7 +460,11 @@ cmd_status() {
     printf '%-10s %-8s pid %-8s %s\n' "$1" "$state" "${2:--}" "$4"
   }
   printf '%-10s %s\n' url "$URL"
-  row nginx "$(pid_of nginx)" nginx "http://127.0.0.1:$NGINX_PORT"
+  if [[ "$TLS" == on ]]; then
+    row nginx "$(pid_of nginx)" nginx "$URL (http://127.0.0.1:$NGINX_HTTP_PORT redirects to it)"
+  else
+    row nginx "$(pid_of nginx)" nginx "$URL"
+  fi
   for ((i = 0; i < ${#SERVER_NAMES[@]}; i++)); do
     row "${SERVER_NAMES[i]}" "$(pid_of "${SERVER_NAMES[i]}")" node "http://127.0.0.1:${SERVER_PORTS[i]}"
   done

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs besides the npm packages, skipping whatever is present:
 #   pnpm 10 (npm registry), Chromium (Debian package; the browser tests drive it),
-#   Redis (Debian package; scale-out tests), nginx and docker-compose (Debian packages; the
-#   cluster test and the compose-file check), and FerretDB (built from the Go module proxy
-#   once per machine; the MongoDB store tests run against it unless MONGODB_URL is set).
+#   Redis (Debian package; scale-out tests), nginx, openssl, docker-compose and python3-yaml
+#   (Debian packages; the cluster and TLS tests, self-signed certificates, the compose-file
+#   check), and FerretDB (built from the Go module proxy once per machine; the MongoDB store
+#   tests run against it unless MONGODB_URL is set).
 # Debian/Ubuntu; needs root or sudo for apt-get. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,10 @@ missing=()
 [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+# The deployment test reads `docker-compose config` with the YAML library docker-compose uses.
+python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
 if ((${#missing[@]})); then
   log "installing ${missing[*]} with apt-get"
   export DEBIAN_FRONTEND=noninteractive
