@@ -196,6 +196,9 @@ export async function createWorld(
   const start = () =>
     harness.start({ stores, redisUrl: redis.url, now: () => new Date(Date.now() + clock.offsetMs), config: { sessionSecret: SECRET, ...options.config } });
   const [a, b] = [await start(), await start()];
+  // The server's first account becomes its admin: an operator takes it, so that Mallory, Alice
+  // and Bob are all members (admins may remove any message, which a member must not).
+  await a.seedUser('operator');
   const [mallory, alice, bob] = await Promise.all(['Mallory', 'Alice', 'Bob'].map((displayName) => registerUser(a.url, { displayName })));
   const [malloryLobby, aliceLobby, bobLobby, malloryDm, aliceDm, bobDm] = await Promise.all([
     connect(a.url, '/lobby', mallory!),
