@@ -26,6 +26,8 @@ describe('who may report and who may remove', () => {
     expect(canReport(mine!)).toBe(false);
     expect(canReport(recalled!)).toBe(false);
     expect(canReport(pending!)).toBe(false);
+    // A public channel only previewed: the server takes no report from a non-member.
+    expect(canReport(theirs!, { isMember: false })).toBe(false);
   });
 
   it('an admin removes anywhere; a channel\'s owner only in that channel; a member nowhere', () => {
@@ -59,6 +61,8 @@ describe('reporting and removing from a message list', () => {
     vi.useFakeTimers();
     setActivePinia(createPinia());
     useSessionStore().user = ALICE_USER;
+    // Alice is a member of #design (the room list has it).
+    useRoomsStore().upsert(roomSummary({ room: { id: DESIGN_ROOM } }));
     report = vi.fn<RoomTransport['report']>(async () => ({ ok: true, data: null }));
     remove = vi.fn<RoomTransport['remove']>();
   });
@@ -100,6 +104,14 @@ describe('reporting and removing from a message list', () => {
     moderation.openReport(entry());
     expect(await moderation.report('')).toBe(true);
     expect(moderation.isReported(entry())).toBe(true);
+  });
+
+  it('a public channel only previewed (not in the room list) offers no report', async () => {
+    useRoomsStore().remove(DESIGN_ROOM);
+    const { moderation, entry } = await mount();
+    expect(moderation.canReport(entry())).toBe(false);
+    moderation.openReport(entry());
+    expect(moderation.target).toBeNull();
   });
 
   it('a refused report stays in its dialog with the reason why, and nothing is noted', async () => {

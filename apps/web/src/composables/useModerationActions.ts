@@ -13,8 +13,10 @@ export const REPORTED_NOTE_MS = 8_000;
 export interface ModerationRole {
   /** The reader's server-wide role (absent: a member). */
   userRole: UserRole | undefined;
-  /** The room's kind and the reader's role in it, when the reader is a member; null otherwise. */
+  /** The room's kind and the reader's role in it, when the room list has it; null otherwise. */
   room: { kind: RoomKind; myRole: MemberRole } | null;
+  /** False for a public channel the reader only previews (not a member): the server takes no report from there. */
+  isMember?: boolean;
 }
 
 /**
@@ -33,8 +35,8 @@ function isLive(entry: TimelineMessage): boolean {
 }
 
 /** Any member may report someone else's message; never their own. */
-export function canReport(entry: TimelineMessage): boolean {
-  return isLive(entry) && !entry.isOwn;
+export function canReport(entry: TimelineMessage, role: Pick<ModerationRole, 'isMember'> = {}): boolean {
+  return isLive(entry) && !entry.isOwn && role.isMember !== false;
 }
 
 /** A moderator may remove any message that still shows, their own included, at any time. */
@@ -51,8 +53,11 @@ export function useModerationActions(room: () => RoomMessages) {
   const session = useSessionStore();
   const rooms = useRoomsStore();
   const role = computed((): ModerationRole => {
-    const summary = rooms.byId[room().roomId ?? ''];
-    return { userRole: session.user?.role, room: summary ? { kind: summary.room.kind, myRole: summary.room.myRole } : null };
+    const roomId = room().roomId ?? '';
+    const summary = rooms.byId[roomId];
+    // Channels the reader is in are in the room list; the lobby, DMs and groups they are in by being shown them.
+    const isMember = !!summary || !roomId.startsWith('c:');
+    return { userRole: session.user?.role, room: summary ? { kind: summary.room.kind, myRole: summary.room.myRole } : null, isMember };
   });
 
   /** The message whose dialog is open, and which dialog. */
@@ -72,7 +77,7 @@ export function useModerationActions(room: () => RoomMessages) {
   );
 
   function open(entry: TimelineMessage, kind: 'report' | 'remove'): void {
-    const isAllowed = kind === 'report' ? canReport(entry) : canRemove(entry, role.value);
+    const isAllowed = kind === 'report' ? canReport(entry, role.value) : canRemove(entry, role.value);
     if (!isAllowed || isBusy.value) return;
     failure.value = null;
     target.value = { entry, kind };
@@ -120,7 +125,7 @@ export function useModerationActions(room: () => RoomMessages) {
     target,
     isBusy,
     failureText: computed(() => failure.value?.() ?? null),
-    canReport,
+    canReport: (entry: TimelineMessage) => canReport(entry, role.value),
     canRemove: (entry: TimelineMessage) => canRemove(entry, role.value),
     isReported: (entry: TimelineMessage) => !!entry.id && reported.value.has(entry.id),
     openReport: (entry: TimelineMessage) => open(entry, 'report'),
