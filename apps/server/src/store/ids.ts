@@ -11,3 +11,10 @@ export function newObjectIdHex(): string {
   const time = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
   return time + processPart + counter.toString(16).padStart(6, '0');
 }
+
+const HEX_DIGITS = '0123456789abcdef';
+
+/** Whether `value` is `length` lowercase hex digits (an id `newObjectIdHex` made, a SHA-256): string operations, no pattern. */
+export function isLowerHex(value: unknown, length = 24): value is string {
+  return typeof value === 'string' && value.length === length && [...value].every((c) => HEX_DIGITS.includes(c));
+}

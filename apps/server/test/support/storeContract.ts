@@ -1,6 +1,7 @@
 import { LIMITS, dmRoomId } from '@confab/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { NewMessage, StoredMessage, Stores } from '../../src/store/ports.js';
+import { describeModerationContract } from './moderationContract.js';
 import { describeRichMessagesContract } from './richMessagesContract.js';
 
 /**
@@ -580,6 +581,7 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
     });
 
     describeRichMessagesContract(() => stores);
+    describeModerationContract(() => stores);
 
     it('reports itself ready', async () => {
       expect(await stores.isReady()).toBe(true);

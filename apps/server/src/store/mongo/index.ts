@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import type { Logger } from '../../logger.js';
 import type { Stores } from '../ports.js';
+import { auditModel } from './auditModel.js';
 import { createAvailabilityGuard } from './availability.js';
 import { connectWithRetry } from './connect.js';
 import { activityModel, conversationModel } from './conversationModel.js';
@@ -9,26 +10,35 @@ import { fileModel } from './fileModel.js';
 import { GridFsBlobs } from './gridFsBlobs.js';
 import { GridFsFileStore } from './gridFsFileStore.js';
 import { ensureIndexes } from './indexes.js';
+import { invitationModel, invitationUseModel } from './invitationModel.js';
 import { watchForLostWrites } from './lostWrites.js';
 import { membershipModel } from './membershipModel.js';
 import { messageModel } from './messageModel.js';
 import { backfillDisplayNameKeys } from './migrations.js';
+import { MongoAuditStore } from './mongoAuditStore.js';
 import { MongoConversationStore } from './mongoConversationStore.js';
+import { MongoInvitationStore } from './mongoInvitationStore.js';
 import { MongoMessageStore } from './mongoMessageStore.js';
 import { MongoNotifySettingStore } from './mongoNotifySettingStore.js';
 import { MongoReactionStore } from './mongoReactionStore.js';
+import { MongoReportStore } from './mongoReportStore.js';
 import { MongoRoomStore } from './mongoRoomStore.js';
 import { MongoSessionStore } from './mongoSessionStore.js';
+import { MongoSettingsStore } from './mongoSettingsStore.js';
 import { MongoUserStore } from './mongoUserStore.js';
 import { notifySettingModel } from './notifySettingModel.js';
 import { pendingRecallModel } from './pendingRecallModel.js';
 import { PendingRecalls } from './pendingRecalls.js';
 import { reactionModel } from './reactionModel.js';
 import { deliveryMarkModel, readMarkModel } from './readMarkModel.js';
+import { reportModel } from './reportModel.js';
 import { roomModel } from './roomModel.js';
 import { sessionModel } from './sessionModel.js';
+import { serverClaimModel, settingModel } from './settingModel.js';
 import { StreamCache } from './streamCache.js';
 import { userModel } from './userModel.js';
+import { writeLockModel } from './writeLockModel.js';
+import { WriteLocks } from './writeLocks.js';
 
 export interface MongoStoresOptions {
   logger: Logger;
@@ -69,6 +79,13 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
         files: fileModel(c),
         fileClaims: fileClaimModel(c),
         notifySettings: notifySettingModel(c),
+        settings: settingModel(c),
+        serverClaims: serverClaimModel(c),
+        invitations: invitationModel(c),
+        invitationUses: invitationUseModel(c),
+        reports: reportModel(c),
+        audit: auditModel(c),
+        writeLocks: writeLockModel(c),
       };
       await ensureIndexes(models, options.logger);
       await GridFsBlobs.ensureIndexes(c);
@@ -89,7 +106,7 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
 
   return {
     kind: 'mongodb',
-    users: new MongoUserStore(models.users, guarded),
+    users: new MongoUserStore(models.users, guarded, new WriteLocks(models.writeLocks)),
     messages: new MongoMessageStore({
       messages: models.messages,
       guarded,
@@ -102,11 +119,10 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
     rooms: new MongoRoomStore(models, guarded),
     notifySettings: new MongoNotifySettingStore(models.notifySettings, guarded),
     files: new GridFsFileStore(models, new GridFsBlobs(connection), guarded),
-    // TEMPORARY (#19): the MongoDB admin stores follow in the next commits.
-    settings: notBuiltYet(),
-    invitations: notBuiltYet(),
-    reports: notBuiltYet(),
-    audit: notBuiltYet(),
+    settings: new MongoSettingsStore(models, guarded),
+    invitations: new MongoInvitationStore(models, guarded),
+    reports: new MongoReportStore(models.reports, guarded),
+    audit: new MongoAuditStore(models.audit, guarded),
     async isReady() {
       if (connection.readyState !== mongoose.ConnectionStates.connected) return false;
       try {
@@ -121,8 +137,4 @@ export async function createMongoStores(url: string, options: MongoStoresOptions
       await connection.close();
     },
   };
-}
-
-function notBuiltYet<T>(): T {
-  return new Proxy({}, { get: () => () => Promise.reject(new Error('not built yet')) }) as T;
 }

@@ -1,17 +1,22 @@
 import type { Logger } from '../../logger.js';
+import type { AuditModel } from './auditModel.js';
 import type { ActivityModel, ConversationModel } from './conversationModel.js';
 import { isNotImplementedError } from './driverErrors.js';
 import type { FileClaimModel } from './fileClaimModel.js';
 import type { FileModel } from './fileModel.js';
+import type { InvitationModel, InvitationUseModel } from './invitationModel.js';
 import type { MembershipModel } from './membershipModel.js';
 import type { MessageModel } from './messageModel.js';
 import type { NotifySettingModel } from './notifySettingModel.js';
 import type { PendingRecallModel } from './pendingRecallModel.js';
 import type { ReactionModel } from './reactionModel.js';
 import type { ReadMarkModel } from './readMarkModel.js';
+import type { ReportModel } from './reportModel.js';
 import type { RoomModel } from './roomModel.js';
 import type { SessionModel } from './sessionModel.js';
+import type { ServerClaimModel, SettingModel } from './settingModel.js';
 import type { UserModel } from './userModel.js';
+import type { WriteLockModel } from './writeLockModel.js';
 
 /**
  * Builds the indexes the stores rely on for correctness (uniqueness), once at start-up rather than
@@ -33,6 +38,13 @@ export async function ensureIndexes(
     files: FileModel;
     fileClaims: FileClaimModel;
     notifySettings: NotifySettingModel;
+    settings: SettingModel;
+    serverClaims: ServerClaimModel;
+    invitations: InvitationModel;
+    invitationUses: InvitationUseModel;
+    reports: ReportModel;
+    audit: AuditModel;
+    writeLocks: WriteLockModel;
   },
   logger: Logger,
 ): Promise<void> {
@@ -49,8 +61,15 @@ export async function ensureIndexes(
   await models.sessions.createIndexes();
   await models.files.createIndexes();
   await models.notifySettings.createIndexes();
+  await models.invitations.createIndexes();
+  await models.invitationUses.createIndexes();
+  await models.reports.createIndexes();
   // Only the _id index, but creating the collection now means a first claim never races its creation.
   await models.fileClaims.createCollection();
+  await models.serverClaims.createCollection();
+  await models.settings.createCollection();
+  await models.audit.createCollection();
+  await models.writeLocks.createCollection();
   try {
     await models.sessions.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' });
   } catch (err) {

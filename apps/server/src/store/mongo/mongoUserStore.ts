@@ -5,22 +5,19 @@ import type { NewUser, UserRecord, UserStore } from '../ports.js';
 import type { AvailabilityGuard } from './availability.js';
 import { isDuplicateKeyError } from './driverErrors.js';
 import { displayNameKey, toUserRecord, usernameKey, type UserDoc, type UserModel } from './userModel.js';
+import type { WriteLocks } from './writeLocks.js';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
-
-// How many times a change of a user is written before the store gives up checking it stuck: each
-// time means another change of the same user overwrote it (see #write).
-const MAX_WRITES = 3;
-
-const sameTime = (a: Date | null | undefined, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 export class MongoUserStore implements UserStore {
   readonly #users: UserModel;
   readonly #guarded: AvailabilityGuard;
+  readonly #locks: WriteLocks;
 
-  constructor(users: UserModel, guarded: AvailabilityGuard) {
+  constructor(users: UserModel, guarded: AvailabilityGuard, locks: WriteLocks) {
     this.#users = users;
     this.#guarded = guarded;
+    this.#locks = locks;
   }
 
   create(user: NewUser): Promise<UserRecord | 'username_taken'> {
@@ -58,14 +55,13 @@ export class MongoUserStore implements UserStore {
 
   setPasswordHash(id: string, passwordHash: string): Promise<boolean> {
     return this.#guarded(async () => {
-      const hash = String(passwordHash);
-      return (await this.#write(id, { $set: { passwordHash: hash } }, (doc) => doc.passwordHash === hash)) !== null;
+      return (await this.#write(id, { $set: { passwordHash: String(passwordHash) } })) !== null;
     });
   }
 
   setRole(id: string, role: UserRole): Promise<UserRecord | null> {
     return this.#guarded(async () => {
-      const doc = await this.#write(id, { $set: { role } }, (d) => d.role === role);
+      const doc = await this.#write(id, { $set: { role } });
       return doc && toUserRecord(doc);
     });
   }
@@ -73,28 +69,22 @@ export class MongoUserStore implements UserStore {
   setDeactivated(id: string, change: { deactivatedAt: Date | null; bannedAt?: Date }): Promise<UserRecord | null> {
     return this.#guarded(async () => {
       const { deactivatedAt, bannedAt } = change;
-      const set = { deactivatedAt, ...(bannedAt ? { bannedAt } : {}) };
-      const doc = await this.#write(id, { $set: set }, (d) => sameTime(d.deactivatedAt, deactivatedAt) && (!bannedAt || sameTime(d.bannedAt, bannedAt)));
+      const doc = await this.#write(id, { $set: { deactivatedAt, ...(bannedAt ? { bannedAt } : {}) } });
       return doc && toUserRecord(doc);
     });
   }
 
   /**
-   * Changes fields of one user and reads the user back, writing again while the change did not
-   * stick. FerretDB 1.x applies an update by reading the document and writing all of it back,
-   * unisolated, so two changes of different fields of one user (an admin's deactivation, the
-   * user's new password) can write back each other's old value; a change that sees its own field
-   * undone writes it again (`$set` of its fields only, onto what is stored now). MongoDB isolates
-   * each update, and the first read agrees. Null when there is no such user.
+   * Changes fields of one user under the user's write lock, and reads the user back; null when
+   * there is no such user. Different writers change different fields of a user (the user their
+   * password, admins the role and deactivation), which FerretDB 1.x does not isolate: see WriteLocks.
    */
-  async #write(id: string, update: UpdateQuery<UserDoc>, isStored: (doc: UserDoc) => boolean): Promise<UserDoc | null> {
+  async #write(id: string, update: UpdateQuery<UserDoc>): Promise<UserDoc | null> {
     if (typeof id !== 'string' || !OBJECT_ID.test(id)) return null;
-    for (let attempt = 1; ; attempt += 1) {
+    return this.#locks.with(`user:${id}`, async () => {
       const { matchedCount } = await this.#users.updateOne({ _id: id }, update, { runValidators: true });
-      if (matchedCount === 0) return null;
-      const doc = await this.#users.findById(id).lean<UserDoc>();
-      if (!doc || isStored(doc) || attempt >= MAX_WRITES) return doc;
-    }
+      return matchedCount === 0 ? null : this.#users.findById(id).lean<UserDoc>();
+    });
   }
 
   countActiveAdmins(): Promise<number> {
