@@ -311,3 +311,27 @@ describe('a ban removes everything the user wrote', () => {
   });
 });
 
+describe("a deactivated author's messages", () => {
+  it('are marked in history, sync, reply quotes and new entries while the account is deactivated, and unmarked once reactivated', async () => {
+    const { server, tab, person } = await world(['Ada', 'Bob', 'Mallory']);
+    const [bob, mallory] = [tab('Bob'), tab('Mallory')];
+    const said = await lobbySend(mallory, 'I was here');
+    const reply = await ok(request<MessageDto>(bob.lobby, 'message:send', { clientId: 'reply', body: 'so was I', replyTo: said.id }));
+    const admin = await connectAdmin(server.url, person('Ada'));
+    opened.push(admin);
+    const authorOf = async (id: string) => (await history(bob)).find((m) => m.id === id);
+
+    await ok(adminRequest(admin, 'admin:user:deactivate', { userId: mallory.user.id }));
+
+    expect((await authorOf(said.id))?.author).toEqual({ id: mallory.user.id, name: 'Mallory', deactivated: true });
+    expect((await authorOf(reply.id))?.replyTo?.author).toEqual({ id: mallory.user.id, name: 'Mallory', deactivated: true });
+    expect((await authorOf(reply.id))?.author).toEqual({ id: bob.user.id, name: 'Bob' });
+    const sync = await ok(dmRequest<MessagePage>(bob.dm, 'dm:sync', { roomId: LOBBY_ROOM_ID, afterSeq: 0 }));
+    expect(sync.messages.find((m) => m.id === said.id)?.author.deactivated).toBe(true);
+    const removal = await ok(removeMessage(tab('Ada'), said.id));
+    expect(removal.author).toEqual({ id: mallory.user.id, name: 'Mallory', deactivated: true });
+
+    await ok(adminRequest(admin, 'admin:user:reactivate', { userId: mallory.user.id }));
+    expect((await authorOf(said.id))?.author).toEqual({ id: mallory.user.id, name: 'Mallory' });
+  });
+});
