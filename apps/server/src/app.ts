@@ -43,13 +43,8 @@ import { createFileService, type FileService } from './files/fileService.js';
 import { limitBodyTimeExceptUploads, uploadRequestTimeoutMs } from './files/uploadDeadline.js';
 import { registerAdmin, type AdminNamespace } from './realtime/namespaces/admin.js';
 import { startAdminSync } from './scaleout/adminSync.js';
-import { createAuditLog } from './services/admin/auditLog.js';
-import { createDeactivatedUsers } from './services/admin/deactivatedUsers.js';
-import { createInvitations } from './services/admin/invitations.js';
-import { createLiveSettings } from './services/admin/liveSettings.js';
+import { startAdministration } from './services/admin/index.js';
 import { createModeration } from './services/admin/moderation.js';
-import { createRegistrationPolicy } from './services/admin/registration.js';
-import { createRoles } from './services/admin/roles.js';
 import { createSettingsAdmin } from './services/admin/settingsAdmin.js';
 import { createUserAdmin } from './services/admin/userAdmin.js';
 
@@ -93,16 +88,8 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   const metrics = config.metricsPort === undefined ? undefined : createMetrics();
   deps = metrics ? { ...deps, stores: instrumentStores(deps.stores, metrics.storeCall) } : deps;
   const tokens = createSessionTokens({ secret: config.sessionSecret, ttlMs: config.sessionTtlMs, now });
-  // What admins set, read at start and kept current on every instance (scaleout/adminSync.ts).
-  const live = createLiveSettings({ settings: deps.stores.settings, defaults: config, logger: deps.logger });
-  await live.fresh();
-  const audit = createAuditLog({ audit: deps.stores.audit, now });
-  const deactivatedUsers = createDeactivatedUsers({ users: deps.stores.users });
-  await deactivatedUsers.refresh();
-  const roles = createRoles({ users: deps.stores.users, settings: deps.stores.settings, adminUsernames: config.adminUsernames, logger: deps.logger });
-  await roles.atStartUp();
-  const invitations = createInvitations({ invitations: deps.stores.invitations, audit, now });
-  const registration = createRegistrationPolicy({ users: deps.stores.users, live, invitations, roles, now });
+  // What admins set and decide, read at start and kept current on every instance (scaleout/adminSync.ts).
+  const { live, audit, deactivatedUsers, roles, invitations, registration } = await startAdministration({ stores: deps.stores, config, now, logger: deps.logger });
   const accounts = createAccountService({ users: deps.stores.users, sessions: deps.stores.sessions, tokens, now, registration, logger: deps.logger });
   const messages = createMessageService({
     messages: deps.stores.messages,
