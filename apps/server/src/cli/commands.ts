@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
-import { createAdmin } from './commands/createAdmin.js';
-import { deactivate, reactivate } from './commands/deactivation.js';
-import { resetPassword } from './commands/resetPassword.js';
-import { status } from './commands/status.js';
-import { openContext, readConfig, type CliContext } from './context.js';
+import type { CliContext } from './context.js';
 import { EXIT } from './errors.js';
 import type { Output } from './output.js';
+
+// Commands load what they use (the stores, the database driver, Redis) only when they run, so
+// that `help` and a mistyped command answer at once.
+const context = () => import('./context.js');
 
 export interface CliIo {
   out: Output;
@@ -39,6 +39,7 @@ const passwordStdin: OptionSpec = { type: 'boolean', description: 'read the pass
 
 /** Opens the stores (for writing), runs `work`, and closes them, which writes the embedded store's file. */
 async function changing(io: CliIo, work: (ctx: CliContext) => Promise<void>): Promise<number> {
+  const { openContext, readConfig } = await context();
   const ctx = await openContext(readConfig(io.env), { out: io.out, stdin: io.stdin }, { willChange: true });
   try {
     await work(ctx);
@@ -50,6 +51,12 @@ async function changing(io: CliIo, work: (ctx: CliContext) => Promise<void>): Pr
 
 const username = (parsed: Parsed) => parsed.args[0]!;
 
+/** Read (and checked) before the database is opened: a refused password changes nothing and costs no connection. */
+async function passwordFor(parsed: Parsed, io: CliIo) {
+  const { newPassword } = await import('./passwordInput.js');
+  return newPassword({ fromStdin: parsed.values['password-stdin'] === true, stdin: io.stdin });
+}
+
 /** Every command, in the order `help` lists them (`help` itself is added by the runner). */
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -57,41 +64,46 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: ['username'],
     options: { 'display-name': { type: 'string', valueName: 'NAME', description: 'the display name of a new account (default: the username)' }, 'password-stdin': passwordStdin },
     summary: 'Create an admin account (a generated password is printed once), or make an existing user an admin.',
-    run: (parsed, io) =>
-      changing(io, (ctx) =>
-        createAdmin(ctx, {
-          username: username(parsed),
-          displayName: parsed.values['display-name'] as string | undefined,
-          passwordFromStdin: parsed.values['password-stdin'] === true,
-        }),
-      ),
+    async run(parsed, io) {
+      const { checkCreateAdmin, createAdmin } = await import('./commands/createAdmin.js');
+      const names = checkCreateAdmin({ username: username(parsed), displayName: parsed.values['display-name'] as string | undefined });
+      const password = await passwordFor(parsed, io);
+      return changing(io, (ctx) => createAdmin(ctx, { ...names, password }));
+    },
   },
   {
     name: 'reset-password',
     args: ['username'],
     options: { 'password-stdin': passwordStdin },
     summary: 'Set a new password (a generated one is printed once) and end every session of the user.',
-    run: (parsed, io) => changing(io, (ctx) => resetPassword(ctx, { username: username(parsed), passwordFromStdin: parsed.values['password-stdin'] === true })),
+    async run(parsed, io) {
+      const { resetPassword } = await import('./commands/resetPassword.js');
+      const password = await passwordFor(parsed, io);
+      return changing(io, (ctx) => resetPassword(ctx, { username: username(parsed), password }));
+    },
   },
   {
     name: 'deactivate',
     args: ['username'],
     options: {},
     summary: 'Deactivate a user: they cannot sign in and every session ends; their messages stay. Never the last admin.',
-    run: (parsed, io) => changing(io, (ctx) => deactivate(ctx, { username: username(parsed) })),
+    run: (parsed, io) => changing(io, async (ctx) => (await import('./commands/deactivation.js')).deactivate(ctx, { username: username(parsed) })),
   },
   {
     name: 'reactivate',
     args: ['username'],
     options: {},
     summary: 'Let a deactivated user sign in again.',
-    run: (parsed, io) => changing(io, (ctx) => reactivate(ctx, { username: username(parsed) })),
+    run: (parsed, io) => changing(io, async (ctx) => (await import('./commands/deactivation.js')).reactivate(ctx, { username: username(parsed) })),
   },
   {
     name: 'status',
     args: [],
     options: {},
     summary: 'Show the database and whether it answers, users, rooms, messages, the settings in force and Redis. Exit 1 if the database or Redis does not answer.',
-    run: (_parsed, io) => status(readConfig(io.env), io.out),
+    run: async (_parsed, io) => {
+      const [{ readConfig }, { status }] = await Promise.all([context(), import('./commands/status.js')]);
+      return status(readConfig(io.env), io.out);
+    },
   },
 ];

@@ -18,7 +18,7 @@ export interface InstanceNotifier {
    * within `SESSION_RECHECK_SECONDS`).
    */
   endUserSockets(userId: string): Promise<void>;
-  /** Tells every instance that these users' role or deactivation changed (`users:changed`). */
+  /** Tells every instance that these users' role or deactivation changed (`users:changed`), so they read them again. */
   usersChanged(userIds: string[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -59,7 +59,8 @@ export function createInstanceNotifier(redisUrl: string, logger: Logger): Instan
     },
     async usersChanged(userIds) {
       const { client, io } = await connection();
-      io.serverSideEmit('users:changed', userIds);
+      // The instances listen on the lobby namespace's adapter (scaleout/adminSync.ts: `carrier`).
+      io.of(NAMESPACES.lobby).serverSideEmit('users:changed', userIds);
       await flushed(client);
     },
     async close() {

@@ -1,20 +1,7 @@
 import type { AdminSettingsDto } from '@confab/shared';
 import type { Config } from '../config.js';
+import { effectiveSettings } from '../services/admin/liveSettings.js';
 import type { StoredSettings } from '../store/ports.js';
-
-/** The settings as the configuration gives them, before an admin saves any. */
-export function configuredSettings(config: Readonly<Config>): AdminSettingsDto {
-  return {
-    serverName: config.serverName,
-    registration: config.registration,
-    membersCanInvite: false,
-    recallWindowMs: config.recallWindowMs,
-    editWindowMs: config.editWindowMs,
-    uploadMaxBytes: config.uploadMaxBytes,
-    uploadQuotaBytes: config.uploadQuotaBytes,
-    rateLimitPreset: 'standard',
-  };
-}
 
 /** Where each setting's starting value comes from. */
 const SOURCES: Record<keyof AdminSettingsDto, string> = {
@@ -60,7 +47,7 @@ function shown(key: keyof AdminSettingsDto, value: AdminSettingsDto[keyof AdminS
  * where it comes from, e.g. `registration: closed (saved by an admin; REGISTRATION gives open)`.
  */
 export function describeSettings(config: Readonly<Config>, stored: StoredSettings): [label: string, text: string][] {
-  const configured = configuredSettings(config);
+  const configured = effectiveSettings(config, {});
   return (Object.keys(SOURCES) as (keyof AdminSettingsDto)[]).map((key) => {
     const saved = stored[key];
     if (saved === undefined) return [key, `${shown(key, configured[key])} (${SOURCES[key]})`];

@@ -1,16 +1,18 @@
 import { displayNameSchema, usernameSchema } from '@confab/shared';
 import type { z } from 'zod';
 import { hashPassword } from '../../auth/passwords.js';
+import { userTarget } from '../../services/admin/adminDtos.js';
 import { OPERATOR } from '../../services/admin/auditLog.js';
 import type { CliContext } from '../context.js';
 import { failure, invalidArgument } from '../errors.js';
-import { newPassword } from '../passwordInput.js';
-import { announceUserChange, describeUser, userTarget } from '../users.js';
+import type { NewPassword } from '../passwordInput.js';
+import { describeUser, operatorUserAdmin } from '../users.js';
 
 export interface CreateAdminInput {
   username: string;
   displayName: string | undefined;
-  passwordFromStdin: boolean;
+  /** Used only for a new account. */
+  password: NewPassword;
 }
 
 function checked<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
@@ -19,31 +21,34 @@ function checked<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   return parsed.data;
 }
 
+/** The arguments as registration checks them (before anything is opened): a refusal is a usage error. */
+export function checkCreateAdmin(input: { username: string; displayName: string | undefined }): { username: string; displayName: string | undefined } {
+  return {
+    username: checked(usernameSchema, input.username),
+    displayName: input.displayName === undefined ? undefined : checked(displayNameSchema, input.displayName),
+  };
+}
+
 /**
  * Creates an admin account, or promotes an existing user to admin (their password unchanged).
  * The first account of a fresh server is its first admin, so an account made here on a fresh
  * server takes that place: no later registration becomes admin by being first.
  */
 export async function createAdmin(ctx: CliContext, input: CreateAdminInput): Promise<void> {
-  const username = checked(usernameSchema, input.username);
-  const displayName = input.displayName === undefined ? undefined : checked(displayNameSchema, input.displayName);
+  const { username, displayName, password } = input;
   const existing = await ctx.stores.users.findByUsername(username);
   if (existing) {
-    if (input.passwordFromStdin || displayName !== undefined) ctx.out.error(`${existing.username} exists: their password and display name are left as they are (reset-password sets a password).`);
+    if (!password.isGenerated || displayName !== undefined) ctx.out.error(`${existing.username} exists: their password and display name are left as they are (reset-password sets a password).`);
     if (existing.role === 'admin') {
       ctx.out.line(`${describeUser(existing)} is already an admin.`);
     } else {
-      const promoted = await ctx.stores.users.setRole(existing.id, 'admin');
-      if (!promoted) throw failure(`${existing.username} was removed meanwhile.`);
-      await ctx.audit.record(OPERATOR, 'user.role', userTarget(promoted), { role: 'admin' });
-      await announceUserChange(ctx, promoted);
-      ctx.out.line(`${describeUser(promoted)} is now an admin.`);
+      await operatorUserAdmin(ctx).promote(existing);
+      ctx.out.line(`${describeUser(existing)} is now an admin.`);
     }
     if (existing.deactivatedAt) ctx.out.line(`${existing.username} is deactivated and cannot sign in until reactivated (pnpm confab reactivate ${existing.username}).`);
     return;
   }
 
-  const password = await newPassword({ fromStdin: input.passwordFromStdin, stdin: ctx.stdin });
   const created = await ctx.stores.users.create({
     username,
     displayName: displayName ?? username,

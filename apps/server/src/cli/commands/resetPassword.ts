@@ -1,17 +1,18 @@
 import { hashPassword } from '../../auth/passwords.js';
+import { userTarget } from '../../services/admin/adminDtos.js';
 import { OPERATOR } from '../../services/admin/auditLog.js';
 import type { CliContext } from '../context.js';
 import { failure } from '../errors.js';
-import { newPassword } from '../passwordInput.js';
-import { endEverySession, findUser, userTarget } from '../users.js';
+import type { NewPassword } from '../passwordInput.js';
+import { endEverySession, findUser } from '../users.js';
 
 /**
  * Sets a new password (read from stdin, or generated and shown once) and ends every session of
  * the user: the new password hash alone already refuses sessions issued against the old one.
  */
-export async function resetPassword(ctx: CliContext, input: { username: string; passwordFromStdin: boolean }): Promise<void> {
+export async function resetPassword(ctx: CliContext, input: { username: string; password: NewPassword }): Promise<void> {
   const user = await findUser(ctx, input.username);
-  const password = await newPassword({ fromStdin: input.passwordFromStdin, stdin: ctx.stdin });
+  const { password } = input;
   if (!(await ctx.stores.users.setPasswordHash(user.id, await hashPassword(password.password)))) {
     throw failure(`${user.username} was removed meanwhile.`);
   }
