@@ -57,6 +57,11 @@ export interface RecallResult {
   isNew: boolean;
 }
 
+export interface RemovalResult extends RecallResult {
+  /** Whether this call erased the message (it may find the entry stored by a removal that failed before its erase). */
+  isErasedNow: boolean;
+}
+
 /**
  * The last check before an operation writes (the caller's rate limit): a refusal, or null to go
  * on. It runs after every other check, so a refused operation spends nothing.
@@ -338,37 +343,36 @@ export function createMessageService(deps: {
 
   /**
    * A moderator's removal of `target` (a message, not an entry of another kind; who may is the
-   * caller's to decide): a recall by someone else, at any time. Its files are deleted, it is
-   * erased as removed by a moderator, and the removal entry is recorded under the same clientId a
-   * recall by its author would take, and the same author: the store's `(author, clientId)` key
-   * then keeps one entry per message whoever recalls or removes it, racing or repeating, and
-   * members are not told which moderator it was. Already erased: its entry is answered as it is
-   * (`isNew` false), or, when an earlier recall or removal failed before storing it, stored now.
+   * caller's to decide): a recall by someone else, at any time. The removal entry is recorded
+   * under the clientId and the author a recall by the message's author takes, so the store's
+   * `(author, clientId)` key keeps one entry per message whoever recalls or removes it, racing
+   * or repeating (and members are not told which moderator it was); then its files are deleted
+   * and it is erased as removed by a moderator.
+   *
+   * The entry comes first, unlike a recall's: a removal that fails between the two leaves the
+   * message not erased, which a retry finds and finishes (a ban's retry walks the author's
+   * messages that are not erased, MessageStore.authoredBy), whereas one erased without its entry
+   * would be out of a ban's reach. Clients are told only once both are stored.
    */
-  async function remove(target: StoredMessage): Promise<RecallResult> {
-    const clientId = `recall:${target.id}`;
-    let erasedAt = target.recalledAt ? new Date(target.recalledAt) : null;
-    if (erasedAt) {
-      const existing = await deps.messages.findByClientId(target.author.id, clientId);
-      if (existing) return { entry: await views.one(existing, { known: [target] }), isNew: false };
-    } else {
-      // Files first, as a recall does: a removal that fails halfway is retried and must find them.
-      await attachments.remove(target.attachments ?? []);
-      erasedAt = deps.now();
-      await deps.messages.erase(target.id, erasedAt, { byModerator: true });
-    }
+  async function remove(target: StoredMessage): Promise<RemovalResult> {
+    const at = target.recalledAt ? new Date(target.recalledAt) : deps.now();
     // An earlier erase by the author (a recall that failed before its entry) stays their recall.
     const isRemoval = !target.recalledAt || target.removedByModerator === true;
     const { message, isNew } = await deps.messages.append({
       roomId: target.roomId,
-      clientId,
+      clientId: `recall:${target.id}`,
       author: { id: target.author.id, name: target.author.name },
       body: '',
-      createdAt: erasedAt,
+      createdAt: at,
       recall: { messageId: target.id, seq: target.seq, ...(isRemoval ? { byModerator: true as const } : {}) },
     });
-    const erased: StoredMessage = { ...target, body: '', recalledAt: erasedAt.toISOString(), ...(isRemoval ? { removedByModerator: true as const } : {}) };
-    return { entry: await views.one(message, { known: [erased] }), isNew };
+    const isErasedNow = !target.recalledAt;
+    if (isErasedNow) {
+      await attachments.remove(target.attachments ?? []);
+      await deps.messages.erase(target.id, at, { byModerator: true });
+    }
+    const erased: StoredMessage = { ...target, body: '', recalledAt: at.toISOString(), ...(isRemoval ? { removedByModerator: true as const } : {}) };
+    return { entry: await views.one(message, { known: [erased] }), isNew, isErasedNow };
   }
 
   return { send, edit, react, recall, remove, recordEvent, history, sync, newestShown, views };

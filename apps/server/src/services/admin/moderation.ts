@@ -26,8 +26,9 @@ export function createModeration(deps: { stores: Stores; messages: MessageServic
    * Removes every message `userId` wrote, in every room, each through a removal entry delivered
    * to the room's members (as `message:remove` does), files included, and returns how many this
    * call removed. Audited by the caller (a ban is one entry), not per message. Resumable: the
-   * store hands back only messages not yet erased, so a retry after a failure removes the rest,
-   * and nothing twice (each message has one removal entry, see MessageService.remove).
+   * store hands back only messages not yet erased, and a removal erases last, so a retry after a
+   * failure finds and removes the rest, and nothing twice (each message has one removal entry,
+   * see MessageService.remove).
    */
   async function removeAllBy(userId: string, moderator: UserDto): Promise<number> {
     let removed = 0;
@@ -35,7 +36,7 @@ export function createModeration(deps: { stores: Stores; messages: MessageServic
       const page = await deps.stores.messages.authoredBy(userId, { ...(afterId ? { afterId } : {}), limit: BAN_PAGE });
       for (let i = 0; i < page.length; i += BAN_CONCURRENCY) {
         const results = await Promise.all(page.slice(i, i + BAN_CONCURRENCY).map((message) => deps.rooms.moderation.removeMessage(moderator, message)));
-        removed += results.filter((result) => result.isNew).length;
+        removed += results.filter((result) => result.isErasedNow).length;
       }
       if (page.length < BAN_PAGE) break;
       afterId = page.at(-1)!.id;

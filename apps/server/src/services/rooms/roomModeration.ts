@@ -3,7 +3,7 @@ import type { LimitName } from '../../limits/rateLimits.js';
 import type { StoredMessage, Stores } from '../../store/ports.js';
 import { newObjectIdHex } from '../../store/ids.js';
 import { createAuditLog } from '../admin/auditLog.js';
-import type { Admit, MessageService, RecallResult } from '../messageService.js';
+import type { Admit, MessageService, RemovalResult } from '../messageService.js';
 import type { RoomAccessCheck } from './roomAccess.js';
 import type { RoomEffects } from './roomEffects.js';
 import type { RoomLabels } from './roomLabels.js';
@@ -50,14 +50,16 @@ export function createRoomModeration(deps: {
    * goes to every member as a recall's does, and every open report of the message is resolved as
    * removed. `audit` records it (`message.remove`); a ban records itself once instead. Idempotent:
    * a message already removed or recalled is answered with its entry, and nothing is sent again.
+   * A removal that failed after storing its entry is finished, and recorded, but not sent: live
+   * clients learn of it when they next catch up, as of any entry whose broadcast a failure lost.
    */
-  async function removeMessage(moderator: UserDto, target: StoredMessage, options: { audit?: boolean; reason?: string } = {}): Promise<RecallResult> {
+  async function removeMessage(moderator: UserDto, target: StoredMessage, options: { audit?: boolean; reason?: string } = {}): Promise<RemovalResult> {
     const result = await deps.messages.remove(target);
     const place = await deps.labels.placeOf(target.roomId);
     if (result.isNew && place) deps.effects.deliver(result.entry, place.kind, place.dmMembers ? { dmMembers: place.dmMembers } : {});
     // Also when repeated: a removal that failed after its entry still resolves the reports.
     await stores.reports.resolveAllOf(target.id, { by: authorOf(moderator), at: deps.now() });
-    if (result.isNew && options.audit) {
+    if ((result.isNew || result.isErasedNow) && options.audit) {
       const details = { author: target.author.name, ...(options.reason ? { reason: options.reason } : {}) };
       await audit.record(authorOf(moderator), 'message.remove', { kind: 'message', id: target.id, label: `${place?.label ?? target.roomId} #${target.seq}` }, details);
     }
