@@ -1,10 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lobbySmokeTest } from './support/lobbySmoke.js';
 import { startServerProcess, type ServerProcess } from './support/serverProcess.js';
@@ -17,6 +18,8 @@ const serverDir = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = join(serverDir, '..', '..');
 const packageJson = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
 
+const execFileAsync = promisify(execFile);
+
 interface Metafile {
   inputs: Record<string, unknown>;
   outputs: Record<string, { imports: { path: string; external?: boolean }[]; entryPoint?: string }>;
@@ -27,13 +30,16 @@ let work: string;
 let runtime: string;
 let metafile: Metafile;
 
-function run(command: string, args: string[], cwd: string, timeout = 60_000): string {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}): ${result.stderr}${result.stdout}`);
-  return result.stdout;
+async function run(command: string, args: string[], cwd: string, timeout = 60_000): Promise<string> {
+  try {
+    return (await execFileAsync(command, args, { cwd, encoding: 'utf8', timeout })).stdout;
+  } catch (err) {
+    const { stderr, stdout } = err as { stderr?: string; stdout?: string };
+    throw new Error(`${command} ${args.join(' ')} failed: ${(err as Error).message}\n${stderr ?? ''}${stdout ?? ''}`);
+  }
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   // Outside the repository, so that nothing resolves from the development node_modules.
   work = mkdtempSync(join(tmpdir(), 'confab-production-build-'));
   runtime = join(work, 'app');
@@ -43,10 +49,12 @@ beforeAll(() => {
     copyFileSync(join(repoRoot, file), join(runtime, file));
   }
   const pnpm = process.env.npm_execpath?.includes('pnpm') ? [process.execPath, process.env.npm_execpath] : ['pnpm'];
-  const store = run(pnpm[0]!, [...pnpm.slice(1), 'store', 'path'], repoRoot).trim();
-  // Offline, from this machine's store: `pnpm install` has put every package there.
-  run(pnpm[0]!, [...pnpm.slice(1), 'install', '--frozen-lockfile', '--prod', '--filter', '@confab/server...', '--offline', '--store-dir', store], runtime);
-  run(process.execPath, ['build.mjs', '--outdir', join(runtime, 'apps', 'server', 'dist')], serverDir, 30_000);
+  const store = (await run(pnpm[0]!, [...pnpm.slice(1), 'store', 'path'], repoRoot)).trim();
+  await Promise.all([
+    // Offline, from this machine's store: `pnpm install` has put every package there.
+    run(pnpm[0]!, [...pnpm.slice(1), 'install', '--frozen-lockfile', '--prod', '--filter', '@confab/server...', '--offline', '--store-dir', store], runtime),
+    run(process.execPath, ['build.mjs', '--outdir', join(runtime, 'apps', 'server', 'dist')], serverDir, 30_000),
+  ]);
   metafile = JSON.parse(readFileSync(join(runtime, 'apps', 'server', 'dist', 'meta.json'), 'utf8')) as Metafile;
 }, 90_000);
 
@@ -82,9 +90,9 @@ describe('the production build', () => {
     expect([...imported].filter((path) => path === 'tsx' || path.startsWith('@confab/'))).toEqual([]);
   });
 
-  it('runs where a production-only install cannot even find tsx, esbuild or TypeScript', () => {
+  it('runs where a production-only install cannot even find tsx, esbuild or TypeScript', async () => {
     const probe = "Promise.allSettled(['tsx', 'esbuild', 'typescript', 'fastify'].map((p) => import(p))).then((r) => console.log(JSON.stringify(r.map((x) => x.status))))";
-    const statuses = JSON.parse(run(process.execPath, ['--input-type=module', '-e', probe], join(runtime, 'apps', 'server'))) as string[];
+    const statuses = JSON.parse(await run(process.execPath, ['--input-type=module', '-e', probe], join(runtime, 'apps', 'server'))) as string[];
     expect(statuses).toEqual(['rejected', 'rejected', 'rejected', 'fulfilled']);
   });
 });
