@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { LOBBY_ROOM_ID, type InvitationDto, type MessageDto, type MessagePage } from '@confab/shared';
+import { createClient, type RedisClientType } from 'redis';
 import { io } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStores, type StartServerOptions, type Stores } from '../src/testing.js';
 import { disconnected, eventually, registerUser, request, sessionCookieFrom } from './support/client.js';
 import { publicSettings, register, signIn, whoAmI } from './support/accounts.js';
@@ -40,6 +41,25 @@ async function twoInstances(extra: StartServerOptions['config'] = {}) {
   return { a, b, admin, adminSocket };
 }
 
+let redisAdmin: RedisClientType;
+beforeAll(async () => {
+  redisAdmin = createClient({ url: redis.url }) as RedisClientType;
+  redisAdmin.on('error', () => {});
+  await redisAdmin.connect();
+});
+afterAll(async () => {
+  await redisAdmin?.close();
+});
+
+/** The commands Redis holds back from clients (CLIENT PAUSE), by name. */
+async function blockedCommands(): Promise<string[]> {
+  const list = await redisAdmin.sendCommand<string>(['CLIENT', 'LIST']);
+  return list
+    .split('\n')
+    .filter((line) => line.includes(' flags=') && line.split(' flags=')[1]!.split(' ')[0]!.includes('b'))
+    .map((line) => line.split(' cmd=')[1]?.split(' ')[0] ?? '');
+}
+
 const update = (adminSocket: AdminClient, change: Record<string, unknown>) => ok(adminRequest(adminSocket, 'admin:settings:update', change));
 
 describe('deactivation across instances', () => {
@@ -76,6 +96,60 @@ describe('deactivation across instances', () => {
     expect(back).toMatchObject({ status: 200, body: { user: { id: victim.user.id } } });
     expect((await whoAmI(a.url, sessionCookieFrom(back.headers))).status).toBe(200);
     expect((await whoAmI(b.url, victim.cookie)).status).toBe(401);
+  });
+
+  it("a deactivation whose broadcast to the other instance is lost still ends the user's sockets there, through the revocation feed", async () => {
+    // A's store holds the deactivation's session revocation until the test has paused Redis: what
+    // A sends after it (the adapter's PUBLISH, the feed's XADD) then waits in Redis.
+    const stores = createMemoryStores();
+    openStores.push(stores);
+    let reached!: () => void;
+    let release!: () => void;
+    const isReached = new Promise<void>((resolve) => (reached = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const gated: Stores = {
+      ...stores,
+      sessions: new Proxy(stores.sessions, {
+        get(target, property) {
+          const value = Reflect.get(target, property, target) as unknown;
+          if (typeof value !== 'function') return value;
+          if (property !== 'revokeAllForUser') return (value as (...args: unknown[]) => unknown).bind(target);
+          return async (userId: string) => {
+            await target.revokeAllForUser(userId);
+            reached();
+            await released;
+          };
+        },
+      }),
+    };
+    const startOptions = { config: { ...config, sessionRecheckMs: 100 }, redisUrl: redis.url };
+    const a = await harness.start({ ...startOptions, stores: gated });
+    const b = await harness.start({ ...startOptions, stores });
+    const admin = await registerUser(a.url, { username: 'gatekeeper' });
+    const adminSocket = await connectAdmin(a.url, admin);
+    opened.push(adminSocket);
+    const victim = await registerUser(b.url, { username: 'unlucky' });
+    const tab = await openTab(b.url, victim, opened);
+    const gone = Promise.all([disconnected(tab.lobby), disconnected(tab.dm)]);
+
+    const deactivated = adminRequest(adminSocket, 'admin:user:deactivate', { userId: victim.user.id });
+    await isReached;
+    await redisAdmin.sendCommand(['CLIENT', 'PAUSE', '10000', 'WRITE']);
+    try {
+      release();
+      await eventually(async () => expect(await blockedCommands()).toContain('publish'));
+      // The feed's XADD follows the PUBLISH on another connection; give it a moment to be sent.
+      await new Promise((r) => setTimeout(r, 200));
+      // Every command connection is reset (subscribers stay up): the PUBLISH in flight is lost, and
+      // A writes the feed entry again once its connection is back.
+      await redisAdmin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']);
+    } finally {
+      await redisAdmin.sendCommand(['CLIENT', 'UNPAUSE']);
+    }
+    const resumed = Date.now();
+    expect(await deactivated).toMatchObject({ ok: true });
+    await gone;
+    expect(Date.now() - resumed).toBeLessThan(5_000);
   });
 
   it("a deactivated admin's /admin socket on the other instance is ended, and the remaining admin keeps theirs", async () => {

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 /** A session end, as every instance reads it from the feed. */
 export type Revocation =
   | { kind: 'session'; sessionId: string }
-  /** A password change: every session of the user ended, except the one that replaced the caller's. */
+  /** A password change: every session of the user ended, except the one that replaced the caller's; a deactivation: every one (`exceptSessionId` empty). */
   | { kind: 'user'; userId: string; exceptSessionId: string }
   /** More ends than the feed could list: every session must be checked against the store. */
   | { kind: 'all' };
@@ -38,7 +38,8 @@ function toFields(revocation: Revocation): Record<string, string> {
 
 function fromFields(fields: Record<string, string>): Revocation | undefined {
   if (fields.session) return { kind: 'session', sessionId: fields.session };
-  if (fields.user && fields.except) return { kind: 'user', userId: fields.user, exceptSessionId: fields.except };
+  // `except` is empty when no session is spared (an admin's deactivation of the user).
+  if (fields.user && fields.except !== undefined) return { kind: 'user', userId: fields.user, exceptSessionId: fields.except };
   if (fields.all) return { kind: 'all' };
   return undefined;
 }
