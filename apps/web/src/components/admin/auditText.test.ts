@@ -30,7 +30,7 @@ describe('audit log entries in words', () => {
   it("details name the settings as the form does and give values in words, in the reader's language", async () => {
     const changed = entry('settings.update', {
       target: { kind: 'settings', id: 'settings', label: 'settings' },
-      details: { registration: 'closed', recallWindowMs: '300000', editWindowMs: '0', uploadQuotaBytes: 'null', membersCanInvite: 'true', mystery: 'as is' },
+      details: { registration: 'closed', recallWindowMs: '300000', editWindowMs: '0', uploadQuotaBytes: 'none', membersCanInvite: 'true', mystery: 'as is' },
     });
     expect(auditSentence(changed)).toBe('Ada Admin changed the server settings');
     expect(auditDetails(changed).map((d) => `${d.label}=${d.value}`)).toEqual([

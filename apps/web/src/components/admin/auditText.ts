@@ -1,6 +1,6 @@
 import { REGISTRATION_MODES, RATE_LIMIT_PRESETS, USER_ROLES, type AuditAction, type AuditEntryDto } from '@confab/shared';
 import { currentLocale, t, type MessageKey } from '../../i18n';
-import { formatDateTime } from '../../lib/format';
+import { shortDateTime } from './adminDates';
 
 type ActionKey = keyof (typeof import('../../i18n/messages/en/admin'))['admin']['audit']['actions'];
 
@@ -42,6 +42,8 @@ const DETAIL_LABELS: Record<string, MessageKey> = {
   role: 'admin.audit.details.role',
   removedMessages: 'admin.audit.details.removedMessages',
   reason: 'admin.audit.details.reason',
+  author: 'admin.audit.details.author',
+  reporter: 'admin.audit.details.reporter',
   maxUses: 'admin.audit.details.maxUses',
   expiresAt: 'admin.audit.details.expiresAt',
 };
@@ -54,13 +56,14 @@ function unit(value: number, unitName: 'second' | 'minute' | 'megabyte'): string
 
 /** A detail's value in words: modes and roles by their labels, times and sizes in their units. */
 function detailValue(name: string, value: string): string {
-  if (value === 'null' || value === '') return t('admin.audit.noLimit');
+  // The server writes a setting's null ("no limit") as `none`.
+  if (value === 'none' || value === 'null' || value === '') return t('admin.audit.noLimit');
   if (name === 'registration' && isOneOf(REGISTRATION_MODES, value)) return t(`admin.settings.registrationModes.${value}`);
   if (name === 'rateLimitPreset' && isOneOf(RATE_LIMIT_PRESETS, value)) return t(`admin.settings.ratePresets.${value}`);
   if (name === 'role' && isOneOf(USER_ROLES, value)) return t(`admin.audit.roles.${value}`);
   if (value === 'true' || value === 'false') return t(value === 'true' ? 'admin.audit.on' : 'admin.audit.off');
   if (name === 'editWindowMs' && value === '0') return t('admin.settings.editModes.off');
-  if (name === 'expiresAt' && !Number.isNaN(Date.parse(value))) return formatDateTime(value);
+  if (name === 'expiresAt' && !Number.isNaN(Date.parse(value))) return shortDateTime(value);
   const n = Number(value);
   if (value.trim() !== '' && Number.isFinite(n)) {
     if (name === 'recallWindowMs') return n % 60_000 === 0 && n > 0 ? unit(n / 60_000, 'minute') : unit(n / 1000, 'second');

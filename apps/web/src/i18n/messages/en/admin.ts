@@ -132,6 +132,7 @@ export const admin = {
     emptyAll: 'No reports yet.',
     room: 'In {room}',
     reportedBy: 'Reported by {name}, {date}',
+    reason: 'Reason:',
     noReason: 'No reason given.',
     context: 'The message in its conversation',
     reported: 'Reported',
@@ -172,7 +173,9 @@ export const admin = {
       role: 'Role',
       removedMessages: 'Messages removed',
       reason: 'Reason',
-      maxUses: 'Uses',
+      author: 'Written by',
+      reporter: 'Reported by',
+      maxUses: 'Uses allowed',
       expiresAt: 'Expires',
     },
     roles: {
