@@ -36,7 +36,8 @@ async function serverWithAdmin(): Promise<{ server: RunningServer; admin: TestUs
   const server = await harness.start();
   const admin = await registerUser(server.url, { username: 'root_admin', displayName: 'Root' });
   const member = await registerUser(server.url, { username: 'mallory', displayName: 'Mallory' });
-  expect([admin.user.role, member.user.role]).toEqual(['admin', 'member']);
+  const roles = await Promise.all([admin, member].map(async (u) => (await server.stores.users.findById(u.user.id))?.role));
+  expect(roles).toEqual(['admin', 'member']);
   const adminSocket = await openAdmin(server, admin);
   const memberSocket = await openAdmin(server, member);
   return { server, admin, member, adminSocket, memberSocket };
@@ -90,7 +91,7 @@ describe('who may use /admin', () => {
     await ok(adminRequest(adminSocket, 'admin:user:role', { userId: member.user.id, role: 'member' }));
     expect(await adminRequest(promoted, 'admin:settings:update', { serverName: 'Mine now' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect((await server.stores.settings.get()).serverName).toBeUndefined();
-    expect(admin.user.role).toBe('admin');
+    expect((await server.stores.users.findById(admin.user.id))?.role).toBe('admin');
   });
 
   it('members manage their own invitations only while membersCanInvite is on', async () => {
