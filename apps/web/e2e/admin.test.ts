@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { account, eventually, messageRow, registerViaApi, signUp, waitForLobby } from './support/app';
+import { PASSWORD, account, eventually, messageRow, registerViaApi, signUp, uniqueName, waitForLobby } from './support/app';
 import { openSignedIn } from './support/dm';
 import { useHarness } from './support/harness';
 import { roomClient } from './support/rooms';
@@ -108,5 +108,77 @@ describe('administration', () => {
     expect(settings).toBe('Ada Admin changed the server settings');
     expect(await entries.nth(0).getByTestId('admin-audit-details').textContent()).toContain('Bob Baker');
     expect(await entries.nth(1).getByTestId('admin-audit-details').textContent()).toContain('Who can create an account:Invitation only');
+  });
+
+  it('an invitation link made on the Invitations section registers as many accounts as it allows, and then no more', async () => {
+    const server = await harness.startServer();
+    const ada = await registerViaApi(server.url, account('ada', 'Ada Admin'));
+    const adminPage = await harness.newPage(server.url);
+    await openSignedIn(adminPage, server.url, ada.token);
+    await waitForLobby(adminPage);
+    await openAdministration(adminPage);
+    await setRegistration(adminPage, 'invitation');
+    await adminPage.getByTestId('admin-tab-invitations').click();
+    await adminPage.getByTestId('admin-invitation-uses').fill('1');
+    await adminPage.getByTestId('admin-invitation-create').click();
+    const link = await adminPage.getByTestId('admin-invitation-link').inputValue();
+    expect(link.startsWith(`${server.url}/signup?invitation=`)).toBe(true);
+    expect(await adminPage.getByTestId('admin-invitation').getAttribute('data-state')).toBe('active');
+
+    const guest = await harness.newPage(server.url);
+    await guest.goto(link);
+    await guest.getByTestId('signup-invited').waitFor();
+    await guest.getByTestId('signup-username').fill(uniqueName('gil'));
+    await guest.getByTestId('signup-password').fill(PASSWORD);
+    await guest.getByTestId('signup-submit').click();
+    await waitForLobby(guest);
+
+    const late = await harness.newPage(server.url);
+    await late.goto(link);
+    await late.getByTestId('signup-username').fill(uniqueName('lee'));
+    await late.getByTestId('signup-password').fill(PASSWORD);
+    await late.getByTestId('signup-submit').click();
+    await eventually(() => late.getByTestId('signup-error').textContent()).toContain('This invitation link is not valid');
+    expect(new URL(late.url()).pathname).toBe('/signup');
+
+    // Shown once: after a reload the list has it, used up, and the link is nowhere on the page.
+    await adminPage.reload();
+    const row = adminPage.getByTestId('admin-invitation');
+    await eventually(() => row.getAttribute('data-state')).toBe('usedUp');
+    expect(await row.getByTestId('admin-invitation-uses').textContent()).toBe('1 of 1 used');
+    expect(await adminPage.getByTestId('admin-invitation-created').count()).toBe(0);
+  });
+
+  it('a ban from the Users section, once confirmed, signs the member out and turns their messages into tombstones for everyone', async () => {
+    const server = await harness.startServer();
+    const ada = await registerViaApi(server.url, account('ada', 'Ada Admin'));
+    const bob = await registerViaApi(server.url, account('bob', 'Bob Baker'));
+    const carol = await registerViaApi(server.url, account('carol', 'Carol Chu'));
+    const bobClient = await roomClient(server.url, bob.token);
+    for (const body of ['Buy followers', 'Buy more followers']) await bobClient.ask('dm:send', { roomId: 'lobby', clientId: randomUUID(), body });
+    bobClient.close();
+
+    const bobPage = await harness.newPage(server.url);
+    await openSignedIn(bobPage, server.url, bob.token);
+    await waitForLobby(bobPage);
+    const carolPage = await harness.newPage(server.url);
+    await openSignedIn(carolPage, server.url, carol.token);
+    await waitForLobby(carolPage);
+    await messageRow(carolPage, 'Buy more followers').waitFor();
+
+    const adminPage = await harness.newPage(server.url, { width: 390, height: 844 });
+    await openSignedIn(adminPage, server.url, ada.token, '/admin/users');
+    const bobRow = adminPage.locator(`[data-testid="admin-user"][data-username="${bob.user.username}"]`);
+    await bobRow.getByTestId('admin-user-ban').click();
+    const dialog = adminPage.getByTestId('admin-ban-dialog');
+    expect(await dialog.textContent()).toContain('This cannot be undone.');
+    await dialog.getByTestId('admin-ban-confirm').click();
+    await eventually(() => bobRow.getAttribute('data-state')).toBe('banned');
+    expect(await bobRow.getByTestId('admin-user-notice').textContent()).toBe('Bob Baker is banned; 2 messages were removed.');
+    expect(await dialog.isVisible()).toBe(false);
+
+    await eventually(() => carolPage.getByTestId('message-removed').count()).toBe(2);
+    expect(await carolPage.getByText('Buy more followers').count()).toBe(0);
+    await bobPage.waitForURL((url) => url.pathname === '/signin');
   });
 });
