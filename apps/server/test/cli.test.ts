@@ -1,4 +1,4 @@
-import type { AuditEntryDto } from '@confab/shared';
+import type { AuditEntryDto, MessagePage } from '@confab/shared';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +8,11 @@ import { OPERATOR } from '../src/services/admin/auditLog.js';
 import type { Stores } from '../src/store/ports.js';
 import { startServer, type RunningServer } from '../src/testing.js';
 import { REVOCATION_STREAM } from '../src/scaleout/revocationFeed.js';
-import { connectError, disconnected, lobbyClient, postJson, registerUser, type TestUser } from './support/client.js';
+import { connectError, disconnected, eventually, lobbyClient, postJson, registerUser, request, type TestUser } from './support/client.js';
 import { lastLine, runCli, SERVER_DIR, withDatabase } from './support/cliProcess.js';
 import { dropDatabase, mongoUrl, openTestStores, snapshotDatabase, testDatabaseName } from './support/mongo.js';
 import { useRedisServer } from './support/redisServer.js';
-import { createChannel, openTab, say } from './support/roomClients.js';
+import { createChannel, ok, openTab, say } from './support/roomClients.js';
 import { startServerProcess } from './support/serverProcess.js';
 
 // The operator command line run as a child process (`node --import tsx src/cli/index.ts`, what
@@ -134,7 +134,7 @@ describe('pnpm confab reset-password', () => {
     expect(await operatorEntries()).toEqual([{ action: 'user.password_reset', actor: OPERATOR, target: { kind: 'user', id: alice.user.id, label: alice.user.username } }]);
   });
 
-  it('with REDIS_URL closes the user\'s open connections on every instance at once and records the end in the revocation feed', TIMEOUT, async () => {
+  it('with REDIS_URL closes the user\'s open connections on every instance at once, records the end in the revocation feed, and announces a deactivation', TIMEOUT, async () => {
     const a = await startOnDatabase({ redisUrl: redis.url });
     const b = await startOnDatabase({ redisUrl: redis.url });
     const alice = await registerUser(a.url, { password: PASSWORD });
@@ -142,6 +142,7 @@ describe('pnpm confab reset-password', () => {
     const tabOnA = await openTab(a.url, alice, opened);
     const tabOnB = await openTab(b.url, alice, opened);
     const bobTab = await openTab(b.url, bob, opened);
+    await ok(request(bobTab.lobby, 'message:send', { clientId: 'before-deactivation', body: 'still here' }));
     const gone = [tabOnA.lobby, tabOnA.dm, tabOnB.lobby, tabOnB.dm].map(disconnected);
     const startedAt = Date.now();
 
@@ -155,7 +156,7 @@ describe('pnpm confab reset-password', () => {
     const again = lobbyClient(b.url, { cookie: alice.cookie });
     opened.push(again);
     expect((await connectError(again)).data?.code).toBe('unauthorized');
-    expect((await signIn(b, alice.user.username, lastLine(run.stdout))).status).toBe(200);
+    const aliceNow: TestUser = { user: alice.user, cookie: await cookieOf(b, alice.user.username, lastLine(run.stdout)) };
     expect(bobTab.lobby.connected && bobTab.dm.connected).toBe(true);
     const client = createClient({ url: redis.url });
     await client.connect();
@@ -165,6 +166,17 @@ describe('pnpm confab reset-password', () => {
     } finally {
       await client.close();
     }
+
+    // A deactivation: Bob's sockets close, and instance A marks his messages at once (users:changed), not at its 30 s resync.
+    const aliceTab = await openTab(a.url, aliceNow, opened);
+    const bobGone = [bobTab.lobby, bobTab.dm].map(disconnected);
+    const deactivated = await runCli(['deactivate', bob.user.username], { env: { ...cliEnv, REDIS_URL: redis.url } });
+    expect(deactivated.code).toBe(0);
+    expect(await Promise.all(bobGone)).toEqual(['io server disconnect', 'io server disconnect']);
+    await eventually(async () => {
+      const page = await ok(request<MessagePage>(aliceTab.lobby, 'message:history', { limit: 10 }));
+      expect(page.messages.find((m) => m.body === 'still here')?.author).toEqual({ id: bob.user.id, name: bob.user.displayName, deactivated: true });
+    }, 5_000);
   });
 });
 
