@@ -40,7 +40,7 @@ const passwordStdin: OptionSpec = { type: 'boolean', description: 'read the pass
 /** Opens the stores (for writing), runs `work`, and closes them, which writes the embedded store's file. */
 async function changing(io: CliIo, work: (ctx: CliContext) => Promise<void>): Promise<number> {
   const { openContext, readConfig } = await context();
-  const ctx = await openContext(readConfig(io.env), { out: io.out, stdin: io.stdin }, { willChange: true });
+  const ctx = await openContext(readConfig(io.env), { out: io.out }, { willChange: true });
   try {
     await work(ctx);
   } finally {

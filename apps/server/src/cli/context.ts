@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -17,7 +16,6 @@ export interface CliContext {
   audit: AuditLog;
   now: () => Date;
   out: Output;
-  stdin: Readable;
   /** The running instances, through Redis; undefined without `REDIS_URL`. */
   instances: InstanceNotifier | undefined;
   logger: Logger;
@@ -65,7 +63,7 @@ export async function openStores(config: Readonly<Config>, logger: Logger, optio
   }
 }
 
-export async function openContext(config: Readonly<Config>, io: { out: Output; stdin: Readable }, options: { willChange: boolean }): Promise<CliContext & { close(): Promise<void> }> {
+export async function openContext(config: Readonly<Config>, io: { out: Output }, options: { willChange: boolean }): Promise<CliContext & { close(): Promise<void> }> {
   const logger = cliLogger();
   const stores = await openStores(config, logger, options);
   const now = () => new Date();
@@ -76,7 +74,6 @@ export async function openContext(config: Readonly<Config>, io: { out: Output; s
     audit: createAuditLog({ audit: stores.audit, now }),
     now,
     out: io.out,
-    stdin: io.stdin,
     instances,
     logger,
     async close() {
