@@ -486,7 +486,7 @@ describe('protocol abuse', () => {
 
   it('an undefined namespace is refused as "Invalid namespace", even with a valid session', async () => {
     const w = await world();
-    const err = await refusal(openSocket(w.a.url, '/admin', { cookie: w.mallory.cookie }));
+    const err = await refusal(openSocket(w.a.url, '/nowhere', { cookie: w.mallory.cookie }));
     expect(err.message).toBe('Invalid namespace');
     expect(err.data).toBeUndefined();
     await w.expectNoEffect();

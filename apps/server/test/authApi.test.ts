@@ -14,7 +14,8 @@ describe('accounts over HTTP', () => {
     const server = await harness.start();
     const res = await postJson(server.url, '/api/auth/register', { username: 'Alice_1', password: 'correct horse', displayName: '  Alice  ' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ user: { id: expect.stringMatching(/^[0-9a-f]{24}$/), username: 'Alice_1', displayName: 'Alice' } });
+    // The server's first account is its admin.
+    expect(res.body).toEqual({ user: { id: expect.stringMatching(/^[0-9a-f]{24}$/), username: 'Alice_1', displayName: 'Alice', role: 'admin' } });
     const setCookie = res.headers.getSetCookie().join(';');
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);

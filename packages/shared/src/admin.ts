@@ -82,8 +82,11 @@ export interface AdminUserPage {
   hasMore: boolean;
 }
 
-const userIdSchema = z.string({ error: 'userId must be a string' }).regex(/^[0-9a-f]{24}$/, { error: 'userId must be a user id (24 hex digits)' });
-const adminIdSchema = z.string({ error: 'id must be a string' }).regex(/^[0-9a-f]{24}$/, { error: 'id must be an id (24 hex digits)' });
+const HEX_DIGITS = '0123456789abcdef';
+/** 24 lowercase hex digits, checked without a pattern (see the server's regexBudget test). */
+const isId = (value: string): boolean => value.length === 24 && [...value].every((c) => HEX_DIGITS.includes(c));
+const userIdSchema = z.string({ error: 'userId must be a string' }).refine(isId, { error: 'userId must be a user id (24 hex digits)' });
+const adminIdSchema = z.string({ error: 'id must be a string' }).refine(isId, { error: 'id must be an id (24 hex digits)' });
 
 /** `admin:users` payload: users whose username or display name starts with `query`, after `afterUsername` (a lower-cased username, from the last page). */
 export const adminUsersSchema = z.strictObject({

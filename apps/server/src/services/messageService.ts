@@ -87,7 +87,6 @@ export function createMessageService(deps: {
 }) {
   const views = createMessageViews(deps);
   const attachments = createAttachments(deps);
-  const editWindowMs = deps.editWindowMs ?? null;
   const reactionsPerMessageMax = deps.reactionsPerMessageMax ?? LIMITS.reactionsPerMessageDefault;
 
   /**
@@ -192,6 +191,8 @@ export function createMessageService(deps: {
       const repaired = await recordChange(user, target, { type: 'edit' }, editKey(target.id, target.editedAt));
       return ok({ ack: null, deliver: repaired.isNew ? repaired.entry : null });
     }
+    // Read per edit: an admin changes it live (app.ts passes getters).
+    const editWindowMs = deps.editWindowMs ?? null;
     if (editWindowMs === 0) return fail('edit_window_expired', 'Editing messages is switched off on this server.');
     if (editWindowMs !== null && deps.now().getTime() - Date.parse(target.createdAt) > editWindowMs) {
       const minutes = Math.round(editWindowMs / 60_000);

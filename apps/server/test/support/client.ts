@@ -46,7 +46,9 @@ export async function registerUser(baseUrl: string, overrides: Partial<RegisterP
     ...overrides,
   });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { user: res.body.user, cookie: sessionCookieFrom(res.headers) };
+  // Without the role only session responses carry, so the user compares equal to how others see them.
+  const { role: _role, ...user } = res.body.user as UserDto;
+  return { user, cookie: sessionCookieFrom(res.headers) };
 }
 
 /** An unconnected lobby socket; headers go on the handshake (Node's client can set Cookie and Origin). */
