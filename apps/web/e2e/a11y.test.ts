@@ -71,6 +71,10 @@ async function populatedServer() {
   const group = await client.ask<RoomSummaryDto>('group:open', { userIds: [viewer.user.id, pia.user.id] });
   await client.ask('dm:send', { roomId: group.room.id, clientId: 'a11y-6', body: 'Lunch on Friday?' });
   client.close();
+  // A report in the admins' queue (Nora, the first account, is the server's admin).
+  const piaClient = await roomClient(server.url, pia.token);
+  await piaClient.ask('message:report', { id: first.id, reason: 'Checking the report queue' });
+  piaClient.close();
   await omarPage.context().close();
   return { server, viewer, omar, design, secret, group };
 }
@@ -163,6 +167,17 @@ describe.each(LOCALES)('accessibility (%s)', (locale) => {
     await page.goto('/account');
     await page.getByTestId('password-current').waitFor();
     await check(page, 'account');
+    await page.goto('/admin/settings');
+    await page.getByTestId('admin-settings').waitFor();
+    await check(page, 'admin settings');
+    for (const section of ['users', 'invitations', 'reports', 'audit']) {
+      await page.getByTestId(`admin-tab-${section}`).click();
+      await eventually(() => new URL(page.url()).pathname).toBe(`/admin/${section}`);
+      // A link made here shows once, with its list: both are checked.
+      if (section === 'invitations') await page.getByTestId('admin-invitation-create').click();
+      await page.getByTestId(`admin-${section}`).waitFor();
+      await check(page, `admin ${section}`);
+    }
 
     const phone = await harness.newPage(server.url, { width: 390, height: 844, hasTouch: true, locale });
     await phone.emulateMedia({ colorScheme: theme });
@@ -195,7 +210,8 @@ describe('menus and dialogs by keyboard (WAI-ARIA patterns)', () => {
     await page.keyboard.press('Enter');
     expect(await button.getAttribute('aria-expanded')).toBe('true');
     expect(await page.getByRole('menu').getAttribute('aria-labelledby')).toBe(await button.getAttribute('id'));
-    const order = ['theme-light', 'theme-dark', 'theme-system', 'language-system', 'language-en', 'language-zh-CN', 'to-account', 'sign-out'];
+    // Kai is the server's first account, so its admin: the menu has Administration too.
+    const order = ['theme-light', 'theme-dark', 'theme-system', 'language-system', 'language-en', 'language-zh-CN', 'to-account', 'to-admin', 'sign-out'];
     expect(await focused(page)).toBe(order[0]);
     for (const next of [...order.slice(1), order[0]]) {
       await page.keyboard.press('ArrowDown');
