@@ -38,3 +38,6 @@ fi
 if [[ -z "${MONGODB_URL:-}" ]]; then
   log "FerretDB: $(bash scripts/ferretdb.sh install)"
 fi
+# mongodump and mongorestore, for the backup test (built from the Go module proxy once per machine).
+log "mongodump/mongorestore: $(bash scripts/mongo-tools.sh install)"
+

@@ -64,7 +64,8 @@ export async function startCluster(env: Record<string, string> = {}): Promise<Ru
   const dir = await mkdtemp(join(tmpdir(), 'confab-cluster-test-'));
   let state: ClusterState;
   try {
-    const url = await run(['start', dir], { LOG_LEVEL: 'warn', ...env }, 180_000);
+    // Plain HTTP: these tests are about the servers and nginx; TLS has its own (tls.test.ts).
+    const url = await run(['start', dir], { LOG_LEVEL: 'warn', CLUSTER_TLS: 'off', ...env }, 180_000);
     state = JSON.parse(await readFile(join(dir, 'cluster.json'), 'utf8')) as ClusterState;
     if (state.url !== url) throw new Error(`cluster.sh printed ${url} but cluster.json says ${state.url}`);
   } catch (err) {
