@@ -4,7 +4,8 @@
 #   Redis (Debian package; scale-out tests), nginx, openssl, docker-compose and python3-yaml
 #   (Debian packages; the cluster and TLS tests, self-signed certificates, the compose-file
 #   check), and FerretDB (built from the Go module proxy once per machine; the MongoDB store
-#   tests run against it unless MONGODB_URL is set).
+#   tests run against it unless MONGODB_URL is set), and mongodump/mongorestore (MongoDB's
+#   Database Tools, built from the Go module proxy once per machine; the backup test).
 # Debian/Ubuntu; needs root or sudo for apt-get. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
