@@ -42,6 +42,7 @@ import { instrumentStores } from './store/instrumented.js';
 import { createFileService, type FileService } from './files/fileService.js';
 import { limitBodyTimeExceptUploads, uploadRequestTimeoutMs } from './files/uploadDeadline.js';
 import { registerAdmin, type AdminNamespace } from './realtime/namespaces/admin.js';
+import { userRoom } from './realtime/rooms.js';
 import { startAdminSync } from './scaleout/adminSync.js';
 import { startAdministration } from './services/admin/index.js';
 import { createModeration } from './services/admin/moderation.js';
@@ -62,6 +63,8 @@ export interface AppDeps {
   now?: () => Date;
   /** With Redis: the Redis adapter and the shared presence registry (scale-out). */
   redis?: RedisConnections;
+  /** How often settings and deactivated users are read again (`ADMIN_RESYNC_MS` unless a test sets it). */
+  adminResyncMs?: number;
 }
 
 export interface App {
@@ -267,7 +270,17 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   registerDm(dm, { dms, rooms, notifySettings, joinMemberRooms, delivery, rateLimits, logger: deps.logger });
   const adminNsp = io.of(NAMESPACES.admin) as AdminNamespace;
   adminNsp.use(admit);
-  const adminSync = startAdminSync({ carrier: lobby, hasPeers: deps.redis !== undefined, live, deactivated: deactivatedUsers, logger: deps.logger });
+  const adminSync = startAdminSync({
+    carrier: lobby,
+    hasPeers: deps.redis !== undefined,
+    live,
+    deactivated: deactivatedUsers,
+    ...(deps.adminResyncMs ? { resyncMs: deps.adminResyncMs } : {}),
+    endLocalSockets: (userIds) => {
+      for (const nsp of [lobby, dm, adminNsp]) for (const id of userIds) nsp.local.in(userRoom(id)).disconnectSockets(true);
+    },
+    logger: deps.logger,
+  });
   const userAdmin = createUserAdmin({
     users: deps.stores.users,
     sessions: deps.stores.sessions,

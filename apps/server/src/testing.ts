@@ -45,6 +45,8 @@ export interface StartServerOptions {
   redisUrl?: string;
   /** Where the server logs (a test that reads the log); quiet unless LOG_LEVEL is set, by default. */
   logger?: Logger;
+  /** How often the server reads settings and deactivated users again (30 s by default). */
+  adminResyncMs?: number;
 }
 
 /** Starts a real Confab server on 127.0.0.1, quiet unless LOG_LEVEL is set. */
@@ -68,7 +70,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const stores = options.stores ?? createMemoryStores();
   const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: false });
   const redis = options.redisUrl ? await connectRedis(options.redisUrl, logger) : undefined;
-  const app = await createApp({ stores, logger, ...(options.now ? { now: options.now } : {}), ...(redis ? { redis } : {}) }, config);
+  const app = await createApp({ stores, logger, ...(options.now ? { now: options.now } : {}), ...(redis ? { redis } : {}), ...(options.adminResyncMs ? { adminResyncMs: options.adminResyncMs } : {}) }, config);
   const port = await app.listen(options.port ?? 0, '127.0.0.1');
   const tokens = createSessionTokens({ secret: config.sessionSecret, ttlMs: config.sessionTtlMs, now: options.now ?? (() => new Date()) });
   return {

@@ -23,12 +23,21 @@ export function startAdminSync(deps: {
   carrier: Namespace<never, never, InterServerEvents>;
   hasPeers: boolean;
   live: Pick<LiveSettings, 'fresh'>;
-  deactivated: Pick<DeactivatedUsers, 'refresh'>;
+  deactivated: Pick<DeactivatedUsers, 'refresh' | 'all'>;
+  /**
+   * Ends this instance's sockets of these (deactivated) users. Called after every read of them:
+   * a deactivation whose broadcast was lost, or made from the command line on a server without
+   * Redis (nothing to announce it), still ends their sockets within a resync.
+   */
+  endLocalSockets?: (userIds: string[]) => void;
   logger: Logger;
   resyncMs?: number;
 }) {
   const reloadSettings = () => deps.live.fresh().then(() => undefined);
-  const refreshUsers = () => deps.deactivated.refresh();
+  const refreshUsers = async () => {
+    await deps.deactivated.refresh();
+    deps.endLocalSockets?.(deps.deactivated.all());
+  };
   const inBackground = (what: string, run: () => Promise<void>) => {
     run().catch((err: unknown) => deps.logger.warn({ err }, `could not read the ${what} again; the next resync retries`));
   };

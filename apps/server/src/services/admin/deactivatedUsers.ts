@@ -16,6 +16,8 @@ export function createDeactivatedUsers(deps: { users: Pick<UserStore, 'deactivat
   return {
     refresh,
     has: (userId: string): boolean => ids.has(userId),
+    /** Every deactivated user's id, as last read. */
+    all: (): string[] => [...ids],
     /** Applies a change made on this instance at once, before the refresh it also triggers. */
     set(userId: string, isDeactivated: boolean): void {
       if (isDeactivated) ids.add(userId);
