@@ -38,6 +38,15 @@ describe('what a visitor is told', () => {
     await ok(adminRequest(socket, 'admin:settings:update', { serverName: 'Lighthouse', registration: 'invitation', recallWindowMs: 5_000, editWindowMs: null, uploadMaxBytes: 2048 }));
     expect(await publicSettings(server.url)).toMatchObject({ serverName: 'Lighthouse', registration: 'invitation', recallWindowMs: 5_000, editWindowMs: null, uploadMaxBytes: 2048 });
   });
+
+  it('GET /api/settings says whether members may create invitation links, following each change an admin makes', async () => {
+    const { server, socket } = await withAdmin();
+    expect((await publicSettings(server.url)).membersCanInvite).toBe(false);
+    await ok(adminRequest(socket, 'admin:settings:update', { membersCanInvite: true }));
+    expect((await publicSettings(server.url)).membersCanInvite).toBe(true);
+    await ok(adminRequest(socket, 'admin:settings:update', { membersCanInvite: false }));
+    expect((await publicSettings(server.url)).membersCanInvite).toBe(false);
+  });
 });
 
 describe('who may register', () => {

@@ -436,6 +436,12 @@ export interface ServerSettings {
    * server with no account yet answers `open`: its first account becomes its admin.
    */
   registration: RegistrationMode;
+  /**
+   * Whether members (not only admins) may create invitation links now (an admin setting): while
+   * true, `invitation:create`, `invitation:list` and `invitation:revoke` on `/admin` admit members
+   * for their own invitations.
+   */
+  membersCanInvite: boolean;
   /** How long after sending an author may recall a message, in ms. */
   recallWindowMs: number;
   /**

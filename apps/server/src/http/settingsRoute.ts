@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 
 /**
- * `GET /api/settings`: the server's name, who may register, the timings and limits a client shows
+ * `GET /api/settings`: the server's name, who may register and whether members may invite, the timings and limits a client shows
  * (recall and edit windows, away delay, upload size) and the server's clock. Public: nothing
  * secret. The admin settings are this instance's live copy (see services/admin/liveSettings.ts).
  */
@@ -25,6 +25,7 @@ export function registerSettingsRoute(
     return {
       serverName: settings.serverName,
       registration: (await deps.hasUsers()) ? settings.registration : 'open',
+      membersCanInvite: settings.membersCanInvite,
       recallWindowMs: settings.recallWindowMs,
       editWindowMs: settings.editWindowMs,
       reactionsPerMessageMax: deps.config.reactionsPerMessageMax,

@@ -1,3 +1,4 @@
+import type { UserDto } from '@confab/shared';
 import { START_LOCATION, createRouter, createWebHistory, type Router } from 'vue-router';
 import { t, type MessageKey } from '../i18n';
 import { isInstalledApp, loadLastRoom, saveLastRoom } from '../lib/lastRoom';
@@ -15,6 +16,7 @@ const RoomView = () => import('../views/RoomView.vue');
 const AccountView = () => import('../views/AccountView.vue');
 // Only admins get past the guard, so members never fetch this chunk.
 const AdminView = () => import('../views/AdminView.vue');
+const InvitationsView = () => import('../views/InvitationsView.vue');
 const SignInView = () => import('../views/SignInView.vue');
 const SignUpView = () => import('../views/SignUpView.vue');
 
@@ -38,11 +40,24 @@ declare module 'vue-router' {
     requiresAuth?: boolean;
     /** Only for the server's admins; anyone else goes to the lobby, as for an address that does not exist. */
     requiresAdmin?: boolean;
+    /** Only for those who may create invitation links: admins, and members while `membersCanInvite`; anyone else goes to the lobby. */
+    requiresInviter?: boolean;
     /** Only for signed-out users; others go to the lobby. */
     isGuestOnly?: boolean;
     /** The catalogue's title for the browser tab, before "· Confab" (a view may refine it, as the DM view does). */
     titleKey?: MessageKey;
   }
+}
+
+/**
+ * Whether the signed-in user may create invitation links: admins always, members while the admins'
+ * setting allows it, read afresh (an admin may have just turned it on or off); unknown counts as no.
+ */
+async function mayInvite(role: UserDto['role']): Promise<boolean> {
+  if (role === 'admin') return true;
+  const settings = useSettingsStore();
+  await settings.load();
+  return settings.settings?.membersCanInvite === true;
 }
 
 export function createAppRouter(): Router {
@@ -61,6 +76,7 @@ export function createAppRouter(): Router {
           { path: 'c/:name', name: 'channel', component: RoomView, meta: { titleKey: 'app.titles.channel' } },
           { path: 'g/:roomId', name: 'group', component: RoomView, meta: { titleKey: 'app.titles.group' } },
           { path: 'account', name: 'account', component: AccountView, meta: { titleKey: 'app.titles.account' } },
+          { path: 'invitations', name: 'invitations', component: InvitationsView, meta: { requiresInviter: true, titleKey: 'app.titles.invitations' } },
           // The section is part of the address, so a section can be linked to and Back returns to it.
           { path: 'admin/:section(settings|users|invitations|reports|audit)?', name: 'admin', component: AdminView, meta: { requiresAdmin: true, titleKey: 'admin.title' } },
         ],
@@ -79,6 +95,7 @@ export function createAppRouter(): Router {
     }
     if (to.meta.isGuestOnly && session.user) return safeRedirect(to.query.redirect);
     if (to.meta.requiresAdmin && session.user?.role !== 'admin') return { name: 'lobby', replace: true };
+    if (to.meta.requiresInviter && !(await mayInvite(session.user?.role))) return { name: 'lobby', replace: true };
     // The installed app starts at '/': it opens in the room left last instead.
     if (from === START_LOCATION && to.name === 'lobby' && session.user && isInstalledApp()) {
       const last = loadLastRoom(session.user.id);

@@ -100,6 +100,8 @@ export const admin = {
     banning: 'Banning…',
   },
   invitations: {
+    /** The header's line on the invitation screen outside administration: `{server}` is the server's name. */
+    pageTopic: 'Invitation links let people create an account on {server}.',
     createHeading: 'New invitation link',
     expiresIn: 'Expires after',
     maxUses: 'Accounts it can create',

@@ -7,6 +7,7 @@ export const app = {
     channel: 'Channel',
     group: 'Conversation',
     account: 'Account',
+    invitations: 'Invite people',
     signIn: 'Sign in',
     signUp: 'Create account',
   },

@@ -10,6 +10,8 @@ export const common = {
   themeSystem: 'System',
   signedInAs: 'Signed in as {username}',
   changePassword: 'Change password',
+  /** The user menu's way to the invitation links, for members while admins allow it. */
+  invitePeople: 'Invite people',
   signOut: 'Sign out',
   signOutLosingUnsent: 'You have {unsent} unsent message. Signing out deletes it and your drafts from this browser. Sign out anyway? | You have {unsent} unsent messages. Signing out deletes them and your drafts from this browser. Sign out anyway?',
   signOutLosingUploads: 'You have files still uploading. Signing out deletes them and your drafts from this browser. Sign out anyway?',

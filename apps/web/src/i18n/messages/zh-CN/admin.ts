@@ -100,6 +100,7 @@ export const admin: CatalogueShape<typeof en> = {
     banning: '正在封禁…',
   },
   invitations: {
+    pageTopic: '邀请链接可让他人在 {server} 上注册账号。',
     createHeading: '新建邀请链接',
     expiresIn: '有效期',
     maxUses: '可注册的账号数',

@@ -8,6 +8,7 @@ export const app: CatalogueShape<typeof en> = {
     channel: '频道',
     group: '会话',
     account: '账号',
+    invitations: '邀请他人',
     signIn: '登录',
     signUp: '注册',
   },

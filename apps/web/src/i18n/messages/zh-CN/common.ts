@@ -12,6 +12,7 @@ export const common: CatalogueShape<typeof en> = {
   themeSystem: '跟随系统',
   signedInAs: '当前登录：{username}',
   changePassword: '修改密码',
+  invitePeople: '邀请他人',
   signOut: '退出登录',
   signOutLosingUnsent: '你有 {unsent} 条未发送的消息。退出登录会从此浏览器删除它们和你的草稿。仍要退出吗？',
   signOutLosingUploads: '你有文件仍在上传。退出登录会从此浏览器删除它们和你的草稿。仍要退出吗？',
