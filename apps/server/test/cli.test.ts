@@ -83,7 +83,7 @@ describe('pnpm confab create-admin', () => {
     expect(await me(server, cookie)).toEqual({ status: 200, body: { user: expect.objectContaining({ username: 'root', displayName: 'Root Admin', role: 'admin' }) } });
     // A fresh server's first registration would be its admin: the account made here took that place.
     const next = await registerUser(server.url);
-    expect(next.user.role).toBe('member');
+    expect(await me(server, next.cookie)).toMatchObject({ status: 200, body: { user: { role: 'member' } } });
     expect(await operatorEntries()).toEqual([{ action: 'user.create', actor: OPERATOR, target: { kind: 'user', id: expect.any(String), label: 'root' }, details: { role: 'admin' } }]);
 
     // Again: nothing to do, nothing changed, the password still the one printed.
@@ -98,7 +98,7 @@ describe('pnpm confab create-admin', () => {
     const server = await startOnDatabase();
     await registerUser(server.url); // the first account: an admin of its own
     const bob = await registerUser(server.url, { password: PASSWORD });
-    expect(bob.user.role).toBe('member');
+    expect(await me(server, bob.cookie)).toMatchObject({ status: 200, body: { user: { role: 'member' } } });
 
     const promoted = await runCli(['create-admin', bob.user.username], { env: cliEnv });
     const piped = 'a passphrase piped in';
