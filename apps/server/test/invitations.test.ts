@@ -121,3 +121,39 @@ describe('a link used by many at once', () => {
     });
   }
 });
+
+describe("a link is only as good as its maker's right to invite", () => {
+  it("a member's link registers nobody once its maker is deactivated or banned, or once members may no longer invite; an admin's keeps working", async () => {
+    const { server, socket } = await invitationOnly();
+    await ok(adminRequest(socket, 'admin:settings:update', { membersCanInvite: true }));
+    const makeMember = async () => {
+      const member = await registerUser(server.url, { invitation: (await create(socket)).token! });
+      const memberSocket = await connectAdmin(server.url, member);
+      opened.push(memberSocket);
+      return { member, link: await create(memberSocket, { maxUses: 10 }) };
+    };
+    const deactivated = await makeMember();
+    const banned = await makeMember();
+    const whileAllowed = await makeMember();
+    const adminLink = await create(socket, { maxUses: 10 });
+
+    await ok(adminRequest(socket, 'admin:user:deactivate', { userId: deactivated.member.user.id }));
+    await ok(adminRequest(socket, 'admin:user:ban', { userId: banned.member.user.id }));
+    for (const { link } of [deactivated, banned]) {
+      const before = await snapshot(server, link.id);
+      const res = await register(server.url, { username: uniqueName('guest'), invitation: link.token });
+      expect([res.status, res.body.error?.code]).toEqual([403, 'invitation_invalid']);
+      expect(await snapshot(server, link.id)).toEqual(before);
+    }
+    expect((await register(server.url, { username: uniqueName('guest'), invitation: whileAllowed.link.token })).status).toBe(201);
+
+    await ok(adminRequest(socket, 'admin:settings:update', { membersCanInvite: false }));
+    const refused = await register(server.url, { username: uniqueName('guest'), invitation: whileAllowed.link.token });
+    expect([refused.status, refused.body.error?.code]).toEqual([403, 'invitation_invalid']);
+    expect((await register(server.url, { username: uniqueName('guest'), invitation: adminLink.token })).status).toBe(201);
+
+    // The right back, the link counts again (it was never revoked).
+    await ok(adminRequest(socket, 'admin:settings:update', { membersCanInvite: true }));
+    expect((await register(server.url, { username: uniqueName('guest'), invitation: whileAllowed.link.token })).status).toBe(201);
+  });
+});

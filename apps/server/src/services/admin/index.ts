@@ -23,7 +23,12 @@ export async function startAdministration(deps: { stores: Stores; config: Config
   await deactivatedUsers.refresh();
   const roles = createRoles({ users: stores.users, settings: stores.settings, adminUsernames: deps.config.adminUsernames, logger });
   await roles.atStartUp();
-  const invitations = createInvitations({ invitations: stores.invitations, audit, now });
+  const mayInvite = async (userId: string): Promise<boolean> => {
+    const maker = await stores.users.findById(userId);
+    if (!maker || maker.deactivatedAt) return false;
+    return maker.role === 'admin' || (await live.fresh()).membersCanInvite;
+  };
+  const invitations = createInvitations({ invitations: stores.invitations, audit, now, mayInvite });
   const registration = createRegistrationPolicy({ users: stores.users, live, invitations, roles, now });
   return { live, audit, deactivatedUsers, roles, invitations, registration };
 }

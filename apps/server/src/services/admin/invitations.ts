@@ -19,7 +19,17 @@ export interface InvitationUse {
 const NOT_FOUND = 'There is no such invitation.';
 
 /** Invitation links: made, listed and revoked by admins (and members while `membersCanInvite`), redeemed at registration. */
-export function createInvitations(deps: { invitations: InvitationStore; audit: AuditLog; now: () => Date }) {
+export function createInvitations(deps: {
+  invitations: InvitationStore;
+  audit: AuditLog;
+  now: () => Date;
+  /**
+   * Whether the link's maker may make links now: a link is only as good as its maker's right to
+   * invite, so a banned or deactivated member's links, and members' links once admins turn
+   * `membersCanInvite` off, register nobody (they count again if the right comes back).
+   */
+  mayInvite: (userId: string) => Promise<boolean>;
+}) {
   const target = (invitation: InvitationRecord) => ({ kind: 'invitation' as const, id: invitation.id, label: `invitation by ${invitation.createdBy.name}` });
 
   /** A link that could register someone now: it exists, is not revoked or expired, and has a use left (as last read). */
@@ -70,7 +80,7 @@ export function createInvitations(deps: { invitations: InvitationStore; audit: A
      */
     async redeem(token: string): Promise<InvitationUse | null> {
       const invitation = await deps.invitations.findByTokenHash(hashInvitationToken(token));
-      if (!isUsable(invitation)) return null;
+      if (!isUsable(invitation) || !(await deps.mayInvite(invitation.createdBy.id))) return null;
       const use = await deps.invitations.takeUse(invitation.id, invitation.maxUses, deps.now());
       if (use === null) return null;
       return { invitation, release: () => deps.invitations.releaseUse(invitation.id, use) };
