@@ -1,23 +1,41 @@
 import { currentLocale, t } from '../i18n';
 
+// `toLocale*String` builds a new Intl formatter on every call, which costs about as much as the
+// rest of a message row's render: a burst of entries (a ban's removals, hundreds of messages)
+// re-rendered the list with thousands of them and froze the tab for seconds. One formatter per
+// language and style, made on first use, formats the same text.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** The reader's language's formatter for `options`, named `style` (one name per set of options). */
+export function dateFormat(style: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${currentLocale()}|${style}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(currentLocale(), options);
+    formatters.set(key, format);
+  }
+  return format;
+}
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
+
 /** `14:05` or `2:05 PM`, as the reader's language writes times. */
 export function formatTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString(currentLocale(), { hour: 'numeric', minute: '2-digit' });
+  return dateFormat('time', { hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
 }
 
 /** The full date and time, for tooltips: "Tuesday, 1 December 2026 at 14:05", "2026年12月1日星期二 14:05". */
 export function formatDateTime(iso: string): string {
-  return new Date(iso).toLocaleString(currentLocale(), { dateStyle: 'full', timeStyle: 'short' });
+  return dateFormat('dateTime', { dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));
 }
 
 /** A day as a separator in the message list shows it, without the year when it is this year's. */
 export function formatDay(date: Date, now: Date = new Date()): string {
-  return date.toLocaleDateString(currentLocale(), {
+  const isThisYear = date.getFullYear() === now.getFullYear();
+  return dateFormat(isThisYear ? 'day' : 'dayWithYear', {
     weekday: 'long',
     month: 'long',
     day: 'numeric',
-    ...(date.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
-  });
+    ...(isThisYear ? {} : { year: 'numeric' }),
+  }).format(date);
 }
 
 const RELATIVE_STEPS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
@@ -35,7 +53,11 @@ const RELATIVE_STEPS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
  */
 export function formatRelative(then: number, now: number): string {
   const elapsed = Math.max(0, now - then);
-  const format = new Intl.RelativeTimeFormat(currentLocale(), { numeric: 'auto' });
+  let format = relativeFormats.get(currentLocale());
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(currentLocale(), { numeric: 'auto' });
+    relativeFormats.set(currentLocale(), format);
+  }
   for (const [unit, ms] of RELATIVE_STEPS) {
     const n = Math.floor(elapsed / ms);
     if (n >= 1) return format.format(-n, unit);
