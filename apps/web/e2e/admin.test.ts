@@ -171,7 +171,7 @@ describe('administration', () => {
     const bobRow = adminPage.locator(`[data-testid="admin-user"][data-username="${bob.user.username}"]`);
     await bobRow.getByTestId('admin-user-ban').click();
     const dialog = adminPage.getByTestId('admin-ban-dialog');
-    expect(await dialog.textContent()).toContain('This cannot be undone.');
+    expect(await dialog.textContent()).toContain('The removed messages cannot be brought back.');
     await dialog.getByTestId('admin-ban-confirm').click();
     await eventually(() => bobRow.getAttribute('data-state')).toBe('banned');
     expect(await bobRow.getByTestId('admin-user-notice').textContent()).toBe('Bob Baker is banned; 2 messages were removed.');

@@ -96,7 +96,7 @@ describe('AdminView', () => {
     expect(page.querySelector('[data-testid="admin-audit-details"]')?.textContent).toContain('Messages removed:3');
   });
 
-  it('a ban asks first, says it cannot be undone, and a cancelled one sends nothing', async () => {
+  it('a ban asks first, says the removed messages cannot be brought back, and a cancelled one sends nothing', async () => {
     const bob: AdminUserDto = { id: 'b'.repeat(24), username: 'bob', displayName: 'Bob', role: 'member', createdAt: '2026-03-01T12:00:00.000Z' };
     answers['admin:users'] = { ok: true, data: { users: [{ ...ADA, createdAt: bob.createdAt }, bob], hasMore: false } };
     const page = await open('/admin/users');
@@ -107,7 +107,7 @@ describe('AdminView', () => {
     rows[1]!.querySelector<HTMLButtonElement>('[data-testid="admin-user-ban"]')!.click();
     await flush();
     const dialog = document.querySelector<HTMLElement>('[data-testid="admin-ban-dialog"]')!;
-    expect(dialog.textContent).toContain('This cannot be undone.');
+    expect(dialog.textContent).toContain('The removed messages cannot be brought back.');
     expect(dialog.querySelector('[data-testid="admin-ban-confirm"]')?.textContent?.trim()).toBe('Ban and remove all their messages');
     dialog.querySelector<HTMLButtonElement>('[data-testid="admin-ban-cancel"]')!.click();
     await flush();
