@@ -47,3 +47,13 @@ describe('audit log entries in words', () => {
     expect(auditDetails(changed)[1]!.value).toBe('5分钟');
   });
 });
+
+describe('people’s text in the log', () => {
+  it('isolates names, labels and details holding direction controls, so they cannot reorder the sentence', () => {
+    const sneaky = 'Insults \u202Eevil';
+    const sentence = auditSentence(entry('user.ban', { target: { kind: 'user', id: 'u'.repeat(24), label: sneaky } }));
+    expect(sentence).toBe('Ada Admin banned \u2068Insults evil\u2069');
+    const details = auditDetails(entry('message.remove', { details: { reason: sneaky } }));
+    expect(details.find((d) => d.name === 'reason')?.value).toBe('\u2068Insults evil\u2069');
+  });
+});

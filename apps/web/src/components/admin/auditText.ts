@@ -1,4 +1,4 @@
-import { REGISTRATION_MODES, RATE_LIMIT_PRESETS, USER_ROLES, type AuditAction, type AuditEntryDto } from '@confab/shared';
+import { REGISTRATION_MODES, RATE_LIMIT_PRESETS, USER_ROLES, isolateText, type AuditAction, type AuditEntryDto } from '@confab/shared';
 import { currentLocale, t, type MessageKey } from '../../i18n';
 import { shortDateTime } from './adminDates';
 
@@ -26,7 +26,8 @@ export function actorName(entry: AuditEntryDto): string {
 /** "Ada made Bob an admin": one sentence per entry, in the reader's language. */
 export function auditSentence(entry: AuditEntryDto): string {
   const key: ActionKey = entry.action === 'user.role' ? (entry.details?.role === 'admin' ? 'roleAdmin' : 'roleMember') : ACTION_KEYS[entry.action];
-  return t(`admin.audit.actions.${key}`, { actor: actorName(entry), target: entry.target.label });
+  // Names and labels are people's text: isolated, so direction controls in one cannot turn the sentence around.
+  return t(`admin.audit.actions.${key}`, { actor: isolateText(actorName(entry)), target: isolateText(entry.target.label) });
 }
 
 /** Names of the settings and of other details, as the settings form labels them. */
@@ -77,6 +78,6 @@ function detailValue(name: string, value: string): string {
 export function auditDetails(entry: AuditEntryDto): { name: string; label: string; value: string }[] {
   return Object.entries(entry.details ?? {}).map(([name, value]) => {
     const key = DETAIL_LABELS[name];
-    return { name, label: key ? t(key) : name, value: detailValue(name, value) };
+    return { name, label: key ? t(key) : name, value: isolateText(detailValue(name, value)) };
   });
 }
