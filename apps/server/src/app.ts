@@ -262,6 +262,8 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
   lobby.on('presence:changes', (batch) => presenceBroadcast?.receive(batch));
   const presenceSweep = setInterval(() => void presence.sweep(), config.presenceSweepMs);
   presenceSweep.unref();
+  // Open tabs fetch the public settings again: each instance tells its own sockets once it applied a change.
+  live.onChange(() => lobby.local.emit('settings:changed'));
   const dm = io.of(NAMESPACES.dm) as DmNamespace;
   delivery = createRoomDelivery({ lobby, dm, dms, roomStore: deps.stores.rooms, hasPeers: deps.redis !== undefined, logger: deps.logger });
   const { joinMemberRooms } = delivery;

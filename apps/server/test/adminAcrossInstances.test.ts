@@ -182,6 +182,26 @@ describe('settings across instances', () => {
     expect((await register(b.url, { username: 'strolling_in' })).status).toBe(201);
   });
 
+  it("open tabs on both instances hear settings:changed when an admin saves, and what they fetch then is the new settings", async () => {
+    const { a, b, adminSocket } = await twoInstances();
+    const member = await registerUser(b.url);
+    const onA = await openTab(a.url, member, opened);
+    const onB = await openTab(b.url, member, opened);
+    const heard = (tab: typeof onA) => new Promise<void>((resolve) => tab.lobby.once('settings:changed', () => resolve()));
+    const both = Promise.all([heard(onA), heard(onB)]);
+
+    await update(adminSocket, { serverName: 'Harbour Chat' });
+    await both;
+    expect(await publicSettings(b.url)).toMatchObject({ serverName: 'Harbour Chat' });
+
+    // A save that changes nothing is not announced.
+    let repeated = 0;
+    onB.lobby.on('settings:changed', () => void (repeated += 1));
+    await update(adminSocket, { serverName: 'Harbour Chat' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(repeated).toBe(0);
+  });
+
   it("the recall window set on A is B's the moment A acks it", async () => {
     const { b, adminSocket } = await twoInstances();
     const author = await registerUser(b.url);

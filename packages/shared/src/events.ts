@@ -160,6 +160,12 @@ export interface LobbyServerToClientEvents {
    * Server → every socket of one instance whose link to the other instances (Redis) was
    * interrupted and is back: broadcasts may have been missed. Catch up with `message:sync`.
    */
+  /**
+   * An admin changed the server's settings (name, registration, recall and edit windows, upload
+   * limit…): fetch `GET /api/settings` again, so open tabs follow without a reload. Sent to every
+   * `/lobby` socket, by each instance once it applied the change (at most 30 s after it was made).
+   */
+  'settings:changed': () => void;
   resync: () => void;
 }
 

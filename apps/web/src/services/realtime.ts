@@ -135,6 +135,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
       void lobby.catchUp();
       void roomMessages.fillGaps('lobby');
     }, RESYNC_SPREAD_MS);
+  const onSettingsChanged = () => void settings.load();
   const onAttempt = () => connection.markConnecting();
   const onBrowserOnline = () => connection.setBrowserOnline(navigator.onLine);
 
@@ -145,6 +146,8 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     ['message:new', onMessage],
     ['typing', typing.apply],
     ['resync', onResync],
+    // An admin changed the settings: windows, limits and the server's name follow without a reload.
+    ['settings:changed', onSettingsChanged],
   ]);
   const stopPresence = bindPresence();
   lobbySocket.io.on('reconnect_attempt', onAttempt);
