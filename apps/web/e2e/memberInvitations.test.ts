@@ -87,3 +87,23 @@ describe("members' invitation links", () => {
     expect(await row.count()).toBe(1);
   });
 });
+
+describe('settings in an open tab', () => {
+  it("an open tab follows an admin's change without a reload: the sidebar's server name, and Invite people once members may invite", async () => {
+    const server = await harness.startServer();
+    const ada = await registerViaApi(server.url, account('ada', 'Ada Admin'));
+    const bob = await registerViaApi(server.url, account('bob', 'Bob Baker'));
+    const page = await harness.newPage(server.url);
+    await openSignedIn(page, server.url, bob.token);
+    await waitForLobby(page);
+    expect(await page.getByTestId('server-name').textContent()).toBe('Confab');
+
+    const admin = await adminClient(server.url, ada.token);
+    await admin.ask('admin:settings:update', { serverName: 'Harbour Chat', membersCanInvite: true });
+    admin.close();
+
+    await eventually(() => page.getByTestId('server-name').textContent()).toBe('Harbour Chat');
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('to-invitations').waitFor();
+  });
+});
