@@ -93,8 +93,11 @@ describe('presence', () => {
     const heard: PresenceDto[] = [];
     observer.on('presence:changes', (changes: PresenceDto[]) => changes.forEach((p) => p.userId === alice.user.id && p.state === 'offline' && heard.push(p)));
     tab.disconnect();
+    // In either order: B's sweep may repair before the lost batch would have arrived (a loaded
+    // machine delays A's flush), or after it; either way the batch is dropped and the observer
+    // still learns the truth.
+    await eventually(() => expect(lost).toBe(1), 3_000);
     await eventually(() => expect(heard.length).toBeGreaterThan(0), 3_000);
-    expect(lost).toBe(1);
     // An offline user is answered with the revision the server read at: the change's, or later.
     const truth = await request<PresenceDto[]>(observer, 'presence:get', { userIds: [alice.user.id] });
     expect(truth.ok && truth.data[0]).toMatchObject({ state: 'offline' });
