@@ -23,55 +23,34 @@
 # proxy refuses the module's @v/list (deprecation lookup), and the resulting binary panics
 # at start-up anyway because build/version/version.txt is generated, not in the module zip.
 # So we `go mod download` the exact version, copy it, write version.txt and build it as the
-# main module (its own go.mod/go.sum pin every dependency).
+# main module (its own go.mod/go.sum pin every dependency), with the steps scripts/mongo-tools.sh
+# shares (scripts/lib/go-build.sh).
 set -euo pipefail
+
+GO_BUILD_LOG_NAME=ferretdb.sh
+# shellcheck source=lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
 
 FERRETDB_VERSION="${FERRETDB_VERSION:-v1.24.2}"
 FERRETDB_HOME="${FERRETDB_HOME:-${HOME:-/tmp}/.cache/confab/ferretdb}"
 BIN="$FERRETDB_HOME/bin/ferretdb"
 
-log() { printf 'ferretdb.sh: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-find_go() {
-  if [[ -n "${GO:-}" ]]; then printf '%s\n' "$GO"; return; fi
-  if command -v go >/dev/null 2>&1; then command -v go; return; fi
-  if [[ -x /usr/local/go/bin/go ]]; then printf '%s\n' /usr/local/go/bin/go; return; fi
-  die "Go toolchain not found (set GO=/path/to/go)"
-}
-
 bin_ok() {
   [[ -x "$BIN" ]] && [[ "$("$BIN" --version 2>/dev/null | head -n1)" == "version: $FERRETDB_VERSION" ]]
 }
 
-BUILD_WORK=""
-cleanup_build() {
-  if [[ -n "$BUILD_WORK" ]]; then
-    chmod -R u+w "$BUILD_WORK" 2>/dev/null || true
-    rm -rf "$BUILD_WORK"
-  fi
-}
-
 build() {
-  local go work dir json commit t0
+  local go work t0
   go="$(find_go)"
   t0=$SECONDS
-  work="$(mktemp -d "$FERRETDB_HOME/build.XXXXXX")"
-  BUILD_WORK="$work"
-  trap cleanup_build EXIT
+  go_build_workdir "$FERRETDB_HOME"
+  work="$GO_BUILD_WORK"
 
   log "building FerretDB $FERRETDB_VERSION with $("$go" version) (takes ~2 min the first time)..."
-  # Run outside any module so a surrounding go.mod/go.work cannot interfere.
-  json="$(cd "$work" && GOWORK=off GOFLAGS=-mod=mod "$go" mod download -json \
-    "github.com/FerretDB/FerretDB@$FERRETDB_VERSION")" || die "go mod download failed: $json"
-  dir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$json" | head -n1)"
-  commit="$(sed -n 's/^[[:space:]]*"Hash": "\([0-9a-f]*\)",*$/\1/p' <<<"$json" | head -n1)"
-  [[ -n "$dir" && -f "$dir/go.mod" ]] || die "cannot find downloaded module dir in: $json"
+  go_fetch_module "$go" github.com/FerretDB/FerretDB "$FERRETDB_VERSION"
 
-  cp -R "$dir" "$work/src"
-  chmod -R u+w "$work/src"
   printf '%s\n' "$FERRETDB_VERSION" >"$work/src/build/version/version.txt"
-  [[ -n "$commit" ]] && printf '%s\n' "$commit" >"$work/src/build/version/commit.txt"
+  [[ -n "$GO_MODULE_HASH" ]] && printf '%s\n' "$GO_MODULE_HASH" >"$work/src/build/version/commit.txt"
   printf '%s\n' "confab-source" >"$work/src/build/version/package.txt"
 
   # SQLite (modernc.org/sqlite, pure Go) and PostgreSQL backends are built in by default.
@@ -86,18 +65,7 @@ build() {
 }
 
 cmd_install() {
-  mkdir -p "$FERRETDB_HOME"
-  if ! bin_ok; then
-    if command -v flock >/dev/null 2>&1; then
-      # serialize concurrent installs (e.g. parallel CI jobs sharing $HOME)
-      exec 9>"$FERRETDB_HOME/.install.lock"
-      flock 9
-      bin_ok || build
-      exec 9>&-
-    else
-      build
-    fi
-  fi
+  install_once "$FERRETDB_HOME" bin_ok build
   printf '%s\n' "$BIN"
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mongodump and mongorestore (MongoDB Database Tools, Apache-2.0) for the backup test and for
 # operators without MongoDB's packages: built from source through the Go module proxy, once per
-# machine (cached), like scripts/ferretdb.sh builds FerretDB.
+# machine (cached), like scripts/ferretdb.sh builds FerretDB (the steps both share are in
+# scripts/lib/go-build.sh).
 #
 #   scripts/mongo-tools.sh install    build once (cached), print the folder holding both binaries
 #
@@ -21,6 +22,10 @@
 # checked against the module's own go.sum), and build the two tools as the main module.
 set -euo pipefail
 
+GO_BUILD_LOG_NAME=mongo-tools.sh
+# shellcheck source=lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
+
 # Commit 887641268977 of 2025-07-15 on master: release 100.12.2 and later fixes.
 MONGO_TOOLS_MODULE=github.com/mongodb/mongo-tools
 MONGO_TOOLS_VERSION=v0.0.0-20250715155915-887641268977
@@ -31,16 +36,6 @@ MONGO_TOOLS_HOME="${MONGO_TOOLS_HOME:-${HOME:-/tmp}/.cache/confab/mongo-tools}"
 BIN_DIR="$MONGO_TOOLS_HOME/bin"
 TOOLS=(mongodump mongorestore)
 
-log() { printf 'mongo-tools.sh: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-find_go() {
-  if [[ -n "${GO:-}" ]]; then printf '%s\n' "$GO"; return; fi
-  if command -v go >/dev/null 2>&1; then command -v go; return; fi
-  if [[ -x /usr/local/go/bin/go ]]; then printf '%s\n' /usr/local/go/bin/go; return; fi
-  die "Go toolchain not found (set GO=/path/to/go)"
-}
-
 bins_ok() {
   local tool out
   for tool in "${TOOLS[@]}"; do
@@ -50,33 +45,17 @@ bins_ok() {
   done
 }
 
-BUILD_WORK=""
-cleanup_build() {
-  if [[ -n "$BUILD_WORK" ]]; then
-    chmod -R u+w "$BUILD_WORK" 2>/dev/null || true
-    rm -rf "$BUILD_WORK"
-  fi
-}
-
 build() {
-  local go work json dir sum tool t0
+  local go work tool t0
   go="$(find_go)"
   t0=$SECONDS
-  work="$(mktemp -d "$MONGO_TOOLS_HOME/build.XXXXXX")"
-  BUILD_WORK="$work"
-  trap cleanup_build EXIT
+  go_build_workdir "$MONGO_TOOLS_HOME"
+  work="$GO_BUILD_WORK"
 
   log "building mongodump and mongorestore $MONGO_TOOLS_RELEASE with $("$go" version)..."
-  # Outside any module, so a surrounding go.mod or go.work cannot interfere.
-  json="$(cd "$work" && GOWORK=off GOFLAGS=-mod=mod GONOSUMDB="$MONGO_TOOLS_MODULE" "$go" mod download -json \
-    "$MONGO_TOOLS_MODULE@$MONGO_TOOLS_VERSION")" || die "go mod download failed: $json"
-  dir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$json" | head -n1)"
-  sum="$(sed -n 's/^[[:space:]]*"Sum": "\(.*\)",$/\1/p' <<<"$json" | head -n1)"
-  [[ -n "$dir" && -f "$dir/go.mod" ]] || die "cannot find the downloaded module in: $json"
-  [[ "$sum" == "$MONGO_TOOLS_SUM" ]] || die "$MONGO_TOOLS_MODULE@$MONGO_TOOLS_VERSION has sum $sum, expected $MONGO_TOOLS_SUM"
+  go_fetch_module "$go" "$MONGO_TOOLS_MODULE" "$MONGO_TOOLS_VERSION" nosumdb
+  [[ "$GO_MODULE_SUM" == "$MONGO_TOOLS_SUM" ]] || die "$MONGO_TOOLS_MODULE@$MONGO_TOOLS_VERSION has sum $GO_MODULE_SUM, expected $MONGO_TOOLS_SUM"
 
-  cp -R "$dir" "$work/src"
-  chmod -R u+w "$work/src"
   mkdir -p "$work/bin"
   for tool in "${TOOLS[@]}"; do
     # No build tags: the release's `gssapi` (Kerberos) needs cgo, and `failpoints` is for tests.
@@ -92,18 +71,7 @@ build() {
 }
 
 cmd_install() {
-  mkdir -p "$MONGO_TOOLS_HOME"
-  if ! bins_ok; then
-    if command -v flock >/dev/null 2>&1; then
-      # Serialize concurrent installs (parallel CI jobs sharing $HOME).
-      exec 9>"$MONGO_TOOLS_HOME/.install.lock"
-      flock 9
-      bins_ok || build
-      exec 9>&-
-    else
-      build
-    fi
-  fi
+  install_once "$MONGO_TOOLS_HOME" bins_ok build
   printf '%s\n' "$BIN_DIR"
 }
 

@@ -1,8 +1,11 @@
+import { dirname } from 'node:path';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
+import { ensureDataDir } from './dataDir.js';
 import { createLogger } from './logger.js';
 import { connectRedis, type RedisConnections } from './scaleout/redis.js';
 import { createStores } from './store/createStores.js';
+import { describeHolder, StoreLockedError, takeStoreLock, type StoreLock } from './store/memory/storeLock.js';
 import type { Stores } from './store/ports.js';
 
 let config;
@@ -14,6 +17,31 @@ try {
 }
 
 const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
+
+// The embedded store lives in this process's memory and is written back whole: one server per
+// DATA_DIR, and no command line changing the file beside it (cli/embeddedStore.ts).
+let storeLock: StoreLock | undefined;
+if (config.embeddedStoreFile) {
+  const storeFile = config.embeddedStoreFile;
+  try {
+    ensureDataDir(dirname(storeFile));
+    storeLock = takeStoreLock(storeFile, { kind: 'server', host: config.host, port: config.port });
+  } catch (err) {
+    logger.fatal(
+      err instanceof StoreLockedError
+        ? `${err.by} holds the embedded store in ${storeFile}: two processes on one store would overwrite each other's changes. ` +
+            `Stop it (or let the command finish), give this server another DATA_DIR, or use MongoDB (MONGODB_URL). If no such process runs, delete ${err.lockPath}.`
+        : `Could not lock the embedded store in ${storeFile}: ${(err as Error).message}. Set DATA_DIR to a folder this user may write.`,
+    );
+    process.exit(1);
+  }
+  const { tookOverFrom } = storeLock;
+  if (tookOverFrom) logger.warn({ lock: storeLock.path }, `took over the embedded store's lock from ${describeHolder(tookOverFrom)}, which is no longer running`);
+  // Also on process.exit() from a failed start-up or a shutdown that took too long; only a crash or
+  // SIGKILL leaves the lock behind, and the next start takes over a dead process's lock.
+  process.on('exit', () => storeLock?.release());
+}
+
 let stores: Stores;
 try {
   stores = await createStores(config, logger);
@@ -40,6 +68,7 @@ if (config.redisUrl) {
 
 const app = await createApp({ stores, logger, ...(redis ? { redis } : {}) }, config);
 const port = await app.listen(config.port, config.host);
+storeLock?.update({ port });
 const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 logger.info({ port, instance: app.instanceId }, `Confab is listening on http://${shownHost}:${port}`);
 const metricsPort = app.metricsPort();
@@ -71,6 +100,8 @@ async function shutdown(signal: string): Promise<void> {
   // Every step runs even when one before it failed: closing the stores writes the embedded store's last changes.
   await closeStep('server', () => app.close());
   await closeStep('stores', () => stores.close());
+  // After the stores' last write: from here the file is the whole truth.
+  storeLock?.release();
   await closeStep('Redis connections', async () => redis?.close());
   logger.info('stopped');
   process.exit(exitCode);

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { CliContext } from './context.js';
+import type { CliContext, OpenOptions } from './context.js';
 import { EXIT } from './errors.js';
 import type { Output } from './output.js';
 
@@ -38,9 +38,9 @@ export interface CommandSpec {
 const passwordStdin: OptionSpec = { type: 'boolean', description: 'read the password from standard input instead of generating one' };
 
 /** Opens the stores (for writing), runs `work`, and closes them, which writes the embedded store's file. */
-async function changing(io: CliIo, work: (ctx: CliContext) => Promise<void>): Promise<number> {
+async function changing(io: CliIo, open: Omit<OpenOptions, 'willChange'>, work: (ctx: CliContext) => Promise<void>): Promise<number> {
   const { openContext, readConfig } = await context();
-  const ctx = await openContext(readConfig(io.env), { out: io.out }, { willChange: true });
+  const ctx = await openContext(readConfig(io.env), { out: io.out }, { ...open, willChange: true });
   try {
     await work(ctx);
   } finally {
@@ -68,7 +68,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       const { checkCreateAdmin, createAdmin } = await import('./commands/createAdmin.js');
       const names = checkCreateAdmin({ username: username(parsed), displayName: parsed.values['display-name'] as string | undefined });
       const password = await passwordFor(parsed, io);
-      return changing(io, (ctx) => createAdmin(ctx, { ...names, password }));
+      // A fresh install's first admin may start the embedded store; in a DATA_DIR that exists only,
+      // unless it is the default one: a mistyped DATA_DIR must not become an empty new store.
+      const createStore = io.env.DATA_DIR ? 'in-existing-folder' : 'with-folder';
+      return changing(io, { command: 'create-admin', createStore }, (ctx) => createAdmin(ctx, { ...names, password }));
     },
   },
   {
@@ -79,7 +82,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     async run(parsed, io) {
       const { resetPassword } = await import('./commands/resetPassword.js');
       const password = await passwordFor(parsed, io);
-      return changing(io, (ctx) => resetPassword(ctx, { username: username(parsed), password }));
+      return changing(io, { command: 'reset-password' }, (ctx) => resetPassword(ctx, { username: username(parsed), password }));
     },
   },
   {
@@ -87,20 +90,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: ['username'],
     options: {},
     summary: 'Deactivate a user: they cannot sign in and every session ends; their messages stay. Never the last admin.',
-    run: (parsed, io) => changing(io, async (ctx) => (await import('./commands/deactivation.js')).deactivate(ctx, { username: username(parsed) })),
+    run: (parsed, io) => changing(io, { command: 'deactivate' }, async (ctx) => (await import('./commands/deactivation.js')).deactivate(ctx, { username: username(parsed) })),
   },
   {
     name: 'reactivate',
     args: ['username'],
     options: {},
     summary: 'Let a deactivated user sign in again.',
-    run: (parsed, io) => changing(io, async (ctx) => (await import('./commands/deactivation.js')).reactivate(ctx, { username: username(parsed) })),
+    run: (parsed, io) => changing(io, { command: 'reactivate' }, async (ctx) => (await import('./commands/deactivation.js')).reactivate(ctx, { username: username(parsed) })),
   },
   {
     name: 'status',
     args: [],
     options: {},
-    summary: 'Show the database and whether it answers, users, rooms, messages, the settings in force and Redis. Exit 1 if the database or Redis does not answer.',
+    summary: 'Show the database and whether it answers, users, rooms, messages, the settings in force and Redis. Exit 1 if the database or Redis does not answer, or DATA_DIR holds no Confab data.',
     run: async (_parsed, io) => {
       const [{ readConfig }, { status }] = await Promise.all([context(), import('./commands/status.js')]);
       return status(readConfig(io.env), io.out);

@@ -2,8 +2,8 @@ import { createClient } from 'redis';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { describeMongoUrl } from '../../store/mongo/connect.js';
-import type { Stores } from '../../store/ports.js';
-import { cliLogger, openStores } from '../context.js';
+import { cliLogger, openStores, type OpenedStores } from '../context.js';
+import { missingStore } from '../embeddedStore.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Output } from '../output.js';
 import { describeSettings } from '../settingsView.js';
@@ -13,10 +13,12 @@ const row = (out: Output, label: string, text: string) => out.line(`${`${label}:
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const reason = (err: unknown) => (err instanceof CliError || err instanceof Error ? err.message : String(err));
 
-async function describeStores(out: Output, config: Readonly<Config>, stores: Stores, logger: Logger): Promise<boolean> {
+async function describeStores(out: Output, config: Readonly<Config>, { stores, heldBy }: OpenedStores, logger: Logger): Promise<boolean> {
   const isReachable = await stores.isReady().catch(() => false);
   const where = config.mongodbUrl ? describeMongoUrl(config.mongodbUrl) : config.embeddedStoreFile;
   row(out, 'database', `${stores.kind} at ${where}: ${isReachable ? 'reachable' : 'NOT answering'}`);
+  // The holder keeps the data in memory and writes the file a second after a change.
+  if (heldBy) row(out, 'in use by', `${heldBy}: what follows is its last write to the file`);
   if (!isReachable) return false;
   const [total, activeAdmins, deactivated] = await Promise.all([stores.users.count(), stores.users.countActiveAdmins(), stores.users.deactivatedIds()]);
   row(out, 'users', `${total} (${plural(activeAdmins, 'active admin')}, ${deactivated.length} deactivated)`);
@@ -61,19 +63,26 @@ export async function status(config: Readonly<Config>, out: Output): Promise<num
   const logger = cliLogger();
   row(out, 'environment', `${config.env} (port ${config.port})`);
   let isHealthy = true;
-  let stores: Stores | undefined;
-  try {
-    stores = await openStores(config, logger, { willChange: false });
-  } catch (err) {
-    const where = config.mongodbUrl ? `mongodb at ${describeMongoUrl(config.mongodbUrl)}` : config.embeddedStoreFile ? `embedded store at ${config.embeddedStoreFile}` : 'memory only';
-    row(out, 'database', `${where}: UNREACHABLE (${reason(err)})`);
+  let opened: OpenedStores | undefined;
+  const missing = !config.mongodbUrl && config.embeddedStoreFile ? missingStore(config.embeddedStoreFile) : undefined;
+  if (missing) {
+    row(out, 'database', `embedded store at ${config.embeddedStoreFile}: NONE`);
+    out.error(`confab: ${missing}`);
     isHealthy = false;
-  }
-  if (stores) {
+  } else {
     try {
-      isHealthy = (await describeStores(out, config, stores, logger)) && isHealthy;
+      opened = await openStores(config, logger, { command: 'status', willChange: false });
+    } catch (err) {
+      const where = config.mongodbUrl ? `mongodb at ${describeMongoUrl(config.mongodbUrl)}` : config.embeddedStoreFile ? `embedded store at ${config.embeddedStoreFile}` : 'memory only';
+      row(out, 'database', `${where}: UNREACHABLE (${reason(err)})`);
+      isHealthy = false;
+    }
+  }
+  if (opened) {
+    try {
+      isHealthy = (await describeStores(out, config, opened, logger)) && isHealthy;
     } finally {
-      await stores.close();
+      await opened.stores.close();
     }
   }
   isHealthy = (await describeRedis(out, config.redisUrl)) && isHealthy;
