@@ -192,6 +192,8 @@ describe('bad input on /admin', () => {
       ['invitation:create', { expiresInHours: 100_000 }, 'expiresInHours'],
       ['invitation:revoke', { id: 'abc' }, 'id'],
       ['admin:audit', { before: 'x' }, 'before'],
+      ['invitation:list', { before: 'x' }, 'before'],
+      ['invitation:list', { limit: 51 }, 'limit'],
       ['admin:settings', { everything: true }, ''],
     ];
     for (const [event, payload, field] of cases) {

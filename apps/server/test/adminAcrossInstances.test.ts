@@ -79,7 +79,8 @@ describe('deactivation across instances', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
 
     expect(await signIn(b.url, 'victim')).toMatchObject({ status: 403, body: { error: { code: 'account_deactivated' } } });
-    expect((await whoAmI(b.url, victim.cookie)).status).toBe(401);
+    // Their open tab learns why from B too: deactivated, not merely signed out.
+    expect(await whoAmI(b.url, victim.cookie)).toMatchObject({ status: 403, body: { error: { code: 'account_deactivated' } } });
     const refused = io(`${b.url}/lobby`, { forceNew: true, reconnection: false, transports: ['websocket'], extraHeaders: { cookie: victim.cookie } });
     opened.push(refused);
     expect(await new Promise((resolve) => refused.once('connect_error', (err) => resolve((err as { data?: { code: string } }).data?.code)))).toBe('unauthorized');

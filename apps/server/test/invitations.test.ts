@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { InvitationDto } from '@confab/shared';
+import { LIMITS, type InvitationDto } from '@confab/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStores, type RunningServer, type Stores } from '../src/testing.js';
 import { registerUser, uniqueName } from './support/client.js';
@@ -72,7 +72,7 @@ describe('unusable links', () => {
     expect(new Set(answers.map(([, body]) => JSON.stringify(body))).size).toBe(1);
   });
 
-  it('a registration refused for its username gives its use back', async () => {
+  it('a registration refused for its username takes no use: with a 1-use link, a taken name then a good one, the good one gets in', async () => {
     const { server, socket } = await invitationOnly();
     const link = await create(socket, { maxUses: 1 });
     await registerUser(server.url, { username: 'taken_name', invitation: link.token });
@@ -80,6 +80,39 @@ describe('unusable links', () => {
     expect(await register(server.url, { username: 'Taken_Name', invitation: second.token })).toMatchObject({ status: 409, body: { error: { code: 'username_taken' } } });
     expect((await server.stores.invitations.find(second.id))?.uses).toBe(0);
     expect((await register(server.url, { username: 'fresh_name', invitation: second.token })).status).toBe(201);
+  });
+
+  it("racing a registration whose username is taken, a good one always gets a 1-use link's use", async () => {
+    const { server, socket } = await invitationOnly();
+    await registerUser(server.url, { username: 'squatter', invitation: (await create(socket)).token! });
+    for (let round = 0; round < 5; round += 1) {
+      const link = await create(socket, { maxUses: 1 });
+      // The doomed ones are sent first: they must not hold the only use while they fail.
+      const doomed = Array.from({ length: 3 }, () => register(server.url, { username: 'Squatter', invitation: link.token }));
+      const good = register(server.url, { username: `good_${round}`, invitation: link.token });
+      const [goodAnswer, ...doomedAnswers] = await Promise.all([good, ...doomed]);
+      expect([round, goodAnswer.status]).toEqual([round, 201]);
+      for (const answer of doomedAnswers) expect(answer).toMatchObject({ status: 409, body: { error: { code: 'username_taken' } } });
+      expect((await server.stores.invitations.find(link.id))?.uses).toBe(1);
+    }
+  });
+
+  it('without a usable invitation a taken username is refused for the invitation, never as taken', async () => {
+    const { server, socket } = await invitationOnly();
+    const link = await create(socket, { maxUses: 1 });
+    await registerUser(server.url, { username: 'occupied', invitation: link.token });
+    const revoked = await create(socket);
+    await ok(adminRequest(socket, 'invitation:revoke', { id: revoked.id }));
+    const forged = 'A'.repeat(43);
+    for (const username of ['occupied', 'vacant_name']) {
+      const answers = [
+        await register(server.url, { username }),
+        await register(server.url, { username, invitation: forged }),
+        await register(server.url, { username, invitation: link.token }),
+        await register(server.url, { username, invitation: revoked.token }),
+      ].map((res) => [res.status, res.body.error?.code]);
+      expect([username, answers]).toEqual([username, [[403, 'registration_closed'], [403, 'invitation_invalid'], [403, 'invitation_invalid'], [403, 'invitation_invalid']]]);
+    }
   });
 
   it('only the SHA-256 of a token is stored, and the token is shown only when the link is made', async () => {
@@ -120,6 +153,66 @@ describe('a link used by many at once', () => {
       }
     });
   }
+});
+
+describe('a link used at once by registrations bound to fail and good ones', () => {
+  for (const [backend, open] of Object.entries(BACKENDS)) {
+    it(`a link for N accounts, used at once by N taken usernames and 2N free ones on two instances, registers exactly N, none of the taken (${backend})`, async () => {
+      const stores = await open();
+      openStores.push(stores);
+      const { server: a, socket } = await invitationOnly({ stores });
+      const b = await harness.start({ stores, config: { registration: 'invitation' } });
+      const maxUses = 3;
+      const taken = Array.from({ length: maxUses }, (_, i) => `owner${i}`);
+      for (const username of taken) await registerUser(a.url, { username, invitation: (await create(socket)).token! });
+      const link = await create(socket, { maxUses });
+      const usersBefore = await stores.users.count();
+
+      const free = Array.from({ length: 2 * maxUses }, (_, i) => `newcomer${i}`);
+      // Interleaved, the taken names first in each pair.
+      const attempts = free.flatMap((username, i) => (i < taken.length ? [taken[i]!.toUpperCase(), username] : [username]));
+      const results = await Promise.all(attempts.map((username, i) => register(i % 2 ? a.url : b.url, { username, invitation: link.token })));
+      const outcome = (username: string) => results[attempts.indexOf(username)]!;
+      for (const username of taken) expect(outcome(username.toUpperCase())).toMatchObject({ status: 409, body: { error: { code: 'username_taken' } } });
+      const admitted = free.filter((username) => outcome(username).status === 201);
+      expect(admitted).toHaveLength(maxUses);
+      for (const username of free.filter((name) => !admitted.includes(name))) expect(outcome(username)).toMatchObject({ status: 403, body: { error: { code: 'invitation_invalid' } } });
+      expect(await stores.users.count()).toBe(usersBefore + maxUses);
+      expect((await stores.invitations.find(link.id))?.uses).toBe(maxUses);
+    });
+  }
+});
+
+describe('the list of links, page by page', () => {
+  it("invitation:list pages newest first: hasMore, then the rest before the last one's id; a member pages through only their own", async () => {
+    const { server, socket } = await invitationOnly();
+    const made: InvitationDto[] = [];
+    for (let i = 0; i < LIMITS.adminPageMax + 3; i += 1) made.push(await create(socket, { maxUses: 1 + (i % 5) }));
+    const newestFirst = [...made].reverse().map(({ token: _token, ...listed }) => listed);
+    const list = (payload: Record<string, unknown>, on = socket) => ok(adminRequest<{ invitations: InvitationDto[]; hasMore: boolean }>(on, 'invitation:list', payload));
+
+    const first = await list({});
+    expect(first).toEqual({ invitations: newestFirst.slice(0, LIMITS.adminPageMax), hasMore: true });
+    const rest = await list({ before: first.invitations.at(-1)!.id });
+    expect(rest).toEqual({ invitations: newestFirst.slice(LIMITS.adminPageMax), hasMore: false });
+    expect(await list({ before: newestFirst[9]!.id, limit: 3 })).toEqual({ invitations: newestFirst.slice(10, 13), hasMore: true });
+    for (const bad of [{ before: 'nope' }, { limit: LIMITS.adminPageMax + 1 }, { limit: 0 }, { after: newestFirst[0]!.id }]) {
+      expect(await adminRequest(socket, 'invitation:list', bad)).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    }
+
+    await ok(adminRequest(socket, 'admin:settings:update', { membersCanInvite: true }));
+    const member = await registerUser(server.url, { invitation: (await create(socket)).token! });
+    const memberSocket = await connectAdmin(server.url, member);
+    opened.push(memberSocket);
+    const own: InvitationDto[] = [];
+    for (let i = 0; i < 3; i += 1) own.push(await create(memberSocket));
+    const ownNewestFirst = [...own].reverse().map(({ token: _token, ...listed }) => listed);
+    const page = await list({ limit: 2 }, memberSocket);
+    expect(page).toEqual({ invitations: ownNewestFirst.slice(0, 2), hasMore: true });
+    expect(await list({ before: page.invitations.at(-1)!.id, limit: 2 }, memberSocket)).toEqual({ invitations: ownNewestFirst.slice(2), hasMore: false });
+    // Whatever the page, never the admin's links (older than the member's, and a page's worth).
+    expect(await list({ before: ownNewestFirst[0]!.id, limit: 50 }, memberSocket)).toEqual({ invitations: ownNewestFirst.slice(1), hasMore: false });
+  });
 });
 
 describe("a link is only as good as its maker's right to invite", () => {

@@ -1,6 +1,9 @@
+import type { AdminUserDto, AuditEntryDto } from '@confab/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSessionTokens } from '../src/auth/sessionTokens.js';
+import { SESSION_COOKIE } from '../src/http/sessionCookie.js';
 import { createMemoryStores, type Stores } from '../src/testing.js';
-import { registerUser, sessionCookieFrom } from './support/client.js';
+import { postJson, registerUser, sessionCookieFrom } from './support/client.js';
 import { PASSWORD, capturingLogger, register, signIn, whoAmI } from './support/accounts.js';
 import { adminRequest, connectAdmin } from './support/moderationClients.js';
 import { freshTestStores } from './support/mongo.js';
@@ -74,18 +77,28 @@ describe('the first account', () => {
       expect(admitted).toHaveLength(1);
       expect(admitted[0]!.body.user.role).toBe('admin');
       for (const refused of results.filter((r) => r.status !== 201)) expect(refused).toMatchObject({ status: 403, body: { error: { code: 'registration_closed' } } });
-      // A refused racer's account, if the race created one, can never be used.
-      for (const [i, result] of results.entries()) {
-        if (result.status === 201) continue;
-        expect((await signIn(a.url, `closed${i}`)).status).not.toBe(200);
+      // A refused racer leaves nothing behind: no account, and its username is free.
+      expect(await stores.users.count()).toBe(1);
+      const losers = results.flatMap((result, i) => (result.status === 201 ? [] : [`closed${i}`]));
+      for (const username of losers) {
+        expect([username, await stores.users.findByUsername(username)]).toEqual([username, null]);
+        expect((await signIn(a.url, username)).body).toMatchObject({ error: { code: 'invalid_credentials' } });
       }
       expect((await register(a.url, { username: 'latecomer' })).body).toMatchObject({ error: { code: 'registration_closed' } });
+      const admin = await connectAdmin(a.url, { user: admitted[0]!.body.user, cookie: sessionCookieFrom(admitted[0]!.headers) });
+      opened.push(admin);
+      expect((await ok(adminRequest<{ users: AdminUserDto[] }>(admin, 'admin:users', {}))).users).toHaveLength(1);
+      await ok(adminRequest(admin, 'admin:settings:update', { registration: 'open' }));
+      expect((await register(b.url, { username: losers[0]! })).status).toBe(201);
     });
   }
 });
 
 describe('ADMIN_USERNAMES', () => {
-  it('names admins at registration (in any letter case), again at sign-in after a demotion, and at start-up', async () => {
+  const CONFIGURED = { role: 'admin', by: 'ADMIN_USERNAMES' };
+  const promotionsIn = (entries: AuditEntryDto[]) => entries.filter((e) => e.action === 'user.role').map((e) => [e.actor, e.target.label, e.details]);
+
+  it('names admins at registration (in any letter case), again at sign-in, and at start-up, each promotion in the audit log as the operator\'s', async () => {
     const stores = createMemoryStores();
     openStores.push(stores);
     const before = await harness.start({ stores });
@@ -99,15 +112,76 @@ describe('ADMIN_USERNAMES', () => {
     const boss = await register(server.url, { username: 'BOSS' });
     expect(boss).toMatchObject({ status: 201, body: { user: { role: 'admin' } } });
 
-    const founder = await signIn(server.url, 'founder');
-    const socket = await connectAdmin(server.url, { user: founder.body.user, cookie: sessionCookieFrom(founder.headers) });
-    opened.push(socket);
-    await ok(adminRequest(socket, 'admin:user:role', { userId: boss.body.user.id, role: 'member' }));
-    expect((await stores.users.findById(boss.body.user.id))?.role).toBe('member');
+    // Made a member behind the server's back (the admin screen refuses it, see below): the next sign-in restores it.
+    await stores.users.setRole(boss.body.user.id, 'member');
     expect((await signIn(server.url, 'boss')).body).toMatchObject({ user: { role: 'admin' } });
     expect((await stores.users.findById(boss.body.user.id))?.role).toBe('admin');
-    // Others are untouched by a sign-in.
-    expect((await signIn(server.url, 'founder')).body).toMatchObject({ user: { role: 'admin' } });
+    // Others are untouched by a sign-in; an admin already is not promoted again.
+    const founder = await signIn(server.url, 'founder');
+    expect(founder.body).toMatchObject({ user: { role: 'admin' } });
+    expect((await signIn(server.url, 'boss')).status).toBe(200);
+
+    const socket = await connectAdmin(server.url, { user: founder.body.user, cookie: sessionCookieFrom(founder.headers) });
+    opened.push(socket);
+    const { entries } = await ok(adminRequest<{ entries: AuditEntryDto[] }>(socket, 'admin:audit', {}));
+    const operator = { id: 'operator', name: 'operator' };
+    // Newest first: the sign-in, the registration, the start-up.
+    expect(promotionsIn(entries)).toEqual([
+      [operator, 'BOSS', CONFIGURED],
+      [operator, 'BOSS', CONFIGURED],
+      [operator, 'Chief', CONFIGURED],
+    ]);
+    expect(entries.find((e) => e.target.label === 'BOSS')?.target.id).toBe(boss.body.user.id);
+
+    // A restart promotes nobody who is an admin already, and records nothing.
+    await server.close();
+    const again = await harness.start({ stores, config: { adminUsernames: ['chief', 'boss'] } });
+    const founderAgain = await signIn(again.url, 'founder');
+    const resocket = await connectAdmin(again.url, { user: founderAgain.body.user, cookie: sessionCookieFrom(founderAgain.headers) });
+    opened.push(resocket);
+    expect(promotionsIn((await ok(adminRequest<{ entries: AuditEntryDto[] }>(resocket, 'admin:audit', {}))).entries)).toHaveLength(3);
+  });
+
+  it("an admin named there is marked configuredAdmin; demoting, deactivating or banning them is refused with forbidden and changes nothing", async () => {
+    const stores = createMemoryStores();
+    openStores.push(stores);
+    const server = await harness.start({ stores, config: { adminUsernames: ['chief', 'dormant'] } });
+    const founder = await registerUser(server.url, { username: 'founder' });
+    const chief = await registerUser(server.url, { username: 'Chief' });
+    const dormant = await registerUser(server.url, { username: 'dormant' });
+    const member = await registerUser(server.url, { username: 'member' });
+    // Deactivated behind the server's back (say, before its name was listed): a ban would still remove its messages.
+    await stores.users.setDeactivated(dormant.user.id, { deactivatedAt: new Date() });
+    const socket = await connectAdmin(server.url, founder);
+    opened.push(socket);
+    const listed = (await ok(adminRequest<{ users: AdminUserDto[] }>(socket, 'admin:users', {}))).users;
+    expect(listed.map((u) => [u.username, u.role, u.configuredAdmin])).toEqual([
+      ['Chief', 'admin', true],
+      ['dormant', 'admin', true],
+      ['founder', 'admin', undefined],
+      ['member', 'member', undefined],
+    ]);
+    const auditBefore = (await ok(adminRequest<{ entries: AuditEntryDto[] }>(socket, 'admin:audit', {}))).entries;
+    const usersBefore = await Promise.all([chief, dormant].map((u) => stores.users.findById(u.user.id)));
+
+    for (const [event, payload] of [
+      ['admin:user:role', { userId: chief.user.id, role: 'member' }],
+      ['admin:user:deactivate', { userId: chief.user.id }],
+      ['admin:user:ban', { userId: chief.user.id }],
+      ['admin:user:ban', { userId: dormant.user.id }],
+    ] as const) {
+      const ack = await adminRequest(socket, event, payload);
+      expect({ event, ack }).toMatchObject({ event, ack: { ok: false, error: { code: 'forbidden', message: expect.stringContaining('ADMIN_USERNAMES') } } });
+    }
+    expect(await Promise.all([chief, dormant].map((u) => stores.users.findById(u.user.id)))).toEqual(usersBefore);
+    expect((await ok(adminRequest<{ entries: AuditEntryDto[] }>(socket, 'admin:audit', {}))).entries).toEqual(auditBefore);
+    expect(await whoAmI(server.url, chief.cookie)).toMatchObject({ status: 200, body: { user: { role: 'admin' } } });
+
+    // Promoting one (a no-op for an admin) and everything done to others still works.
+    expect(await ok(adminRequest<AdminUserDto>(socket, 'admin:user:role', { userId: chief.user.id, role: 'admin' }))).toMatchObject({ role: 'admin', configuredAdmin: true });
+    expect(await ok(adminRequest<AdminUserDto>(socket, 'admin:user:reactivate', { userId: dormant.user.id }))).toMatchObject({ configuredAdmin: true });
+    expect(await ok(adminRequest<AdminUserDto>(socket, 'admin:user:deactivate', { userId: member.user.id }))).toMatchObject({ username: 'member', deactivatedAt: expect.any(String) });
+    expect(await ok(adminRequest<AdminUserDto>(socket, 'admin:user:role', { userId: founder.user.id, role: 'member' }))).toMatchObject({ role: 'member' });
   });
 
   it('start-up warns when accounts exist but no admin does, and points to the command line', async () => {
@@ -144,11 +218,31 @@ describe('a deactivated account', () => {
     const nobody = await signIn(server.url, 'nobody_here', 'not the password');
     expect([wrong.status, wrong.body]).toEqual([nobody.status, nobody.body]);
     expect(wrong.body).toMatchObject({ error: { code: 'invalid_credentials' } });
-    expect((await whoAmI(server.url, inmate.cookie)).status).toBe(401);
+  });
+
+  it('their open tab asks GET /api/auth/me and is told account_deactivated; once reactivated, the old cookie is only signed out', async () => {
+    const server = await harness.start();
+    const admin = await registerUser(server.url, { username: 'warden' });
+    const inmate = await registerUser(server.url, { username: 'inmate' });
+    const bystander = await registerUser(server.url, { username: 'bystander' });
+    const socket = await connectAdmin(server.url, admin);
+    opened.push(socket);
+    await ok(adminRequest(socket, 'admin:user:deactivate', { userId: inmate.user.id }));
+
+    expect(await whoAmI(server.url, inmate.cookie)).toEqual({ status: 403, body: { error: { code: 'account_deactivated', message: expect.any(String) } } });
+    // Only a token this server signed tells: one signed with another secret, or no token at all, is signed out.
+    const forged = await createSessionTokens({ secret: 'not-the-servers-secret-0123456789abcdef', ttlMs: 60_000, now: () => new Date() }).issue(inmate.user.id);
+    for (const cookie of [`${SESSION_COOKIE}=${forged.token}`, `${SESSION_COOKIE}=${inmate.cookie.split('=')[1]!.slice(0, -2)}xx`, '']) {
+      expect(await whoAmI(server.url, cookie)).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
+    }
+    // A signed-out session of an active user is signed out, as before.
+    expect((await postJson(server.url, '/api/auth/logout', {}, { cookie: bystander.cookie })).status).toBe(204);
+    expect(await whoAmI(server.url, bystander.cookie)).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
 
     await ok(adminRequest(socket, 'admin:user:reactivate', { userId: inmate.user.id }));
-    expect(await signIn(server.url, 'inmate', PASSWORD)).toMatchObject({ status: 200, body: { user: { role: 'member' } } });
     // Ended sessions stay ended: reactivation starts nothing by itself.
+    expect(await whoAmI(server.url, inmate.cookie)).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
+    expect(await signIn(server.url, 'inmate', PASSWORD)).toMatchObject({ status: 200, body: { user: { role: 'member' } } });
     expect((await whoAmI(server.url, inmate.cookie)).status).toBe(401);
   });
 });

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { PASSWORD, account, eventually, messageRow, registerViaApi, signUp, uniqueName, waitForLobby } from './support/app';
+import { adminClient } from './support/adminClient';
 import { openSignedIn } from './support/dm';
 import { useHarness } from './support/harness';
 import { roomClient } from './support/rooms';
@@ -147,6 +148,26 @@ describe('administration', () => {
     await eventually(() => row.getAttribute('data-state')).toBe('usedUp');
     expect(await row.getByTestId('admin-invitation-uses').textContent()).toBe('1 of 1 used');
     expect(await adminPage.getByTestId('admin-invitation-created').count()).toBe(0);
+  });
+
+  it('the Invitations section shows the newest links a page at a time, and Load more the older ones', async () => {
+    const server = await harness.startServer();
+    const ada = await registerViaApi(server.url, account('ada', 'Ada Admin'));
+    const client = await adminClient(server.url, ada.token);
+    // Told apart by their use counts: the n-th made allows n.
+    for (let n = 1; n <= 52; n += 1) await client.ask('invitation:create', { maxUses: n });
+    client.close();
+
+    const page = await harness.newPage(server.url);
+    await openSignedIn(page, server.url, ada.token, '/admin/invitations');
+    const rows = page.getByTestId('admin-invitation');
+    const uses = () => rows.getByTestId('admin-invitation-uses').allTextContents();
+    await eventually(() => rows.count()).toBe(50);
+    expect([(await uses())[0], (await uses()).at(-1)]).toEqual(['0 of 52 used', '0 of 3 used']);
+    await page.getByTestId('admin-invitations-more').click();
+    await eventually(() => rows.count()).toBe(52);
+    expect((await uses()).slice(-3)).toEqual(['0 of 3 used', '0 of 2 used', '0 of 1 used']);
+    expect(await page.getByTestId('admin-invitations-more').count()).toBe(0);
   });
 
   it('a ban from the Users section, once confirmed, signs the member out and turns their messages into tombstones for everyone', async () => {

@@ -3,31 +3,13 @@
  * members invite, a member finds "Invite people" in the user menu, makes a link there, and a
  * stranger registers with it.
  */
-import { io, type Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
-import type { Ack, AdminClientToServerEvents } from '@confab/shared';
 import { PASSWORD, account, eventually, registerViaApi, uniqueName, waitForLobby } from './support/app';
+import { adminClient } from './support/adminClient';
 import { openSignedIn } from './support/dm';
 import { useHarness } from './support/harness';
 
 const harness = useHarness();
-
-/** The `/admin` namespace as the session token's user: sets the server up without the admin screen. */
-async function adminClient(baseUrl: string, token: string) {
-  const socket: Socket = io(`${baseUrl}/admin`, { forceNew: true, reconnection: false, transports: ['websocket'], extraHeaders: { cookie: `confab_session=${token}` } });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  return {
-    async ask<T>(event: keyof AdminClientToServerEvents, payload: unknown): Promise<T> {
-      const ack = (await socket.timeout(5_000).emitWithAck(event, payload)) as Ack<T>;
-      if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
-      return ack.data;
-    },
-    close: () => void socket.disconnect(),
-  };
-}
 
 describe("members' invitation links", () => {
   it('once an admin lets members invite, a member makes a link from "Invite people" in the user menu and a stranger registers with it', async () => {

@@ -1,30 +1,13 @@
-import { io, type Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Ack, AdminClientToServerEvents, InvitationDto, ReportDto } from '@confab/shared';
+import type { InvitationDto, ReportDto } from '@confab/shared';
 import { account, bodies, eventually, messageRow, registerViaApi, send, signIn, waitForLobby, type Account } from './support/app';
+import { adminClient } from './support/adminClient';
 import { openSignedIn } from './support/dm';
 import { useHarness } from './support/harness';
 import { createChannelAs, roomClient, waitForChannel } from './support/rooms';
 
 const harness = useHarness();
-
-/** The `/admin` namespace as the session token's user (the server's first account is its admin): sets the server up without the admin screen. */
-async function adminClient(baseUrl: string, token: string) {
-  const socket: Socket = io(`${baseUrl}/admin`, { forceNew: true, reconnection: false, transports: ['websocket'], extraHeaders: { cookie: `confab_session=${token}` } });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  return {
-    async ask<T>(event: keyof AdminClientToServerEvents, payload: unknown): Promise<T> {
-      const ack = (await socket.timeout(5_000).emitWithAck(event, payload)) as Ack<T>;
-      if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
-      return ack.data;
-    },
-    close: () => void socket.disconnect(),
-  };
-}
 
 /** A fresh server whose first account (its admin) is signed in over HTTP and on `/admin`. */
 async function serverWithAdmin() {
@@ -53,7 +36,7 @@ describe('registration modes on the sign-up page', () => {
     const notice = page.getByTestId('signup-closed');
     await eventually(() => notice.textContent()).toContain('Registration on Harbour Chat is closed. Ask an administrator for an account.');
     expect(await page.getByTestId('signup-form').count()).toBe(0);
-    expect(await page.locator('h1').textContent()).toBe('Join Harbour Chat');
+    expect(await page.locator('h1').textContent()).toBe('Sign-up is closed');
     await page.getByTestId('signup-to-signin').click();
     await page.waitForURL((url) => url.pathname === '/signin');
     await eventually(() => page.locator('h1').textContent()).toBe('Sign in to Harbour Chat');

@@ -74,6 +74,18 @@ export interface AdminUserDto extends UserDto {
   deactivatedAt?: string;
   /** Set once the account was banned: deactivated, and every message of theirs removed by a moderator. */
   bannedAt?: string;
+  /**
+   * Set when the username is in the server's `ADMIN_USERNAMES`: an admin while listed there.
+   * Demoting such an admin is refused with `forbidden` (remove them from the configuration first).
+   */
+  configuredAdmin?: true;
+}
+
+/** `user:updated` on `/lobby`: a user's account was deactivated (or banned) or reactivated. */
+export interface UserUpdateDto {
+  userId: string;
+  /** Now deactivated (or banned): the mark shows beside their name. */
+  deactivated: boolean;
 }
 
 /** A page of the user list, ordered by lower-cased username. */
@@ -203,6 +215,12 @@ export const adminAuditSchema = z.strictObject({
   limit: z.int().min(1).max(LIMITS.adminPageMax).default(LIMITS.adminPageMax),
 });
 
+/** `invitation:list` payload: a page of invitations, newest first, before `before` (an invitation id). */
+export const adminInvitationsSchema = z.strictObject({
+  before: adminIdSchema.optional(),
+  limit: z.int().min(1).max(LIMITS.adminPageMax).default(LIMITS.adminPageMax),
+});
+
 /**
  * Events a client emits on `/admin`. Any signed-in user may connect; every `admin:` event checks,
  * when it arrives, that the caller is an admin now, and otherwise acks `forbidden` and changes
@@ -238,8 +256,11 @@ export interface AdminClientToServerEvents {
   'admin:report:resolve': (payload: z.input<typeof adminReportResolveSchema>, ack: AckFn<ReportDto>) => void;
   /** The audit log, newest first. */
   'admin:audit': (payload: z.input<typeof adminAuditSchema>, ack: AckFn<{ entries: AuditEntryDto[]; hasMore: boolean }>) => void;
-  /** Every invitation, newest first (at most `LIMITS.adminPageMax`), tokens omitted. */
-  'invitation:list': (payload: Record<string, never>, ack: AckFn<{ invitations: InvitationDto[] }>) => void;
+  /**
+   * A page of invitations, newest first, tokens omitted (members see only their own). `hasMore`:
+   * ask again with `before` set to the last one's id.
+   */
+  'invitation:list': (payload: z.input<typeof adminInvitationsSchema>, ack: AckFn<{ invitations: InvitationDto[]; hasMore: boolean }>) => void;
   /**
    * Creates an invitation link. Admins always; members too when `membersCanInvite` (they list
    * and revoke only their own). Ack: the invitation with its `token`.

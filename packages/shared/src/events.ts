@@ -1,4 +1,4 @@
-import type { RemoveMessagePayload, ReportPayload } from './admin.js';
+import type { RemoveMessagePayload, ReportPayload, UserUpdateDto } from './admin.js';
 import type { AckFn, ErrorCode } from './errors.js';
 import type {
   ConversationDto,
@@ -157,15 +157,28 @@ export interface LobbyServerToClientEvents {
    */
   'presence:changes': (presences: PresenceDto[]) => void;
   /**
-   * Server → every socket of one instance whose link to the other instances (Redis) was
-   * interrupted and is back: broadcasts may have been missed. Catch up with `message:sync`.
-   */
-  /**
    * An admin changed the server's settings (name, registration, recall and edit windows, upload
    * limit…): fetch `GET /api/settings` again, so open tabs follow without a reload. Sent to every
    * `/lobby` socket, by each instance once it applied the change (at most 30 s after it was made).
    */
   'settings:changed': () => void;
+  /**
+   * Server → every `/lobby` socket of one user: their own account changed (an admin or the
+   * operator's command line made them admin or member): fetch `GET /api/auth/me` again, so the
+   * menu offers (or stops offering) Administration without a reload.
+   */
+  'session:changed': () => void;
+  /**
+   * Server → every `/lobby` socket: a user was deactivated (or banned) or reactivated. Show or
+   * drop the "deactivated" mark beside their name where it is on screen (it overrides
+   * `AuthorDto.deactivated` of messages already held). A deactivated user's own sockets are
+   * disconnected instead; `GET /api/auth/me` then answers 403 `account_deactivated`.
+   */
+  'user:updated': (update: UserUpdateDto) => void;
+  /**
+   * Server → every socket of one instance whose link to the other instances (Redis) was
+   * interrupted and is back: broadcasts may have been missed. Catch up with `message:sync`.
+   */
   resync: () => void;
 }
 

@@ -108,8 +108,8 @@ export function registerAuthRoutes(
   });
 
   app.get('/api/auth/me', async (request, reply) => {
-    const session = await accounts.authenticate(request.cookies[SESSION_COOKIE]);
-    if (!session) return reply.code(401).send({ error: { code: 'unauthorized', message: 'Not signed in.' } });
-    return reply.send({ user: { ...session.user, role: session.role } } satisfies SessionResponse);
+    const session = await accounts.whoAmI(request.cookies[SESSION_COOKIE]);
+    if (!session.ok) return reply.code(statusFor(session.error.code)).send({ error: session.error });
+    return reply.send({ user: { ...session.data.user, role: session.data.role } } satisfies SessionResponse);
   });
 }

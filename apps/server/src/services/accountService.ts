@@ -30,13 +30,15 @@ export function credentialOf(passwordHash: string): string {
   return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 22);
 }
 
-const OPEN_SEAT: Seat = { mode: 'open', isFirstCandidate: false, release: async () => {} };
+const OPEN_SEAT: Seat = { mode: 'open', isFirstCandidate: false, take: async () => ok(undefined), release: async () => {} };
 const OPEN_REGISTRATION: RegistrationPolicy = {
   admit: async () => ok(OPEN_SEAT),
   roleAtRegistration: () => 'member',
   settle: async (user) => ok(user),
   atSignIn: async (user) => user,
 };
+
+const usernameTaken = () => fail('username_taken', 'That username is taken.', { field: 'username' });
 
 /** A deactivated (or banned) account has no session: every check of one refuses it. */
 const isActive = (user: UserRecord | null): user is UserRecord => user !== null && !user.deactivatedAt;
@@ -60,16 +62,29 @@ export function createAccountService(deps: {
     return { user: toSessionUserDto(user), session };
   }
 
-  /** Refusals (`registration_closed`, `invitation_invalid`, `username_taken`) store nothing: an invitation's use taken for it is given back. */
+  /**
+   * Refusals (`registration_closed`, `invitation_invalid`, `username_taken`) store nothing. In
+   * order: who may register (an invitation is checked, no use taken), then the username, then an
+   * invitation's use is taken, atomically, and only then is the account created. So a registration
+   * bound to fail for its username never holds a use that another could have had, and a caller with
+   * no usable invitation is refused as such before its username is looked at (it learns nothing of
+   * who has an account). A username taken in the instant between the check and the creation gives
+   * its use back.
+   */
   async function register(input: RegisterInput): Promise<Ack<SignedIn>> {
     const admitted = await policy.admit(input.invitation);
     if (!admitted.ok) return admitted;
     const seat = admitted.data;
+    // Before the username check: hashing takes tens of milliseconds, which would otherwise widen
+    // the window in which a name found free is taken by another.
+    const passwordHash = await hashPassword(input.password);
+    if (await deps.users.findByUsername(input.username)) return usernameTaken();
+    const taken = await seat.take();
+    if (!taken.ok) return taken;
     const giveBack = () =>
       seat.release().catch((err: unknown) => deps.logger?.warn({ err }, 'an invitation use taken for a failed registration could not be given back'));
     let created: UserRecord | 'username_taken';
     try {
-      const passwordHash = await hashPassword(input.password);
       created = await deps.users.create({
         username: input.username,
         displayName: input.displayName ?? input.username,
@@ -83,7 +98,7 @@ export function createAccountService(deps: {
     }
     if (created === 'username_taken') {
       await giveBack();
-      return fail('username_taken', 'That username is taken.', { field: 'username' });
+      return usernameTaken();
     }
     const settled = await policy.settle(created, seat);
     if (!settled.ok) return settled;
@@ -115,6 +130,22 @@ export function createAccountService(deps: {
     // Issued against another password: a change ended it, even one that raced its creation.
     if (!isActive(user) || session.credential !== credentialOf(user.passwordHash)) return null;
     return { user: toUserDto(user), role: user.role, sessionId: claims.sessionId, expiresAt: session.expiresAt };
+  }
+
+  /**
+   * `GET /api/auth/me`: the session's user, or why there is none. A genuine token (signed by this
+   * server, unexpired) whose user is deactivated is answered `account_deactivated` whatever became
+   * of its session (deactivation ends them all), so an open tab can say so rather than "signed
+   * out"; only that token's holder learns it. Anything else without an active session is
+   * `unauthorized`. Reactivation starts no session: an old token then stays `unauthorized`.
+   */
+  async function whoAmI(token: string | undefined): Promise<Ack<Authenticated>> {
+    const session = await authenticate(token);
+    if (session) return ok(session);
+    const claims = token ? await deps.tokens.verify(token) : null;
+    const user = claims ? await deps.users.findById(claims.userId) : null;
+    if (user?.deactivatedAt) return fail('account_deactivated', 'This account is deactivated: an admin can reactivate it.');
+    return fail('unauthorized', 'Not signed in.');
   }
 
   /** Revokes the token's session; returns its id, so its live sockets can be disconnected. */
@@ -153,7 +184,7 @@ export function createAccountService(deps: {
     return isActive(user) && session.credential === credentialOf(user.passwordHash);
   }
 
-  return { register, signIn, signOut, authenticate, changePassword, isSessionActive };
+  return { register, signIn, signOut, authenticate, whoAmI, changePassword, isSessionActive };
 }
 
 export type AccountService = ReturnType<typeof createAccountService>;

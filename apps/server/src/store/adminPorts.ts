@@ -42,8 +42,8 @@ export interface InvitationStore {
   create(invitation: InvitationRecord): Promise<void>;
   find(id: string): Promise<InvitationRecord | null>;
   findByTokenHash(tokenHash: string): Promise<InvitationRecord | null>;
-  /** Newest first; only `createdBy`'s when given. At most `limit`. */
-  list(query: { createdBy?: string; limit: number }): Promise<InvitationRecord[]>;
+  /** Newest first (by id, which grows with time), strictly before the id `before` when given; only `createdBy`'s when given. At most `limit`. */
+  list(query: { createdBy?: string; before?: string; limit: number }): Promise<InvitationRecord[]>;
   /** Sets `revokedAt` (kept from the first call); null when there is no such invitation. */
   revoke(id: string, at: Date): Promise<InvitationRecord | null>;
   /**

@@ -49,6 +49,12 @@ export interface UserStore {
    * change, null when there is no such user.
    */
   setDeactivated(id: string, change: { deactivatedAt: Date | null; bannedAt?: Date }): Promise<UserRecord | null>;
+  /**
+   * Deletes the user; false when there is no such user. Only for an account nothing refers to
+   * yet: a registration that lost the race for a fresh server's first account (its username is
+   * free again). Nothing else a user made (messages, sessions, memberships) is touched.
+   */
+  delete(id: string): Promise<boolean>;
   /** How many users are admins and not deactivated. */
   countActiveAdmins(): Promise<number>;
   /** The ids of every deactivated user (a short list: every instance keeps it in memory). */

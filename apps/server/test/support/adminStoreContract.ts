@@ -148,6 +148,20 @@ export function describeAdminStoreContract(name: string, makePair: () => Promise
         expect(await stores.invitations.list({ createdBy: carol.id, limit: 10 })).toEqual([]);
       });
 
+      it('pages newest first before an id, the whole list or one creator\'s, each page with its uses', async () => {
+        for (const n of [1, 2, 3, 4, 5, 6]) await stores.invitations.create(invitation(n, { createdBy: n % 2 ? admin : member }));
+        await stores.invitations.takeUse(idOf(2), 5, at);
+        const ids = async (query: { createdBy?: string; before?: string; limit: number }) => (await stores.invitations.list(query)).map((i) => i.id);
+        expect(await ids({ before: idOf(5), limit: 2 })).toEqual([idOf(4), idOf(3)]);
+        expect(await ids({ before: idOf(3), limit: 10 })).toEqual([idOf(2), idOf(1)]);
+        expect(await ids({ before: idOf(1), limit: 10 })).toEqual([]);
+        expect(await ids({ createdBy: member.id, before: idOf(6), limit: 1 })).toEqual([idOf(4)]);
+        expect(await stores.invitations.list({ createdBy: member.id, before: idOf(4), limit: 10 })).toEqual([invitation(2, { createdBy: member, uses: 1 })]);
+        expect(await ids({ createdBy: admin.id, before: idOf(2), limit: 10 })).toEqual([idOf(1)]);
+        // An id of no invitation still marks a place.
+        expect(await ids({ before: idOf(99), limit: 3 })).toEqual([idOf(6), idOf(5), idOf(4)]);
+      });
+
       it('revokes once: the first time is kept; an unknown invitation is null', async () => {
         await stores.invitations.create(invitation(1));
         expect(await stores.invitations.revoke(idOf(1), later(10))).toEqual(invitation(1, { revokedAt: later(10) }));

@@ -73,6 +73,25 @@ export function describeModerationContract(stores: () => Stores) {
       expect(await stores().users.deactivatedIds()).toEqual([user.id]);
     });
 
+    it('deletes a user: gone by id and by name, the username free again, others untouched; an unknown id is false', async () => {
+      const doomed = await createUser('Doomed', 'admin');
+      const kept = await createUser('kept', 'admin');
+      const count = await stores().users.count();
+      expect(await stores().users.delete(doomed.id)).toBe(true);
+      expect(await stores().users.findById(doomed.id)).toBeNull();
+      expect(await stores().users.findByUsername('doomed')).toBeNull();
+      expect((await stores().users.search({ prefix: 'doomed', limit: 10 })).map((u) => u.id)).toEqual([]);
+      expect(await stores().users.count()).toBe(count - 1);
+      expect(await stores().users.countActiveAdmins()).toBe(1);
+      expect(await stores().users.findById(kept.id)).toEqual(kept);
+      expect(await stores().users.delete(doomed.id)).toBe(false);
+      expect(await stores().users.delete('0'.repeat(24))).toBe(false);
+      expect(await stores().users.delete('not an id')).toBe(false);
+      const again = await stores().users.create({ username: 'DOOMED', displayName: 'Again', passwordHash: 'hash', createdAt: at });
+      expect(again).toMatchObject({ username: 'DOOMED', role: 'member' });
+      expect((again as UserRecord).id).not.toBe(doomed.id);
+    });
+
     it('counts admins who are not deactivated', async () => {
       const [first, second] = [await createUser('first', 'admin'), await createUser('second', 'admin')];
       await createUser('third');

@@ -122,6 +122,39 @@ describe('the administration store', () => {
     expect(admin.reports.items[2]!.message.body).toBe('message 6');
   });
 
+  it('pages through the invitation links from the last one shown, a new link on top not getting in the way', async () => {
+    const admin = useAdminStore();
+    admin.show('invitations');
+    admin.open();
+    const link = (id: string): InvitationDto => ({ id, createdBy: ADA, createdAt: '2026-03-01T12:00:00.000Z', expiresAt: '2026-03-08T12:00:00.000Z', maxUses: 1, uses: 0 });
+    answers['invitation:list'] = [ok({ invitations: [link('9'.repeat(24)), link('8'.repeat(24))], hasMore: true }), ok({ invitations: [link('7'.repeat(24))], hasMore: false })];
+    handlers.onConnect();
+    await settle();
+    expect(asked).toEqual([['invitation:list', {}]]);
+    expect(admin.invitations.hasMore).toBe(true);
+    answers['invitation:create'] = [ok({ ...link('a'.repeat(24)), token: 't'.repeat(43) })];
+    await admin.createInvitation(24, 1);
+    await admin.loadInvitations(true);
+    expect(asked.at(-1)).toEqual(['invitation:list', { before: '8'.repeat(24) }]);
+    expect(admin.invitations.items.map((i) => i.id[0])).toEqual(['a', '9', '8', '7']);
+    expect(admin.invitations).toMatchObject({ hasMore: false, status: 'done' });
+    await admin.loadInvitations(true);
+    expect(asked.filter(([event]) => event === 'invitation:list')).toHaveLength(2);
+  });
+
+  it('a page of links that fails keeps the links shown, and asking again asks for that page', async () => {
+    const admin = useAdminStore();
+    const link = (id: string): InvitationDto => ({ id, createdBy: ADA, createdAt: '2026-03-01T12:00:00.000Z', expiresAt: '2026-03-08T12:00:00.000Z', maxUses: 1, uses: 0 });
+    answers['invitation:list'] = [ok({ invitations: [link('9'.repeat(24))], hasMore: true }), { ok: false, error: { code: 'rate_limited', message: 'slow down' } }, ok({ invitations: [link('8'.repeat(24))], hasMore: false })];
+    await admin.loadInvitations(false);
+    await admin.loadInvitations(true);
+    expect(admin.invitations).toMatchObject({ status: 'error', hasMore: true, error: { code: 'rate_limited' } });
+    expect(admin.invitations.items.map((i) => i.id[0])).toEqual(['9']);
+    await admin.loadInvitations(true);
+    expect(asked.map(([, payload]) => payload)).toEqual([{}, { before: '9'.repeat(24) }, { before: '9'.repeat(24) }]);
+    expect(admin.invitations.items.map((i) => i.id[0])).toEqual(['9', '8']);
+  });
+
   it('a new invitation joins the list without its token, which only the creating screen shows', async () => {
     const admin = useAdminStore();
     const made: InvitationDto = { id: '4'.repeat(24), token: 't'.repeat(43), createdBy: ADA, createdAt: '2026-03-01T12:00:00.000Z', expiresAt: '2026-03-08T12:00:00.000Z', maxUses: 3, uses: 0 };

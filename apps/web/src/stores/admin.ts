@@ -101,10 +101,7 @@ export const useAdminStore = defineStore('admin', () => {
       case 'users':
         return users.search();
       case 'invitations':
-        return loadList(invitations, false, async () => {
-          const res = await adminRequest('invitation:list', {});
-          return res.ok ? { ok: true, data: { items: res.data.invitations, hasMore: false } } : res;
-        });
+        return loadInvitations(false);
       case 'reports':
         return loadReports(false);
       case 'audit':
@@ -161,6 +158,15 @@ export const useAdminStore = defineStore('admin', () => {
     return loadList(audit, isMore, async () => {
       const res = await adminRequest('admin:audit', { ...(before ? { before } : {}) });
       return res.ok ? { ok: true, data: { items: res.data.entries, hasMore: res.data.hasMore } } : res;
+    });
+  }
+
+  /** A member's own links, an admin's every link: the server decides which (the same event). */
+  function loadInvitations(isMore: boolean): Promise<void> {
+    const before = isMore ? invitations.value.items.at(-1)?.id : undefined;
+    return loadList(invitations, isMore, async () => {
+      const res = await adminRequest('invitation:list', { ...(before ? { before } : {}) });
+      return res.ok ? { ok: true, data: { items: res.data.invitations, hasMore: res.data.hasMore } } : res;
     });
   }
 
@@ -242,6 +248,7 @@ export const useAdminStore = defineStore('admin', () => {
     loadReports,
     setShowAllReports,
     loadAudit,
+    loadInvitations,
     setRole,
     setActive,
     ban,

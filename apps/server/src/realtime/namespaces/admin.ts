@@ -1,5 +1,6 @@
 import {
   adminAuditSchema,
+  adminInvitationsSchema,
   adminReportResolveSchema,
   adminReportsSchema,
   adminSettingsUpdateSchema,
@@ -104,7 +105,7 @@ export function registerAdmin(admin: AdminNamespace, deps: AdminDeps): void {
     on('admin:reports', adminReportsSchema, 'admins', (_caller, input) => deps.moderation.listReports(input));
     on('admin:report:resolve', adminReportResolveSchema, 'admins', (caller, input) => deps.moderation.resolveReport(toUserDto(caller.user), input));
     on('admin:audit', adminAuditSchema, 'admins', async (_caller, input) => ok(await deps.audit.list(input)));
-    on('invitation:list', noPayload, 'inviters', async (caller) => ok({ invitations: await deps.invitations.list(caller.isAdmin ? undefined : caller.user.id) }));
+    on('invitation:list', adminInvitationsSchema, 'inviters', async (caller, input) => ok(await deps.invitations.list({ ...input, ...(caller.isAdmin ? {} : { createdBy: caller.user.id }) })));
     on('invitation:create', invitationCreateSchema, 'inviters', async (caller, input) => ok(await deps.invitations.create(author(caller), input)));
     on('invitation:revoke', invitationRefSchema, 'inviters', (caller, input) => deps.invitations.revoke(author(caller), input.id, caller.isAdmin ? undefined : caller.user.id));
   });

@@ -2,14 +2,15 @@ import type { AdminUserDto, AuditEntryDto, InvitationDto } from '@confab/shared'
 import type { InvitationRecord, UserRecord } from '../../store/ports.js';
 import { toUserDto } from '../toDto.js';
 
-/** A user as admins see them: role, registration and deactivation. */
-export function toAdminUserDto(user: UserRecord): AdminUserDto {
+/** A user as admins see them: role, registration and deactivation, and whether `ADMIN_USERNAMES` names them (`isConfiguredAdmin`). */
+export function toAdminUserDto(user: UserRecord, isConfiguredAdmin = false): AdminUserDto {
   return {
     ...toUserDto(user),
     role: user.role,
     createdAt: user.createdAt.toISOString(),
     ...(user.deactivatedAt ? { deactivatedAt: user.deactivatedAt.toISOString() } : {}),
     ...(user.bannedAt ? { bannedAt: user.bannedAt.toISOString() } : {}),
+    ...(isConfiguredAdmin ? { configuredAdmin: true as const } : {}),
   };
 }
 

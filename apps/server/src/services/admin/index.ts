@@ -21,7 +21,7 @@ export async function startAdministration(deps: { stores: Stores; config: Config
   const audit = createAuditLog({ audit: stores.audit, now });
   const deactivatedUsers = createDeactivatedUsers({ users: stores.users });
   await deactivatedUsers.refresh();
-  const roles = createRoles({ users: stores.users, settings: stores.settings, adminUsernames: deps.config.adminUsernames, logger });
+  const roles = createRoles({ users: stores.users, settings: stores.settings, adminUsernames: deps.config.adminUsernames, logger, audit });
   await roles.atStartUp();
   const mayInvite = async (userId: string): Promise<boolean> => {
     const maker = await stores.users.findById(userId);
@@ -29,6 +29,6 @@ export async function startAdministration(deps: { stores: Stores; config: Config
     return maker.role === 'admin' || (await live.fresh()).membersCanInvite;
   };
   const invitations = createInvitations({ invitations: stores.invitations, audit, now, mayInvite });
-  const registration = createRegistrationPolicy({ users: stores.users, live, invitations, roles, now });
+  const registration = createRegistrationPolicy({ users: stores.users, live, invitations, roles });
   return { live, audit, deactivatedUsers, roles, invitations, registration };
 }

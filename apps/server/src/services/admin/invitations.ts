@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { LIMITS, fail, ok, type Ack, type AuthorDto, type InvitationDto } from '@confab/shared';
+import { fail, ok, type Ack, type AuthorDto, type InvitationDto } from '@confab/shared';
 import type { InvitationRecord, InvitationStore } from '../../store/ports.js';
 import { newObjectIdHex } from '../../store/ids.js';
 import { toInvitationDto } from './adminDtos.js';
@@ -14,6 +14,13 @@ export function hashInvitationToken(token: string): string {
 export interface InvitationUse {
   invitation: InvitationRecord;
   release(): Promise<void>;
+}
+
+/** A link found usable by its token, no use taken yet (see `peek`). */
+export interface UsableInvitation {
+  invitation: InvitationRecord;
+  /** Takes one of its uses, atomically; null when the last one went meanwhile. */
+  take(): Promise<InvitationUse | null>;
 }
 
 const NOT_FOUND = 'There is no such invitation.';
@@ -57,10 +64,10 @@ export function createInvitations(deps: {
       return toInvitationDto(invitation, token);
     },
 
-    /** Newest first; only `createdBy`'s when given. */
-    async list(createdBy?: string): Promise<InvitationDto[]> {
-      const records = await deps.invitations.list({ ...(createdBy ? { createdBy } : {}), limit: LIMITS.adminPageMax });
-      return records.map((r) => toInvitationDto(r));
+    /** A page, newest first, before the invitation `before` when given; only `createdBy`'s when given. */
+    async list(query: { createdBy?: string; before?: string; limit: number }): Promise<{ invitations: InvitationDto[]; hasMore: boolean }> {
+      const records = await deps.invitations.list({ ...query, limit: query.limit + 1 });
+      return { invitations: records.slice(0, query.limit).map((r) => toInvitationDto(r)), hasMore: records.length > query.limit };
     },
 
     /** Revokes a link; `onlyBy` limits it to that user's own (a member's). Refusal: `not_found`. */
@@ -74,16 +81,21 @@ export function createInvitations(deps: {
     },
 
     /**
-     * Takes one use of the link the token belongs to, or null when it cannot register anyone:
-     * unknown (forged), revoked, expired or used up all answer the same, so a caller learns
+     * The link the token belongs to, if it could register someone now, without taking a use (a
+     * registration checks its username first, and takes a use only when it can go through).
+     * Unknown (forged), revoked, expired or used up all answer null alike, so a caller learns
      * nothing about links it does not hold.
      */
-    async redeem(token: string): Promise<InvitationUse | null> {
+    async peek(token: string): Promise<UsableInvitation | null> {
       const invitation = await deps.invitations.findByTokenHash(hashInvitationToken(token));
       if (!isUsable(invitation) || !(await deps.mayInvite(invitation.createdBy.id))) return null;
-      const use = await deps.invitations.takeUse(invitation.id, invitation.maxUses, deps.now());
-      if (use === null) return null;
-      return { invitation, release: () => deps.invitations.releaseUse(invitation.id, use) };
+      return {
+        invitation,
+        async take() {
+          const use = await deps.invitations.takeUse(invitation.id, invitation.maxUses, deps.now());
+          return use === null ? null : { invitation, release: () => deps.invitations.releaseUse(invitation.id, use) };
+        },
+      };
     },
   };
 }

@@ -1,22 +1,41 @@
 import { fail, ok, type Ack, type UserRole } from '@confab/shared';
 import type { Logger } from '../../logger.js';
 import type { SettingsStore, UserRecord, UserStore } from '../../store/ports.js';
+import { userTarget } from './adminDtos.js';
+import { OPERATOR, type AuditLog } from './auditLog.js';
 
 const LAST_ADMIN = 'The server needs at least one active admin: promote someone else first.';
 
+/** What the audit log says of a promotion the configuration made: the operator did it, by `ADMIN_USERNAMES`. */
+export const BY_CONFIGURATION = { role: 'admin', by: 'ADMIN_USERNAMES' } as const;
+
 /**
  * Who is an admin: the server's first account, the usernames in `ADMIN_USERNAMES` (promoted at
- * start-up, registration and sign-in), and whoever an admin promotes. Never zero active admins
- * through a demotion or a deactivation.
+ * start-up, registration and sign-in, each promotion in the audit log as the operator's), and
+ * whoever an admin promotes. Never zero active admins through a demotion or a deactivation.
  */
-export function createRoles(deps: { users: UserStore; settings: Pick<SettingsStore, 'claimFirstAccount'>; adminUsernames: readonly string[]; logger: Logger }) {
+export function createRoles(deps: {
+  users: UserStore;
+  settings: Pick<SettingsStore, 'claimFirstAccount'>;
+  adminUsernames: readonly string[];
+  logger: Logger;
+  /** Where promotions by `ADMIN_USERNAMES` are recorded; absent only where none is made (the command line's user commands). */
+  audit?: Pick<AuditLog, 'record'>;
+}) {
   const configured = new Set(deps.adminUsernames.map((name) => name.toLowerCase()));
   const isConfiguredAdmin = (username: string) => configured.has(username.toLowerCase());
 
-  async function promote(user: UserRecord, why: string): Promise<UserRecord> {
+  function recordConfigured(user: UserRecord): Promise<void> {
+    deps.logger.info({ userId: user.id, username: user.username }, `${user.username} is an admin (ADMIN_USERNAMES)`);
+    return deps.audit?.record(OPERATOR, 'user.role', userTarget(user), { ...BY_CONFIGURATION }) ?? Promise.resolve();
+  }
+
+  /** Makes a user named in `ADMIN_USERNAMES` an admin, if they are not one (yet, or again). */
+  async function promoteConfigured(user: UserRecord): Promise<UserRecord> {
     if (user.role === 'admin') return user;
-    const promoted = (await deps.users.setRole(user.id, 'admin')) ?? user;
-    deps.logger.info({ userId: user.id, username: user.username }, `${user.username} is an admin (${why})`);
+    const promoted = await deps.users.setRole(user.id, 'admin');
+    if (!promoted) return user;
+    await recordConfigured(promoted);
     return promoted;
   }
 
@@ -52,14 +71,19 @@ export function createRoles(deps: { users: UserStore; settings: Pick<SettingsSto
       return { isFirst: true, user: promoted };
     },
 
+    /** After registration: an account created as an admin because `ADMIN_USERNAMES` names it is recorded as the operator's promotion. */
+    async atRegistration(user: UserRecord): Promise<void> {
+      if (user.role === 'admin' && isConfiguredAdmin(user.username)) await recordConfigured(user);
+    },
+
     /** At sign-in: a username in `ADMIN_USERNAMES` is promoted if it is not an admin (yet, or again). */
-    atSignIn: (user: UserRecord): Promise<UserRecord> => (isConfiguredAdmin(user.username) ? promote(user, 'ADMIN_USERNAMES') : Promise.resolve(user)),
+    atSignIn: (user: UserRecord): Promise<UserRecord> => (isConfiguredAdmin(user.username) ? promoteConfigured(user) : Promise.resolve(user)),
 
     /** At start-up: promotes the existing accounts named in `ADMIN_USERNAMES`, then warns when there is still no active admin. */
     async atStartUp(): Promise<void> {
       for (const username of configured) {
         const user = await deps.users.findByUsername(username);
-        if (user) await promote(user, 'ADMIN_USERNAMES');
+        if (user) await promoteConfigured(user);
       }
       if ((await deps.users.countActiveAdmins()) === 0 && (await deps.users.count()) > 0) {
         deps.logger.warn('this server has accounts but no active admin: create one with `pnpm confab create-admin`, or name one in ADMIN_USERNAMES');

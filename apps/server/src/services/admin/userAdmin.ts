@@ -1,7 +1,7 @@
 import { fail, ok, type Ack, type AdminUserDto, type AdminUserPage, type UserDto, type UserRole } from '@confab/shared';
 import type { Logger } from '../../logger.js';
 import type { SessionStore, UserRecord, UserStore } from '../../store/ports.js';
-import { toAdminUserDto, userTarget } from './adminDtos.js';
+import { toAdminUserDto as toDto, userTarget } from './adminDtos.js';
 import type { AuditLog } from './auditLog.js';
 import type { Moderation } from './moderation.js';
 import type { Roles } from './roles.js';
@@ -30,6 +30,15 @@ export function createUserAdmin(deps: {
   usersChanged(userIds: string[]): Promise<void>;
 }) {
   const author = (actor: Actor) => ({ id: actor.id, name: actor.displayName });
+  const toAdminUserDto = (user: UserRecord) => toDto(user, deps.roles.isConfiguredAdmin(user.username));
+
+  /**
+   * A user named in `ADMIN_USERNAMES` is an active admin while listed: the configuration would
+   * make them one again at the next start-up or sign-in, so no admin (nor the operator's command
+   * line) demotes, deactivates or bans them; the operator removes the name first.
+   */
+  const configuredRefusal = (target: UserRecord): Ack<never> =>
+    fail('forbidden', `${target.username} is named in the server's ADMIN_USERNAMES, so they stay an active admin while listed there: remove the name from ADMIN_USERNAMES (and restart the server) first.`);
 
   async function find(userId: string): Promise<Ack<UserRecord>> {
     const user = await deps.users.findById(userId);
@@ -46,6 +55,8 @@ export function createUserAdmin(deps: {
   /** Deactivates an active user (nothing to do for a deactivated one); `last_admin` if they are the last active admin. */
   async function deactivateOnce(actor: Actor, target: UserRecord): Promise<Ack<UserRecord>> {
     if (target.id === actor.id) return fail('forbidden', 'You cannot deactivate or ban your own account.');
+    // Before the check for an account already deactivated: a ban would still remove their messages.
+    if (deps.roles.isConfiguredAdmin(target.username)) return configuredRefusal(target);
     if (target.deactivatedAt) return ok(target);
     const deactivated = await deps.roles.deactivate(target, deps.now());
     if (!deactivated) return fail('not_found', NO_SUCH_USER);
@@ -63,6 +74,7 @@ export function createUserAdmin(deps: {
       const target = await find(input.userId);
       if (!target.ok) return target;
       if (target.data.role === input.role) return ok(toAdminUserDto(target.data));
+      if (input.role !== 'admin' && deps.roles.isConfiguredAdmin(target.data.username)) return configuredRefusal(target.data);
       const changed = await deps.roles.setRole(target.data, input.role);
       if (!changed) return fail('not_found', NO_SUCH_USER);
       if (!changed.ok) return changed;

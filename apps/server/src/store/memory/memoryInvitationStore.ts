@@ -63,9 +63,9 @@ export class MemoryInvitationStore implements InvitationStore {
     return this.#read(this.#idByTokenHash.get(tokenHash));
   }
 
-  async list(query: { createdBy?: string; limit: number }): Promise<InvitationRecord[]> {
+  async list(query: { createdBy?: string; before?: string; limit: number }): Promise<InvitationRecord[]> {
     const mine = [...this.#records.values()].filter((r) => query.createdBy === undefined || r.createdBy.id === query.createdBy);
-    return newestFirstPage(mine, { limit: query.limit }).map((r) => this.#read(r.id)!);
+    return newestFirstPage(mine, { ...(query.before === undefined ? {} : { before: query.before }), limit: query.limit }).map((r) => this.#read(r.id)!);
   }
 
   async revoke(id: string, at: Date): Promise<InvitationRecord | null> {

@@ -78,6 +78,15 @@ export class MemoryUserStore implements UserStore {
     return { ...next };
   }
 
+  async delete(id: string): Promise<boolean> {
+    const record = this.#byId.get(id);
+    if (!record) return false;
+    this.#byId.delete(id);
+    this.#idByUsername.delete(record.username.toLowerCase());
+    this.#onChange();
+    return true;
+  }
+
   async countActiveAdmins(): Promise<number> {
     let count = 0;
     for (const user of this.#byId.values()) if (user.role === 'admin' && user.deactivatedAt === null) count += 1;

@@ -41,10 +41,14 @@ export class MongoInvitationStore implements InvitationStore {
     return doc && toInvitationRecord(doc, await this.#uses.countDocuments({ invitationId: doc._id }));
   }
 
-  list(query: { createdBy?: string; limit: number }): Promise<InvitationRecord[]> {
+  list(query: { createdBy?: string; before?: string; limit: number }): Promise<InvitationRecord[]> {
     return this.#guarded(async () => {
+      if (query.before !== undefined && !isLowerHex(query.before)) return [];
       // Newest first by id, which grows with time: the _id index, or ('createdBy.id', _id).
-      const filter = query.createdBy === undefined ? {} : { 'createdBy.id': String(query.createdBy) };
+      const filter = {
+        ...(query.createdBy === undefined ? {} : { 'createdBy.id': String(query.createdBy) }),
+        ...(query.before === undefined ? {} : { _id: mongoose.trusted({ $lt: query.before }) }),
+      };
       const docs = await this.#invitations.find(filter).sort({ _id: -1 }).limit(query.limit).lean<InvitationDoc[]>();
       if (docs.length === 0) return [];
       const uses = await this.#uses.find({ invitationId: mongoose.trusted({ $in: docs.map((d) => d._id) }) }, { invitationId: 1 }).lean<Pick<InvitationUseDoc, 'invitationId'>[]>();

@@ -87,6 +87,14 @@ export class MongoUserStore implements UserStore {
     });
   }
 
+  delete(id: string): Promise<boolean> {
+    return this.#guarded(async () => {
+      if (typeof id !== 'string' || !OBJECT_ID.test(id)) return false;
+      // Under the user's write lock, as every other write of a user is (see #write).
+      return this.#locks.with(`user:${id}`, async () => (await this.#users.deleteOne({ _id: id })).deletedCount === 1);
+    });
+  }
+
   countActiveAdmins(): Promise<number> {
     // null matches an absent field too (users stored before deactivation existed).
     return this.#guarded(() => this.#users.countDocuments({ role: 'admin', deactivatedAt: null }));
