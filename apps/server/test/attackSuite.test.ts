@@ -280,7 +280,7 @@ describe('recall', () => {
     for (const [socket, id] of [[w.aliceLobby, w.lobbyMessages[0]!.id], [w.aliceDm, w.pairMessages[0]!.id]] as const) {
       expect(await ask(socket, 'message:recall', { id })).toEqual({
         ok: false,
-        error: { code: 'recall_window_expired', message: 'Messages can only be recalled within 60 seconds of sending.' },
+        error: { code: 'recall_window_expired', message: 'Messages can only be recalled within 1 minute of sending.' },
       });
     }
     expect((await w.stores.messages.findById(w.lobbyMessages[0]!.id))?.body).toBe('hello lobby');

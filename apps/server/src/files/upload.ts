@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Transform, pipeline, type Readable } from 'node:stream';
 import { LIMITS, fail, normalizeFileName, ok, type Ack, type AckError, type AttachmentDto, type UserDto } from '@confab/shared';
 import type { RateLimits } from '../limits/rateLimits.js';
+import { describeBytes } from '../limitText.js';
 import type { Logger } from '../logger.js';
 import { toAttachmentDto } from '../services/attachments.js';
 import type { BlobKind, FileRecord, FileStore } from '../store/ports.js';
@@ -41,9 +42,6 @@ interface Prepared {
   height?: number;
   thumbnail?: { path: string; width: number; height: number; size: number };
 }
-
-const MIB = 1024 * 1024;
-const inMib = (bytes: number) => `${Math.round((bytes / MIB) * 10) / 10} MB`;
 
 /**
  * Uploads: admitted by the `uploads` rate limit and the owner's quota before a byte of the body
@@ -161,11 +159,11 @@ export function createUploads(deps: UploadDeps) {
   }
 
   function tooLarge(maxBytes: number): { ok: false; error: AckError } {
-    return fail('file_too_large', `Files may be at most ${inMib(maxBytes)}. Nothing was stored.`);
+    return fail('file_too_large', `Files may be at most ${describeBytes(maxBytes)}. Nothing was stored.`);
   }
 
   function quotaExceeded(quota: number): { ok: false; error: AckError } {
-    return fail('quota_exceeded', `This file would take your uploads over your ${inMib(quota)} storage quota. Nothing was stored.`);
+    return fail('quota_exceeded', `This file would take your uploads over your ${describeBytes(quota)} storage quota. Nothing was stored.`);
   }
 
   return { upload };

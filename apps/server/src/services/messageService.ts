@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { LIMITS, fail, ok, type Ack, type AckError, type MentionDto, type MessageDto, type MessagePage, type RoomEventDto, type UserDto } from '@confab/shared';
 import type { FileStore, MessageStore, ReactionStore, StoredChange, StoredMessage } from '../store/ports.js';
 import type { HistoryInput, SendMessageInput, SyncInput } from '../validated.js';
+import { describeDuration } from '../limitText.js';
 import { createSerialByKey } from '../serialByKey.js';
 import { createAttachments } from './attachments.js';
 import { createMessageViews } from './messageViews.js';
@@ -195,8 +196,7 @@ export function createMessageService(deps: {
     const editWindowMs = deps.editWindowMs ?? null;
     if (editWindowMs === 0) return fail('edit_window_expired', 'Editing messages is switched off on this server.');
     if (editWindowMs !== null && deps.now().getTime() - Date.parse(target.createdAt) > editWindowMs) {
-      const minutes = Math.round(editWindowMs / 60_000);
-      return fail('edit_window_expired', `Messages can only be edited within ${minutes} minute${minutes === 1 ? '' : 's'} of sending.`);
+      return fail('edit_window_expired', `Messages can only be edited within ${describeDuration(editWindowMs)} of sending.`);
     }
     const refused = await admit();
     if (refused) return refused;
@@ -320,7 +320,8 @@ export function createMessageService(deps: {
     if (target.author.id !== user.id) return fail('forbidden', 'Only the author can recall a message.');
     const age = deps.now().getTime() - Date.parse(target.createdAt);
     if (!target.recalledAt && age > deps.recallWindowMs) {
-      return fail('recall_window_expired', `Messages can only be recalled within ${Math.round(deps.recallWindowMs / 1000)} seconds of sending.`);
+      if (deps.recallWindowMs === 0) return fail('recall_window_expired', 'Recalling messages is switched off on this server.');
+      return fail('recall_window_expired', `Messages can only be recalled within ${describeDuration(deps.recallWindowMs)} of sending.`);
     }
     const refused = await admit();
     if (refused) return refused;

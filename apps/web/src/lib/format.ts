@@ -64,3 +64,36 @@ export function formatRelative(then: number, now: number): string {
   }
   return t('common.justNow');
 }
+
+const DURATION_UNITS = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+] as const;
+const unitFormats = new Map<string, Intl.NumberFormat>();
+function unitFormat(unit: string, maximumFractionDigits: number): Intl.NumberFormat {
+  const key = `${currentLocale()}|${unit}|${maximumFractionDigits}`;
+  let format = unitFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(currentLocale(), { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits });
+    unitFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * A length of time exactly, in the reader's language: "20 seconds", "1.5 seconds",
+ * "1 minute, 30 seconds", "7 days" ("20秒钟", "1分钟30秒钟"). Every unit it holds is named,
+ * down to the millisecond, so a setting reads as what is stored (never "0 minutes" for 20 s).
+ */
+export function formatDuration(ms: number): string {
+  const parts: string[] = [];
+  let rest = Math.max(0, Math.round(ms));
+  for (const [unit, size] of DURATION_UNITS) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0) parts.push(unitFormat(unit, 0).format(n));
+  }
+  if (rest > 0 || parts.length === 0) parts.push(unitFormat('second', 3).format(rest / 1000));
+  return new Intl.ListFormat(currentLocale(), { style: 'long', type: 'unit' }).format(parts);
+}

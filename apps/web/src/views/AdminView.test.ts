@@ -123,4 +123,83 @@ describe('AdminView', () => {
     expect(bobRow.dataset.state).toBe('banned');
     expect(bobRow.querySelector('[data-testid="admin-user-notice"]')?.textContent).toBe('Bob is banned; 2 messages were removed.');
   });
+
+  it('"Deactivate" and "Make admin" ask first, naming the user and what will happen; cancelled, nothing is sent', async () => {
+    const bob: AdminUserDto = { id: 'b'.repeat(24), username: 'bob', displayName: 'Bob', role: 'member', createdAt: '2026-03-01T12:00:00.000Z' };
+    answers['admin:users'] = { ok: true, data: { users: [bob], hasMore: false } };
+    const page = await open('/admin/users');
+    const row = () => page.querySelector<HTMLElement>('[data-username="bob"]')!;
+    const sent = () => vi.mocked(adminRequest).mock.calls.map(([event]) => event);
+
+    row().querySelector<HTMLButtonElement>('[data-testid="admin-user-active-toggle"]')!.click();
+    await flush();
+    let dialog = document.querySelector<HTMLElement>('[data-testid="admin-deactivate-dialog"]')!;
+    expect(dialog.querySelector('h2')?.textContent).toBe('Deactivate Bob?');
+    expect(dialog.textContent).toContain('Bob is signed out everywhere at once');
+    dialog.querySelector<HTMLButtonElement>('[data-testid="admin-deactivate-cancel"]')!.click();
+    await flush();
+    expect(sent()).not.toContain('admin:user:deactivate');
+
+    row().querySelector<HTMLButtonElement>('[data-testid="admin-user-role-toggle"]')!.click();
+    await flush();
+    dialog = document.querySelector<HTMLElement>('[data-testid="admin-role-dialog"]')!;
+    expect(dialog.querySelector('h2')?.textContent).toBe('Make Bob an admin?');
+    dialog.querySelector<HTMLButtonElement>('[data-testid="admin-role-cancel"]')!.click();
+    await flush();
+    expect(sent()).not.toContain('admin:user:role');
+
+    // Confirmed: sent once, and the row says what happened.
+    answers['admin:user:deactivate'] = { ok: true, data: { ...bob, deactivatedAt: '2026-03-02T12:00:00.000Z' } };
+    row().querySelector<HTMLButtonElement>('[data-testid="admin-user-active-toggle"]')!.click();
+    await flush();
+    document.querySelector<HTMLButtonElement>('[data-testid="admin-deactivate-confirm"]')!.click();
+    await flush();
+    expect(vi.mocked(adminRequest)).toHaveBeenCalledWith('admin:user:deactivate', { userId: bob.id });
+    expect(row().dataset.state).toBe('deactivated');
+    expect(row().querySelector('[data-testid="admin-user-notice"]')?.textContent).toBe('Bob is deactivated and signed out everywhere.');
+  });
+
+  it('a refused role change shows in the dialog, which stays open', async () => {
+    const carol: AdminUserDto = { id: 'c'.repeat(24), username: 'carol', displayName: 'Carol', role: 'admin', createdAt: '2026-03-01T12:00:00.000Z' };
+    answers['admin:users'] = { ok: true, data: { users: [carol], hasMore: false } };
+    answers['admin:user:role'] = { ok: false, error: { code: 'forbidden', message: 'The last admin cannot be demoted.' } };
+    const page = await open('/admin/users');
+    page.querySelector<HTMLButtonElement>('[data-username="carol"] [data-testid="admin-user-role-toggle"]')!.click();
+    await flush();
+    const dialog = document.querySelector<HTMLDialogElement>('[data-testid="admin-role-dialog"]')!;
+    expect(dialog.querySelector('h2')?.textContent).toBe('Remove Carol as admin?');
+    dialog.querySelector<HTMLButtonElement>('[data-testid="admin-role-confirm"]')!.click();
+    await flush();
+    expect(vi.mocked(adminRequest)).toHaveBeenCalledWith('admin:user:role', { userId: carol.id, role: 'member' });
+    expect(dialog.querySelector('[data-testid="admin-role-error"]')?.textContent).toBe('The last admin cannot be demoted.');
+    expect(dialog.open).toBe(true);
+  });
+
+  it('an admin named in ADMIN_USERNAMES is marked so, and offers no demotion, deactivation or ban', async () => {
+    const root: AdminUserDto = { id: 'd'.repeat(24), username: 'root', displayName: 'Root', role: 'admin', configuredAdmin: true, createdAt: '2026-03-01T12:00:00.000Z' };
+    const erin: AdminUserDto = { id: 'e'.repeat(24), username: 'erin', displayName: 'Erin', role: 'admin', createdAt: '2026-03-01T12:00:00.000Z' };
+    answers['admin:users'] = { ok: true, data: { users: [root, erin], hasMore: false } };
+    const page = await open('/admin/users');
+    const rootRow = page.querySelector<HTMLElement>('[data-username="root"]')!;
+    expect(rootRow.querySelector('[data-testid="admin-user-configured"]')?.textContent).toContain('Admin by configuration (ADMIN_USERNAMES)');
+    for (const control of ['admin-user-role-toggle', 'admin-user-active-toggle', 'admin-user-ban']) expect(rootRow.querySelector(`[data-testid="${control}"]`)).toBeNull();
+    // Another admin, not configured, keeps every control.
+    const erinRow = page.querySelector<HTMLElement>('[data-username="erin"]')!;
+    expect(erinRow.querySelector('[data-testid="admin-user-configured"]')).toBeNull();
+    expect(erinRow.querySelector('[data-testid="admin-user-role-toggle"]')?.textContent?.trim()).toBe('Remove admin…');
+  });
+
+  it('the audit log shows when each action was done as a date and time to the second, with how long ago beside it', async () => {
+    const at = '2026-03-01T12:00:07.000Z';
+    const entry: AuditEntryDto = { id: '2'.repeat(24), at, actor: { id: ADA.id, name: 'Ada' }, action: 'user.deactivate', target: { kind: 'user', id: 'b'.repeat(24), label: 'Bob' } };
+    answers['admin:audit'] = { ok: true, data: { entries: [entry], hasMore: false } };
+    const page = await open('/admin/audit');
+    const time = page.querySelector<HTMLTimeElement>('[data-testid="admin-audit-time"]')!;
+    expect(time.tagName).toBe('TIME');
+    expect(time.dateTime).toBe(at);
+    const expected = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit', timeZoneName: 'short' }).format(new Date(at));
+    expect(time.textContent).toBe(expected);
+    expect(time.textContent).toContain('2026');
+    expect(page.querySelector('[data-testid="admin-audit-ago"]')?.textContent).toMatch(/^\(.+ ago\)$/);
+  });
 });

@@ -90,20 +90,35 @@ describe('the sign-up page follows the server\'s registration mode', () => {
 
   const created = { status: 201, body: { user: ALICE_USER } };
 
-  it('closed: no form, a message naming the server, and a way to sign in', async () => {
+  it('closed: the heading says so, no invitation to sign up, no form, a message naming the server and a way to sign in', async () => {
     stubServer({ mode: 'closed', register: () => created });
     await open('/signup');
     expect(find('signup-form')).toBeNull();
+    expect(host.querySelector('h1')!.textContent).toBe('Sign-up is closed');
+    expect(find('auth-subtitle')).toBeNull();
+    expect(host.textContent).not.toContain('Create your account');
     expect(find('signup-closed')!.textContent).toContain('Registration on Harbour Chat is closed. Ask an administrator for an account.');
     expect(find('signup-to-signin')!.getAttribute('href')).toBe('/signin');
-    expect(host.querySelector('h1')!.textContent).toBe('Join Harbour Chat');
+    await loadLocale('zh-CN');
+    await nextTick();
+    expect(host.querySelector('h1')!.textContent).toBe('注册已关闭');
   });
 
-  it('invitation only, without an invitation in the address: says a link is needed, no form', async () => {
+  it('invitation only, without an invitation in the address: the heading and the message say a link is needed, no form', async () => {
     stubServer({ mode: 'invitation', register: () => created });
     await open('/signup');
     expect(find('signup-form')).toBeNull();
+    expect(host.querySelector('h1')!.textContent).toBe('An invitation is needed');
+    expect(find('auth-subtitle')).toBeNull();
     expect(find('signup-needs-invitation')!.textContent).toContain('Harbour Chat takes new accounts by invitation only');
+  });
+
+  it('open: the heading invites to join and the form is there', async () => {
+    stubServer({ mode: 'open', register: () => created });
+    await open('/signup');
+    expect(host.querySelector('h1')!.textContent).toBe('Join Harbour Chat');
+    expect(find('auth-subtitle')!.textContent).toBe('Create your account and start talking.');
+    expect(find('signup-form')).not.toBeNull();
   });
 
   it('invitation only, opened from a link: the form says "You were invited" and sends the invitation with the registration', async () => {

@@ -37,7 +37,7 @@ describe('audit log entries in words', () => {
       'Who can create an account=Closed',
       'Recall window=5 minutes',
       'Editing messages=Off',
-      'Storage per person (MB)=No limit',
+      'Storage per person=No limit',
       'Members can create invitation links=On',
       'mystery=as is',
     ]);
@@ -45,6 +45,14 @@ describe('audit log entries in words', () => {
     expect(auditSentence(changed)).toBe('Ada Admin 修改了服务器设置');
     expect(auditDetails(changed)[0]).toEqual({ name: 'registration', label: '谁可以注册账号', value: '关闭' });
     expect(auditDetails(changed)[1]!.value).toBe('5分钟');
+  });
+
+  it('windows and sizes below one unit read as what was stored, never as 0', () => {
+    const small = entry('settings.update', {
+      target: { kind: 'settings', id: 'settings', label: 'settings' },
+      details: { recallWindowMs: '0', editWindowMs: '20000', uploadMaxBytes: '41943', uploadQuotaBytes: '1024' },
+    });
+    expect(auditDetails(small).map((d) => d.value)).toEqual(['Off', '20 seconds', '41 kB', '1 kB']);
   });
 });
 

@@ -1,5 +1,7 @@
 import { REGISTRATION_MODES, RATE_LIMIT_PRESETS, USER_ROLES, isolateText, type AuditAction, type AuditEntryDto } from '@confab/shared';
-import { currentLocale, t, type MessageKey } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
+import { formatFileSize } from '../../lib/attachments';
+import { formatDuration } from '../../lib/format';
 import { shortDateTime } from './adminDates';
 
 type ActionKey = keyof (typeof import('../../i18n/messages/en/admin'))['admin']['audit']['actions'];
@@ -47,13 +49,10 @@ const DETAIL_LABELS: Record<string, MessageKey> = {
   reporter: 'admin.audit.details.reporter',
   maxUses: 'admin.audit.details.maxUses',
   expiresAt: 'admin.audit.details.expiresAt',
+  by: 'admin.audit.details.by',
 };
 
 const isOneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
-
-function unit(value: number, unitName: 'second' | 'minute' | 'megabyte'): string {
-  return new Intl.NumberFormat(currentLocale(), { style: 'unit', unit: unitName, unitDisplay: 'long', maximumFractionDigits: 2 }).format(value);
-}
 
 /** A detail's value in words: modes and roles by their labels, times and sizes in their units. */
 function detailValue(name: string, value: string): string {
@@ -63,13 +62,13 @@ function detailValue(name: string, value: string): string {
   if (name === 'rateLimitPreset' && isOneOf(RATE_LIMIT_PRESETS, value)) return t(`admin.settings.ratePresets.${value}`);
   if (name === 'role' && isOneOf(USER_ROLES, value)) return t(`admin.audit.roles.${value}`);
   if (value === 'true' || value === 'false') return t(value === 'true' ? 'admin.audit.on' : 'admin.audit.off');
-  if (name === 'editWindowMs' && value === '0') return t('admin.settings.editModes.off');
+  if ((name === 'editWindowMs' || name === 'recallWindowMs') && value === '0') return t('admin.audit.off');
   if (name === 'expiresAt' && !Number.isNaN(Date.parse(value))) return shortDateTime(value);
   const n = Number(value);
   if (value.trim() !== '' && Number.isFinite(n)) {
-    if (name === 'recallWindowMs') return n % 60_000 === 0 && n > 0 ? unit(n / 60_000, 'minute') : unit(n / 1000, 'second');
-    if (name === 'editWindowMs') return unit(n / 60_000, 'minute');
-    if (name.endsWith('Bytes')) return unit(n / (1024 * 1024), 'megabyte');
+    // Exact, in the unit that reads best: an audit log is evidence (20 s is not "0.33 minutes", 1 kB not "0 megabytes").
+    if (name.endsWith('WindowMs')) return formatDuration(n);
+    if (name.endsWith('Bytes')) return formatFileSize(n);
   }
   return value;
 }

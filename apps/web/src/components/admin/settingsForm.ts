@@ -1,20 +1,32 @@
 import { LIMITS, adminSettingsUpdateSchema, type AdminSettingsDto, type RateLimitPreset, type RegistrationMode } from '@confab/shared';
 import { currentLocale, t, type MessageKey, type MessageValues } from '../../i18n';
+import { formatFileSize } from '../../lib/attachments';
+import { formatDuration } from '../../lib/format';
 import { issueText } from '../../lib/formErrors';
 import { DEFAULT_LOCALE } from '../../i18n/locales';
 
-/** The settings as the form holds them: numbers as typed, windows in the unit the admin picked. */
+/** Units a window (recall, edit) is typed in. */
+export const WINDOW_UNITS = ['seconds', 'minutes', 'hours'] as const;
+export type WindowUnit = (typeof WINDOW_UNITS)[number];
+/** Units a size (largest file, storage per person) is typed in: binary multiples, as the server counts. */
+export const SIZE_UNITS = ['kilobytes', 'megabytes', 'gigabytes'] as const;
+export type SizeUnit = (typeof SIZE_UNITS)[number];
+
+/** The settings as the form holds them: numbers as typed, each with the unit it is typed in. */
 export interface SettingsForm {
   serverName: string;
   registration: RegistrationMode;
   membersCanInvite: boolean;
   recallAmount: string;
-  recallUnit: 'seconds' | 'minutes';
+  recallUnit: WindowUnit;
   editMode: 'off' | 'limited' | 'unlimited';
-  editMinutes: string;
-  uploadMaxMb: string;
+  editAmount: string;
+  editUnit: WindowUnit;
+  uploadMaxAmount: string;
+  uploadMaxUnit: SizeUnit;
   /** Empty: no quota. */
-  uploadQuotaMb: string;
+  uploadQuotaAmount: string;
+  uploadQuotaUnit: SizeUnit;
   rateLimitPreset: RateLimitPreset;
 }
 
@@ -25,28 +37,52 @@ export type FieldError = () => string;
 export const SETTINGS_FIELDS = ['serverName', 'registration', 'membersCanInvite', 'recallWindowMs', 'editWindowMs', 'uploadMaxBytes', 'uploadQuotaBytes', 'rateLimitPreset'] as const;
 type Field = (typeof SETTINGS_FIELDS)[number];
 
-const MB = 1024 * 1024;
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
+const WINDOW_MS: Record<WindowUnit, number> = { seconds: 1000, minutes: 60_000, hours: 3_600_000 };
+const SIZE_BYTES: Record<SizeUnit, number> = { kilobytes: 1024, megabytes: 1024 ** 2, gigabytes: 1024 ** 3 };
+const EDIT_WINDOW_MIN_MS = 1000;
+const UPLOAD_MIN_BYTES = 1024;
 
-/** Megabytes as an admin reads them: at most two decimals, none when whole. */
-export function megabytes(bytes: number): string {
-  return String(Math.round((bytes / MB) * 100) / 100);
+/** A number as a field shows it: at most `digits` decimals, none when whole, no grouping. */
+const plain = (n: number, digits: number) => String(Math.round(n * 10 ** digits) / 10 ** digits);
+
+/** A window in the largest unit it is a whole number of, else in seconds to the millisecond: exact either way. */
+export function windowField(ms: number): { amount: string; unit: WindowUnit } {
+  const unit = [...WINDOW_UNITS].reverse().find((u) => ms > 0 && ms % WINDOW_MS[u] === 0) ?? 'seconds';
+  return { amount: plain(ms / WINDOW_MS[unit], 3), unit };
+}
+
+/**
+ * A size in the largest unit it is at least 1 of and that two decimals give back exactly
+ * (0.04 MB stored as 41,943 bytes reads "40.96 kB"); else rounded in the largest unit it fills,
+ * and saved unchanged as stored (see {@link patchFromForm}). Never "0" for a size that is not.
+ */
+export function sizeField(bytes: number): { amount: string; unit: SizeUnit } {
+  const units = [...SIZE_UNITS].reverse();
+  const exact = units.find((u) => bytes >= SIZE_BYTES[u] && Math.round(Number(plain(bytes / SIZE_BYTES[u], 2)) * SIZE_BYTES[u]) === bytes);
+  const unit = exact ?? units.find((u) => bytes >= SIZE_BYTES[u]) ?? 'kilobytes';
+  return { amount: plain(bytes / SIZE_BYTES[unit], bytes < SIZE_BYTES.kilobytes ? 3 : 2), unit };
 }
 
 export function formFromSettings(settings: AdminSettingsDto): SettingsForm {
-  const isWholeMinutes = settings.recallWindowMs > 0 && settings.recallWindowMs % MINUTE === 0;
+  const recall = windowField(settings.recallWindowMs);
   const edit = settings.editWindowMs;
+  // Editing off or unlimited: the amount offered when the admin picks "for a while".
+  const editField = edit ? windowField(edit) : { amount: '15', unit: 'minutes' as const };
+  const uploadMax = sizeField(settings.uploadMaxBytes);
+  const quota = settings.uploadQuotaBytes === null ? { amount: '', unit: 'megabytes' as const } : sizeField(settings.uploadQuotaBytes);
   return {
     serverName: settings.serverName,
     registration: settings.registration,
     membersCanInvite: settings.membersCanInvite,
-    recallAmount: String(isWholeMinutes ? settings.recallWindowMs / MINUTE : Math.round(settings.recallWindowMs / SECOND)),
-    recallUnit: isWholeMinutes ? 'minutes' : 'seconds',
+    recallAmount: recall.amount,
+    recallUnit: recall.unit,
     editMode: edit === null ? 'unlimited' : edit === 0 ? 'off' : 'limited',
-    editMinutes: edit ? String(Math.max(1, Math.round(edit / MINUTE))) : '15',
-    uploadMaxMb: megabytes(settings.uploadMaxBytes),
-    uploadQuotaMb: settings.uploadQuotaBytes === null ? '' : megabytes(settings.uploadQuotaBytes),
+    editAmount: editField.amount,
+    editUnit: editField.unit,
+    uploadMaxAmount: uploadMax.amount,
+    uploadMaxUnit: uploadMax.unit,
+    uploadQuotaAmount: quota.amount,
+    uploadQuotaUnit: quota.unit,
     rateLimitPreset: settings.rateLimitPreset,
   };
 }
@@ -56,25 +92,42 @@ const say =
   () =>
     t(key, values);
 
-/** A number typed in a field, or the error to show under it. */
-function parseNumber(text: string, { isWhole, min, max }: { isWhole: boolean; min: number; max: number }): number | FieldError {
+interface Bounds {
+  /** How many milliseconds or bytes one of the unit is. */
+  scale: number;
+  min: number;
+  max: number;
+  /** A bound as the error names it ("1 second", "10 GB"), in the language on screen when shown. */
+  say: (bound: number) => string;
+}
+
+/** A number typed in a field, as a whole number of milliseconds or bytes, or the error to show under it. */
+function parseAmount(text: string, { scale, min, max, say: named }: Bounds): number | FieldError {
   const trimmed = text.trim();
   if (trimmed === '') return say('admin.settings.validation.required');
-  const value = Number(trimmed);
-  if (!Number.isFinite(value)) return say('admin.settings.validation.number');
-  if (isWhole && !Number.isInteger(value)) return say('admin.settings.validation.wholeNumber');
-  if (value < min) return say('admin.settings.validation.atLeast', { min });
-  if (value > max) return say('admin.settings.validation.atMost', { max });
+  const typed = Number(trimmed);
+  if (!Number.isFinite(typed)) return say('admin.settings.validation.number');
+  const value = Math.round(typed * scale);
+  if (value < min) return () => t('admin.settings.validation.atLeast', { min: named(min) });
+  if (value > max) return () => t('admin.settings.validation.atMost', { max: named(max) });
   return value;
 }
+
+const windowBounds = (unit: WindowUnit, min: number, max: number): Bounds => ({ scale: WINDOW_MS[unit], min, max, say: formatDuration });
+const sizeBounds = (unit: SizeUnit, max: number): Bounds => ({ scale: SIZE_BYTES[unit], min: UPLOAD_MIN_BYTES, max, say: (n) => formatFileSize(n) });
 
 /**
  * What the form asks to change, as `admin:settings:update` takes it: only the settings that
  * differ from `current`, and each field's error when one is not acceptable (then save nothing).
+ * A number left as the form showed it keeps the value stored, to the byte and the millisecond.
  */
 export function patchFromForm(form: SettingsForm, current: AdminSettingsDto): { patch: Partial<AdminSettingsDto>; errors: Partial<Record<Field, FieldError>> } {
   const errors: Partial<Record<Field, FieldError>> = {};
   const next: Partial<AdminSettingsDto> = { registration: form.registration, membersCanInvite: form.membersCanInvite, rateLimitPreset: form.rateLimitPreset };
+  const shown = formFromSettings(current);
+  const isAsShown = (amount: 'recallAmount' | 'editAmount' | 'uploadMaxAmount' | 'uploadQuotaAmount', unit: 'recallUnit' | 'editUnit' | 'uploadMaxUnit' | 'uploadQuotaUnit') =>
+    form[amount].trim() === shown[amount] && form[unit] === shown[unit];
+  const take = <F extends Field>(field: F, parsed: number | FieldError, set: (value: number) => void) => (typeof parsed === 'number' ? set(parsed) : (errors[field] = parsed));
 
   const name = adminSettingsUpdateSchema.safeParse({ serverName: form.serverName });
   if (name.success) next.serverName = name.data.serverName;
@@ -84,34 +137,23 @@ export function patchFromForm(form: SettingsForm, current: AdminSettingsDto): { 
     errors.serverName = () => (currentLocale() === DEFAULT_LOCALE ? issueText('serverName', issue) : t('admin.settings.validation.serverName', { max: LIMITS.serverNameMaxLength }));
   }
 
-  const unit = form.recallUnit === 'minutes' ? MINUTE : SECOND;
-  const recall = parseNumber(form.recallAmount, { isWhole: true, min: 0, max: LIMITS.recallWindowMaxMs / unit });
-  if (typeof recall === 'number') next.recallWindowMs = recall * unit;
-  else errors.recallWindowMs = recall;
+  if (isAsShown('recallAmount', 'recallUnit')) next.recallWindowMs = current.recallWindowMs;
+  else take('recallWindowMs', parseAmount(form.recallAmount, windowBounds(form.recallUnit, 0, LIMITS.recallWindowMaxMs)), (ms) => (next.recallWindowMs = ms));
 
-  if (form.editMode === 'limited') {
-    const minutes = parseNumber(form.editMinutes, { isWhole: true, min: 1, max: LIMITS.editWindowMaxMs / MINUTE });
-    if (typeof minutes === 'number') next.editWindowMs = minutes * MINUTE;
-    else errors.editWindowMs = minutes;
-  } else next.editWindowMs = form.editMode === 'off' ? 0 : null;
+  if (form.editMode !== 'limited') next.editWindowMs = form.editMode === 'off' ? 0 : null;
+  else if (current.editWindowMs && isAsShown('editAmount', 'editUnit')) next.editWindowMs = current.editWindowMs;
+  else take('editWindowMs', parseAmount(form.editAmount, windowBounds(form.editUnit, EDIT_WINDOW_MIN_MS, LIMITS.editWindowMaxMs)), (ms) => (next.editWindowMs = ms));
 
-  const uploadMax = parseNumber(form.uploadMaxMb, { isWhole: false, min: 0.001, max: LIMITS.uploadMaxBytesCeiling / MB });
-  if (typeof uploadMax === 'number') next.uploadMaxBytes = Math.max(1024, Math.round(uploadMax * MB));
-  else errors.uploadMaxBytes = uploadMax;
+  if (isAsShown('uploadMaxAmount', 'uploadMaxUnit')) next.uploadMaxBytes = current.uploadMaxBytes;
+  else take('uploadMaxBytes', parseAmount(form.uploadMaxAmount, sizeBounds(form.uploadMaxUnit, LIMITS.uploadMaxBytesCeiling)), (bytes) => (next.uploadMaxBytes = bytes));
 
-  if (form.uploadQuotaMb.trim() === '') next.uploadQuotaBytes = null;
-  else {
-    const quota = parseNumber(form.uploadQuotaMb, { isWhole: false, min: 0.001, max: Number.MAX_SAFE_INTEGER / MB });
-    if (typeof quota === 'number') next.uploadQuotaBytes = Math.max(1024, Math.round(quota * MB));
-    else errors.uploadQuotaBytes = quota;
-  }
+  if (form.uploadQuotaAmount.trim() === '') next.uploadQuotaBytes = null;
+  else if (current.uploadQuotaBytes !== null && isAsShown('uploadQuotaAmount', 'uploadQuotaUnit')) next.uploadQuotaBytes = current.uploadQuotaBytes;
+  else take('uploadQuotaBytes', parseAmount(form.uploadQuotaAmount, sizeBounds(form.uploadQuotaUnit, Number.MAX_SAFE_INTEGER)), (bytes) => (next.uploadQuotaBytes = bytes));
 
   const patch: Partial<AdminSettingsDto> = {};
   for (const key of Object.keys(next) as (keyof AdminSettingsDto)[]) {
     if (next[key] !== current[key]) Object.assign(patch, { [key]: next[key] });
   }
-  // A size shown rounded to two decimals and saved unchanged must not turn into a change.
-  if (patch.uploadMaxBytes !== undefined && megabytes(patch.uploadMaxBytes) === megabytes(current.uploadMaxBytes)) delete patch.uploadMaxBytes;
-  if (patch.uploadQuotaBytes && current.uploadQuotaBytes !== null && megabytes(patch.uploadQuotaBytes) === megabytes(current.uploadQuotaBytes)) delete patch.uploadQuotaBytes;
   return { patch, errors };
 }

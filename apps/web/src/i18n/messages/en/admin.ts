@@ -40,9 +40,10 @@ export const admin = {
       limited: 'For a while after sending',
       unlimited: 'Any time',
     },
-    editMinutes: 'Minutes after sending',
-    uploadMax: 'Largest file (MB)',
-    uploadQuota: 'Storage per person (MB)',
+    /** The length of the edit window, with its unit beside it. */
+    editAmount: 'How long after sending',
+    uploadMax: 'Largest file',
+    uploadQuota: 'Storage per person',
     uploadQuotaHint: 'Leave empty for no limit.',
     rateLimit: 'Rate limits',
     ratePresets: {
@@ -54,11 +55,16 @@ export const admin = {
       strictHint: 'Half the configured limits, against spam.',
     },
     units: {
-      label: 'Unit',
+      /** The unit menu beside a number: `{field}` is the number's label. */
+      label: '{field}: unit',
       seconds: 'seconds',
       minutes: 'minutes',
       hours: 'hours',
       days: 'days',
+      /** Binary multiples (1 MB = 1,048,576 bytes), as the server counts them. */
+      kilobytes: 'kB',
+      megabytes: 'MB',
+      gigabytes: 'GB',
     },
     save: 'Save settings',
     saving: 'Saving…',
@@ -68,6 +74,7 @@ export const admin = {
       required: 'Enter a value.',
       wholeNumber: 'Enter a whole number.',
       number: 'Enter a number.',
+      /** `{min}`, `{max}`: a number, or one with its unit ("1 kB", "7 days"). */
       atLeast: 'At least {min}.',
       atMost: 'At most {max}.',
       serverName: 'Use 1 to {max} characters, with no invisible or control characters.',
@@ -80,12 +87,15 @@ export const admin = {
     empty: 'No user matches.',
     joined: 'Joined {date}',
     roleAdmin: 'Admin',
+    /** Beside an admin named in the server's configuration: nobody can demote, deactivate or ban them here. */
+    configured: 'Admin by configuration (ADMIN_USERNAMES)',
+    configuredNote: 'To make them a member, an operator first removes them from ADMIN_USERNAMES.',
     deactivated: 'Deactivated',
     banned: 'Banned',
     actionsLabel: 'Actions for {name}',
-    makeAdmin: 'Make admin',
-    makeMember: 'Remove admin',
-    deactivate: 'Deactivate',
+    makeAdmin: 'Make admin…',
+    makeMember: 'Remove admin…',
+    deactivate: 'Deactivate…',
     reactivate: 'Reactivate',
     ban: 'Ban…',
     madeAdmin: '{name} is now an admin.',
@@ -98,6 +108,19 @@ export const admin = {
     banWarning: 'The removed messages cannot be brought back.',
     banConfirm: 'Ban and remove all their messages',
     banning: 'Banning…',
+    /** Confirmations before a role change or a deactivation; `{name}`: the user's display name. */
+    promoteTitle: 'Make {name} an admin?',
+    promoteText: '{name} will be able to change the server’s settings, make and remove admins, deactivate and ban people, remove messages and read the audit log.',
+    promoteConfirm: 'Make admin',
+    promoting: 'Making admin…',
+    demoteTitle: 'Remove {name} as admin?',
+    demoteText: '{name} becomes a member and loses Administration at once, on every device. Their account and messages stay as they are.',
+    demoteConfirm: 'Remove admin',
+    demoting: 'Removing admin…',
+    deactivateTitle: 'Deactivate {name}?',
+    deactivateText: '{name} is signed out everywhere at once and can’t sign in until an admin reactivates the account. Their messages stay, marked as from a deactivated account.',
+    deactivateConfirm: 'Deactivate',
+    deactivating: 'Deactivating…',
   },
   invitations: {
     /** The header's line on the invitation screen outside administration: `{server}` is the server's name. */
@@ -153,6 +176,8 @@ export const admin = {
   },
   audit: {
     listLabel: 'Audit log entries',
+    /** After an entry's date and time: `{when}` is how long ago ("5 minutes ago", "yesterday"). */
+    ago: '({when})',
     empty: 'Nothing recorded yet.',
     operator: 'The operator',
     /** One sentence per audit action: `{actor}` did it, to `{target}` (a user's name, a message, a link). */
@@ -179,6 +204,7 @@ export const admin = {
       reporter: 'Reported by',
       maxUses: 'Uses allowed',
       expiresAt: 'Expires',
+      by: 'Set by',
     },
     roles: {
       admin: 'Admin',

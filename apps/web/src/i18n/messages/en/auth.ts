@@ -14,13 +14,17 @@ export const auth = {
   signUp: {
     title: 'Join {server}',
     subtitle: 'Create your account and start talking.',
+    /** The heading while registration is closed (no form). */
+    closedTitle: 'Sign-up is closed',
+    /** The heading while registration is by invitation and the address has none (no form). */
+    needsInvitationTitle: 'An invitation is needed',
     loading: 'Loading…',
     /** Above the form opened from an invitation link. */
     invited: 'You were invited. Create your account to join.',
     /** Instead of the form, while registration is closed. */
     closed: 'Registration on {server} is closed. Ask an administrator for an account.',
     /** Instead of the form, while registration is by invitation and the address has none. */
-    needsInvitation: '{server} takes new accounts by invitation only. Open the invitation link an administrator sent you.',
+    needsInvitation: '{server} takes new accounts by invitation only. To join, open the invitation link you were given.',
     goToSignIn: 'Go to sign in',
     /** The server refused the form: registration closed (or became invitation only) meanwhile. */
     closedRefusal: 'This server does not take new accounts right now. Ask an administrator.',

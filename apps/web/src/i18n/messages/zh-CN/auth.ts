@@ -15,10 +15,12 @@ export const auth: CatalogueShape<typeof en> = {
   signUp: {
     title: '加入 {server}',
     subtitle: '注册账号，开始聊天。',
+    closedTitle: '注册已关闭',
+    needsInvitationTitle: '需要邀请才能注册',
     loading: '正在加载…',
     invited: '你已受到邀请，注册账号即可加入。',
     closed: '{server} 已关闭注册，请联系管理员为你创建账号。',
-    needsInvitation: '{server} 仅限受邀注册，请打开管理员发给你的邀请链接。',
+    needsInvitation: '{server} 仅限受邀注册。如需加入，请打开你收到的邀请链接。',
     goToSignIn: '前往登录',
     closedRefusal: '此服务器目前不开放注册，请联系管理员。',
     invitationInvalid: '此邀请链接无效：可能已过期、已用完或已被撤销，请索取新的链接。',
