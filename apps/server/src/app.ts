@@ -281,6 +281,11 @@ export async function createApp(deps: AppDeps, config: Config): Promise<App> {
     endLocalSockets: (userIds) => {
       for (const nsp of [lobby, dm, adminNsp]) for (const id of userIds) nsp.local.in(userRoom(id)).disconnectSockets(true);
     },
+    // Open tabs follow an admin's change without a reload: the mark beside a name, the menu of whoever changed.
+    tellLocalSockets: ({ updates, sessionsChanged }) => {
+      for (const update of updates) lobby.local.emit('user:updated', update);
+      for (const id of sessionsChanged) lobby.local.in(userRoom(id)).emit('session:changed');
+    },
     logger: deps.logger,
   });
   const userAdmin = createUserAdmin({

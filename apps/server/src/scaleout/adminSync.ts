@@ -1,4 +1,4 @@
-import type { InterServerEvents } from '@confab/shared';
+import type { InterServerEvents, UserUpdateDto } from '@confab/shared';
 import type { Namespace } from 'socket.io';
 import type { Logger } from '../logger.js';
 import type { DeactivatedUsers } from '../services/admin/deactivatedUsers.js';
@@ -23,27 +23,50 @@ export function startAdminSync(deps: {
   carrier: Namespace<never, never, InterServerEvents>;
   hasPeers: boolean;
   live: Pick<LiveSettings, 'fresh'>;
-  deactivated: Pick<DeactivatedUsers, 'refresh' | 'all'>;
+  deactivated: Pick<DeactivatedUsers, 'refresh' | 'all' | 'has'>;
   /**
    * Ends this instance's sockets of these (deactivated) users. Called after every read of them:
    * a deactivation whose broadcast was lost, or made from the command line on a server without
    * Redis (nothing to announce it), still ends their sockets within a resync.
    */
   endLocalSockets?: (userIds: string[]) => void;
+  /**
+   * Tells this instance's own sockets what changed: `updates`, whose deactivation changed since
+   * this instance last read them (`user:updated`), and `sessionsChanged`, the users named by a
+   * change who are still active (`session:changed`: their role may have changed). Every instance
+   * tells only its own sockets, once it has read the change, so each socket hears it once.
+   */
+  tellLocalSockets?: (news: { updates: UserUpdateDto[]; sessionsChanged: string[] }) => void;
   logger: Logger;
   resyncMs?: number;
 }) {
   const reloadSettings = () => deps.live.fresh().then(() => undefined);
-  const refreshUsers = async () => {
-    await deps.deactivated.refresh();
-    deps.endLocalSockets?.(deps.deactivated.all());
+  /**
+   * Reads the deactivated users again; `userIds` are those a change named (none for a resync,
+   * which can see deactivations made behind this instance's back but not role changes).
+   */
+  const refreshUsers = async (userIds: readonly string[] = []) => {
+    let updates: UserUpdateDto[] = [];
+    try {
+      const changes = await deps.deactivated.refresh();
+      // Their sockets end before the others hear of it: a deactivated user's tab learns it from the refusal.
+      deps.endLocalSockets?.(deps.deactivated.all());
+      updates = [
+        ...changes.deactivated.map((userId) => ({ userId, deactivated: true })),
+        ...changes.reactivated.map((userId) => ({ userId, deactivated: false })),
+      ];
+    } finally {
+      // Even when the read failed: a role change is in the database, and their tabs read it from there.
+      const sessionsChanged = [...new Set(userIds)].filter((id) => !deps.deactivated.has(id));
+      if (updates.length > 0 || sessionsChanged.length > 0) deps.tellLocalSockets?.({ updates, sessionsChanged });
+    }
   };
   const inBackground = (what: string, run: () => Promise<void>) => {
     run().catch((err: unknown) => deps.logger.warn({ err }, `could not read the ${what} again; the next resync retries`));
   };
   const resync = () => {
     inBackground('settings', reloadSettings);
-    inBackground('deactivated users', refreshUsers);
+    inBackground('deactivated users', () => refreshUsers());
   };
 
   deps.carrier.on('settings:changed', (applied) => {
@@ -52,7 +75,7 @@ export function startAdminSync(deps: {
       .catch((err: unknown) => deps.logger.warn({ err }, 'could not read the settings again; the next resync retries'))
       .finally(() => applied());
   });
-  deps.carrier.on('users:changed', () => inBackground('deactivated users', refreshUsers));
+  deps.carrier.on('users:changed', (userIds) => inBackground('deactivated users', () => refreshUsers(userIds)));
   const timer = setInterval(resync, deps.resyncMs ?? ADMIN_RESYNC_MS);
   timer.unref();
 
@@ -75,10 +98,13 @@ export function startAdminSync(deps: {
       clearTimeout(timer);
       if (outcome === 'timeout') deps.logger.warn('not every instance confirmed a settings change in time; each applies it at its next resync');
     },
-    /** These users changed here: read the deactivated ones again here, and tell the other instances. */
+    /**
+     * These users changed here: tell the other instances, and read them again here (which tells
+     * this instance's sockets; the peers tell theirs, since `serverSideEmit` skips the sender).
+     */
     async usersChanged(userIds: string[]): Promise<void> {
       if (deps.hasPeers) deps.carrier.serverSideEmit('users:changed', userIds);
-      await refreshUsers();
+      await refreshUsers(userIds);
     },
     /** Announcements may have been missed (the Redis link was interrupted): read everything again. */
     resync,

@@ -4,6 +4,7 @@ import type { ServerSettings, UserDto } from '@confab/shared';
 import { fetchMe } from '../services/auth';
 import { fetchSettings } from '../services/settings';
 import { useAttentionStore } from '../stores/attention';
+import { useSessionStore } from '../stores/session';
 import { useSettingsStore } from '../stores/settings';
 import { createAppRouter } from './index';
 
@@ -50,6 +51,22 @@ describe('the administration route', () => {
     expect(router.currentRoute.value.params.section).toBe('reports');
     await router.push('/admin');
     expect(router.currentRoute.value.name).toBe('admin');
+  });
+
+  it('an admin demoted while the screen is open is sent to the lobby, and one whose account changed otherwise stays', async () => {
+    vi.mocked(fetchMe).mockResolvedValue(admin);
+    const router = createAppRouter();
+    await router.push('/admin/users');
+    const session = useSessionStore();
+    // What session:changed reads: the same admin under a new name.
+    vi.mocked(fetchMe).mockResolvedValue({ ...admin, displayName: 'Ada L.' });
+    await session.refresh();
+    await vi.waitFor(() => expect(session.user?.displayName).toBe('Ada L.'));
+    expect(router.currentRoute.value.name).toBe('admin');
+
+    vi.mocked(fetchMe).mockResolvedValue({ ...admin, role: 'member' });
+    await session.refresh();
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('lobby'));
   });
 
   it('sends someone signed out to sign in first', async () => {

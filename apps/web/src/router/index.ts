@@ -1,4 +1,5 @@
 import type { UserDto } from '@confab/shared';
+import { watch } from 'vue';
 import { START_LOCATION, createRouter, createWebHistory, type Router } from 'vue-router';
 import { t, type MessageKey } from '../i18n';
 import { isInstalledApp, loadLastRoom, saveLastRoom } from '../lib/lastRoom';
@@ -58,6 +59,24 @@ async function mayInvite(role: UserDto['role']): Promise<boolean> {
   const settings = useSettingsStore();
   await settings.load();
   return settings.settings?.membersCanInvite === true;
+}
+
+/**
+ * Leaves the screen on display when the user's role changes under it and they may no longer see
+ * it (an admin demoted them: `session:changed`), as the guard would have refused to open it.
+ */
+function leaveWhenNoLongerAllowed(router: Router): void {
+  const session = useSessionStore();
+  watch(
+    () => session.user?.role,
+    async (role) => {
+      // Signed out: the realtime edge or the next navigation goes to sign in.
+      if (!role) return;
+      const route = router.currentRoute.value;
+      const isAllowed = route.meta.requiresAdmin ? role === 'admin' : route.meta.requiresInviter ? await mayInvite(role) : true;
+      if (!isAllowed && router.currentRoute.value === route) await router.replace({ name: 'lobby' });
+    },
+  );
 }
 
 export function createAppRouter(): Router {
@@ -124,5 +143,6 @@ export function createAppRouter(): Router {
     );
   });
 
+  leaveWhenNoLongerAllowed(router);
   return router;
 }

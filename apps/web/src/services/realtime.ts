@@ -13,6 +13,8 @@ import { useSessionStore } from '../stores/session';
 import { useSettingsStore } from '../stores/settings';
 import { useTypingStore } from '../stores/typing';
 import { useUploadsStore } from '../stores/uploads';
+import { useUserStatesStore } from '../stores/userStates';
+import { bindAccountEvents, createSessionEnd } from './accountRealtime';
 import { bindDmSocket } from './dmRealtime';
 import { bindPresence } from './presenceRealtime';
 import { createRoomsRealtime } from './roomsRealtime';
@@ -40,6 +42,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
   const rooms = useRoomsStore();
   const roomMessages = useRoomMessagesStore();
   const notifySettings = useNotifySettingsStore();
+  const userStates = useUserStatesStore();
   const roomsLink = createRoomsRealtime();
   // Bumped on every connect and disconnect: a catch-up that outlived its connection must not resume sends.
   let epoch = 0;
@@ -90,13 +93,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     retryLater(isRepeat ? REFUSED_RETRY_MS : KICK_RETRY_MS);
   }
 
-  /** Both sockets are refused when a session ends; only the first refusal acts on it. */
-  function onUnauthorized(): void {
-    if (!session.user) return;
-    const redirect = router.currentRoute.value.fullPath;
-    session.forget();
-    void router.replace({ name: 'signin', query: { ...(redirect === '/' ? {} : { redirect }), expired: '1' } });
-  }
+  const onUnauthorized = createSessionEnd(router);
 
   const dmLink = bindDmSocket({ notifier, onUnauthorized, rooms: roomsLink });
 
@@ -150,6 +147,8 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     ['settings:changed', onSettingsChanged],
   ]);
   const stopPresence = bindPresence();
+  // An admin's change to an account: a role (the menu follows) or a deactivation (the mark follows).
+  const stopAccounts = bindAccountEvents(lobbySocket);
   lobbySocket.io.on('reconnect_attempt', onAttempt);
   const stopDelays = onReconnectDelay((ms) => {
     if (session.user) connection.scheduleRetry(ms);
@@ -171,6 +170,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
       typing.reset();
       presence.reset();
       uploads.reset();
+      userStates.reset();
       // A new user needs a new handshake: the old one carried the previous session. Both sockets
       // share it, and the manager only closes it once neither is connected.
       lobbySocket.disconnect();
@@ -197,6 +197,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     clearRetry();
     unlisten();
     stopPresence();
+    stopAccounts();
     lobbySocket.io.off('reconnect_attempt', onAttempt);
     window.removeEventListener('online', onBrowserOnline);
     window.removeEventListener('offline', onBrowserOnline);

@@ -134,3 +134,27 @@ describe('a session ended by deactivation', () => {
     expect(session.endReason).toBeNull();
   });
 });
+
+describe('reading the user again (session:changed)', () => {
+  beforeEach(() => {
+    vi.resetAllMocks();
+    localStorage.clear();
+    setActivePinia(createPinia());
+  });
+
+  it('takes the new role, keeps the user when the server is out of reach, and asks nothing when nobody is signed in', async () => {
+    const session = useSessionStore();
+    await session.refresh();
+    expect(fetchMe).not.toHaveBeenCalled();
+
+    session.user = { ...ALICE_USER, role: 'member' };
+    vi.mocked(fetchMe).mockResolvedValue({ ...ALICE_USER, role: 'admin' });
+    await session.refresh();
+    expect(session.user).toEqual({ ...ALICE_USER, role: 'admin' });
+
+    vi.mocked(fetchMe).mockRejectedValue(new ApiError(0, { code: 'unavailable', message: 'offline' }));
+    await session.refresh();
+    expect(session.user).toEqual({ ...ALICE_USER, role: 'admin' });
+    expect(session.endReason).toBeNull();
+  });
+});

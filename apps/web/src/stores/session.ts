@@ -21,7 +21,10 @@ export const useSessionStore = defineStore('session', () => {
    * `unauthorized` says only that the session is gone (see `explainEnd`).
    */
   const endReason = ref<'deactivated' | null>(null);
+  /** True while `explainEnd` waits for the server: the sign-in page holds its notice until it knows which. */
+  const isExplainingEnd = ref(false);
   let pending: Promise<void> | null = null;
+  let explaining: Promise<void> | null = null;
 
   /** Every change of user goes through here, so that this browser remembers who was signed in last. */
   function setUser(next: UserDto | null): void {
@@ -71,12 +74,39 @@ export const useSessionStore = defineStore('session', () => {
    * this browser still holds, whether it was because the account was deactivated. A server that
    * says only `unauthorized` leaves `endReason` null.
    */
-  async function explainEnd(): Promise<void> {
+  function explainEnd(): Promise<void> {
+    explaining ??= (async () => {
+      isExplainingEnd.value = true;
+      try {
+        await auth.fetchMe();
+      } catch (err) {
+        if (isDeactivation(err)) endReason.value = 'deactivated';
+      } finally {
+        isExplainingEnd.value = false;
+        explaining = null;
+      }
+    })();
+    return explaining;
+  }
+
+  /**
+   * Reads the signed-in user again (`session:changed`: an admin changed their role), so that what
+   * depends on the role (the menu's Administration, the admin screen) follows without a reload.
+   * A session that ended meanwhile is left to the sockets' refusal, which signs out (realtime.ts).
+   */
+  async function refresh(): Promise<void> {
+    const asked = user.value?.id;
+    if (!asked) return;
+    let fresh: UserDto | null;
     try {
-      await auth.fetchMe();
+      fresh = await auth.fetchMe();
     } catch (err) {
       if (isDeactivation(err)) endReason.value = 'deactivated';
+      // Out of reach: the next session:changed, reconnection or reload asks again.
+      return;
     }
+    // Someone else may have signed in here while we asked: their answer is not ours.
+    if (fresh && fresh.id === asked && user.value?.id === asked) setUser(fresh);
   }
 
   /**
@@ -116,7 +146,7 @@ export const useSessionStore = defineStore('session', () => {
     setUser(null);
   }
 
-  return { user, status, endReason, ensureLoaded, signIn, signUp, explainEnd, signOut, unsentCount, changePassword, forget };
+  return { user, status, endReason, isExplainingEnd, ensureLoaded, signIn, signUp, explainEnd, refresh, signOut, unsentCount, changePassword, forget };
 });
 
 /** No answer from the server itself: the network failed, or a proxy in front of it answered 5xx. */

@@ -1,5 +1,11 @@
 import type { UserStore } from '../../store/ports.js';
 
+/** Who became deactivated, and who active again, between two reads. */
+export interface DeactivationChanges {
+  deactivated: string[];
+  reactivated: string[];
+}
+
 /**
  * Which users are deactivated, kept in memory on every instance so that serving a page of
  * messages can mark their authors (`AuthorDto.deactivated`) without a read per author. Loaded at
@@ -8,9 +14,27 @@ import type { UserStore } from '../../store/ports.js';
  */
 export function createDeactivatedUsers(deps: { users: Pick<UserStore, 'deactivatedIds'> }) {
   let ids = new Set<string>();
+  let previous: Promise<unknown> = Promise.resolve();
 
-  async function refresh(): Promise<void> {
-    ids = new Set(await deps.users.deactivatedIds());
+  async function read(): Promise<DeactivationChanges> {
+    const next = new Set(await deps.users.deactivatedIds());
+    const changes = {
+      deactivated: [...next].filter((id) => !ids.has(id)),
+      reactivated: [...ids].filter((id) => !next.has(id)),
+    };
+    ids = next;
+    return changes;
+  }
+
+  /**
+   * Reads them again and says who changed since the last read. One read at a time: a read begun
+   * before a change but answered after a later read would otherwise put the old state back, and
+   * the change would be announced twice, once undone.
+   */
+  function refresh(): Promise<DeactivationChanges> {
+    const done = previous.then(read);
+    previous = done.catch(() => undefined);
+    return done;
   }
 
   return {
@@ -18,11 +42,6 @@ export function createDeactivatedUsers(deps: { users: Pick<UserStore, 'deactivat
     has: (userId: string): boolean => ids.has(userId),
     /** Every deactivated user's id, as last read. */
     all: (): string[] => [...ids],
-    /** Applies a change made on this instance at once, before the refresh it also triggers. */
-    set(userId: string, isDeactivated: boolean): void {
-      if (isDeactivated) ids.add(userId);
-      else ids.delete(userId);
-    },
   };
 }
 
