@@ -106,6 +106,21 @@ describe('reporting and removing from a message list', () => {
     expect(moderation.isReported(entry())).toBe(true);
   });
 
+  it('an entry in the room (its summary replaced) leaves the reader\'s role the same object; a new role in the room replaces it', async () => {
+    const { moderation, entry } = await mount();
+    const rooms = useRoomsStore();
+    const role = moderation.role;
+    const summary = rooms.byId[DESIGN_ROOM];
+    rooms.noteMessage(message(50, { roomId: DESIGN_ROOM, author: BOB }));
+    expect(rooms.byId[DESIGN_ROOM]).not.toBe(summary);
+    expect(moderation.role).toBe(role);
+    expect(moderation.canRemove(entry())).toBe(false);
+
+    rooms.upsert(roomSummary({ room: { id: DESIGN_ROOM, myRole: 'owner' }, lastSeq: 50 }));
+    expect(moderation.role).not.toBe(role);
+    expect(moderation.canRemove(entry())).toBe(true);
+  });
+
   it('a public channel only previewed (not in the room list) offers no report', async () => {
     useRoomsStore().remove(DESIGN_ROOM);
     const { moderation, entry } = await mount();

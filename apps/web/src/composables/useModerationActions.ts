@@ -52,13 +52,23 @@ export function canRemove(entry: TimelineMessage, role: ModerationRole): boolean
 export function useModerationActions(room: () => RoomMessages) {
   const session = useSessionStore();
   const rooms = useRoomsStore();
-  const role = computed((): ModerationRole => {
+  const summary = () => rooms.byId[room().roomId ?? ''];
+  const readRole = (): ModerationRole => {
     const roomId = room().roomId ?? '';
-    const summary = rooms.byId[roomId];
+    const held = summary();
     // Channels the reader is in are in the room list; the lobby, DMs and groups they are in by being shown them.
-    const isMember = !!summary || !roomId.startsWith('c:');
-    return { userRole: session.user?.role, room: summary ? { kind: summary.room.kind, myRole: summary.room.myRole } : null, isMember };
-  });
+    const isMember = !!held || !roomId.startsWith('c:');
+    return { userRole: session.user?.role, room: held ? { kind: held.room.kind, myRole: held.room.myRole } : null, isMember };
+  };
+  // Every row of the list reads it. The room's summary is replaced by every entry (its last seq,
+  // its unread count): a role derived from it directly would make every row check itself again
+  // after every entry of a burst. It is replaced only when what it says changes.
+  const role = shallowRef(readRole());
+  watch(
+    [() => room().roomId, () => session.user?.role, () => summary()?.room.kind, () => summary()?.room.myRole, () => !!summary()],
+    () => (role.value = readRole()),
+    { flush: 'sync' },
+  );
 
   /** The message whose dialog is open, and which dialog. */
   const target = shallowRef<{ entry: TimelineMessage; kind: 'report' | 'remove' } | null>(null);

@@ -20,7 +20,11 @@ export function useRowFocus(rows: Ref<HTMLElement | null>) {
   function sync(): void {
     const all = allRows();
     const stop = current?.isConnected ? current : all.at(-1);
-    for (const row of all) row.tabIndex = row === stop ? 0 : -1;
+    // Written only where it changes: after a burst, rewriting every row's attribute would restyle them all.
+    for (const row of all) {
+      const tabIndex = row === stop ? '0' : '-1';
+      if (row.getAttribute('tabindex') !== tabIndex) row.setAttribute('tabindex', tabIndex);
+    }
     hasRows.value = all.length > 0;
   }
 

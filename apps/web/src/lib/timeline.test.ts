@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadLocale } from '../i18n';
 import { ALICE, BOB, message, outboxItem } from '../testing/factories';
 import { REPLY_RECALLED_MESSAGE } from './roomMessages';
-import { buildTimeline, countNewMessages, dayLabel, GROUP_WINDOW_MS, type TimelineEntry, type TimelineMessage } from './timeline';
+import { buildTimeline, countNewMessages, createTimelineCache, dayLabel, GROUP_WINDOW_MS, type TimelineEntry, type TimelineMessage } from './timeline';
 
 const now = new Date(2026, 2, 10, 15, 0);
 const at = (day: number, hour: number, minute = 0, second = 0) => new Date(2026, 2, day, hour, minute, second).toISOString();
@@ -268,5 +268,61 @@ describe('in Chinese', () => {
     expect(failed(replyGone)).toBe('所回复的消息已被撤回或已不存在。');
     expect(failed({ code: 'rate_limited', message: 'Too many requests' })).toBe('请求过于频繁，请稍后再试。');
     expect(failed()).toBe('未送达');
+  });
+});
+
+describe('buildTimeline with a cache', () => {
+  afterEach(() => loadLocale('en'));
+
+  const held = () => [
+    message(1, { author: ALICE, body: 'a1', createdAt: at(10, 9, 0) }),
+    message(2, { author: ALICE, body: 'a2', createdAt: at(10, 9, 1) }),
+    message(3, { author: BOB, body: 'b1', createdAt: at(10, 9, 2) }),
+    message(4, { author: BOB, body: 'b2', createdAt: at(10, 9, 3) }),
+  ];
+
+  it('keeps the row of every unchanged message the same object, continuations included, and rebuilds a changed one', () => {
+    const cache = createTimelineCache();
+    const messages = held();
+    const first = rows(buildTimeline(messages, [], ALICE, now, { cache }));
+    // Bob's first message is removed: a new object (as applyStates makes it), after it a new group.
+    const removed = [...messages.slice(0, 2), { ...messages[2]!, body: '', recalledAt: at(10, 10), removedByModerator: true as const }, messages[3]!];
+    const second = rows(buildTimeline(removed, [], ALICE, now, { cache }));
+    expect(shape(buildTimeline(removed, [], ALICE, now, { cache }))).toEqual(['day:Today', 'a1 *', 'a2', ' *', 'b2 *']);
+    expect(second[0]).toBe(first[0]);
+    expect(second[1]).toBe(first[1]);
+    expect(second[2]).not.toBe(first[2]);
+    expect(second[2]).toMatchObject({ isRemoved: true, isRecalled: true });
+    // Regrouped: b2 now starts its group, a row of its own that stays put from then on.
+    expect(first[3]!.isGroupStart).toBe(false);
+    expect(second[3]!.isGroupStart).toBe(true);
+    expect(rows(buildTimeline(removed, [], ALICE, now, { cache }))[3]).toBe(second[3]);
+    // Without a cache every build makes new rows, as before.
+    expect(rows(buildTimeline(messages, [], ALICE, now))[0]).not.toBe(first[0]);
+  });
+
+  it('builds every row again for another reader or another language', async () => {
+    const cache = createTimelineCache();
+    const messages = held();
+    const asAlice = rows(buildTimeline(messages, [], ALICE, now, { cache }));
+    const asBob = rows(buildTimeline(messages, [], BOB, now, { cache }));
+    expect(asBob[0]).not.toBe(asAlice[0]);
+    expect(asBob.map((r) => r.isOwn)).toEqual([false, false, true, true]);
+    await loadLocale('zh-CN');
+    expect(rows(buildTimeline(messages, [], BOB, now, { cache }))[0]).not.toBe(asBob[0]);
+  });
+
+  it('marks an author deactivated as live changes say, over what the message said, and rebuilds held rows when they move', () => {
+    const cache = createTimelineCache();
+    const messages = [message(1, { author: { ...BOB, deactivated: true } }), message(2, { author: ALICE })];
+    const heard = new Map<string, boolean>();
+    const build = (revision: number) =>
+      rows(buildTimeline(messages, [], ALICE, now, { cache, accountsRevision: revision, isAuthorDeactivated: (id, fromDto) => heard.get(id) ?? fromDto }));
+    expect(build(0).map((r) => r.isAuthorDeactivated)).toEqual([true, false]);
+    heard.set(BOB.id, false);
+    heard.set(ALICE.id, true);
+    expect(build(1).map((r) => r.isAuthorDeactivated)).toEqual([false, true]);
+    // Without the option, what the message says.
+    expect(rows(buildTimeline(messages, [], ALICE, now)).map((r) => r.isAuthorDeactivated)).toEqual([true, false]);
   });
 });

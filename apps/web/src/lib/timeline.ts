@@ -109,6 +109,15 @@ export interface TimelineOptions {
   unreadAfterSeq?: number | null;
   /** The quote a pending reply shows (the room's `quoteFor`); by default built from `messages` alone. */
   quoteFor?: (ref: ReplyRef) => ReplyQuoteDto;
+  /** Rows of an earlier build of the same list, reused for messages that have not changed. */
+  cache?: TimelineCache;
+  /**
+   * Whether to mark an author as deactivated, given what their message says (`fromDto`): live
+   * changes heard since it was fetched win (the userStates store). By default what it says.
+   */
+  isAuthorDeactivated?: (userId: string, fromDto: boolean) => boolean;
+  /** Moves whenever `isAuthorDeactivated` may answer differently, so cached rows are built again. */
+  accountsRevision?: number;
 }
 
 export interface Me {
@@ -161,7 +170,10 @@ function reactionRows(reactions: readonly ReactionDto[] | undefined, me: Me | nu
     .map((r) => ({ emoji: r.emoji, count: r.users.length, names: r.users.map((u) => u.name), isMine: r.users.some((u) => u.id === me?.id) }));
 }
 
-function storedRow(m: MessageDto, me: Me | null): TimelineMessage | TimelineEvent {
+type DeactivationCheck = (userId: string, fromDto: boolean) => boolean;
+const asStored: DeactivationCheck = (_userId, fromDto) => fromDto;
+
+function storedRow(m: MessageDto, me: Me | null, isDeactivated: DeactivationCheck): TimelineMessage | TimelineEvent {
   if (m.event) return { kind: 'event', key: `e:${m.id}`, seq: m.seq, author: m.author, event: m.event, createdAt: m.createdAt };
   const isRecalled = m.recalledAt !== undefined;
   const mentions = isRecalled ? [] : (m.mentions ?? []);
@@ -173,7 +185,7 @@ function storedRow(m: MessageDto, me: Me | null): TimelineMessage | TimelineEven
     seq: m.seq,
     authorId: m.author.id,
     authorName: m.author.name,
-    isAuthorDeactivated: m.author.deactivated === true,
+    isAuthorDeactivated: isDeactivated(m.author.id, m.author.deactivated === true),
     body: m.body,
     createdAt: m.createdAt,
     status: 'sent',
@@ -231,9 +243,49 @@ function isUnread(row: TimelineMessage | TimelineEvent, afterSeq: number, me: Me
 }
 
 /**
+ * Rows kept from one build of a list's timeline to the next. A held message is replaced by a new
+ * object whenever anything about it changes (see applyStates), so its row is keyed by the message
+ * object: a burst of entries rebuilds only the rows it changed, and every other row stays the same
+ * object, which Vue then does not render again. Everything else a stored row shows is read from
+ * the message in storedRow; anything a row ever takes from elsewhere must go into `context`.
+ */
+export interface TimelineCache {
+  rows: WeakMap<MessageDto, CachedRow>;
+  /** What the rows were built for besides their messages: the reader, the language on screen and the accounts revision. */
+  context: string;
+}
+
+interface CachedRow {
+  /** As the first of a group. */
+  row: TimelineMessage | TimelineEvent;
+  /** The same row as a continuation, made when first needed. */
+  continued?: TimelineMessage;
+  day: string;
+  time: number;
+}
+
+export function createTimelineCache(): TimelineCache {
+  return { rows: new WeakMap(), context: '' };
+}
+
+function rowItem(row: TimelineMessage | TimelineEvent): CachedRow {
+  const date = new Date(row.createdAt);
+  return { row, day: dayKey(date), time: date.getTime() };
+}
+
+function storedItem(m: MessageDto, me: Me | null, cache: TimelineCache | undefined, isDeactivated: DeactivationCheck): CachedRow {
+  const held = cache?.rows.get(m);
+  if (held) return held;
+  const item = rowItem(storedRow(m, me, isDeactivated));
+  cache?.rows.set(m, item);
+  return item;
+}
+
+/**
  * Flattens stored messages and the outbox into what the list renders: day separators, and
  * messages marked as the start of a group or a continuation. Unacked messages come last, in the
- * order they were written, because the server has not placed them yet.
+ * order they were written, because the server has not placed them yet. With a `cache`, rows of
+ * messages unchanged since its last build are the same objects as then.
  */
 export function buildTimeline(
   messages: readonly MessageDto[],
@@ -243,22 +295,29 @@ export function buildTimeline(
   options: TimelineOptions = {},
 ): TimelineEntry[] {
   const quoteFor = options.quoteFor ?? ((ref: ReplyRef) => quoteOf(ref, messages, new Map()));
-  const rows: (TimelineMessage | TimelineEvent)[] = [
-    // Recall and change entries only change their target (roomMessages did that already).
-    ...messages.filter((m) => !isChangeEntry(m)).map((m) => storedRow(m, me)),
-    ...outbox.map((o) => pendingRow(o, me, quoteFor)),
-  ];
+  const cache = options.cache;
+  if (cache) {
+    const context = `${me?.id ?? ''}|${currentLocale()}|${options.accountsRevision ?? 0}`;
+    if (cache.context !== context) {
+      cache.rows = new WeakMap();
+      cache.context = context;
+    }
+  }
+  const items: CachedRow[] = [];
+  // Recall and change entries only change their target (roomMessages did that already).
+  const isDeactivated = options.isAuthorDeactivated ?? asStored;
+  for (const m of messages) if (!isChangeEntry(m)) items.push(storedItem(m, me, cache, isDeactivated));
+  for (const o of outbox) items.push(rowItem(pendingRow(o, me, quoteFor)));
 
   const entries: TimelineEntry[] = [];
-  let previous: TimelineMessage | null = null;
+  let previous: CachedRow | null = null;
   let previousDay = '';
   const unreadAfter = options.unreadAfterSeq ?? null;
   let hasUnreadLine = unreadAfter === null;
-  for (const row of rows) {
-    const date = new Date(row.createdAt);
-    const day = dayKey(date);
+  for (const item of items) {
+    const { row, day } = item;
     if (day !== previousDay) {
-      entries.push({ kind: 'day', key: `d:${day}`, label: dayLabel(date, now) });
+      entries.push({ kind: 'day', key: `d:${day}`, label: dayLabel(new Date(item.time), now) });
       previousDay = day;
       previous = null;
     }
@@ -274,17 +333,23 @@ export function buildTimeline(
       previous = null;
       continue;
     }
-    // A tombstone stands on its own line, and so does whatever follows it.
-    // A reply always shows its author: the quote sits between the header and the text.
-    if (previous && previous.authorId === row.authorId && !row.isRecalled && !previous.isRecalled && !row.replyTo) {
-      // Absolute: a pending row carries the client's estimate of the server's clock, which may be a little off.
-      const gap = Math.abs(date.getTime() - new Date(previous.createdAt).getTime());
-      row.isGroupStart = gap >= GROUP_WINDOW_MS;
-    }
-    entries.push(row);
-    previous = row;
+    entries.push(continuesGroup(item, previous) ? (item.continued ??= { ...row, isGroupStart: false }) : row);
+    previous = item;
   }
   return entries;
+}
+
+/**
+ * Whether a message row goes on under the header of the one before it: same author, within the
+ * window. A tombstone stands on its own line, and so does whatever follows it; a reply always
+ * shows its author (the quote sits between the header and the text).
+ */
+function continuesGroup(item: CachedRow, previous: CachedRow | null): boolean {
+  const row = item.row as TimelineMessage;
+  const before = previous?.row as TimelineMessage | undefined;
+  if (!before || before.authorId !== row.authorId || row.isRecalled || before.isRecalled || row.replyTo) return false;
+  // Absolute: a pending row carries the client's estimate of the server's clock, which may be a little off.
+  return Math.abs(item.time - previous!.time) < GROUP_WINDOW_MS;
 }
 
 /**

@@ -58,12 +58,29 @@ describe('dm store', () => {
     await flush();
 
     dm.receiveLive(dmMessage(3));
+    dm.flushLive();
     await flush();
     expect(syncDm).toHaveBeenCalledWith({ roomId: ALICE_BOB_ROOM, afterSeq: 1 });
     expect(room.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
 
     dm.receiveLive(message(1, { roomId: `dm:${ALICE.id}:${'c'.repeat(24)}` }));
     expect(dm.rooms.size).toBe(1);
+  });
+
+  it('a burst of removal entries in a DM room goes in as one change at the next frame, every removed message a tombstone', async () => {
+    vi.mocked(fetchDmHistory).mockResolvedValue(page(Array.from({ length: 40 }, (_, i) => dmMessage(i + 1))));
+    dm.markConnected();
+    const room = dm.activate(ALICE_BOB_ROOM);
+    await flush();
+    const held = room.messages;
+    let changes = 0;
+    dm.$subscribe(() => (changes += 1), { flush: 'sync' });
+    for (let i = 0; i < 40; i += 1) dm.receiveLive(dmMessage(41 + i, { body: '', recall: { messageId: held[i]!.id, seq: i + 1, byModerator: true } }));
+    expect(room.messages).toBe(held);
+    await vi.waitFor(() => expect(room.messages).toHaveLength(80));
+    expect(room.messages.slice(0, 40).every((m) => m.removedByModerator === true && m.body === '')).toBe(true);
+    expect(changes).toBe(1);
+    expect(syncDm).not.toHaveBeenCalled();
   });
 
   it('after a reconnect the open room catches up from its last contiguous seq, then resends its outbox under the same clientId', async () => {

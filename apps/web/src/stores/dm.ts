@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { effectScope, reactive, ref, shallowReactive, type EffectScope } from 'vue';
 import { dmParticipants, type MessageDto } from '@confab/shared';
+import { createLiveBatch, revealsGap } from '../lib/liveBatch';
 import { roomOutboxStorage, roomsWithStoredOutbox } from '../lib/outboxStorage';
 import { createRoomMessages, type RoomMessages } from '../lib/roomMessages';
 import { editDm, fetchDmHistory, markDmRead, reactDm, recallDm, removeDm, reportDm, sendDm, syncDm } from '../services/dm';
@@ -90,10 +91,17 @@ export const useDmStore = defineStore('dm', () => {
     if (activeRoomId.value === roomId) activeRoomId.value = null;
   }
 
-  /** Merges a `dm:message` into its room if this tab holds that room; fills a revealed gap. */
+  // Applied once per frame per room (see liveBatch): a burst costs one merge and one render per frame.
+  const live = createLiveBatch<MessageDto>((roomId, entries) => {
+    const target = rooms.get(roomId);
+    if (!target) return;
+    target.receive(entries);
+    if (revealsGap(entries, target)) void target.catchUp();
+  });
+
+  /** Takes a `dm:message` for its room if this tab holds that room; merged with its frame's others, then a revealed gap is filled. */
   function receiveLive(message: MessageDto): void {
-    const target = rooms.get(message.roomId);
-    if (target?.receiveLive(message)) void target.catchUp();
+    if (rooms.has(message.roomId)) live.push(message.roomId, message);
   }
 
   function markConnected(): void {
@@ -140,6 +148,7 @@ export const useDmStore = defineStore('dm', () => {
   }
 
   function reset(): void {
+    live.discard();
     for (const scope of scopes.values()) scope.stop();
     for (const target of rooms.values()) target.reset();
     scopes.clear();
@@ -149,5 +158,5 @@ export const useDmStore = defineStore('dm', () => {
     isConnected.value = false;
   }
 
-  return { rooms, activeRoomId, isConnected, room, restore, activate, deactivate, receiveLive, markConnected, markDisconnected, catchUpAll, fillGaps, markRead, readingSeq, reset };
+  return { rooms, activeRoomId, isConnected, room, restore, activate, deactivate, receiveLive, flushLive: live.flush, markConnected, markDisconnected, catchUpAll, fillGaps, markRead, readingSeq, reset };
 });

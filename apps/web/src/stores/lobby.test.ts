@@ -155,14 +155,42 @@ describe('lobby store', () => {
     expect(fetchHistory).toHaveBeenCalledWith({ limit: 50 });
     expect(lobby).toMatchObject({ floorSeq: 50, hasOlder: true, loadStatus: 'done', syncedSeq: 100 });
 
-    // A live message ahead of a hole must not hide the hole.
-    expect(lobby.receiveLive(message(104))).toBe(true);
+    // A live message ahead of a hole must not hide the hole: once its frame's entries are in, the store fills it.
     vi.mocked(syncMessages).mockResolvedValueOnce(page(range(101, 102), true)).mockResolvedValueOnce(page(range(103, 105)));
-    expect(await lobby.catchUp()).toBe(true);
+    expect(lobby.receiveLive(message(104))).toBe(false);
+    expect(syncMessages).not.toHaveBeenCalled();
+    lobby.flushLive();
+    await vi.waitFor(() => expect(lobby.syncedSeq).toBe(105));
     expect(vi.mocked(syncMessages).mock.calls.map(([p]) => p.afterSeq)).toEqual([100, 102]);
-    expect(lobby.syncedSeq).toBe(105);
     expect(lobby.messages).toHaveLength(55);
-    expect(lobby.receiveLive(message(106))).toBe(false);
+    lobby.receiveLive(message(106));
+    lobby.flushLive();
+    expect(lobby.syncedSeq).toBe(106);
+    expect(syncMessages).toHaveBeenCalledTimes(2);
+  });
+
+  it('live entries wait for the next frame and then go in together, a burst of removals as one change of the list', async () => {
+    vi.mocked(fetchHistory).mockResolvedValueOnce(page(range(1, 50)));
+    await lobby.catchUp();
+    const before = lobby.messages;
+    const changes: number[] = [];
+    lobby.$subscribe(() => changes.push(lobby.messages.length), { flush: 'sync' });
+    for (let seq = 51; seq <= 80; seq += 1) lobby.receiveLive(message(seq, { body: '', recall: { messageId: before[seq - 51]!.id, seq: seq - 50, byModerator: true } }));
+    expect(lobby.messages).toBe(before);
+    await vi.waitFor(() => expect(lobby.messages).toHaveLength(80));
+    expect(lobby.messages.slice(0, 30).every((m) => m.removedByModerator === true && m.body === '')).toBe(true);
+    expect(lobby.messages.slice(30, 50).every((m) => m.body !== '')).toBe(true);
+    expect(changes).toEqual([80]);
+    expect(syncMessages).not.toHaveBeenCalled();
+  });
+
+  it('entries on their way in when the user signs out are dropped with the rest', async () => {
+    vi.mocked(fetchHistory).mockResolvedValueOnce(page(range(1, 3)));
+    await lobby.catchUp();
+    lobby.receiveLive(message(4));
+    lobby.reset();
+    lobby.flushLive();
+    expect(lobby.messages).toEqual([]);
   });
 
   it('loading older asks for the page before the oldest message held', async () => {

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
-import { LOBBY_ROOM_ID } from '@confab/shared';
+import { LOBBY_ROOM_ID, type MessageDto } from '@confab/shared';
+import { createLiveBatch, revealsGap } from '../lib/liveBatch';
 import { roomOutboxStorage } from '../lib/outboxStorage';
 import { createRoomMessages } from '../lib/roomMessages';
 import { editMessage, fetchHistory, reactToMessage, recallMessage, removeMessage, reportMessage, sendMessage, syncMessages } from '../services/lobby';
@@ -8,8 +9,8 @@ import { useSessionStore } from './session';
 export { HISTORY_PAGE_SIZE, type AsyncStatus } from '../lib/roomMessages';
 
 /** The lobby's messages (merged by seq) and the signed-in user's outbox of unacked sends, kept in this browser. */
-export const useLobbyStore = defineStore('lobby', () =>
-  createRoomMessages(
+export const useLobbyStore = defineStore('lobby', () => {
+  const room = createRoomMessages(
     {
       send: (payload) => sendMessage(payload),
       history: (payload) => fetchHistory(payload),
@@ -22,5 +23,28 @@ export const useLobbyStore = defineStore('lobby', () =>
     },
     () => useSessionStore().user?.id,
     { roomId: LOBBY_ROOM_ID, persistence: roomOutboxStorage(LOBBY_ROOM_ID) },
-  ),
-);
+  );
+
+  // Applied once per frame (see liveBatch): a burst costs one merge and one render per frame.
+  const live = createLiveBatch<MessageDto>((_, entries) => {
+    room.receive(entries);
+    if (revealsGap(entries, { floorSeq: room.floorSeq.value, syncedSeq: room.syncedSeq.value })) void room.catchUp();
+  });
+
+  /**
+   * Takes a broadcast entry; it is merged with the others of its frame, and a gap they reveal is
+   * filled by a catch-up then. Always false: nothing is left for the caller to fill.
+   */
+  function receiveLive(message: MessageDto): boolean {
+    live.push(LOBBY_ROOM_ID, message);
+    return false;
+  }
+
+  /** Forgets everything held for the previous user, entries on their way in included. */
+  function reset(): void {
+    live.discard();
+    room.reset();
+  }
+
+  return { ...room, receiveLive, flushLive: live.flush, reset };
+});

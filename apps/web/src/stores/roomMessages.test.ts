@@ -164,10 +164,24 @@ describe('channel and group messages', () => {
     await flush();
     vi.mocked(syncDm).mockResolvedValue(page([inGroup(2), inGroup(3)]));
     store.receiveLive(inGroup(3));
+    store.flushLive();
     await flush();
     expect(syncDm).toHaveBeenCalledWith({ roomId: GROUP_ROOM, afterSeq: 1 });
     expect(grp.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
     store.receiveLive(inSecret(1));
     expect(store.rooms.has(SECRET_ROOM)).toBe(false);
+  });
+
+  it('entries on their way into a room that is then dropped never reach it, nor the room when it is held again', async () => {
+    await connect(group(2));
+    vi.mocked(fetchDmHistory).mockResolvedValue(page([inGroup(1), inGroup(2)]));
+    store.activate(GROUP_ROOM);
+    await flush();
+    store.receiveLive(inGroup(3));
+    store.drop(GROUP_ROOM);
+    const again = store.room(GROUP_ROOM);
+    store.flushLive();
+    expect(again.messages).toEqual([]);
+    expect(syncDm).not.toHaveBeenCalled();
   });
 });

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { effectScope, reactive, ref, shallowReactive, type EffectScope } from 'vue';
 import type { MessageDto } from '@confab/shared';
+import { createLiveBatch, revealsGap } from '../lib/liveBatch';
 import { roomOutboxStorage, roomsWithStoredOutbox } from '../lib/outboxStorage';
 import { createRoomMessages, type RoomMessages, type RoomTransport as MessageTransport } from '../lib/roomMessages';
 import { isHeldRoomId, planCatchUp, roomTransport, type RoomTransport } from '../lib/rooms';
@@ -93,10 +94,17 @@ export const useRoomMessagesStore = defineStore('roomMessages', () => {
     if (previews.has(roomId)) drop(roomId);
   }
 
-  /** Merges a live entry into its room if this tab holds that room; fills a revealed gap. */
+  // Applied once per frame per room (see liveBatch): a burst costs one merge and one render per frame.
+  const live = createLiveBatch<MessageDto>((roomId, entries) => {
+    const target = rooms.get(roomId);
+    if (!target) return;
+    target.receive(entries);
+    if (revealsGap(entries, target)) void target.catchUp();
+  });
+
+  /** Takes a live entry for its room if this tab holds that room; merged with its frame's others, then a revealed gap is filled. */
   function receiveLive(message: MessageDto): void {
-    const target = rooms.get(message.roomId);
-    if (target?.receiveLive(message)) void target.catchUp();
+    if (rooms.has(message.roomId)) live.push(message.roomId, message);
   }
 
   function markConnected(via: RoomTransport): void {
@@ -111,6 +119,7 @@ export const useRoomMessagesStore = defineStore('roomMessages', () => {
   /** Forgets a room the user is no longer in: its messages, and its unsent ones (they can never go out). */
   function drop(roomId: string): void {
     const target = rooms.get(roomId);
+    live.discard(roomId);
     previews.delete(roomId);
     if (activeRoomId.value === roomId) activeRoomId.value = null;
     if (!target) return;
@@ -160,6 +169,7 @@ export const useRoomMessagesStore = defineStore('roomMessages', () => {
   }
 
   function reset(): void {
+    live.discard();
     for (const scope of scopes.values()) scope.stop();
     for (const target of rooms.values()) target.reset();
     scopes.clear();
@@ -170,5 +180,5 @@ export const useRoomMessagesStore = defineStore('roomMessages', () => {
     connected.dm = false;
   }
 
-  return { rooms, activeRoomId, connected, room, restore, activate, deactivate, receiveLive, markConnected, markDisconnected, drop, catchUpChanged, fillGaps, markRead, reset };
+  return { rooms, activeRoomId, connected, room, restore, activate, deactivate, receiveLive, flushLive: live.flush, markConnected, markDisconnected, drop, catchUpChanged, fillGaps, markRead, reset };
 });

@@ -11,9 +11,12 @@ import type { UserUpdateDto } from '@confab/shared';
 export const useUserStatesStore = defineStore('userStates', () => {
   /** By user id; only users this tab heard about. */
   const deactivated = ref(new Map<string, boolean>());
+  /** One more for every change heard: views that keep rows built from it rebuild them when it moves. */
+  const revision = ref(0);
 
   function apply(update: UserUpdateDto): void {
     deactivated.value.set(update.userId, update.deactivated);
+    revision.value += 1;
   }
 
   /** Whether to mark the user as deactivated: what this tab heard last, else what the server sent with the data (`fromDto`). */
@@ -23,7 +26,8 @@ export const useUserStatesStore = defineStore('userStates', () => {
 
   function reset(): void {
     deactivated.value = new Map();
+    revision.value += 1;
   }
 
-  return { deactivated, apply, isDeactivated, reset };
+  return { deactivated, revision, apply, isDeactivated, reset };
 });
