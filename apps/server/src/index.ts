@@ -1,11 +1,10 @@
-import { dirname } from 'node:path';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
-import { ensureDataDir } from './dataDir.js';
 import { createLogger } from './logger.js';
 import { connectRedis, type RedisConnections } from './scaleout/redis.js';
 import { createStores } from './store/createStores.js';
-import { describeHolder, StoreLockedError, takeStoreLock, type StoreLock } from './store/memory/storeLock.js';
+import { holdEmbeddedStore } from './store/memory/holdEmbeddedStore.js';
+import type { StoreLock } from './store/memory/storeLock.js';
 import type { Stores } from './store/ports.js';
 
 let config;
@@ -18,28 +17,13 @@ try {
 
 const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
 
-// The embedded store lives in this process's memory and is written back whole: one server per
-// DATA_DIR, and no command line changing the file beside it (cli/embeddedStore.ts).
+// Before the stores open: loading the embedded store while another process holds it would lose its changes.
 let storeLock: StoreLock | undefined;
-if (config.embeddedStoreFile) {
-  const storeFile = config.embeddedStoreFile;
-  try {
-    ensureDataDir(dirname(storeFile));
-    storeLock = takeStoreLock(storeFile, { kind: 'server', host: config.host, port: config.port });
-  } catch (err) {
-    logger.fatal(
-      err instanceof StoreLockedError
-        ? `${err.by} holds the embedded store in ${storeFile}: two processes on one store would overwrite each other's changes. ` +
-            `Stop it (or let the command finish), give this server another DATA_DIR, or use MongoDB (MONGODB_URL). If no such process runs, delete ${err.lockPath}.`
-        : `Could not lock the embedded store in ${storeFile}: ${(err as Error).message}. Set DATA_DIR to a folder this user may write.`,
-    );
-    process.exit(1);
-  }
-  const { tookOverFrom } = storeLock;
-  if (tookOverFrom) logger.warn({ lock: storeLock.path }, `took over the embedded store's lock from ${describeHolder(tookOverFrom)}, which is no longer running`);
-  // Also on process.exit() from a failed start-up or a shutdown that took too long; only a crash or
-  // SIGKILL leaves the lock behind, and the next start takes over a dead process's lock.
-  process.on('exit', () => storeLock?.release());
+try {
+  storeLock = holdEmbeddedStore(config, logger);
+} catch (err) {
+  logger.fatal((err as Error).message);
+  process.exit(1);
 }
 
 let stores: Stores;

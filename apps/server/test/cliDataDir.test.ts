@@ -2,6 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { status } from '../src/cli/commands/status.js';
+import { readConfig } from '../src/cli/context.js';
+import { takeStoreLock } from '../src/store/memory/storeLock.js';
 import { eventually, postJson, registerUser } from './support/client.js';
 import { runCli, SERVER_DIR } from './support/cliProcess.js';
 import { startServerProcess, type ServerProcess } from './support/serverProcess.js';
@@ -125,6 +128,35 @@ describe('the embedded store\'s lock', () => {
 });
 
 describe('a DATA_DIR without Confab data', () => {
+  it('status on a store a live server holds but has not written yet says so and exits 0; once released, exits 1 as for no data', async () => {
+    // In this process: the lock is the one a just-started server takes before its first change.
+    mkdirSync(dataDir);
+    const lock = takeStoreLock(storeFile, { kind: 'server', host: '127.0.0.1', port: 3001 });
+    const config = readConfig(env);
+    const run = async () => {
+      const lines: string[] = [];
+      const errors: string[] = [];
+      const code = await status(config, { line: (text = '') => void lines.push(text), error: (text) => void errors.push(text) });
+      return { code, lines: linesOf(lines.join('\n')), errors };
+    };
+
+    const held = await run();
+    lock.release();
+    const released = await run();
+
+    expect(held.code).toBe(0);
+    expect(held.errors).toEqual([]);
+    expect(held.lines).toContain(`database: embedded store at ${storeFile}: not written yet`);
+    const inUse = held.lines.find((line) => line.startsWith('in use by: '));
+    expect(inUse).toContain(`in use by: a Confab server (pid ${process.pid} listening on 127.0.0.1:3001, since `);
+    expect(inUse?.endsWith(') (nothing written yet)')).toBe(true);
+    expect(existsSync(storeFile)).toBe(false);
+    expect(released.code).toBe(1);
+    expect(released.lines).toContain(`database: embedded store at ${storeFile}: NONE`);
+    expect(released.errors).toEqual([`confab: no Confab data at ${storeFile}: check DATA_DIR (a server writes this file at its first change, such as the first account)`]);
+  });
+
+
   it('status and every command exit 1 saying so, and create nothing; create-admin starts a store only in a folder that exists', TIMEOUT, async () => {
     const typo = join(root, 'dtaa');
     const empty = join(root, 'empty');

@@ -54,9 +54,12 @@ export interface OpenOptions {
 
 export interface OpenedStores {
   stores: Stores;
-  /** Reading the embedded store while a live process holds it: who (see openEmbeddedStore). */
+  /**
+   * A reading command on the embedded store while a live process holds it: who. What it reads is
+   * that process's last write.
+   */
   heldBy?: string | undefined;
-  /** A new, empty embedded store. */
+  /** There was no embedded store: this is a new, empty one (written when the command changes it). */
   isNew?: boolean;
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { openPersistedMemoryStores } from '../store/memory/persistedMemoryStores.js';
 import { describeHolder, liveHolderOf, StoreLockedError, takeStoreLock, type StoreLock } from '../store/memory/storeLock.js';
 import type { Stores } from '../store/ports.js';
+import type { OpenedStores } from './context.js';
 import { failure } from './errors.js';
 
 /**
@@ -13,14 +14,6 @@ import { failure } from './errors.js';
  * admin), or also making the folder (the default DATA_DIR, which cannot be mistyped).
  */
 export type CreateStore = 'never' | 'in-existing-folder' | 'with-folder';
-
-export interface OpenedEmbeddedStore {
-  stores: Stores;
-  /** A reading command's note that a live process holds the store: what it reads is that process's last write. */
-  heldBy: string | undefined;
-  /** There was no store: this is a new, empty one (written when the command changes it). */
-  isNew: boolean;
-}
 
 /** Why there is nothing to open at `storeFile`, or undefined when there is. */
 export function missingStore(storeFile: string): string | undefined {
@@ -49,7 +42,8 @@ function lock(storeFile: string, command: string): StoreLock {
   }
 }
 
-function liveHolder(storeFile: string): string | undefined {
+/** Who holds the embedded store in `storeFile`, for a sentence, while a live process does. */
+export function describeLiveHolder(storeFile: string): string | undefined {
   try {
     const holder = liveHolderOf(storeFile);
     return holder && describeHolder(holder);
@@ -71,7 +65,7 @@ export async function openEmbeddedStore(
   storeFile: string,
   logger: Logger,
   options: { willChange: boolean; command: string; createStore?: CreateStore },
-): Promise<OpenedEmbeddedStore> {
+): Promise<OpenedStores> {
   const missing = missingStore(storeFile);
   if (missing) {
     const create = options.willChange ? (options.createStore ?? 'never') : 'never';
@@ -80,7 +74,7 @@ export async function openEmbeddedStore(
     if (create === 'in-existing-folder' && !hasFolder) throw failure(`${missing}. For a new install, create that folder first: ${options.command} starts a new store only in an existing DATA_DIR.`);
   }
   const held = options.willChange ? lock(storeFile, options.command) : undefined;
-  const heldBy = options.willChange ? undefined : liveHolder(storeFile);
+  const heldBy = options.willChange ? undefined : describeLiveHolder(storeFile);
   let stores: Stores;
   try {
     stores = await openPersistedMemoryStores(storeFile, { logger });

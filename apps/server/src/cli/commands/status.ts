@@ -3,7 +3,7 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { describeMongoUrl } from '../../store/mongo/connect.js';
 import { cliLogger, openStores, type OpenedStores } from '../context.js';
-import { missingStore } from '../embeddedStore.js';
+import { describeLiveHolder, missingStore } from '../embeddedStore.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Output } from '../output.js';
 import { describeSettings } from '../settingsView.js';
@@ -55,18 +55,34 @@ async function describeRedis(out: Output, url: string | undefined): Promise<bool
   }
 }
 
+/** Who holds a store that has no file yet; none when the lock cannot be read either (a missing folder). */
+function liveHolderOfMissing(storeFile: string): string | undefined {
+  try {
+    return describeLiveHolder(storeFile);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Prints what the server runs on and holds: the database and whether it answers, users, rooms,
- * messages, the settings in force and Redis. Exit 1 when the database or Redis does not answer.
+ * messages, the settings in force and Redis. Exit 1 when the database or Redis does not answer, or
+ * when there is no embedded store and no live process holding one.
  */
 export async function status(config: Readonly<Config>, out: Output): Promise<number> {
   const logger = cliLogger();
   row(out, 'environment', `${config.env} (port ${config.port})`);
   let isHealthy = true;
   let opened: OpenedStores | undefined;
-  const missing = !config.mongodbUrl && config.embeddedStoreFile ? missingStore(config.embeddedStoreFile) : undefined;
-  if (missing) {
-    row(out, 'database', `embedded store at ${config.embeddedStoreFile}: NONE`);
+  const storeFile = config.mongodbUrl ? undefined : config.embeddedStoreFile;
+  const missing = storeFile ? missingStore(storeFile) : undefined;
+  // A server that has just started holds the store but writes the file only at its first change.
+  const startedBy = missing && storeFile ? liveHolderOfMissing(storeFile) : undefined;
+  if (startedBy) {
+    row(out, 'database', `embedded store at ${storeFile}: not written yet`);
+    row(out, 'in use by', `${startedBy} (nothing written yet)`);
+  } else if (missing) {
+    row(out, 'database', `embedded store at ${storeFile}: NONE`);
     out.error(`confab: ${missing}`);
     isHealthy = false;
   } else {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readlinkSync, renameSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { readLock, removeStale, takeoverPathOf, tryCreate, writeTemporary } from './lockFile.js';
 
 /**
  * Who holds the embedded store: the one server that keeps it in memory, or the command line while
@@ -12,6 +13,11 @@ export interface LockHolder {
   pid: number;
   /** The machine's name: a pid says nothing about a process on another machine (a shared DATA_DIR). */
   machine: string;
+  /**
+   * The PID namespace (Linux, `pid:[4026531836]`): a container with the host's network or a fixed
+   * hostname shares the machine's name but not its pids.
+   */
+  pidNamespace?: string;
   /** A server's address: `HOST` and `PORT` until it listens, then the port it really listens on. */
   host?: string;
   port?: number;
@@ -56,9 +62,22 @@ export const lockPathOf = (storeFile: string) => `${storeFile}.lock`;
 // process that had the same pid (in a container the server is often pid 1 on every start).
 const heldTokens = new Set<string>();
 
+function readPidNamespace(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined;
+  }
+}
+
+const PID_NAMESPACE = readPidNamespace();
+
+/** Whether the holder's pid means a process here: same machine name and same PID namespace. */
+const isOnThisMachine = (holder: LockHolder) => holder.machine === hostname() && holder.pidNamespace === PID_NAMESPACE;
+
 /** `a Confab server (pid 4242 on 127.0.0.1:3001, since …)` or `the command line (pid 4242, create-admin, since …)`. */
 export function describeHolder(holder: LockHolder): string {
-  const elsewhere = holder.machine === hostname() ? '' : ` on the machine ${holder.machine}`;
+  const elsewhere = holder.machine !== hostname() ? ` on the machine ${holder.machine}` : isOnThisMachine(holder) ? '' : ` in another container on ${holder.machine}`;
   if (holder.kind === 'cli') return `the command line (pid ${holder.pid}${elsewhere}, ${holder.command ?? 'a command'}, since ${holder.since})`;
   // Port 0 until a server that was told to pick one listens.
   const address = holder.port ? ` listening on ${holder.host ?? ''}:${holder.port}` : '';
@@ -67,7 +86,7 @@ export function describeHolder(holder: LockHolder): string {
 
 /** Whether the holder may still be running. Another machine's process cannot be checked: it may. */
 function isAlive(holder: LockHolder): boolean {
-  if (holder.machine !== hostname()) return true;
+  if (!isOnThisMachine(holder)) return true;
   if (holder.pid === process.pid) return heldTokens.has(holder.token);
   try {
     process.kill(holder.pid, 0);
@@ -78,77 +97,12 @@ function isAlive(holder: LockHolder): boolean {
   }
 }
 
-function parseHolder(text: string): LockHolder | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<LockHolder>;
-    const isHolder = (value.kind === 'server' || value.kind === 'cli') && Number.isInteger(value.pid) && typeof value.machine === 'string' && typeof value.token === 'string';
-    return isHolder ? (value as LockHolder) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The lock file's holder; `null` when there is no lock; undefined when the file names nobody readable. */
-export function readLock(path: string): LockHolder | undefined | null {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  return parseHolder(text);
-}
-
 /** The live holder of the embedded store in `storeFile`, if any (a dead holder's lock holds nothing). */
 export function liveHolderOf(storeFile: string): LockHolder | undefined {
   const holder = readLock(lockPathOf(storeFile));
   if (holder === null) return undefined;
   if (holder === undefined) throw new StoreLockedError(lockPathOf(storeFile), undefined);
   return isAlive(holder) ? holder : undefined;
-}
-
-/** A file written whole under a temporary name in the same folder, for `link` or `rename` into place. */
-function writeTemporary(path: string, holder: LockHolder): string {
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(holder)}\n`, { mode: 0o600, flag: 'wx' });
-  return temporary;
-}
-
-// link() fails when the name exists, like open(…, 'wx'), but the lock appears with its content
-// whole: nobody ever reads a lock file half written.
-function tryCreate(path: string, holder: LockHolder): boolean {
-  const temporary = writeTemporary(path, holder);
-  try {
-    linkSync(temporary, path);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  } finally {
-    unlinkSync(temporary);
-  }
-}
-
-/** Moves a dead holder's lock away, unless another process took it over since it was read. */
-function removeStale(path: string, stale: LockHolder): void {
-  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
-  try {
-    renameSync(path, aside);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
-  }
-  const moved = readLock(aside);
-  // Another process took the stale lock over between our read and the rename: give its lock back.
-  if (moved?.token !== stale.token) {
-    try {
-      linkSync(aside, path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-  unlinkSync(aside);
 }
 
 /**
@@ -158,9 +112,10 @@ function removeStale(path: string, stale: LockHolder): void {
  */
 export function takeStoreLock(storeFile: string, who: Pick<LockHolder, 'kind' | 'host' | 'port' | 'command'>): StoreLock {
   const path = lockPathOf(storeFile);
-  let holder: LockHolder = { ...who, pid: process.pid, machine: hostname(), since: new Date().toISOString(), token: randomBytes(12).toString('base64url') };
+  let holder: LockHolder = { ...who, pid: process.pid, machine: hostname(), ...(PID_NAMESPACE ? { pidNamespace: PID_NAMESPACE } : {}), since: new Date().toISOString(), token: randomBytes(12).toString('base64url') };
   let tookOverFrom: LockHolder | undefined;
-  // A few rounds: each ends with the lock taken, refused, or a dead holder's lock moved away.
+  // A few rounds: each ends with the lock taken, refused, a dead holder's lock removed, or another
+  // process's takeover of it let through first.
   for (let round = 0; round < 5; round += 1) {
     if (tryCreate(path, holder)) {
       heldTokens.add(holder.token);
@@ -186,8 +141,9 @@ export function takeStoreLock(storeFile: string, who: Pick<LockHolder, 'kind' | 
     const found = readLock(path);
     if (found === null) continue;
     if (found === undefined || isAlive(found)) throw new StoreLockedError(path, found);
-    tookOverFrom = found;
-    removeStale(path, found);
+    const takeover = removeStale(path, found);
+    if (takeover === 'abandoned') throw new StoreLockedError(takeoverPathOf(path), undefined);
+    if (takeover === 'removed') tookOverFrom = found;
   }
   throw new StoreLockedError(path, readLock(path) ?? undefined);
 }
