@@ -198,7 +198,7 @@ describe('mongodb administration stores, beyond the contract', () => {
     }
   });
 
-  it('reads users stored before roles existed as active members, and counts and lists them so', async () => {
+  it('reads users stored before roles existed as active members, counts and lists them so, and promotes them from member', async () => {
     const pair = await mongoPair();
     const raw = await mongoose.createConnection(mongoUrl(), { dbName: pair.dbName }).asPromise();
     try {
@@ -210,6 +210,10 @@ describe('mongodb administration stores, beyond the contract', () => {
       await pair.a.users.setDeactivated(id, { deactivatedAt: at });
       expect(await pair.b.users.deactivatedIds()).toEqual([id]);
       expect((await pair.b.users.findByUsername('old'))?.role).toBe('member');
+      // Promoted from member (ADMIN_USERNAMES at start-up) like any member, once.
+      expect(await pair.a.users.replaceRole(id, { from: 'admin', to: 'member' })).toBeNull();
+      expect((await pair.b.users.replaceRole(id, { from: 'member', to: 'admin' }))?.role).toBe('admin');
+      expect(await pair.a.users.replaceRole(id, { from: 'member', to: 'admin' })).toBeNull();
     } finally {
       await raw.close();
       await pair.close();

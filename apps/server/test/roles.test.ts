@@ -1,12 +1,15 @@
-import type { AdminUserDto, AuditEntryDto } from '@confab/shared';
+import type { AdminUserDto, AuditEntryDto, RegistrationMode } from '@confab/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSessionTokens } from '../src/auth/sessionTokens.js';
 import { SESSION_COOKIE } from '../src/http/sessionCookie.js';
+import { effectiveSettings } from '../src/services/admin/liveSettings.js';
+import { createRegistrationPolicy } from '../src/services/admin/registration.js';
+import { BY_CONFIGURATION, createRoles } from '../src/services/admin/roles.js';
 import { createMemoryStores, type Stores } from '../src/testing.js';
 import { postJson, registerUser, sessionCookieFrom } from './support/client.js';
 import { PASSWORD, capturingLogger, register, signIn, whoAmI } from './support/accounts.js';
 import { adminRequest, connectAdmin } from './support/moderationClients.js';
-import { freshTestStores } from './support/mongo.js';
+import { dropDatabase, freshTestStores, openTestStores, testDatabaseName } from './support/mongo.js';
 import { ok } from './support/roomClients.js';
 import { useServer } from './support/server.js';
 
@@ -85,7 +88,9 @@ describe('the first account', () => {
         expect((await signIn(a.url, username)).body).toMatchObject({ error: { code: 'invalid_credentials' } });
       }
       expect((await register(a.url, { username: 'latecomer' })).body).toMatchObject({ error: { code: 'registration_closed' } });
-      const admin = await connectAdmin(a.url, { user: admitted[0]!.body.user, cookie: sessionCookieFrom(admitted[0]!.headers) });
+      // On the instance that admitted it: each test server signs sessions with a secret of its own.
+      const winnerUrl = results.indexOf(admitted[0]!) % 2 ? a.url : b.url;
+      const admin = await connectAdmin(winnerUrl, { user: admitted[0]!.body.user, cookie: sessionCookieFrom(admitted[0]!.headers) });
       opened.push(admin);
       expect((await ok(adminRequest<{ users: AdminUserDto[] }>(admin, 'admin:users', {}))).users).toHaveLength(1);
       await ok(adminRequest(admin, 'admin:settings:update', { registration: 'open' }));
@@ -94,8 +99,43 @@ describe('the first account', () => {
   }
 });
 
+describe('a registration that lost the race for a fresh server\'s first account', () => {
+  // Deterministic where the races above depend on timing: the first-account mark is already taken.
+  async function settleALoser(mode: RegistrationMode) {
+    const stores = createMemoryStores();
+    openStores.push(stores);
+    const { logger } = capturingLogger();
+    const roles = createRoles({ users: stores.users, settings: { claimFirstAccount: async () => false }, adminUsernames: [], logger });
+    const fresh = async () => effectiveSettings({ serverName: 'Confab', registration: mode, recallWindowMs: 0, editWindowMs: null, uploadMaxBytes: 1024, uploadQuotaBytes: null }, {});
+    const policy = createRegistrationPolicy({ users: stores.users, live: { fresh }, invitations: { peek: async () => null }, roles });
+    // Let in while the server had no account, as every racer is.
+    const seat = await policy.admit(undefined);
+    if (!seat.ok) throw new Error('an empty server lets a registration in');
+    expect(seat.data).toMatchObject({ mode, isFirstCandidate: true });
+    const loser = await stores.users.create({ username: 'loser', displayName: 'Loser', passwordHash: 'hash', createdAt: new Date(), role: policy.roleAtRegistration('loser') });
+    if (loser === 'username_taken') throw new Error('unexpected');
+    return { stores, loser, settled: await policy.settle(loser, seat.data) };
+  }
+
+  for (const mode of ['closed', 'invitation'] as const) {
+    it(`on a ${mode} server it is refused registration_closed and its account is deleted, its username free again`, async () => {
+      const { stores, loser, settled } = await settleALoser(mode);
+      expect(settled).toMatchObject({ ok: false, error: { code: 'registration_closed' } });
+      expect(await stores.users.findById(loser.id)).toBeNull();
+      expect(await stores.users.findByUsername('loser')).toBeNull();
+      expect(await stores.users.count()).toBe(0);
+    });
+  }
+
+  it('on an open server it stays, as a member', async () => {
+    const { stores, loser, settled } = await settleALoser('open');
+    expect(settled).toEqual({ ok: true, data: { ...loser, role: 'member' } });
+    expect(await stores.users.findById(loser.id)).toEqual(loser);
+  });
+});
+
 describe('ADMIN_USERNAMES', () => {
-  const CONFIGURED = { role: 'admin', by: 'ADMIN_USERNAMES' };
+  const CONFIGURED = BY_CONFIGURATION;
   const promotionsIn = (entries: AuditEntryDto[]) => entries.filter((e) => e.action === 'user.role').map((e) => [e.actor, e.target.label, e.details]);
 
   it('names admins at registration (in any letter case), again at sign-in, and at start-up, each promotion in the audit log as the operator\'s', async () => {
@@ -140,6 +180,68 @@ describe('ADMIN_USERNAMES', () => {
     const resocket = await connectAdmin(again.url, { user: founderAgain.body.user, cookie: sessionCookieFrom(founderAgain.headers) });
     opened.push(resocket);
     expect(promotionsIn((await ok(adminRequest<{ entries: AuditEntryDto[] }>(resocket, 'admin:audit', {}))).entries)).toHaveLength(3);
+  });
+
+  /** Two stores on one database, as two server processes have them (one where there can be only one). */
+  const PAIRS: Record<string, () => Promise<[Stores, Stores]>> = {
+    memory: async () => {
+      const stores = await shared(BACKENDS.memory!);
+      return [stores, stores];
+    },
+    mongo: async () => {
+      const dbName = testDatabaseName(import.meta.filename);
+      const [a, b] = await Promise.all([openTestStores(dbName), openTestStores(dbName)]);
+      openStores.push(b, { ...a, close: async () => void (await a.close(), await dropDatabase(dbName)) });
+      return [a, b];
+    },
+  };
+  const auditedPromotionsOf = async (stores: Stores, username: string) =>
+    (await stores.audit.list({ limit: 100 })).filter((e) => e.action === 'user.role' && e.target.label === username).map((e) => [e.actor.id, e.details]);
+
+  for (const [backend, open] of Object.entries(PAIRS)) {
+    it(`instances starting together and racing sign-ins promote a configured member once, recorded once each time (${backend})`, async () => {
+      const [storesA, storesB] = await open();
+      const seeding = await harness.start({ stores: storesA });
+      await registerUser(seeding.url, { username: 'founder' });
+      const chief = await registerUser(seeding.url, { username: 'Chief' });
+      await seeding.close();
+
+      const config = { adminUsernames: ['chief'] };
+      const [a, b] = await Promise.all([harness.start({ stores: storesA, config }), harness.start({ stores: storesB, config })]);
+      expect((await storesB.users.findById(chief.user.id))?.role).toBe('admin');
+      expect(await auditedPromotionsOf(storesA, 'Chief')).toEqual([['operator', BY_CONFIGURATION]]);
+
+      // Made a member behind the servers' backs: the sign-ins racing on both instances promote once.
+      await storesA.users.setRole(chief.user.id, 'member');
+      const signIns = await Promise.all(Array.from({ length: 6 }, (_, i) => signIn(i % 2 ? a.url : b.url, 'chief')));
+      for (const answer of signIns) expect(answer).toMatchObject({ status: 200, body: { user: { role: 'admin' } } });
+      expect(await auditedPromotionsOf(storesB, 'Chief')).toEqual([
+        ['operator', BY_CONFIGURATION],
+        ['operator', BY_CONFIGURATION],
+      ]);
+    });
+  }
+
+  it('a promotion whose audit entry cannot be written is logged, and the registration or sign-in it came with still succeeds', async () => {
+    const stores = createMemoryStores();
+    openStores.push(stores);
+    const { lines, logger } = capturingLogger();
+    const server = await harness.start({ stores, logger, config: { adminUsernames: ['chief'] } });
+    await registerUser(server.url, { username: 'founder' });
+    stores.audit.append = () => Promise.reject(new Error('the audit log is unreachable'));
+
+    const chief = await register(server.url, { username: 'Chief' });
+    expect(chief).toMatchObject({ status: 201, body: { user: { username: 'Chief', role: 'admin' } } });
+    expect(await whoAmI(server.url, sessionCookieFrom(chief.headers))).toMatchObject({ status: 200, body: { user: { role: 'admin' } } });
+    await stores.users.setRole(chief.body.user.id, 'member');
+    expect(await signIn(server.url, 'chief')).toMatchObject({ status: 200, body: { user: { role: 'admin' } } });
+    expect((await stores.users.findById(chief.body.user.id))?.role).toBe('admin');
+
+    const failures = lines.filter((line) => line.level === 50 && line.msg.includes('audit entry'));
+    expect(failures).toMatchObject([
+      { userId: chief.body.user.id, username: 'Chief', details: BY_CONFIGURATION, err: { message: 'the audit log is unreachable' } },
+      { userId: chief.body.user.id, username: 'Chief', details: BY_CONFIGURATION, err: { message: 'the audit log is unreachable' } },
+    ]);
   });
 
   it("an admin named there is marked configuredAdmin; demoting, deactivating or banning them is refused with forbidden and changes nothing", async () => {

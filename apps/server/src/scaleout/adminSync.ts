@@ -101,10 +101,15 @@ export function startAdminSync(deps: {
     /**
      * These users changed here: tell the other instances, and read them again here (which tells
      * this instance's sockets; the peers tell theirs, since `serverSideEmit` skips the sender).
+     * Never rejects: the change is made, and a failed read is logged and repaired by the next resync.
      */
     async usersChanged(userIds: string[]): Promise<void> {
       if (deps.hasPeers) deps.carrier.serverSideEmit('users:changed', userIds);
-      await refreshUsers(userIds);
+      try {
+        await refreshUsers(userIds);
+      } catch (err) {
+        deps.logger.warn({ err, userIds }, 'could not read the deactivated users again after a change made here; the next resync retries');
+      }
     },
     /** Announcements may have been missed (the Redis link was interrupted): read everything again. */
     resync,

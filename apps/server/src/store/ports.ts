@@ -44,6 +44,12 @@ export interface UserStore {
   /** Sets the user's role; returns the record after the change, null when there is no such user. */
   setRole(id: string, role: UserRole): Promise<UserRecord | null>;
   /**
+   * Sets the user's role to `to` only if it is still `from` (a user stored before roles counts as
+   * a member): the record after the change, or null when there is no such user or its role was not
+   * `from`. Of racing calls exactly one changes it, on a database that does not isolate updates too.
+   */
+  replaceRole(id: string, change: { from: UserRole; to: UserRole }): Promise<UserRecord | null>;
+  /**
    * Deactivates (`deactivatedAt` a date; `bannedAt` too for a ban) or reactivates
    * (`deactivatedAt: null`; `bannedAt` is then left as it is). Returns the record after the
    * change, null when there is no such user.

@@ -15,9 +15,10 @@ export async function samePair(stores: Promise<Stores> | Stores): Promise<Stores
 }
 
 /**
- * The behaviour every SettingsStore, InvitationStore, ReportStore and AuditStore must have. Run
- * once per implementation, on two stores on one database as two server processes have them
- * (`samePair(createMemoryStores())` where there can be only one): the races are between the two.
+ * The behaviour every SettingsStore, InvitationStore, ReportStore and AuditStore must have, and
+ * the UserStore's conditional role change. Run once per implementation, on two stores on one
+ * database as two server processes have them (`samePair(createMemoryStores())` where there can
+ * be only one): the races are between the two.
  */
 export function describeAdminStoreContract(name: string, makePair: () => Promise<StoresPair>) {
   describe(`${name} admin store contract`, () => {
@@ -85,6 +86,19 @@ export function describeAdminStoreContract(name: string, makePair: () => Promise
         expect(results.filter(Boolean)).toHaveLength(1);
         expect(await stores.settings.claimFirstAccount(users[results.indexOf(true)]!)).toBe(false);
         expect(await stores.settings.claimFirstAccount(idOf(999))).toBe(false);
+      });
+    });
+
+    describe('roles', () => {
+      it('replaces a role only from the one it still has: of 20 racing promotions of a member exactly one changes it', async () => {
+        const created = await stores.users.create({ username: 'chief', displayName: 'Chief', passwordHash: 'hash', createdAt: at });
+        if (created === 'username_taken') throw new Error('unexpected');
+        expect(await stores.users.replaceRole(created.id, { from: 'admin', to: 'member' })).toBeNull();
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => either(i).users.replaceRole(created.id, { from: 'member', to: 'admin' })));
+        expect(results.filter((r) => r !== null)).toEqual([{ ...created, role: 'admin' }]);
+        expect(await pair.b.users.findById(created.id)).toEqual({ ...created, role: 'admin' });
+        expect(await stores.users.replaceRole(created.id, { from: 'admin', to: 'member' })).toEqual(created);
+        expect(await stores.users.replaceRole(idOf(999), { from: 'member', to: 'admin' })).toBeNull();
       });
     });
 

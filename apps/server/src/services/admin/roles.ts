@@ -25,16 +25,31 @@ export function createRoles(deps: {
   const configured = new Set(deps.adminUsernames.map((name) => name.toLowerCase()));
   const isConfiguredAdmin = (username: string) => configured.has(username.toLowerCase());
 
-  function recordConfigured(user: UserRecord): Promise<void> {
-    deps.logger.info({ userId: user.id, username: user.username }, `${user.username} is an admin (ADMIN_USERNAMES)`);
-    return deps.audit?.record(OPERATOR, 'user.role', userTarget(user), { ...BY_CONFIGURATION }) ?? Promise.resolve();
+  /**
+   * Records a promotion the configuration made. Never fails: the promotion stands (the account
+   * exists, an invitation's use is taken, a sign-in went through), so a failed audit write is
+   * logged with what it would have said rather than turning what happened into an error.
+   */
+  async function recordConfigured(user: UserRecord): Promise<void> {
+    const context = { userId: user.id, username: user.username };
+    deps.logger.info(context, `${user.username} is an admin (ADMIN_USERNAMES)`);
+    try {
+      await deps.audit?.record(OPERATOR, 'user.role', userTarget(user), { ...BY_CONFIGURATION });
+    } catch (err) {
+      deps.logger.error({ err, ...context, action: 'user.role', details: BY_CONFIGURATION }, `could not write the audit entry of ${user.username}'s promotion by ADMIN_USERNAMES`);
+    }
   }
 
-  /** Makes a user named in `ADMIN_USERNAMES` an admin, if they are not one (yet, or again). */
+  /**
+   * Makes a user named in `ADMIN_USERNAMES` an admin, if they are not one (yet, or again). Only
+   * from member to admin, in one conditional write: of instances starting together, or sign-ins
+   * of one user at once, exactly one promotes, and only it records the promotion.
+   */
   async function promoteConfigured(user: UserRecord): Promise<UserRecord> {
     if (user.role === 'admin') return user;
-    const promoted = await deps.users.setRole(user.id, 'admin');
-    if (!promoted) return user;
+    const promoted = await deps.users.replaceRole(user.id, { from: 'member', to: 'admin' });
+    // Promoted by another meanwhile: the user as stored now.
+    if (!promoted) return (await deps.users.findById(user.id)) ?? user;
     await recordConfigured(promoted);
     return promoted;
   }

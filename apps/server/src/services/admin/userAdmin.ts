@@ -26,7 +26,7 @@ export function createUserAdmin(deps: {
   logger: Logger;
   /** Disconnects every socket of the user on every instance (realtime/sessionEnforcement.ts). */
   endUserSessions(userId: string): Promise<void>;
-  /** Tells this and every other instance that these users changed (the deactivated-users cache). */
+  /** Tells this and every other instance that these users changed (the deactivated-users cache); never rejects. */
   usersChanged(userIds: string[]): Promise<void>;
 }) {
   const author = (actor: Actor) => ({ id: actor.id, name: actor.displayName });
@@ -45,11 +45,15 @@ export function createUserAdmin(deps: {
     return user ? ok(user) : fail('not_found', NO_SUCH_USER);
   }
 
-  /** Ends what a deactivated user still holds: sessions in the store, then live sockets, here and elsewhere. */
+  /**
+   * Ends what a deactivated user still holds: sessions in the store, then live sockets, here and
+   * elsewhere; then tells the instances. In that order: what ends the user's access comes first,
+   * and an announcement that could not be read everywhere is repaired by the next resync.
+   */
   async function endEverything(user: UserRecord): Promise<void> {
-    await deps.usersChanged([user.id]);
     await deps.sessions.revokeAllForUser(user.id);
     await deps.endUserSessions(user.id);
+    await deps.usersChanged([user.id]);
   }
 
   /** Deactivates an active user (nothing to do for a deactivated one); `last_admin` if they are the last active admin. */

@@ -65,6 +65,12 @@ export class MemoryUserStore implements UserStore {
     return this.#change(id, { role });
   }
 
+  async replaceRole(id: string, change: { from: UserRole; to: UserRole }): Promise<UserRecord | null> {
+    // Read and written with no await in between: racing calls cannot both see `from`.
+    if ((this.#byId.get(id)?.role ?? 'member') !== change.from) return null;
+    return this.#change(id, { role: change.to });
+  }
+
   async setDeactivated(id: string, change: { deactivatedAt: Date | null; bannedAt?: Date }): Promise<UserRecord | null> {
     return this.#change(id, { deactivatedAt: change.deactivatedAt, ...(change.bannedAt ? { bannedAt: change.bannedAt } : {}) });
   }

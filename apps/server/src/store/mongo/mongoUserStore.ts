@@ -1,5 +1,5 @@
 import { USER_ROLES, type UserRole } from '@confab/shared';
-import mongoose, { type UpdateQuery } from 'mongoose';
+import mongoose, { type QueryFilter, type UpdateQuery } from 'mongoose';
 import { prefixRange } from './prefixRange.js';
 import type { NewUser, UserRecord, UserStore } from '../ports.js';
 import type { AvailabilityGuard } from './availability.js';
@@ -66,6 +66,15 @@ export class MongoUserStore implements UserStore {
     });
   }
 
+  replaceRole(id: string, change: { from: UserRole; to: UserRole }): Promise<UserRecord | null> {
+    return this.#guarded(async () => {
+      // null matches an absent role too (users stored before roles): members.
+      const from = change.from === 'member' ? mongoose.trusted({ $in: ['member' as const, null] }) : change.from;
+      const doc = await this.#write(id, { $set: { role: change.to } }, { role: from });
+      return doc && toUserRecord(doc);
+    });
+  }
+
   setDeactivated(id: string, change: { deactivatedAt: Date | null; bannedAt?: Date }): Promise<UserRecord | null> {
     return this.#guarded(async () => {
       const { deactivatedAt, bannedAt } = change;
@@ -76,13 +85,15 @@ export class MongoUserStore implements UserStore {
 
   /**
    * Changes fields of one user under the user's write lock, and reads the user back; null when
-   * there is no such user. Different writers change different fields of a user (the user their
-   * password, admins the role and deactivation), which FerretDB 1.x does not isolate: see WriteLocks.
+   * there is no such user, or it does not match `condition`. Different writers change different
+   * fields of a user (the user their password, admins the role and deactivation), which FerretDB
+   * 1.x does not isolate: see WriteLocks.
    */
-  async #write(id: string, update: UpdateQuery<UserDoc>): Promise<UserDoc | null> {
+  async #write(id: string, update: UpdateQuery<UserDoc>, condition: QueryFilter<UserDoc> = {}): Promise<UserDoc | null> {
     if (typeof id !== 'string' || !OBJECT_ID.test(id)) return null;
     return this.#locks.with(`user:${id}`, async () => {
-      const { matchedCount } = await this.#users.updateOne({ _id: id }, update, { runValidators: true });
+      // Under the lock, the condition holds until the update is written: no other writer of this user runs meanwhile.
+      const { matchedCount } = await this.#users.updateOne({ ...condition, _id: id }, update, { runValidators: true });
       return matchedCount === 0 ? null : this.#users.findById(id).lean<UserDoc>();
     });
   }
