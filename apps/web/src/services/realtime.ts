@@ -121,8 +121,9 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     // The lobby and public channels share this event; the lobby keeps its own store.
     if (message.roomId !== LOBBY_ROOM_ID) roomsLink.onEntry(message);
     else {
-      rooms.noteMessage(message);
-      if (lobby.receiveLive(message)) void lobby.catchUp();
+      roomsLink.noteEntry(message);
+      // The store fills a gap it sees itself, once its frame's entries are merged.
+      lobby.receiveLive(message);
     }
   }
 
@@ -161,6 +162,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     (userId, previous) => {
       if (userId === previous) return;
       clearRetry();
+      roomsLink.discardNotes();
       lobby.reset();
       dm.reset();
       conversations.reset();
@@ -196,6 +198,7 @@ export function startRealtime(router: Router, notifier: Notifier): () => void {
     stopDelays();
     clearRetry();
     unlisten();
+    roomsLink.discardNotes();
     stopPresence();
     stopAccounts();
     lobbySocket.io.off('reconnect_attempt', onAttempt);

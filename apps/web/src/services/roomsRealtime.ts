@@ -1,4 +1,5 @@
 import type { MessageDto, ReadMarkDto, RoomRemovedDto, RoomSummaryDto } from '@confab/shared';
+import { createLiveBatch } from '../lib/liveBatch';
 import { useNotifySettingsStore } from '../stores/notifySettings';
 import { useRoomMessagesStore } from '../stores/roomMessages';
 import { useRoomReadsStore } from '../stores/roomReads';
@@ -14,10 +15,18 @@ export function createRoomsRealtime() {
   const roomMessages = useRoomMessagesStore();
   const roomReads = useRoomReadsStore();
   const notifySettings = useNotifySettingsStore();
+  // Summaries follow entries once per frame, as the messages do (see liveBatch): noted one by one,
+  // each entry replaced the room list, and the sidebar, unread totals and title followed each.
+  const notes = createLiveBatch<MessageDto>((_, entries) => rooms.noteMessages(entries));
 
-  /** A live entry of any room but a DM: its summary, and its messages if this tab holds them. */
+  /** A live entry of the lobby, a channel or a group: noted in its room's summary with the rest of its frame. */
+  function noteEntry(message: MessageDto): void {
+    notes.push('rooms', message);
+  }
+
+  /** A live entry of any room but the lobby and DMs: its summary, and its messages if this tab holds them. */
   function onEntry(message: MessageDto): void {
-    rooms.noteMessage(message);
+    noteEntry(message);
     roomMessages.receiveLive(message);
   }
 
@@ -59,7 +68,10 @@ export function createRoomsRealtime() {
   ];
 
   return {
+    noteEntry,
     onEntry,
+    /** Drops the entries on their way to summaries (another user signed in). */
+    discardNotes: () => notes.discard(),
     onMark: (mark: ReadMarkDto) => rooms.applyMark(mark),
     onDmConnect,
     onDmResync,

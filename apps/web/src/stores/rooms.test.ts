@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import type { RoomSummaryDto } from '@confab/shared';
+import { watch } from 'vue';
+import type { MessageDto, RoomSummaryDto } from '@confab/shared';
+import { summaryPreview } from '../lib/rooms';
 import { listRooms } from '../services/rooms';
 import type { Result } from '../services/request';
 import { ALICE, ALICE_USER, BOB, DESIGN_ROOM, GROUP_ROOM, SECRET_ROOM, message, roomSummary } from '../testing/factories';
@@ -98,5 +100,52 @@ describe('rooms store', () => {
     expect(rooms.findChannel('secret')).toBeUndefined();
     rooms.remove(DESIGN_ROOM);
     expect(rooms.findChannel('design')).toBeUndefined();
+  });
+
+  it('notes a burst of entries with one replacement of the list, each entry heard by listeners, counted as one by one', async () => {
+    const summaries = () => list(lobby({ lastSeq: 300, myReadSeq: 250, unreadCount: 50 }), roomSummary({ lastSeq: 4 }), group({ lastSeq: 2 }));
+    vi.mocked(listRooms).mockResolvedValue(summaries());
+    await rooms.refresh();
+    // A ban: Bob's 300 lobby messages removed, a channel message and a group message in the same frame.
+    const burst: MessageDto[] = [
+      ...Array.from({ length: 300 }, (_, i) => message(301 + i, { author: BOB, body: '', recall: { messageId: message(i + 1).id, seq: i + 1, byModerator: true } })),
+      message(5, { roomId: DESIGN_ROOM, author: BOB }),
+      message(3, { roomId: GROUP_ROOM, author: BOB, mentions: [{ id: ALICE.id, username: 'alice' }] }),
+    ];
+    let replacements = 0;
+    const stop = watch(() => rooms.byId, () => (replacements += 1), { flush: 'sync' });
+    const heard: number[] = [];
+    rooms.$onAction(({ name, args }) => {
+      if (name === 'noteMessage') heard.push((args[0] as MessageDto).seq);
+    });
+    rooms.noteMessages(burst);
+    stop();
+    expect(replacements).toBe(1);
+    expect(heard).toEqual(burst.map((m) => m.seq));
+
+    // The same entries noted one by one, in a fresh store.
+    setActivePinia(createPinia());
+    useSessionStore().user = ALICE_USER;
+    const oneByOne = useRoomsStore();
+    await oneByOne.refresh();
+    for (const entry of burst) oneByOne.noteMessage(entry);
+    expect(rooms.byId).toEqual(oneByOne.byId);
+    // The 50 unread of Bob's removed messages are taken back.
+    expect(rooms.byId.lobby).toMatchObject({ lastSeq: 600, unreadCount: 0 });
+    expect(rooms.byId[GROUP_ROOM]).toMatchObject({ unreadCount: 1, mentionCount: 1 });
+    expect(rooms.totalUnread).toBe(2);
+  });
+
+  it('a burst that changes nothing leaves the list as it was; one that removes the previewed message says it was removed', async () => {
+    vi.mocked(listRooms).mockResolvedValueOnce(list(lobby({ lastSeq: 10 })));
+    await rooms.refresh();
+    const before = rooms.byId;
+    // Entries held already (a repeat), and one of a room this tab does not list.
+    rooms.noteMessages([message(9), message(10), message(1, { roomId: SECRET_ROOM })]);
+    expect(rooms.byId).toBe(before);
+
+    expect(summaryPreview(rooms.byId.lobby!, ALICE.id)).toBe('Bob Baker: message 10');
+    rooms.noteMessages([message(11, { author: BOB, body: '', recall: { messageId: message(10).id, seq: 10, byModerator: true } })]);
+    expect(summaryPreview(rooms.byId.lobby!, ALICE.id)).toBe('Message removed by a moderator');
   });
 });

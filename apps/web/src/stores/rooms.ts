@@ -32,9 +32,12 @@ export const useRoomsStore = defineStore('rooms', () => {
   let generation = 0;
   // Rooms that arrived while a list was on its way: an older list must not drop them.
   let arrivedDuringRefresh: Set<string> | null = null;
+  // The list being built while `noteMessages` runs: notes land here, and it replaces `byId` once at the end.
+  let noting: Record<string, RoomSummaryDto> | null = null;
 
   function set(summary: RoomSummaryDto): void {
-    if (byId.value[summary.room.id] !== summary) byId.value = { ...byId.value, [summary.room.id]: summary };
+    if (noting) noting[summary.room.id] = summary;
+    else if (byId.value[summary.room.id] !== summary) byId.value = { ...byId.value, [summary.room.id]: summary };
   }
 
   /** Merges a snapshot into the held entry; the counts now end at the snapshot's newest seq. */
@@ -65,13 +68,32 @@ export const useRoomsStore = defineStore('rooms', () => {
 
   /** A live entry of the lobby, a channel or a group: counts, preview, and mentions of us. */
   function noteMessage(message: MessageDto): void {
-    const held = byId.value[message.roomId];
+    const held = (noting ?? byId.value)[message.roomId];
     if (!held) return;
     const next = noteEntry(held, message, myId());
     if (next === held) return;
     const mentions = noteMention({ mentionCount: held.mentionCount, ledger: ledgers.get(held.room.id) ?? EMPTY_LEDGER }, message, held.myReadSeq, myId());
     ledgers.set(held.room.id, mentions.ledger);
     set(mentions.mentionCount === next.mentionCount ? next : { ...next, mentionCount: mentions.mentionCount });
+  }
+
+  /**
+   * A frame's live entries (the realtime edge queues them), noted in arrival order with one
+   * replacement of the list at the end: a ban's hundreds of removal entries then cost one recount
+   * of the sidebar, unread totals and title, not one per entry. Each goes through the store's
+   * `noteMessage`, so that its listeners (the notifier) still hear every entry.
+   */
+  function noteMessages(messages: readonly MessageDto[]): void {
+    const store = useRoomsStore();
+    const before = byId.value;
+    const draft = { ...before };
+    noting = draft;
+    try {
+      for (const message of messages) store.noteMessage(message);
+    } finally {
+      noting = null;
+    }
+    if (Object.keys(draft).some((id) => draft[id] !== before[id])) byId.value = draft;
   }
 
   function applyMark(mark: ReadMarkDto): void {
@@ -179,6 +201,7 @@ export const useRoomsStore = defineStore('rooms', () => {
     updateRoom,
     remove,
     noteMessage,
+    noteMessages,
     applyMark,
     refresh,
     markStale,
