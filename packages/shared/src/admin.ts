@@ -99,12 +99,21 @@ const HEX_DIGITS = '0123456789abcdef';
 const isId = (value: string): boolean => value.length === 24 && [...value].every((c) => HEX_DIGITS.includes(c));
 const userIdSchema = z.string({ error: 'userId must be a string' }).refine(isId, { error: 'userId must be a user id (24 hex digits)' });
 const adminIdSchema = z.string({ error: 'id must be a string' }).refine(isId, { error: 'id must be an id (24 hex digits)' });
+/** `limit` of every paged admin event: a whole number of items, 1–`LIMITS.adminPageMax`, default the most. */
+const pageLimitSchema = z
+  .int({ error: 'limit must be a whole number' })
+  .min(1, { error: 'limit must be at least 1' })
+  .max(LIMITS.adminPageMax, { error: `limit must be at most ${LIMITS.adminPageMax}` })
+  .default(LIMITS.adminPageMax);
 
 /** `admin:users` payload: users whose username or display name starts with `query`, after `afterUsername` (a lower-cased username, from the last page). */
 export const adminUsersSchema = z.strictObject({
   query: z.string({ error: 'query must be a string' }).max(LIMITS.usernameMaxLength, { error: `query must be at most ${LIMITS.usernameMaxLength} characters` }).default(''),
-  afterUsername: z.string().max(LIMITS.usernameMaxLength).optional(),
-  limit: z.int().min(1).max(LIMITS.adminPageMax).default(LIMITS.adminPageMax),
+  afterUsername: z
+    .string({ error: 'afterUsername must be a string' })
+    .max(LIMITS.usernameMaxLength, { error: `afterUsername must be at most ${LIMITS.usernameMaxLength} characters` })
+    .optional(),
+  limit: pageLimitSchema,
 });
 
 /** `admin:user:role` payload. */
@@ -127,6 +136,12 @@ export interface InvitationDto {
   uses: number;
   /** Set once revoked: it registers nobody. */
   revokedAt?: string;
+  /**
+   * Set while its maker may not invite (deactivated or banned, or a member while
+   * `membersCanInvite` is off): it registers nobody until that right comes back. In
+   * `invitation:list` only, as of the answer.
+   */
+  isPaused?: true;
 }
 
 /** `invitation:create` payload: the link's lifetime in hours (1–`LIMITS.invitationHoursMax`, default 168) and uses (default 1). */
@@ -172,9 +187,9 @@ export interface ReportDto {
 
 /** `admin:reports` payload: the open reports (or every one, newest first), a page before `before` (a report id). */
 export const adminReportsSchema = z.strictObject({
-  status: z.enum(['open', 'all']).default('open'),
+  status: z.enum(['open', 'all'], { error: 'status must be open or all' }).default('open'),
   before: adminIdSchema.optional(),
-  limit: z.int().min(1).max(LIMITS.adminPageMax).default(LIMITS.adminPageMax),
+  limit: pageLimitSchema,
 });
 /** `admin:report:resolve` payload: remove the message (every open report of it is resolved as `removed`) or dismiss this report. */
 export const adminReportResolveSchema = z.strictObject({ id: adminIdSchema, action: z.enum(['remove', 'dismiss'], { error: 'action must be remove or dismiss' }) });
@@ -212,13 +227,13 @@ export interface AuditEntryDto {
 /** `admin:audit` payload: a page of entries, newest first, before `before` (an entry id). */
 export const adminAuditSchema = z.strictObject({
   before: adminIdSchema.optional(),
-  limit: z.int().min(1).max(LIMITS.adminPageMax).default(LIMITS.adminPageMax),
+  limit: pageLimitSchema,
 });
 
 /** `invitation:list` payload: a page of invitations, newest first, before `before` (an invitation id). */
 export const adminInvitationsSchema = z.strictObject({
   before: adminIdSchema.optional(),
-  limit: z.int().min(1).max(LIMITS.adminPageMax).default(LIMITS.adminPageMax),
+  limit: pageLimitSchema,
 });
 
 /**
