@@ -1,6 +1,8 @@
-// Sizes and durations as the server's messages name them ("Files may be at most 41 kB"), in
-// English like every server message. One place, so that no message rounds a limit below one
-// unit to "0 MB" or "0 minutes".
+// Sizes and durations as Confab names them to people ("Files may be at most 40.9 kB"), in
+// English like every server message: the server's refusals and `pnpm confab status` use these,
+// and the web app's formatSize and formatLimitDuration (apps/web/src/lib/format.ts) follow the
+// same rule in the reader's language, so that a limit reads the same wherever it is named. One
+// place, so that no message rounds a limit below one unit to "0 MB" or "0 minutes".
 
 const BYTE_UNITS = ['kilobyte', 'megabyte', 'gigabyte', 'terabyte', 'petabyte'] as const;
 

@@ -221,7 +221,8 @@ describe('pnpm confab status', () => {
     const channel = await createChannel(tab, 'general');
     await say(tab, channel, 'hello');
     await say(tab, channel, 'anyone?');
-    await stores.settings.update({ registration: 'closed', serverName: 'Team chat' });
+    // An admin's 0.04 MB and a 1.5-minute edit window: named as the server's refusals name them.
+    await stores.settings.update({ registration: 'closed', serverName: 'Team chat', uploadMaxBytes: 41_943, uploadQuotaBytes: 1500, editWindowMs: 90_500 });
     const entries = (await snapshotDatabase(dbName)).messages?.length;
 
     const run = await runCli(['status'], { env: cliEnv });
@@ -234,7 +235,12 @@ describe('pnpm confab status', () => {
     expect(lines).toContain(`messages: about ${entries} stream entries (messages, edits, reactions, recalls, room events)`);
     expect(lines).toContain('registration: closed (saved by an admin; REGISTRATION gives open)');
     expect(lines).toContain('serverName: Team chat (saved by an admin; SERVER_NAME gives Confab)');
-    expect(lines).toContain('recallWindowMs: 2 min (RECALL_WINDOW_SECONDS)');
+    expect(lines).toContain('recallWindowMs: 2 minutes (RECALL_WINDOW_SECONDS)');
+    expect(lines).toContain('editWindowMs: 1 minute and 30 seconds (saved by an admin; EDIT_WINDOW_MINUTES gives no limit)');
+    expect(lines).toContain('uploadMaxBytes: 40.9 kB (saved by an admin; UPLOAD_MAX_MB gives 25 MB)');
+    expect(lines).toContain('uploadQuotaBytes: 1.46 kB (saved by an admin; UPLOAD_QUOTA_MB gives 1 GB)');
+    // No embedded store's lock to read where a server listens: the port is this environment's.
+    expect(lines[0]).toBe('environment: test (PORT from this environment: 3000)');
     expect(lines).toContain('redis: not configured (REDIS_URL is not set: one instance)');
   });
 

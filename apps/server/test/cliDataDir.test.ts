@@ -89,6 +89,8 @@ describe('the embedded store\'s lock', () => {
     expect(inUse).toContain(`in use by: a Confab server (pid ${server.child.pid} listening on 127.0.0.1:${port}, since `);
     expect(inUse).toContain('): what follows is its last write to the file');
     expect(linesOf(status.stdout)).toContain('users: 1 (1 active admin, 0 deactivated)');
+    // The command line's own PORT is the default, not the server's: the server's address is named.
+    expect(linesOf(status.stdout)[0]).toBe(`environment: development; the server holding the store listens on 127.0.0.1:${port}`);
     expect(second).toContain('the server exited (1) before listening');
     expect(second).toContain(`a Confab server (pid ${server.child.pid} listening on 127.0.0.1:${port}`);
     expect(second).toContain(`holds the embedded store in ${storeFile}: two processes on one store would overwrite each other's changes`);
@@ -147,12 +149,14 @@ describe('a DATA_DIR without Confab data', () => {
     expect(held.code).toBe(0);
     expect(held.errors).toEqual([]);
     expect(held.lines).toContain(`database: embedded store at ${storeFile}: not written yet`);
+    expect(held.lines[0]).toBe('environment: development; the server holding the store listens on 127.0.0.1:3001');
     const inUse = held.lines.find((line) => line.startsWith('in use by: '));
     expect(inUse).toContain(`in use by: a Confab server (pid ${process.pid} listening on 127.0.0.1:3001, since `);
     expect(inUse?.endsWith(') (nothing written yet)')).toBe(true);
     expect(existsSync(storeFile)).toBe(false);
     expect(released.code).toBe(1);
     expect(released.lines).toContain(`database: embedded store at ${storeFile}: NONE`);
+    expect(released.lines[0]).toBe(`environment: development (PORT from this environment: ${config.port})`);
     expect(released.errors).toEqual([`confab: no Confab data at ${storeFile}: check DATA_DIR (a server writes this file at its first change, such as the first account)`]);
   });
 

@@ -14,6 +14,11 @@ describe('sizes and durations in server messages', () => {
     expect(describeBytes(1024)).toBe('1 kB');
     // An admin's 0.04 MB: rounded down, so that a file of the size named passes.
     expect(describeBytes(Math.round(0.04 * 1024 * 1024))).toBe('40.9 kB');
+    // The web app names a limit by the same rule (apps/web/src/lib/format.test.ts): 41943 bytes
+    // is 40.9 kB on both sides, not "41 kB" (which it does not pass), 1500 bytes 1.46 kB, not "1.5 kB".
+    expect(describeBytes(41_943)).toBe('40.9 kB');
+    expect(describeBytes(1500)).toBe('1.46 kB');
+    expect(describeBytes(1023)).toBe('1,023 bytes');
     expect(describeBytes(1.5 * 1024 * 1024)).toBe('1.5 MB');
     expect(describeBytes(25 * 1024 * 1024)).toBe('25 MB');
     expect(describeBytes(1023 * 1024 * 1024)).toBe('1,023 MB');
@@ -51,6 +56,17 @@ describe('limits below one unit, as refusals name them', () => {
     expect(over.body?.error).toEqual({ code: 'file_too_large', message: 'Files may be at most 40.9 kB. Nothing was stored.' });
     const under = await uploadFile(server.url, alice.cookie, { bytes: randomBytes(40 * 1024), name: 'under.bin' });
     expect(under.status).toBe(201);
+  });
+
+  it('a 1500-byte limit is named 1.46 kB, as the web app names it, and a file of 1.46 kB passes it', async () => {
+    const server = await harness.start({ config: { uploadMaxBytes: 1500 } });
+    const alice = await server.seedUser('alice');
+    const over = await uploadFile(server.url, alice.cookie, { bytes: randomBytes(1501), name: 'over.bin' });
+    expect(over.status).toBe(413);
+    expect(over.body?.error).toEqual({ code: 'file_too_large', message: 'Files may be at most 1.46 kB. Nothing was stored.' });
+    // 1.46 kB is 1495 bytes: what the refusal names is stored.
+    const named = await uploadFile(server.url, alice.cookie, { bytes: randomBytes(Math.floor(1.46 * 1024)), name: 'named.bin' });
+    expect(named.status).toBe(201);
   });
 
   it('a quota below one megabyte is named in kilobytes when an upload would pass it', async () => {

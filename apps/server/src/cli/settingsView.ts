@@ -1,5 +1,6 @@
 import type { AdminSettingsDto } from '@confab/shared';
 import type { Config } from '../config.js';
+import { describeBytes, describeDuration } from '../limitText.js';
 import { effectiveSettings } from '../services/admin/liveSettings.js';
 import type { StoredSettings } from '../store/ports.js';
 
@@ -15,26 +16,17 @@ const SOURCES: Record<keyof AdminSettingsDto, string> = {
   rateLimitPreset: 'RATE_LIMITS as configured',
 };
 
-function duration(ms: number): string {
-  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000} h`;
-  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000} min`;
-  return `${ms / 1000} s`;
-}
-
-function bytes(n: number): string {
-  return n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MiB` : `${Math.round((n / 1024) * 10) / 10} KiB`;
-}
-
 function shown(key: keyof AdminSettingsDto, value: AdminSettingsDto[keyof AdminSettingsDto]): string {
   switch (key) {
+    // As the server's refusals name them (limitText.ts), and the web app's audit log.
     case 'recallWindowMs':
-      return duration(value as number);
+      return value === 0 ? 'off' : describeDuration(value as number);
     case 'editWindowMs':
-      return value === null ? 'no limit' : value === 0 ? 'off' : duration(value as number);
+      return value === null ? 'no limit' : value === 0 ? 'off' : describeDuration(value as number);
     case 'uploadMaxBytes':
-      return bytes(value as number);
+      return describeBytes(value as number);
     case 'uploadQuotaBytes':
-      return value === null ? 'no quota' : bytes(value as number);
+      return value === null ? 'no quota' : describeBytes(value as number);
     case 'membersCanInvite':
       return value ? 'yes' : 'no';
     default:

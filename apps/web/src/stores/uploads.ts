@@ -1,10 +1,10 @@
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import { INLINE_IMAGE_TYPES, LIMITS, bodyLength, type AttachmentDto } from '@confab/shared';
-import { currentLocale, t } from '../i18n';
+import { t } from '../i18n';
 import type { ShownError } from '../i18n/errors';
 import { saveDraft } from '../lib/draftStorage';
-import { formatFileSize } from '../lib/attachments';
+import { formatSize } from '../lib/format';
 import type { ReplyRef } from '../lib/messageChanges';
 import type { RoomMessages } from '../lib/roomMessages';
 import { uploadFile } from '../services/uploads';
@@ -284,10 +284,11 @@ export function noticeText(notice: UploadNotice): string {
 type RefusedNotice = Extract<UploadNotice, { kind: 'refused' }>;
 
 function tooLargeText({ tooLarge, maxBytes }: RefusedNotice): string | null {
-  const max = formatFileSize(maxBytes, currentLocale());
+  // The limit as the server's refusal names it (rounded down); the file rounded up, so that it never reads as the limit.
+  const max = formatSize(maxBytes);
   if (tooLarge.length > 1) return t('composer.uploads.tooLargeMany', { n: tooLarge.length, max }, tooLarge.length);
   const [file] = tooLarge;
-  return file ? t('composer.uploads.tooLargeOne', { name: file.name, size: formatFileSize(file.size, currentLocale()), max }) : null;
+  return file ? t('composer.uploads.tooLargeOne', { name: file.name, size: formatSize(file.size, { rounding: 'up' }), max }) : null;
 }
 
 function tooManyText({ tooMany }: RefusedNotice): string | null {

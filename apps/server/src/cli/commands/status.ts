@@ -2,6 +2,7 @@ import { createClient } from 'redis';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { describeMongoUrl } from '../../store/mongo/connect.js';
+import { liveHolderOf } from '../../store/memory/storeLock.js';
 import { cliLogger, openStores, type OpenedStores } from '../context.js';
 import { describeLiveHolder, missingStore } from '../embeddedStore.js';
 import { CliError, EXIT } from '../errors.js';
@@ -65,16 +66,33 @@ function liveHolderOfMissing(storeFile: string): string | undefined {
 }
 
 /**
+ * Whose port the environment line names. The command line's own PORT is not the server's when the
+ * server was started with another (a checkout's `.env`, `PORT=0`): the embedded store's lock
+ * records where the server holding it really listens, so that one is named when there is one.
+ */
+function describeEnvironment(config: Readonly<Config>, storeFile: string | undefined): string {
+  let holder;
+  try {
+    holder = storeFile ? liveHolderOf(storeFile) : undefined;
+  } catch {
+    // An unreadable lock: the database lines say so; here, only the port is at stake.
+    holder = undefined;
+  }
+  if (holder?.kind === 'server' && holder.port) return `${config.env}; the server holding the store listens on ${holder.host ?? ''}:${holder.port}`;
+  return `${config.env} (PORT from this environment: ${config.port})`;
+}
+
+/**
  * Prints what the server runs on and holds: the database and whether it answers, users, rooms,
  * messages, the settings in force and Redis. Exit 1 when the database or Redis does not answer, or
  * when there is no embedded store and no live process holding one.
  */
 export async function status(config: Readonly<Config>, out: Output): Promise<number> {
   const logger = cliLogger();
-  row(out, 'environment', `${config.env} (port ${config.port})`);
+  const storeFile = config.mongodbUrl ? undefined : config.embeddedStoreFile;
+  row(out, 'environment', describeEnvironment(config, storeFile));
   let isHealthy = true;
   let opened: OpenedStores | undefined;
-  const storeFile = config.mongodbUrl ? undefined : config.embeddedStoreFile;
   const missing = storeFile ? missingStore(storeFile) : undefined;
   // A server that has just started holds the store but writes the file only at its first change.
   const startedBy = missing && storeFile ? liveHolderOfMissing(storeFile) : undefined;

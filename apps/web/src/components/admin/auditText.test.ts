@@ -47,12 +47,18 @@ describe('audit log entries in words', () => {
     expect(auditDetails(changed)[1]!.value).toBe('5分钟');
   });
 
-  it('windows and sizes below one unit read as what was stored, never as 0', () => {
+  it('windows and sizes below one unit read as the server and the command line name them, never as 0', () => {
     const small = entry('settings.update', {
       target: { kind: 'settings', id: 'settings', label: 'settings' },
-      details: { recallWindowMs: '0', editWindowMs: '20000', uploadMaxBytes: '41943', uploadQuotaBytes: '1024' },
+      details: { recallWindowMs: '0', editWindowMs: '20000', uploadMaxBytes: '41943', uploadQuotaBytes: '1500' },
     });
-    expect(auditDetails(small).map((d) => d.value)).toEqual(['Off', '20 seconds', '41 kB', '1 kB']);
+    // The server refuses a file over 41943 bytes with "Files may be at most 40.9 kB" (limitText.test.ts).
+    expect(auditDetails(small).map((d) => d.value)).toEqual(['Off', '20 seconds', '40.9 kB', '1.46 kB']);
+    const longer = entry('settings.update', {
+      target: { kind: 'settings', id: 'settings', label: 'settings' },
+      details: { editWindowMs: '90500', uploadMaxBytes: String(25 * 1024 * 1024) },
+    });
+    expect(auditDetails(longer).map((d) => d.value)).toEqual(['1 minute and 30 seconds', '25 MB']);
   });
 });
 

@@ -1,7 +1,6 @@
 import { REGISTRATION_MODES, RATE_LIMIT_PRESETS, USER_ROLES, isolateText, type AuditAction, type AuditEntryDto } from '@confab/shared';
 import { t, type MessageKey } from '../../i18n';
-import { formatFileSize } from '../../lib/attachments';
-import { formatDuration } from '../../lib/format';
+import { formatLimitDuration, formatSize } from '../../lib/format';
 import { shortDateTime } from './adminDates';
 
 type ActionKey = keyof (typeof import('../../i18n/messages/en/admin'))['admin']['audit']['actions'];
@@ -66,9 +65,10 @@ function detailValue(name: string, value: string): string {
   if (name === 'expiresAt' && !Number.isNaN(Date.parse(value))) return shortDateTime(value);
   const n = Number(value);
   if (value.trim() !== '' && Number.isFinite(n)) {
-    // Exact, in the unit that reads best: an audit log is evidence (20 s is not "0.33 minutes", 1 kB not "0 megabytes").
-    if (name.endsWith('WindowMs')) return formatDuration(n);
-    if (name.endsWith('Bytes')) return formatFileSize(n);
+    // As the server's messages and `pnpm confab status` name the same limit (20 s is not "0.33
+    // minutes", 1 kB not "0 megabytes"); the settings form shows the exact figure.
+    if (name.endsWith('WindowMs')) return formatLimitDuration(n);
+    if (name.endsWith('Bytes')) return formatSize(n);
   }
   return value;
 }
