@@ -20,6 +20,11 @@ async function openAdmin(server: RunningServer, user: TestUser): Promise<AdminCl
   return socket;
 }
 
+/** An event with any number of payloads before the ack (`adminRequest` sends exactly one). */
+function sendRaw(socket: AdminClient, event: string, ...payloads: unknown[]): Promise<unknown> {
+  return (socket.timeout(5_000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> }).emitWithAck(event, ...payloads);
+}
+
 /** Everything an admin event could change, read straight from the stores. */
 async function adminState(stores: Stores) {
   return {
@@ -80,6 +85,48 @@ describe('who may use /admin', () => {
 
     expect(await adminState(server.stores)).toEqual(before);
     expect((await server.stores.messages.findById(message.id))?.recalledAt).toBeUndefined();
+  });
+
+  it('a member sending a malformed payload to any admin event is refused with forbidden, never told what is wrong with it', async () => {
+    const { server, memberSocket } = await serverWithAdmin();
+    const before = await adminState(server.stores);
+    const notAnId = { $ne: '' };
+    // Typed against the protocol: an admin event added later and not tried here fails the type check.
+    const malformed: Record<keyof AdminClientToServerEvents, unknown[]> = {
+      'admin:settings': [{ everything: true }, 'all'],
+      'admin:settings:update': [{ registration: 'maybe' }, { recallWindowMs: -1 }, {}],
+      'admin:users': [{ limit: 0 }, { query: 5 }],
+      'admin:user:role': [{ userId: 'nobody', role: 'admin' }, { userId: notAnId, role: 'owner' }],
+      'admin:user:deactivate': [{ userId: notAnId }, {}],
+      'admin:user:reactivate': [{ userId: 'x' }],
+      'admin:user:ban': [{}, null],
+      'admin:reports': [{ status: 'closed' }, { limit: 'all' }],
+      'admin:report:resolve': [{ id: 'x', action: 'remove' }, { action: 'burn' }],
+      'admin:audit': [{ before: 'x' }, { limit: 0 }],
+      'invitation:list': [{ before: 'x' }, { limit: 51 }],
+      'invitation:create': [{ maxUses: 0 }, { expiresInHours: 100_000 }],
+      'invitation:revoke': [{ id: 'abc' }, {}],
+    };
+    for (const [event, payloads] of Object.entries(malformed)) {
+      for (const payload of payloads) {
+        const ack = await adminRequest(memberSocket, event, payload);
+        expect({ event, payload, ack }).toMatchObject({ event, payload, ack: { ok: false, error: { code: 'forbidden' } } });
+      }
+    }
+    // Nor by sending no payload or two.
+    for (const args of [[], [{}, {}]]) {
+      const ack = await sendRaw(memberSocket, 'admin:settings', ...args);
+      expect({ args, ack }).toMatchObject({ args, ack: { ok: false, error: { code: 'forbidden' } } });
+    }
+    expect(await adminState(server.stores)).toEqual(before);
+  });
+
+  it('while members may invite, a member with a malformed invitation payload is told what is wrong; the admin events still refuse them', async () => {
+    const { adminSocket, memberSocket } = await serverWithAdmin();
+    await ok(adminRequest(adminSocket, 'admin:settings:update', { membersCanInvite: true }));
+    expect(await adminRequest(memberSocket, 'invitation:create', { maxUses: 0 })).toMatchObject({ ok: false, error: { code: 'invalid_payload', field: 'maxUses' } });
+    expect(await adminRequest(memberSocket, 'invitation:revoke', { id: 'abc' })).toMatchObject({ ok: false, error: { code: 'invalid_payload', field: 'id' } });
+    expect(await adminRequest(memberSocket, 'admin:users', { limit: 0 })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('a demoted admin is refused from their very next event, on the socket they already hold', async () => {
@@ -195,11 +242,18 @@ describe('bad input on /admin', () => {
       ['invitation:list', { before: 'x' }, 'before'],
       ['invitation:list', { limit: 51 }, 'limit'],
       ['admin:settings', { everything: true }, ''],
+      ['admin:reports', { status: 'closed' }, 'status'],
     ];
     for (const [event, payload, field] of cases) {
       const ack = await adminRequest(adminSocket, event, payload);
       expect({ event, ack }).toMatchObject({ event, ack: { ok: false, error: { code: 'invalid_payload', field } } });
     }
+    // The paged events' messages read as sentences, not the validator's defaults.
+    const tooFew = await adminRequest(adminSocket, 'admin:users', { limit: 0 });
+    expect(tooFew).toMatchObject({ ok: false, error: { code: 'invalid_payload', field: 'limit' } });
+    expect(tooFew.ok ? '' : tooFew.error.message).toContain('limit must be at least 1');
+    const twoPayloads = await sendRaw(adminSocket, 'admin:settings', {}, {});
+    expect(twoPayloads).toMatchObject({ ok: false, error: { code: 'invalid_payload', field: '' } });
     expect(await adminRequest(adminSocket, 'admin:user:deactivate', { userId: '6b0f00000000000000000001' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await adminState(server.stores)).toEqual(before);
   });

@@ -249,4 +249,68 @@ describe("a link is only as good as its maker's right to invite", () => {
     await ok(adminRequest(socket, 'admin:settings:update', { membersCanInvite: true }));
     expect((await register(server.url, { username: uniqueName('guest'), invitation: whileAllowed.link.token })).status).toBe(201);
   });
+
+  it('invitation:list marks a link paused while its maker may not invite, and unmarks it once the right comes back', async () => {
+    const { server, socket } = await invitationOnly();
+    await ok(adminRequest(socket, 'admin:settings:update', { membersCanInvite: true }));
+    const signUp = async (role: 'admin' | 'member') => {
+      const user = await registerUser(server.url, { invitation: (await create(socket)).token! });
+      if (role === 'admin') await ok(adminRequest(socket, 'admin:user:role', { userId: user.user.id, role: 'admin' }));
+      const userSocket = await connectAdmin(server.url, user);
+      opened.push(userSocket);
+      return { user, socket: userSocket };
+    };
+    const demoted = await signUp('admin');
+    const demotedLinks = [await create(demoted.socket, { maxUses: 3 }), await create(demoted.socket, { maxUses: 2 })];
+    const demotedRevoked = await create(demoted.socket);
+    await ok(adminRequest(demoted.socket, 'invitation:revoke', { id: demotedRevoked.id }));
+    const member = await signUp('member');
+    const membersLink = await create(member.socket, { maxUses: 3 });
+    const adminsLink = await create(socket, { maxUses: 3 });
+    const paused = async () => {
+      const { invitations } = await ok(adminRequest<{ invitations: InvitationDto[] }>(socket, 'invitation:list', {}));
+      return invitations.filter((i) => i.isPaused).map((i) => i.id).sort();
+    };
+    expect(await paused()).toEqual([]);
+
+    await ok(adminRequest(socket, 'admin:user:role', { userId: demoted.user.user.id, role: 'member' }));
+    await ok(adminRequest(socket, 'admin:settings:update', { membersCanInvite: false }));
+    // A revoked link registers nobody anyway: it is revoked, not paused.
+    expect(await paused()).toEqual([...demotedLinks.map((l) => l.id), membersLink.id].sort());
+    const { invitations } = await ok(adminRequest<{ invitations: InvitationDto[] }>(socket, 'invitation:list', {}));
+    expect(invitations.find((i) => i.id === membersLink.id)).toMatchObject({ isPaused: true, uses: 0, maxUses: 3 });
+    expect(invitations.find((i) => i.id === adminsLink.id)).not.toHaveProperty('isPaused');
+    expect(invitations.find((i) => i.id === demotedRevoked.id)).toMatchObject({ revokedAt: expect.any(String) });
+    expect(invitations.find((i) => i.id === demotedRevoked.id)).not.toHaveProperty('isPaused');
+    // What the list says is what registration does.
+    expect((await register(server.url, { username: uniqueName('guest'), invitation: membersLink.token })).status).toBe(403);
+    expect((await register(server.url, { username: uniqueName('guest'), invitation: adminsLink.token })).status).toBe(201);
+
+    await ok(adminRequest(socket, 'admin:settings:update', { membersCanInvite: true }));
+    expect(await paused()).toEqual([]);
+    await ok(adminRequest(socket, 'admin:user:deactivate', { userId: member.user.user.id }));
+    expect(await paused()).toEqual([membersLink.id]);
+    await ok(adminRequest(socket, 'admin:user:reactivate', { userId: member.user.user.id }));
+    expect(await paused()).toEqual([]);
+    expect((await register(server.url, { username: uniqueName('guest'), invitation: membersLink.token })).status).toBe(201);
+  });
+
+  it("a page reads each maker's right to invite once, however many of their links it holds", async () => {
+    const { server, socket } = await invitationOnly();
+    for (let i = 0; i < 6; i += 1) await create(socket);
+    const findById = server.stores.users.findById.bind(server.stores.users);
+    let reads = 0;
+    server.stores.users.findById = async (id) => {
+      reads += 1;
+      return findById(id);
+    };
+    try {
+      const { invitations } = await ok(adminRequest<{ invitations: InvitationDto[] }>(socket, 'invitation:list', {}));
+      expect(invitations).toHaveLength(6);
+      // One read for the caller (the /admin event checks who asks), one for the single maker.
+      expect(reads).toBe(2);
+    } finally {
+      server.stores.users.findById = findById;
+    }
+  });
 });

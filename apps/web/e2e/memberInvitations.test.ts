@@ -70,6 +70,34 @@ describe("members' invitation links", () => {
   });
 });
 
+describe("a member's link once members may no longer invite", () => {
+  it("the admin's Invitations list shows it Paused, with why, and still offers Revoke; the admin's own link stays Active", async () => {
+    const server = await harness.startServer();
+    const ada = await registerViaApi(server.url, account('ada', 'Ada Admin'));
+    const bob = await registerViaApi(server.url, account('bob', 'Bob Baker'));
+    const admin = await adminClient(server.url, ada.token);
+    await admin.ask('admin:settings:update', { registration: 'invitation', membersCanInvite: true });
+    const member = await adminClient(server.url, bob.token);
+    await member.ask('invitation:create', { maxUses: 3 });
+    member.close();
+    await admin.ask('invitation:create', { maxUses: 2 });
+    await admin.ask('admin:settings:update', { membersCanInvite: false });
+    admin.close();
+
+    const page = await harness.newPage(server.url);
+    await openSignedIn(page, server.url, ada.token, '/admin/invitations');
+    const rows = page.getByTestId('admin-invitation');
+    await eventually(() => rows.count()).toBe(2);
+    const bobs = rows.filter({ hasText: 'Bob Baker' });
+    expect(await bobs.getByTestId('admin-invitation-state').textContent()).toBe('Paused');
+    expect(await bobs.getByTestId('admin-invitation-paused').textContent()).toBe('Its maker can’t invite people now, so it signs nobody up.');
+    expect(await bobs.getByTestId('admin-invitation-uses').textContent()).toBe('0 of 3 used');
+    expect(await bobs.getByTestId('admin-invitation-revoke').count()).toBe(1);
+    const adas = rows.filter({ hasText: 'Ada Admin' });
+    expect(await adas.getByTestId('admin-invitation-state').textContent()).toBe('Active');
+  });
+});
+
 describe('settings in an open tab', () => {
   it("an open tab follows an admin's change without a reload: the sidebar's server name, and Invite people once members may invite", async () => {
     const server = await harness.startServer();

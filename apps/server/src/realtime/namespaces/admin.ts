@@ -11,6 +11,7 @@ import {
   invitationCreateSchema,
   invitationRefSchema,
   ok,
+  validate,
   type Ack,
   type AdminClientToServerEvents,
   type AdminServerToClientEvents,
@@ -58,6 +59,7 @@ interface Caller {
 }
 
 const noPayload = z.strictObject({});
+const payloadList = z.array(z.unknown());
 const FORBIDDEN = 'Only admins may do this.';
 
 /**
@@ -81,17 +83,26 @@ export function registerAdmin(admin: AdminNamespace, deps: AdminDeps): void {
     socket.once('disconnect', () => logger.flush());
     socket.join([userRoom(userId), sessionRoom(socket.data.sessionId)]);
 
-    /** Validates, takes a rate-limit point, reads the caller, then runs. */
+    /**
+     * Takes a rate-limit point, reads the caller, then validates and runs. The caller comes
+     * before the payload so that one who may not use the event is told `forbidden` whatever they
+     * send, never what is wrong with it. `handleEvent` gets the payloads as one list, unchecked,
+     * for its ack handling and its failure logging.
+     */
     function on<S extends z.ZodType, T>(event: keyof AdminClientToServerEvents, schema: S, audience: Audience, run: (caller: Caller, input: z.output<S>) => Promise<Ack<T>>): void {
-      socket.on(
-        event,
-        handleEvent(logger, event, schema, async (input) => {
-          const limited = await deps.rateLimits.check('admin', userId);
-          if (limited) return limited;
-          const caller = await callerFor(userId, audience);
-          return caller.ok ? run(caller.data, input) : caller;
-        }),
-      );
+      const handler = handleEvent(logger, event, payloadList, async (payloads) => {
+        const limited = await deps.rateLimits.check('admin', userId);
+        if (limited) return limited;
+        const caller = await callerFor(userId, audience);
+        if (!caller.ok) return caller;
+        if (payloads.length !== 1) return fail('invalid_payload', 'Send exactly one payload object and an ack callback.', { field: '' });
+        const input = validate(schema, payloads[0]);
+        return input.ok ? run(caller.data, input.data) : input;
+      });
+      socket.on(event, (...args: unknown[]) => {
+        const ack = typeof args.at(-1) === 'function' ? args.pop() : undefined;
+        return ack === undefined ? handler(args) : handler(args, ack);
+      });
     }
     const author = (caller: Caller) => ({ id: caller.user.id, name: caller.user.displayName });
 

@@ -14,8 +14,8 @@ export function toAdminUserDto(user: UserRecord, isConfiguredAdmin = false): Adm
   };
 }
 
-/** An invitation as listed; the token only when it was just made (it is never stored). */
-export function toInvitationDto(invitation: InvitationRecord, token?: string): InvitationDto {
+/** An invitation as listed; the token only when it was just made (it is never stored); `isPaused` as the list found its maker. */
+export function toInvitationDto(invitation: InvitationRecord, token?: string, isPaused = false): InvitationDto {
   return {
     id: invitation.id,
     ...(token ? { token } : {}),
@@ -25,6 +25,7 @@ export function toInvitationDto(invitation: InvitationRecord, token?: string): I
     maxUses: invitation.maxUses,
     uses: invitation.uses,
     ...(invitation.revokedAt ? { revokedAt: invitation.revokedAt.toISOString() } : {}),
+    ...(isPaused ? { isPaused: true as const } : {}),
   };
 }
 

@@ -64,10 +64,19 @@ export function createInvitations(deps: {
       return toInvitationDto(invitation, token);
     },
 
-    /** A page, newest first, before the invitation `before` when given; only `createdBy`'s when given. */
+    /**
+     * A page, newest first, before the invitation `before` when given; only `createdBy`'s when given.
+     * A link that could register someone but for its maker's right to invite is marked `isPaused`;
+     * that right is read once per maker on the page, not once per link.
+     */
     async list(query: { createdBy?: string; before?: string; limit: number }): Promise<{ invitations: InvitationDto[]; hasMore: boolean }> {
       const records = await deps.invitations.list({ ...query, limit: query.limit + 1 });
-      return { invitations: records.slice(0, query.limit).map((r) => toInvitationDto(r)), hasMore: records.length > query.limit };
+      const page = records.slice(0, query.limit);
+      const usable = page.filter((r) => isUsable(r));
+      const makers = [...new Set(usable.map((r) => r.createdBy.id))];
+      const mayInvite = new Map(await Promise.all(makers.map(async (id) => [id, await deps.mayInvite(id)] as const)));
+      const invitations = page.map((r) => toInvitationDto(r, undefined, usable.includes(r) && !mayInvite.get(r.createdBy.id)));
+      return { invitations, hasMore: records.length > query.limit };
     },
 
     /** Revokes a link; `onlyBy` limits it to that user's own (a member's). Refusal: `not_found`. */

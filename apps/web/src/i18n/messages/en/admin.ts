@@ -147,6 +147,8 @@ export const admin = {
     revoked: 'Revoked',
     usedUp: 'Used up',
     active: 'Active',
+    paused: 'Paused',
+    pausedNote: 'Its maker can’t invite people now, so it signs nobody up.',
     revoke: 'Revoke',
     revokeLabel: 'Revoke the link created {date}',
   },

@@ -140,6 +140,8 @@ export const admin: CatalogueShape<typeof en> = {
     revoked: '已撤销',
     usedUp: '已用完',
     active: '有效',
+    paused: '已暂停',
+    pausedNote: '创建者目前无权邀请，此链接暂时无法注册。',
     revoke: '撤销',
     revokeLabel: '撤销 {date} 创建的链接',
   },
