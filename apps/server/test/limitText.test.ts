@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { LOBBY_ROOM_ID, type MessagePage } from '@confab/shared';
+import { LOBBY_ROOM_ID, describeBytes, describeDuration, type MessagePage } from '@confab/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeBytes, describeDuration } from '../src/limitText.js';
 import { request } from './support/client.js';
 import { streamUpload, uploadFile } from './support/files.js';
 import { ok, openTab, say } from './support/roomClients.js';

@@ -22,3 +22,4 @@ export {
   userName,
   userText,
 } from './text.js';
+export * from './limitText.js';

@@ -1,6 +1,5 @@
-import type { AdminSettingsDto } from '@confab/shared';
+import { describeBytes, describeDuration, type AdminSettingsDto } from '@confab/shared';
 import type { Config } from '../config.js';
-import { describeBytes, describeDuration } from '../limitText.js';
 import { effectiveSettings } from '../services/admin/liveSettings.js';
 import type { StoredSettings } from '../store/ports.js';
 
@@ -18,7 +17,7 @@ const SOURCES: Record<keyof AdminSettingsDto, string> = {
 
 function shown(key: keyof AdminSettingsDto, value: AdminSettingsDto[keyof AdminSettingsDto]): string {
   switch (key) {
-    // As the server's refusals name them (limitText.ts), and the web app's audit log.
+    // As the server's refusals name them (@confab/shared limitText.ts), and the web app's audit log.
     case 'recallWindowMs':
       return value === 0 ? 'off' : describeDuration(value as number);
     case 'editWindowMs':

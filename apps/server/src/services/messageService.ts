@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { LIMITS, fail, ok, type Ack, type AckError, type MentionDto, type MessageDto, type MessagePage, type RoomEventDto, type UserDto } from '@confab/shared';
+import { LIMITS, describeDuration, fail, ok, type Ack, type AckError, type MentionDto, type MessageDto, type MessagePage, type RoomEventDto, type UserDto } from '@confab/shared';
 import type { FileStore, MessageStore, ReactionStore, StoredChange, StoredMessage } from '../store/ports.js';
 import type { HistoryInput, SendMessageInput, SyncInput } from '../validated.js';
-import { describeDuration } from '../limitText.js';
 import { createSerialByKey } from '../serialByKey.js';
 import { createAttachments } from './attachments.js';
 import { createMessageViews } from './messageViews.js';

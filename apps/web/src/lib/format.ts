@@ -1,3 +1,4 @@
+import { describeBytes, describeDuration } from '@confab/shared';
 import { currentLocale, t } from '../i18n';
 
 // `toLocale*String` builds a new Intl formatter on every call, which costs about as much as the
@@ -98,66 +99,22 @@ export function formatDuration(ms: number): string {
   return new Intl.ListFormat(currentLocale(), { style: 'long', type: 'unit' }).format(parts);
 }
 
-const SIZE_UNITS = ['kilobyte', 'megabyte', 'gigabyte', 'terabyte', 'petabyte'] as const;
-const sizeFormats = new Map<string, Intl.NumberFormat>();
-function sizeFormat(locale: string, unit: string, fractionDigits: number, roundingMode: 'floor' | 'ceil'): Intl.NumberFormat {
-  const key = `${locale}|${unit}|${fractionDigits}|${roundingMode}`;
-  let format = sizeFormats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: unit === 'byte' ? 'long' : 'short', maximumFractionDigits: fractionDigits, roundingMode });
-    sizeFormats.set(key, format);
-  }
-  return format;
-}
-
 /**
- * A size as Confab says it to people, the server's rule (apps/server/src/limitText.ts
- * `describeBytes`) in the reader's language: `512 bytes`, `40.9 kB`, `1.46 kB`, `25 MB`
- * (`512字节`). Binary multiples (1 kB = 1024 bytes, as UPLOAD_MAX_MB counts a MB), the largest
- * unit that keeps it at 1 or more, three significant digits at most. Rounded down, so that a
- * limit named is one a file of that size passes; `rounding: 'up'` for a file refused by a limit,
- * so that it never reads as the limit's size.
+ * A size as Confab says it to people, in the reader's language: the shared rule
+ * (`describeBytes`, which the server's refusals use too), so that a limit reads the same
+ * wherever it is named: `512 bytes`, `40.9 kB`, `1.46 kB`, `25 MB` (`512字节`). Rounded down, so
+ * that a limit named is one a file of that size passes; `rounding: 'up'` for a file refused by a
+ * limit, so that it never reads as the limit's size.
  */
 export function formatSize(bytes: number, { rounding = 'down', locale = currentLocale() }: { rounding?: 'down' | 'up'; locale?: string } = {}): string {
-  const mode = rounding === 'down' ? 'floor' : 'ceil';
-  if (bytes < 1024) return sizeFormat(locale, 'byte', 0, mode).format(bytes);
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < SIZE_UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return sizeFormat(locale, SIZE_UNITS[unit]!, value < 10 ? 2 : value < 100 ? 1 : 0, mode).format(value);
+  return describeBytes(bytes, { locale, rounding });
 }
-
-const LIMIT_UNITS = [...DURATION_UNITS, ['second', 1000]] as const;
 
 /**
- * A limit's length of time as Confab says it to people, the server's rule (limitText.ts
- * `describeDuration`) in the reader's language: `500 milliseconds`, `1.5 seconds`,
- * `1 minute and 30 seconds`, `7 days`. From a minute on, the two largest units, rounded down to
- * whole ones. (A form field that must read back exactly uses formatDuration.)
+ * A limit's length of time as Confab says it to people, in the reader's language: the shared
+ * rule (`describeDuration`, as the server's refusals): `500 milliseconds`, `1.5 seconds`,
+ * `1 minute and 30 seconds`, `7 days`. (A form field that must read back exactly uses formatDuration.)
  */
 export function formatLimitDuration(ms: number): string {
-  if (ms > 0 && ms < 1000) return unitFloorFormat('millisecond', 0).format(ms);
-  if (ms < 60_000) return unitFloorFormat('second', 1).format(ms / 1000);
-  const first = LIMIT_UNITS.findIndex(([, size]) => ms >= size);
-  const parts: string[] = [];
-  let rest = ms;
-  for (const [unit, size] of LIMIT_UNITS.slice(first, first + 2)) {
-    const n = Math.floor(rest / size);
-    rest -= n * size;
-    if (n > 0) parts.push(unitFloorFormat(unit, 0).format(n));
-  }
-  return new Intl.ListFormat(currentLocale(), { style: 'long', type: 'conjunction' }).format(parts);
-}
-
-function unitFloorFormat(unit: string, fractionDigits: number): Intl.NumberFormat {
-  const key = `${currentLocale()}|${unit}|${fractionDigits}|floor`;
-  let format = unitFormats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(currentLocale(), { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: fractionDigits, roundingMode: 'floor' });
-    unitFormats.set(key, format);
-  }
-  return format;
+  return describeDuration(ms, { locale: currentLocale() });
 }
