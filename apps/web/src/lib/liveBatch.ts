@@ -90,3 +90,22 @@ export function revealsGap(entries: readonly { seq: number }[], room: BatchTarge
   if (room.floorSeq === null) return false;
   return entries.some((entry) => entry.seq > room.syncedSeq);
 }
+
+/** A room held in this tab, as a batch of its live entries needs it. */
+export interface LiveRoom<T extends { seq: number }> extends BatchTarget {
+  receive(entries: T[]): void;
+  catchUp(): Promise<unknown>;
+}
+
+/**
+ * The live batch of a store of rooms: each frame's entries are merged into their room (if this
+ * tab still holds it), then a gap they reveal is filled by a catch-up.
+ */
+export function createRoomLiveBatch<T extends { seq: number }>(roomOf: (roomId: string) => LiveRoom<T> | undefined): LiveBatch<T> {
+  return createLiveBatch<T>((roomId, entries) => {
+    const room = roomOf(roomId);
+    if (!room) return;
+    room.receive(entries);
+    if (revealsGap(entries, room)) void room.catchUp();
+  });
+}

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { effectScope, reactive, ref, shallowReactive, type EffectScope } from 'vue';
 import { dmParticipants, type MessageDto } from '@confab/shared';
-import { createLiveBatch, revealsGap } from '../lib/liveBatch';
+import { createRoomLiveBatch } from '../lib/liveBatch';
 import { roomOutboxStorage, roomsWithStoredOutbox } from '../lib/outboxStorage';
 import { createRoomMessages, type RoomMessages } from '../lib/roomMessages';
 import { editDm, fetchDmHistory, markDmRead, reactDm, recallDm, removeDm, reportDm, sendDm, syncDm } from '../services/dm';
@@ -92,12 +92,7 @@ export const useDmStore = defineStore('dm', () => {
   }
 
   // Applied once per frame per room (see liveBatch): a burst costs one merge and one render per frame.
-  const live = createLiveBatch<MessageDto>((roomId, entries) => {
-    const target = rooms.get(roomId);
-    if (!target) return;
-    target.receive(entries);
-    if (revealsGap(entries, target)) void target.catchUp();
-  });
+  const live = createRoomLiveBatch<MessageDto>((roomId) => rooms.get(roomId));
 
   /** Takes a `dm:message` for its room if this tab holds that room; merged with its frame's others, then a revealed gap is filled. */
   function receiveLive(message: MessageDto): void {

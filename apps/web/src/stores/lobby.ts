@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { LOBBY_ROOM_ID, type MessageDto } from '@confab/shared';
-import { createLiveBatch, revealsGap } from '../lib/liveBatch';
+import { createRoomLiveBatch } from '../lib/liveBatch';
 import { roomOutboxStorage } from '../lib/outboxStorage';
 import { createRoomMessages } from '../lib/roomMessages';
 import { editMessage, fetchHistory, reactToMessage, recallMessage, removeMessage, reportMessage, sendMessage, syncMessages } from '../services/lobby';
@@ -26,10 +26,17 @@ export const useLobbyStore = defineStore('lobby', () => {
   );
 
   // Applied once per frame (see liveBatch): a burst costs one merge and one render per frame.
-  const live = createLiveBatch<MessageDto>((_, entries) => {
-    room.receive(entries);
-    if (revealsGap(entries, { floorSeq: room.floorSeq.value, syncedSeq: room.syncedSeq.value })) void room.catchUp();
-  });
+  const asLiveRoom = {
+    receive: (entries: MessageDto[]) => room.receive(entries),
+    catchUp: () => room.catchUp(),
+    get floorSeq() {
+      return room.floorSeq.value;
+    },
+    get syncedSeq() {
+      return room.syncedSeq.value;
+    },
+  };
+  const live = createRoomLiveBatch<MessageDto>(() => asLiveRoom);
 
   /**
    * Takes a broadcast entry; it is merged with the others of its frame, and a gap they reveal is

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { effectScope, reactive, ref, shallowReactive, type EffectScope } from 'vue';
 import type { MessageDto } from '@confab/shared';
-import { createLiveBatch, revealsGap } from '../lib/liveBatch';
+import { createRoomLiveBatch } from '../lib/liveBatch';
 import { roomOutboxStorage, roomsWithStoredOutbox } from '../lib/outboxStorage';
 import { createRoomMessages, type RoomMessages, type RoomTransport as MessageTransport } from '../lib/roomMessages';
 import { isHeldRoomId, planCatchUp, roomTransport, type RoomTransport } from '../lib/rooms';
@@ -95,12 +95,7 @@ export const useRoomMessagesStore = defineStore('roomMessages', () => {
   }
 
   // Applied once per frame per room (see liveBatch): a burst costs one merge and one render per frame.
-  const live = createLiveBatch<MessageDto>((roomId, entries) => {
-    const target = rooms.get(roomId);
-    if (!target) return;
-    target.receive(entries);
-    if (revealsGap(entries, target)) void target.catchUp();
-  });
+  const live = createRoomLiveBatch<MessageDto>((roomId) => rooms.get(roomId));
 
   /** Takes a live entry for its room if this tab holds that room; merged with its frame's others, then a revealed gap is filled. */
   function receiveLive(message: MessageDto): void {
